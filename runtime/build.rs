@@ -1,4 +1,4 @@
 fn main() {
-    #[cfg(feature = "std")]
-    substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	#[cfg(feature = "std")]
+	substrate_wasm_builder::WasmBuilder::build_using_defaults();
 }

@@ -1,1 +1,5 @@
+//! Client of the EHR consortium chain: talks to a node over WebSocket with
+//! types generated from the runtime's metadata.
+#![forbid(unsafe_code)]
 
+pub mod chain;

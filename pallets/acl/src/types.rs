@@ -32,141 +32,141 @@ pub type Digest = [u8; 32];
 
 /// What a registered account is.
 #[derive(
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
 )]
 pub enum Role {
-    Patient,
-    Doctor,
-    Pharmacist,
-    Researcher,
+	Patient,
+	Doctor,
+	Pharmacist,
+	Researcher,
 }
 
 /// A registered account. Identity is the account's signature; there is no
 /// password.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct User<AccountId, BlockNumber> {
-    pub role: Role,
-    /// X25519 public key that record keys are wrapped to.
-    pub enc_key: EncryptionKey,
-    /// Bumped each time the account rotates `enc_key`.
-    pub enc_key_version: u32,
-    pub registered_by: AccountId,
-    /// The hospital whose registrar registered this account; `None` for a
-    /// self-registered patient.
-    pub org: Option<OrgId>,
-    pub registered_at: BlockNumber,
-    /// Records this account owns.
-    pub records_owned: u32,
-    /// Grants this account holds (including those to its own records).
-    pub grants_held: u32,
+	pub role: Role,
+	/// X25519 public key that record keys are wrapped to.
+	pub enc_key: EncryptionKey,
+	/// Bumped each time the account rotates `enc_key`.
+	pub enc_key_version: u32,
+	pub registered_by: AccountId,
+	/// The hospital whose registrar registered this account; `None` for a
+	/// self-registered patient.
+	pub org: Option<OrgId>,
+	pub registered_at: BlockNumber,
+	/// Records this account owns.
+	pub records_owned: u32,
+	/// Grants this account holds (including those to its own records).
+	pub grants_held: u32,
 }
 
 /// What kind of health data a record holds.
 #[derive(
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
 )]
 pub enum RecordKind {
-    Observation,
-    Prescription,
-    Lab,
-    Imaging,
-    Note,
-    Fhir,
+	Observation,
+	Prescription,
+	Lab,
+	Imaging,
+	Note,
+	Fhir,
 }
 
 /// An encrypted health record stored in IPFS.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Record<AccountId, BlockNumber> {
-    pub owner: AccountId,
-    /// Who wrote the first version (the owner, or a clinician writing into the
-    /// owner's records).
-    pub author: AccountId,
-    pub cid: Cid,
-    pub ciphertext_digest: Digest,
-    pub kind: RecordKind,
-    /// Bumped on every content change.
-    pub version: u32,
-    /// Bumped whenever the data key changes; grants of another key version are
-    /// stale.
-    pub key_version: u32,
-    /// Number of grants on this record (the owner's own grant included).
-    pub grant_count: u32,
-    pub created_at: BlockNumber,
-    pub updated_at: BlockNumber,
+	pub owner: AccountId,
+	/// Who wrote the first version (the owner, or a clinician writing into the
+	/// owner's records).
+	pub author: AccountId,
+	pub cid: Cid,
+	pub ciphertext_digest: Digest,
+	pub kind: RecordKind,
+	/// Bumped on every content change.
+	pub version: u32,
+	/// Bumped whenever the data key changes; grants of another key version are
+	/// stale.
+	pub key_version: u32,
+	/// Number of grants on this record (the owner's own grant included).
+	pub grant_count: u32,
+	pub created_at: BlockNumber,
+	pub updated_at: BlockNumber,
 }
 
 /// How much a grant allows.
 #[derive(
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
 )]
 pub enum Access {
-    Read,
-    ReadWrite,
+	Read,
+	ReadWrite,
 }
 
 /// One reader's access to one record.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Grant<AccountId, BlockNumber> {
-    /// The record's data key wrapped to the reader's encryption key.
-    pub wrapped_key: WrappedKey,
-    pub access: Access,
-    pub granted_by: AccountId,
-    pub granted_at: BlockNumber,
-    /// The grant stops working at this block.
-    pub expires_at: Option<BlockNumber>,
-    /// The record key version `wrapped_key` holds.
-    pub key_version: u32,
+	/// The record's data key wrapped to the reader's encryption key.
+	pub wrapped_key: WrappedKey,
+	pub access: Access,
+	pub granted_by: AccountId,
+	pub granted_at: BlockNumber,
+	/// The grant stops working at this block.
+	pub expires_at: Option<BlockNumber>,
+	/// The record key version `wrapped_key` holds.
+	pub key_version: u32,
 }
 
 /// A pending request for access.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct AccessRequest<BlockNumber> {
-    pub access: Access,
-    pub requested_at: BlockNumber,
+	pub access: Access,
+	pub requested_at: BlockNumber,
 }
 
 /// New content for a record together with its data key wrapped for every
 /// reader that keeps access.
 #[derive(
-    Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct NewContent<AccountId> {
-    pub cid: Cid,
-    pub ciphertext_digest: Digest,
-    pub keys: BoundedVec<(AccountId, WrappedKey), ConstU32<MAX_GRANTS_PER_RECORD>>,
+	pub cid: Cid,
+	pub ciphertext_digest: Digest,
+	pub keys: BoundedVec<(AccountId, WrappedKey), ConstU32<MAX_GRANTS_PER_RECORD>>,
 }
 
 /// A record as the runtime API returns it: the record and all its grants.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct RecordView<AccountId, BlockNumber> {
-    pub id: RecordId,
-    pub record: Record<AccountId, BlockNumber>,
-    pub grants: Vec<(AccountId, Grant<AccountId, BlockNumber>)>,
+	pub id: RecordId,
+	pub record: Record<AccountId, BlockNumber>,
+	pub grants: Vec<(AccountId, Grant<AccountId, BlockNumber>)>,
 }

@@ -1,0 +1,10 @@
+//! The pallets whose benchmarks `ehr-node benchmark pallet` runs.
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+	[pallet_ehr_acl, EhrAcl]
+);

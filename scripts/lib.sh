@@ -1,0 +1,17 @@
+# Shared settings for the scripts; sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+# One persistent target directory outside the clone, shared by every checkout
+# on this machine (the session's and CI's), so a rebuild only redoes what
+# changed.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ehr-chain/target}"
+export PATH="$HOME/.cargo/bin:$HOME/go/bin:$PATH"
+# Where scripts keep chain and IPFS data; never inside the clone's tracked files.
+export EHR_DATA_DIR="${EHR_DATA_DIR:-$ROOT/.data}"
+NODE_BIN="$CARGO_TARGET_DIR/release/ehr-node"
+export NODE_BIN
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
