@@ -7,6 +7,9 @@ export ROOT
 # on this machine (the session's and CI's), so a rebuild only redoes what
 # changed.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ehr-chain/target}"
+# The runtime's wasm build looks for Cargo.lock from the target directory;
+# point it at the workspace so the wasm uses the same pinned versions.
+export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 export PATH="$HOME/.cargo/bin:$HOME/go/bin:$PATH"
 # Where scripts keep chain and IPFS data; never inside the clone's tracked files.
 export EHR_DATA_DIR="${EHR_DATA_DIR:-$ROOT/.data}"

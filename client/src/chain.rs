@@ -1,7 +1,11 @@
 //! The chain side of the client: connect to a node, submit signed calls to
 //! the ACL pallet, read its storage and runtime API.
 
-use subxt::{OnlineClient, PolkadotConfig};
+use subxt::{
+	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
+	transactions::Payload,
+	OnlineClient, PolkadotConfig,
+};
 
 /// Types and calls generated from the runtime's metadata, which
 /// `scripts/update-metadata` exports from a running node into
@@ -34,9 +38,64 @@ pub enum ChainError {
 	/// The ACL pallet refused the call.
 	#[error("{pallet}.{name}: {description}")]
 	Rejected { pallet: String, name: String, description: String },
+	/// The runtime refused the call for a reason outside a pallet's errors
+	/// (bad origin, no funds for the fee, ...).
+	#[error("the chain refused the call: {0}")]
+	Dispatch(String),
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
 	Rpc(#[from] subxt::Error),
+}
+
+impl ChainError {
+	/// The pallet error's name (`NotRecordOwner`, ...) if a pallet refused
+	/// the call.
+	pub fn pallet_error(&self) -> Option<&str> {
+		match self {
+			ChainError::Rejected { name, .. } => Some(name),
+			_ => None,
+		}
+	}
+}
+
+/// The events of a call that succeeded.
+pub type Events = subxt::events::ExtrinsicEvents<Config>;
+
+/// Signs `call` with `signer`, submits it and waits until it is in a
+/// finalized block. A call the runtime refused comes back as
+/// [`ChainError::Rejected`] with the pallet's error name and documentation.
+pub async fn submit<Call: Payload>(
+	client: &Client,
+	call: &Call,
+	signer: &Keypair,
+) -> Result<Events, ChainError> {
+	let progress = client
+		.at_current_block()
+		.await
+		.map_err(subxt::Error::from)?
+		.transactions()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await
+		.map_err(subxt::Error::from)?;
+	progress.wait_for_finalized_success().await.map_err(|e| match e {
+		TransactionFinalizedSuccessError::SuccessError(TransactionEventsError::ExtrinsicFailed(
+			dispatch,
+		)) => rejected(dispatch),
+		other => ChainError::Rpc(other.into()),
+	})
+}
+
+fn rejected(error: DispatchError) -> ChainError {
+	if let DispatchError::Module(module) = &error {
+		if let Ok(details) = module.details() {
+			return ChainError::Rejected {
+				pallet: details.pallet.name().to_string(),
+				name: details.variant.name.clone(),
+				description: details.variant.docs.join(" "),
+			};
+		}
+	}
+	ChainError::Dispatch(error.to_string())
 }
 
 /// Connects to the node at `url` (e.g. `ws://127.0.0.1:9944`) and checks that

@@ -1,0 +1,125 @@
+//! Wrapping a record's data key for one reader: HPKE base mode (RFC 9180)
+//! with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and AES-256-GCM.
+//!
+//! The HPKE `info` binds the chain (genesis hash), the record id and the key
+//! version, so a wrapped key copied onto another record, another chain or
+//! another key version does not open.
+
+use super::DataKey;
+use hpke::{
+	aead::AesGcm256, kdf::HkdfSha256, kem::X25519HkdfSha256, Deserializable, Kem as _, OpModeR,
+	OpModeS, Serializable,
+};
+use rand_core::{CryptoRng, RngCore};
+use zeroize::Zeroizing;
+
+type Kem = X25519HkdfSha256;
+
+/// Bytes of a wrapped key on chain: encapsulated key (32) + sealed data key
+/// (32) + tag (16).
+pub const WRAPPED_KEY_LEN: usize = 32 + 32 + 16;
+
+/// What a wrapped key is bound to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrapContext {
+	pub genesis_hash: [u8; 32],
+	pub record_id: u64,
+	pub key_version: u32,
+}
+
+impl WrapContext {
+	/// The HPKE `info`: a label, then the fields in fixed-width little endian.
+	pub fn info(&self) -> Vec<u8> {
+		let mut info = b"ehr-acl key wrap v1".to_vec();
+		info.extend_from_slice(&self.genesis_hash);
+		info.extend_from_slice(&self.record_id.to_le_bytes());
+		info.extend_from_slice(&self.key_version.to_le_bytes());
+		info
+	}
+}
+
+/// Why a wrapped key could not be opened.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UnwrapError {
+	#[error("a wrapped key is {WRAPPED_KEY_LEN} bytes, this one is {0}")]
+	BadLength(usize),
+	#[error("the wrapped key does not open with this key for this record and key version")]
+	NotForThisKeyOrContext,
+}
+
+/// An X25519 key pair for receiving wrapped keys.
+pub struct EncryptionKeypair {
+	secret: <Kem as hpke::Kem>::PrivateKey,
+	public: <Kem as hpke::Kem>::PublicKey,
+}
+
+impl EncryptionKeypair {
+	pub fn generate(rng: &mut (impl CryptoRng + RngCore)) -> Self {
+		let (secret, public) = Kem::gen_keypair(rng);
+		EncryptionKeypair { secret, public }
+	}
+
+	/// The key pair whose secret scalar is `secret`.
+	pub fn from_secret(secret: &[u8; 32]) -> Self {
+		let secret =
+			<Kem as hpke::Kem>::PrivateKey::from_bytes(secret).expect("any 32 bytes are an X25519 secret");
+		let public = Kem::sk_to_pk(&secret);
+		EncryptionKeypair { secret, public }
+	}
+
+	pub fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
+		Zeroizing::new(self.secret.to_bytes().into())
+	}
+
+	pub fn public_bytes(&self) -> [u8; 32] {
+		self.public.to_bytes().into()
+	}
+}
+
+/// Wraps `data_key` to `recipient` (an X25519 public key) for `context`.
+pub fn wrap(
+	data_key: &DataKey,
+	recipient: &[u8; 32],
+	context: &WrapContext,
+	rng: &mut (impl CryptoRng + RngCore),
+) -> Vec<u8> {
+	let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(recipient).expect("any 32 bytes are an X25519 point");
+	let (encapped, sealed) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
+		&OpModeS::Base,
+		&pk,
+		&context.info(),
+		data_key.as_bytes(),
+		&[],
+		rng,
+	)
+	.expect("sealing to an X25519 key cannot fail");
+	let mut out = encapped.to_bytes().to_vec();
+	out.extend_from_slice(&sealed);
+	out
+}
+
+/// Opens a key wrapped by [`wrap`] for `context` with the recipient's key.
+pub fn unwrap(
+	wrapped: &[u8],
+	keypair: &EncryptionKeypair,
+	context: &WrapContext,
+) -> Result<DataKey, UnwrapError> {
+	if wrapped.len() != WRAPPED_KEY_LEN {
+		return Err(UnwrapError::BadLength(wrapped.len()));
+	}
+	let encapped = <Kem as hpke::Kem>::EncappedKey::from_bytes(&wrapped[..32])
+		.map_err(|_| UnwrapError::NotForThisKeyOrContext)?;
+	let opened = hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
+		&OpModeR::Base,
+		&keypair.secret,
+		&encapped,
+		&context.info(),
+		&wrapped[32..],
+		&[],
+	)
+	.map_err(|_| UnwrapError::NotForThisKeyOrContext)?;
+	let opened = Zeroizing::new(opened);
+	let bytes: [u8; 32] =
+		opened.as_slice().try_into().map_err(|_| UnwrapError::NotForThisKeyOrContext)?;
+	Ok(DataKey::from_bytes(bytes))
+}

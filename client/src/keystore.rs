@@ -1,0 +1,225 @@
+//! The account's keys at rest: one JSON file holding the sr25519 signing
+//! seed and the X25519 encryption secret, sealed with AES-256-GCM under a key
+//! derived from a passphrase with Argon2id. Public keys are stored in clear
+//! (and bound into the seal as associated data) so they can be shown without
+//! the passphrase.
+
+use crate::crypto::wrap::EncryptionKeypair;
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand_core::{CryptoRng, RngCore};
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
+use serde::{Deserialize, Serialize};
+use std::{fs, io, path::Path};
+use subxt_signer::sr25519::Keypair;
+use zeroize::Zeroizing;
+
+/// Format version of the keystore file.
+pub const KEYSTORE_VERSION: u32 = 1;
+
+/// Argon2id cost used for new keystores: 64 MiB, 3 passes, 1 lane.
+pub const DEFAULT_KDF: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, lanes: 1 };
+
+/// Shortest passphrase accepted for a new keystore.
+pub const MIN_PASSPHRASE_LEN: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeystoreError {
+	#[error("wrong passphrase, or the keystore file was altered")]
+	WrongPassphrase,
+	#[error("the passphrase must be at least {MIN_PASSPHRASE_LEN} characters")]
+	WeakPassphrase,
+	#[error("keystore file version {0} is not supported")]
+	UnsupportedVersion(u32),
+	#[error("the keystore file is malformed: {0}")]
+	Malformed(String),
+	#[error("{0} already exists; refusing to overwrite a keystore")]
+	AlreadyExists(String),
+	#[error("cannot read or write the keystore: {0}")]
+	Io(#[from] io::Error),
+}
+
+/// Argon2id parameters, stored in the file so they can be raised later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+	pub memory_kib: u32,
+	pub iterations: u32,
+	pub lanes: u32,
+}
+
+/// The public half of an account: what others need to address it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeys {
+	/// SS58 address of the sr25519 signing key (the chain account).
+	pub account: String,
+	/// Hex of the X25519 public encryption key registered on chain.
+	pub encryption_key: String,
+}
+
+/// The keystore file as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeystoreFile {
+	pub version: u32,
+	pub public: PublicKeys,
+	pub kdf: KdfParams,
+	/// Hex of the 16-byte Argon2 salt.
+	pub salt: String,
+	/// Hex of the 12-byte AES-GCM nonce.
+	pub nonce: String,
+	/// Hex of the sealed secrets (signing seed, then encryption secret) and tag.
+	pub sealed: String,
+}
+
+/// Unlocked keys. Secrets are wiped when this is dropped.
+pub struct Keys {
+	signing_seed: Zeroizing<[u8; 32]>,
+	pub signer: Keypair,
+	pub encryption: EncryptionKeypair,
+}
+
+impl Keys {
+	/// Fresh random keys.
+	pub fn generate(rng: &mut (impl CryptoRng + RngCore)) -> Self {
+		let mut seed = Zeroizing::new([0u8; 32]);
+		rng.fill_bytes(seed.as_mut());
+		let encryption = EncryptionKeypair::generate(rng);
+		Self::from_parts(seed, encryption)
+	}
+
+	fn from_parts(signing_seed: Zeroizing<[u8; 32]>, encryption: EncryptionKeypair) -> Self {
+		let signer = Keypair::from_secret_key(*signing_seed).expect("any 32 bytes are a mini secret key");
+		Keys { signing_seed, signer, encryption }
+	}
+
+	pub fn public(&self) -> PublicKeys {
+		PublicKeys {
+			account: self.signer.public_key().to_account_id().to_string(),
+			encryption_key: hex::encode(self.encryption.public_bytes()),
+		}
+	}
+
+	/// Seals the keys under `passphrase`.
+	pub fn seal(
+		&self,
+		passphrase: &str,
+		kdf: KdfParams,
+		rng: &mut (impl CryptoRng + RngCore),
+	) -> Result<KeystoreFile, KeystoreError> {
+		if passphrase.chars().count() < MIN_PASSPHRASE_LEN {
+			return Err(KeystoreError::WeakPassphrase);
+		}
+		let mut salt = [0u8; 16];
+		let mut nonce = [0u8; 12];
+		rng.fill_bytes(&mut salt);
+		rng.fill_bytes(&mut nonce);
+		let public = self.public();
+		let key = seal_key(passphrase, &salt, kdf)?;
+		let mut secrets = Zeroizing::new(Vec::with_capacity(64 + 16));
+		secrets.extend_from_slice(self.signing_seed.as_ref());
+		secrets.extend_from_slice(self.encryption.secret_bytes().as_ref());
+		key.seal_in_place_append_tag(
+			Nonce::assume_unique_for_key(nonce),
+			Aad::from(associated_data(&public)),
+			&mut *secrets,
+		)
+		.map_err(|_| KeystoreError::Malformed("cannot seal".into()))?;
+		Ok(KeystoreFile {
+			version: KEYSTORE_VERSION,
+			public,
+			kdf,
+			salt: hex::encode(salt),
+			nonce: hex::encode(nonce),
+			sealed: hex::encode(&*secrets),
+		})
+	}
+}
+
+impl KeystoreFile {
+	/// Opens the file's secrets with `passphrase`.
+	pub fn unlock(&self, passphrase: &str) -> Result<Keys, KeystoreError> {
+		if self.version != KEYSTORE_VERSION {
+			return Err(KeystoreError::UnsupportedVersion(self.version));
+		}
+		let salt: [u8; 16] = decode_hex(&self.salt, "salt")?;
+		let nonce: [u8; 12] = decode_hex(&self.nonce, "nonce")?;
+		let mut sealed = Zeroizing::new(
+			hex::decode(&self.sealed).map_err(|_| KeystoreError::Malformed("sealed is not hex".into()))?,
+		);
+		let key = seal_key(passphrase, &salt, self.kdf)?;
+		let secrets = key
+			.open_in_place(
+				Nonce::assume_unique_for_key(nonce),
+				Aad::from(associated_data(&self.public)),
+				&mut sealed,
+			)
+			.map_err(|_| KeystoreError::WrongPassphrase)?;
+		if secrets.len() != 64 {
+			return Err(KeystoreError::Malformed("sealed secrets have the wrong length".into()));
+		}
+		let mut seed = Zeroizing::new([0u8; 32]);
+		seed.copy_from_slice(&secrets[..32]);
+		let mut enc = Zeroizing::new([0u8; 32]);
+		enc.copy_from_slice(&secrets[32..]);
+		let keys = Keys::from_parts(seed, EncryptionKeypair::from_secret(&enc));
+		if keys.public() != self.public {
+			return Err(KeystoreError::Malformed("public keys do not match the secrets".into()));
+		}
+		Ok(keys)
+	}
+
+	pub fn read(path: &Path) -> Result<Self, KeystoreError> {
+		let text = fs::read_to_string(path)?;
+		serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))
+	}
+
+	/// Writes the file with owner-only permissions; `replace` allows
+	/// overwriting an existing keystore (atomically, via a temporary file).
+	pub fn write(&self, path: &Path, replace: bool) -> Result<(), KeystoreError> {
+		if !replace && path.exists() {
+			return Err(KeystoreError::AlreadyExists(path.display().to_string()));
+		}
+		if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+			fs::create_dir_all(dir)?;
+		}
+		let json = serde_json::to_string_pretty(self).expect("keystore serializes");
+		let tmp = path.with_extension("tmp");
+		write_private(&tmp, json.as_bytes())?;
+		fs::rename(&tmp, path)?;
+		Ok(())
+	}
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+	use std::{io::Write, os::unix::fs::OpenOptionsExt};
+	let mut file =
+		fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+	file.write_all(bytes)?;
+	file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+	fs::write(path, bytes)
+}
+
+fn decode_hex<const N: usize>(text: &str, field: &str) -> Result<[u8; N], KeystoreError> {
+	hex::decode(text)
+		.ok()
+		.and_then(|v| v.try_into().ok())
+		.ok_or_else(|| KeystoreError::Malformed(format!("{field} is not {N} hex bytes")))
+}
+
+fn associated_data(public: &PublicKeys) -> Vec<u8> {
+	format!("ehr-keystore v{KEYSTORE_VERSION}\n{}\n{}", public.account, public.encryption_key)
+		.into_bytes()
+}
+
+fn seal_key(passphrase: &str, salt: &[u8; 16], kdf: KdfParams) -> Result<LessSafeKey, KeystoreError> {
+	let params = Params::new(kdf.memory_kib, kdf.iterations, kdf.lanes, Some(32))
+		.map_err(|e| KeystoreError::Malformed(format!("bad Argon2 parameters: {e}")))?;
+	let mut key = Zeroizing::new([0u8; 32]);
+	Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+		.hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
+		.map_err(|e| KeystoreError::Malformed(format!("Argon2 failed: {e}")))?;
+	Ok(LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.as_ref()).expect("32-byte key")))
+}
