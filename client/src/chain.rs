@@ -59,7 +59,7 @@ impl ChainError {
 }
 
 /// The events of a call that succeeded.
-pub type Events = subxt::events::ExtrinsicEvents<Config>;
+pub type Events = subxt::extrinsics::ExtrinsicEvents<Config>;
 
 /// Signs `call` with `signer`, submits it and waits until it is in a
 /// finalized block. A call the runtime refused comes back as
@@ -78,9 +78,9 @@ pub async fn submit<Call: Payload>(
 		.await
 		.map_err(subxt::Error::from)?;
 	progress.wait_for_finalized_success().await.map_err(|e| match e {
-		TransactionFinalizedSuccessError::SuccessError(TransactionEventsError::ExtrinsicFailed(
-			dispatch,
-		)) => rejected(dispatch),
+		TransactionFinalizedSuccessError::SuccessError(
+			TransactionEventsError::ExtrinsicFailed(dispatch),
+		) => rejected(dispatch),
 		other => ChainError::Rpc(other.into()),
 	})
 }
@@ -103,8 +103,9 @@ fn rejected(error: DispatchError) -> ChainError {
 pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	let client = Client::from_url(url)
 		.await
-		.map_err(|source| ChainError::Unreachable { url: url.to_string(), source })?;
-	if !runtime::is_codegen_valid_for(&client.metadata()) {
+		.map_err(|e| ChainError::Unreachable { url: url.to_string(), source: e.into() })?;
+	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
+	if !runtime::is_codegen_valid_for(at.metadata_ref()) {
 		return Err(ChainError::MetadataMismatch);
 	}
 	Ok(client)

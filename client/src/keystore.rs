@@ -86,7 +86,8 @@ impl Keys {
 	}
 
 	fn from_parts(signing_seed: Zeroizing<[u8; 32]>, encryption: EncryptionKeypair) -> Self {
-		let signer = Keypair::from_secret_key(*signing_seed).expect("any 32 bytes are a mini secret key");
+		let signer =
+			Keypair::from_secret_key(*signing_seed).expect("any 32 bytes are a mini secret key");
 		Keys { signing_seed, signer, encryption }
 	}
 
@@ -142,7 +143,8 @@ impl KeystoreFile {
 		let salt: [u8; 16] = decode_hex(&self.salt, "salt")?;
 		let nonce: [u8; 12] = decode_hex(&self.nonce, "nonce")?;
 		let mut sealed = Zeroizing::new(
-			hex::decode(&self.sealed).map_err(|_| KeystoreError::Malformed("sealed is not hex".into()))?,
+			hex::decode(&self.sealed)
+				.map_err(|_| KeystoreError::Malformed("sealed is not hex".into()))?,
 		);
 		let key = seal_key(passphrase, &salt, self.kdf)?;
 		let secrets = key
@@ -214,7 +216,11 @@ fn associated_data(public: &PublicKeys) -> Vec<u8> {
 		.into_bytes()
 }
 
-fn seal_key(passphrase: &str, salt: &[u8; 16], kdf: KdfParams) -> Result<LessSafeKey, KeystoreError> {
+fn seal_key(
+	passphrase: &str,
+	salt: &[u8; 16],
+	kdf: KdfParams,
+) -> Result<LessSafeKey, KeystoreError> {
 	let params = Params::new(kdf.memory_kib, kdf.iterations, kdf.lanes, Some(32))
 		.map_err(|e| KeystoreError::Malformed(format!("bad Argon2 parameters: {e}")))?;
 	let mut key = Zeroizing::new([0u8; 32]);

@@ -3,3 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod chain;
+pub mod crypto;
+pub mod keystore;

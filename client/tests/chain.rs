@@ -44,7 +44,8 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	let node = DevNode::start();
 	let client = connect(&node).await;
 	let acl = runtime::transactions().ehr_acl();
-	let (registrar, patient, doctor, stranger) = (dev::alice(), dev::charlie(), dev::dave(), dev::eve());
+	let (registrar, patient, doctor, stranger) =
+		(dev::alice(), dev::charlie(), dev::dave(), dev::eve());
 
 	// The patient registers itself; the registrar (Alice, hospital 1 in the
 	// dev preset) registers the doctor.
@@ -54,9 +55,13 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	chain::submit(&client, &acl.register_user(account(&doctor), Role::Doctor, [2; 32]), &registrar)
 		.await
 		.expect("registrar registers doctor");
-	chain::submit(&client, &acl.register_user(account(&stranger), Role::Patient, [5; 32]), &stranger)
-		.await
-		.expect("stranger registers");
+	chain::submit(
+		&client,
+		&acl.register_user(account(&stranger), Role::Patient, [5; 32]),
+		&stranger,
+	)
+	.await
+	.expect("stranger registers");
 	// A patient cannot register staff.
 	let refused = chain::submit(
 		&client,
@@ -118,7 +123,10 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		.expect("record stored")
 		.decode()
 		.expect("record decodes");
-	assert_eq!((record.owner.clone(), record.grant_count, record.key_version), (account(&patient), 2, 1));
+	assert_eq!(
+		(record.owner.clone(), record.grant_count, record.key_version),
+		(account(&patient), 2, 1)
+	);
 	let grant = at
 		.storage()
 		.entry(runtime::storage().ehr_acl().grants())
@@ -145,7 +153,10 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	let mut expected = vec![account(&patient), account(&doctor)];
 	expected.sort();
 	assert_eq!(readers, expected);
-	assert_eq!(at.runtime_apis().call(api.records_of(account(&patient))).await.expect("api"), vec![0]);
+	assert_eq!(
+		at.runtime_apis().call(api.records_of(account(&patient))).await.expect("api"),
+		vec![0]
+	);
 	let held = at.runtime_apis().call(api.grants_held(account(&doctor))).await.expect("api");
 	assert_eq!(held.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0]);
 	assert_eq!(
@@ -168,15 +179,29 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	assert_eq!((view.record.version, view.record.key_version, view.record.grant_count), (2, 2, 1));
 	assert_eq!(view.grants.len(), 1);
 	assert_eq!(view.grants[0].1.wrapped_key, bytes(&[11; 80]));
-	assert!(at.runtime_apis().call(api.grants_held(account(&doctor))).await.expect("api").is_empty());
+	assert!(at
+		.runtime_apis()
+		.call(api.grants_held(account(&doctor)))
+		.await
+		.expect("api")
+		.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn committed_metadata_matches_the_node_runtime() {
 	let node = DevNode::start();
-	let client = connect(&node).await;
+	// Not `chain::connect`, which refuses a stale client: this test names the fix.
+	let mut client = None;
+	for _ in 0..60 {
+		if let Ok(c) = Client::from_url(&node.ws_url).await {
+			client = Some(c);
+			break;
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+	let at = client.expect("node answers").at_current_block().await.expect("finalized block");
 	assert!(
-		runtime::is_codegen_valid_for(&client.metadata()),
+		runtime::is_codegen_valid_for(at.metadata_ref()),
 		"client/metadata/ehr.scale is stale: run scripts/update-metadata"
 	);
 }

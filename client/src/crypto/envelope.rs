@@ -135,7 +135,8 @@ impl Keys {
 		let mut payload = Zeroizing::new([0u8; 32]);
 		let mut key_check = [0u8; KEY_CHECK_LEN];
 		let mut mac_key = Zeroizing::new([0u8; 32]);
-		hk.expand(b"ehr-envelope v1 payload", payload.as_mut()).expect("32 bytes is a valid length");
+		hk.expand(b"ehr-envelope v1 payload", payload.as_mut())
+			.expect("32 bytes is a valid length");
 		hk.expand(b"ehr-envelope v1 key check", &mut key_check).expect("valid length");
 		hk.expand(b"ehr-envelope v1 header mac", mac_key.as_mut()).expect("valid length");
 		let payload = LessSafeKey::new(
@@ -182,7 +183,7 @@ fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 		match input.read(&mut buf[filled..]) {
 			Ok(0) => break,
 			Ok(n) => filled += n,
-			Err(e) if e.kind() == io::ErrorKind::Interrupted => {},
+			Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
 			Err(e) => return Err(e),
 		}
 	}
@@ -218,7 +219,11 @@ pub fn encrypt(
 		let last = next_len == 0;
 		let tag = keys
 			.payload
-			.seal_in_place_separate_tag(nonce(index, last), Aad::from(&header.mac), &mut current[..len])
+			.seal_in_place_separate_tag(
+				nonce(index, last),
+				Aad::from(&header.mac),
+				&mut current[..len],
+			)
 			.map_err(|_| EnvelopeError::TooManyChunks)?;
 		current[len..len + TAG_LEN].copy_from_slice(tag.as_ref());
 		output.write_all(&current[..len + TAG_LEN])?;
@@ -244,7 +249,11 @@ pub fn decrypt(
 	let mut header_bytes = [0u8; HEADER_LEN];
 	if read_full(input, &mut header_bytes)? < HEADER_LEN {
 		// Too short to be anything: tell a stranger from a cut-off envelope.
-		return Err(if header_bytes[..4] == MAGIC { EnvelopeError::Truncated } else { EnvelopeError::BadMagic });
+		return Err(if header_bytes[..4] == MAGIC {
+			EnvelopeError::Truncated
+		} else {
+			EnvelopeError::BadMagic
+		});
 	}
 	let header = Header::parse(&header_bytes)?;
 	let keys = Keys::derive(data_key, &header.salt);
@@ -270,13 +279,17 @@ pub fn decrypt(
 				// at a chunk boundary or has data appended; otherwise the chunk
 				// itself is bad. `open_in_place` leaves the buffer intact on
 				// failure.
-				let other = keys.payload.open_in_place(nonce(index, !last), Aad::from(&header.mac), &mut current[..len]);
+				let other = keys.payload.open_in_place(
+					nonce(index, !last),
+					Aad::from(&header.mac),
+					&mut current[..len],
+				);
 				return Err(match (other.is_ok(), last) {
 					(true, true) => EnvelopeError::Truncated,
 					(true, false) => EnvelopeError::TrailingData,
 					(false, _) => EnvelopeError::ChunkTampered { index },
 				});
-			},
+			}
 		};
 		if !last && plain_len != header.chunk_size as usize {
 			return Err(EnvelopeError::ChunkTampered { index });

@@ -6,8 +6,14 @@
 pub mod envelope;
 pub mod wrap;
 
-use rand_core::{CryptoRng, RngCore};
+use rand_core::{CryptoRng, OsRng, RngCore, TryRngCore, UnwrapErr};
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// The operating system's random number generator; a failure to read it
+/// aborts rather than produce weak keys.
+pub fn os_rng() -> UnwrapErr<OsRng> {
+	OsRng.unwrap_err()
+}
 
 /// A 256-bit symmetric key for one record version; wiped when dropped.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]

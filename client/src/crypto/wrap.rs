@@ -61,8 +61,8 @@ impl EncryptionKeypair {
 
 	/// The key pair whose secret scalar is `secret`.
 	pub fn from_secret(secret: &[u8; 32]) -> Self {
-		let secret =
-			<Kem as hpke::Kem>::PrivateKey::from_bytes(secret).expect("any 32 bytes are an X25519 secret");
+		let secret = <Kem as hpke::Kem>::PrivateKey::from_bytes(secret)
+			.expect("any 32 bytes are an X25519 secret");
 		let public = Kem::sk_to_pk(&secret);
 		EncryptionKeypair { secret, public }
 	}
@@ -83,7 +83,8 @@ pub fn wrap(
 	context: &WrapContext,
 	rng: &mut (impl CryptoRng + RngCore),
 ) -> Vec<u8> {
-	let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(recipient).expect("any 32 bytes are an X25519 point");
+	let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(recipient)
+		.expect("any 32 bytes are an X25519 point");
 	let (encapped, sealed) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
 		&OpModeS::Base,
 		&pk,

@@ -26,7 +26,11 @@ pub fn node_binary() -> PathBuf {
 	let exe = std::env::current_exe().expect("test executable path");
 	let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
 	let node = profile_dir.join("ehr-node");
-	assert!(node.exists(), "{} is missing: build it with `cargo build --release -p ehr-node`", node.display());
+	assert!(
+		node.exists(),
+		"{} is missing: build it with `cargo build --release -p ehr-node`",
+		node.display()
+	);
 	node
 }
 
@@ -37,7 +41,7 @@ impl DevNode {
 		let p2p = free_port();
 		let child = Command::new(node_binary())
 			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.args(["--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])
+			.args(["--rpc-port", &rpc.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p}")])
 			.stdout(Stdio::null())
 			.stderr(Stdio::null())
