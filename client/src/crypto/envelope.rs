@@ -270,21 +270,25 @@ pub fn decrypt(
 		}
 		let next_len = if len == sealed { read_full(input, &mut next)? } else { 0 };
 		let last = next_len == 0;
-		let aad = Aad::from(&header.mac);
-		let opened = keys.payload.open_in_place(nonce(index, last), aad, &mut current[..len]);
+		// Opening fails destructively, so keep the ciphertext of the two
+		// chunks where the other last-chunk flag tells something: the final
+		// piece (opens as non-last: cut at a chunk boundary) and a full chunk
+		// right before it (opens as last: data appended after the end).
+		let fallback = (last || next_len < sealed).then(|| Zeroizing::new(current[..len].to_vec()));
+		let opened = keys.payload.open_in_place(
+			nonce(index, last),
+			Aad::from(&header.mac),
+			&mut current[..len],
+		);
 		let plain_len = match opened {
 			Ok(plain) => plain.len(),
 			Err(_) => {
-				// Would it open under the other flag? Then the stream was cut
-				// at a chunk boundary or has data appended; otherwise the chunk
-				// itself is bad. `open_in_place` leaves the buffer intact on
-				// failure.
-				let other = keys.payload.open_in_place(
-					nonce(index, !last),
-					Aad::from(&header.mac),
-					&mut current[..len],
-				);
-				return Err(match (other.is_ok(), last) {
+				let other_flag_opens = fallback.is_some_and(|mut copy| {
+					keys.payload
+						.open_in_place(nonce(index, !last), Aad::from(&header.mac), &mut copy)
+						.is_ok()
+				});
+				return Err(match (other_flag_opens, last) {
 					(true, true) => EnvelopeError::Truncated,
 					(true, false) => EnvelopeError::TrailingData,
 					(false, _) => EnvelopeError::ChunkTampered { index },

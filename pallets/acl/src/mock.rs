@@ -26,7 +26,7 @@ impl pallet_ehr_acl::Config for Test {
 	type RegistrarOrigin = EnsureRoot<u64>;
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
 	type MaxGrantsPerAccount = MaxGrantsPerAccount;
-	type WeightInfo = ();
+	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Test>;
 }
 
 /// Registrar of hospital 1.

@@ -8,10 +8,7 @@
 #![allow(missing_docs)]
 
 use core::marker::PhantomData;
-use frame_support::{
-	traits::Get,
-	weights::{constants::RocksDbWeight, Weight},
-};
+use frame_support::{traits::Get, weights::Weight};
 
 /// Weight functions needed for pallet_ehr_acl.
 pub trait WeightInfo {
@@ -107,83 +104,5 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(25_000_000, 4_000)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-}
-
-// For backwards compatibility and tests.
-impl WeightInfo for () {
-	fn add_registrar() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn remove_registrar() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn register_user() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn deregister_user(g: u32) -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(5_000_000, 2_500).saturating_mul(g.into()))
-	}
-	fn rotate_encryption_key() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn add_record() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn update_record(k: u32) -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(5_000_000, 2_500).saturating_mul(k.into()))
-	}
-	fn remove_record(g: u32) -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(5_000_000, 2_500).saturating_mul(g.into()))
-	}
-	fn grant_access() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn update_access() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn revoke_access(k: u32) -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(5_000_000, 2_500).saturating_mul(k.into()))
-	}
-	fn request_access() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn answer_request() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn log_access() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }
