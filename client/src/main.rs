@@ -6,7 +6,7 @@
 use clap::{Args, Parser, Subcommand};
 use ehr::{
 	crypto::os_rng,
-	keystore::{KeystoreError, KeystoreFile, Keys, DEFAULT_KDF},
+	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
 };
 use std::{path::PathBuf, process::ExitCode};
 
@@ -21,7 +21,11 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "ehr", version, about = "Share encrypted health records over the EHR consortium chain")]
+#[command(
+	name = "ehr",
+	version,
+	about = "Share encrypted health records over the EHR consortium chain"
+)]
 struct Cli {
 	/// Print machine-readable JSON instead of text.
 	#[arg(long, global = true)]
@@ -106,8 +110,9 @@ impl CliError {
 	fn exit_code(&self) -> u8 {
 		match self {
 			CliError::Usage(_) => exit::USAGE,
-			CliError::Keystore(KeystoreError::WrongPassphrase | KeystoreError::WeakPassphrase) =>
-				exit::KEYSTORE,
+			CliError::Keystore(KeystoreError::WrongPassphrase | KeystoreError::WeakPassphrase) => {
+				exit::KEYSTORE
+			}
 			CliError::Keystore(_) | CliError::Io(_) => exit::FAILURE,
 		}
 	}
@@ -115,7 +120,12 @@ impl CliError {
 
 /// A passphrase from a file, an environment variable or the terminal, in
 /// that order. Never echoed, never logged.
-fn passphrase(file: Option<&PathBuf>, env: &str, prompt: &str, confirm: bool) -> Result<String, CliError> {
+fn passphrase(
+	file: Option<&PathBuf>,
+	env: &str,
+	prompt: &str,
+	confirm: bool,
+) -> Result<String, CliError> {
 	if let Some(file) = file {
 		let text = std::fs::read_to_string(file)?;
 		return Ok(text.trim_end_matches(['\n', '\r']).to_string());
@@ -152,23 +162,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
 			if path.exists() {
 				return Err(KeystoreError::AlreadyExists(path.display().to_string()).into());
 			}
-			let pass =
-				passphrase(args.passphrase_file.as_ref(), "EHR_PASSPHRASE", "New passphrase: ", true)?;
+			let pass = passphrase(
+				args.passphrase_file.as_ref(),
+				"EHR_PASSPHRASE",
+				"New passphrase: ",
+				true,
+			)?;
 			let file = Keys::generate(&mut os_rng()).seal(&pass, DEFAULT_KDF, &mut os_rng())?;
 			file.write(&path, false)?;
 			print_public(&file, &path, cli.json);
-		},
+		}
 		Command::Keys(KeysCommand::Show(args)) => {
 			let (path, file) = args.read()?;
 			print_public(&file, &path, cli.json);
-		},
+		}
 		Command::Keys(KeysCommand::ExportPublic(args)) => {
 			let (_, file) = args.read()?;
 			println!("{}", serde_json::to_string_pretty(&file.public).expect("serializes"));
-		},
+		}
 		Command::Keys(KeysCommand::ChangePassphrase { keystore, new_passphrase_file }) => {
 			let (path, file) = keystore.read()?;
-			let old = passphrase(keystore.passphrase_file.as_ref(), "EHR_PASSPHRASE", "Passphrase: ", false)?;
+			let old = passphrase(
+				keystore.passphrase_file.as_ref(),
+				"EHR_PASSPHRASE",
+				"Passphrase: ",
+				false,
+			)?;
 			let keys = file.unlock(&old)?;
 			let new = passphrase(
 				new_passphrase_file.as_ref(),
@@ -178,11 +197,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
 			)?;
 			keys.seal(&new, file.kdf, &mut os_rng())?.write(&path, true)?;
 			if cli.json {
-				println!("{}", serde_json::json!({ "keystore": path.display().to_string(), "changed": true }));
+				println!(
+					"{}",
+					serde_json::json!({ "keystore": path.display().to_string(), "changed": true })
+				);
 			} else {
 				println!("passphrase changed for {}", path.display());
 			}
-		},
+		}
 	}
 	Ok(())
 }
@@ -194,6 +216,6 @@ fn main() -> ExitCode {
 		Err(e) => {
 			eprintln!("error: {e}");
 			ExitCode::from(e.exit_code())
-		},
+		}
 	}
 }

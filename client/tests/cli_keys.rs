@@ -4,7 +4,10 @@ use std::process::{Command, Output};
 
 fn ehr(args: &[&str], envs: &[(&str, &str)]) -> Output {
 	let mut cmd = Command::new(env!("CARGO_BIN_EXE_ehr"));
-	cmd.args(args).env_remove("EHR_PASSPHRASE").env_remove("EHR_NEW_PASSPHRASE").env_remove("EHR_KEYSTORE");
+	cmd.args(args)
+		.env_remove("EHR_PASSPHRASE")
+		.env_remove("EHR_NEW_PASSPHRASE")
+		.env_remove("EHR_KEYSTORE");
 	for (k, v) in envs {
 		cmd.env(k, v);
 	}
@@ -57,7 +60,8 @@ fn keys_lifecycle() {
 	);
 	assert_eq!(out.status.code(), Some(3), "the old passphrase no longer opens it");
 
-	let out = ehr(&["keys", "show", "--keystore", dir.path().join("none.json").to_str().unwrap()], &[]);
+	let out =
+		ehr(&["keys", "show", "--keystore", dir.path().join("none.json").to_str().unwrap()], &[]);
 	assert_eq!(out.status.code(), Some(2));
 	assert!(String::from_utf8_lossy(&out.stderr).contains("ehr keys new"));
 }
