@@ -6,7 +6,7 @@
 
 use crate::crypto::wrap::EncryptionKeypair;
 use argon2::{Algorithm, Argon2, Params, Version};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRng;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use serde::{Deserialize, Serialize};
 use std::{fs, io, path::Path};
@@ -78,7 +78,7 @@ pub struct Keys {
 
 impl Keys {
 	/// Fresh random keys.
-	pub fn generate(rng: &mut (impl CryptoRng + RngCore)) -> Self {
+	pub fn generate(rng: &mut impl CryptoRng) -> Self {
 		let mut seed = Zeroizing::new([0u8; 32]);
 		rng.fill_bytes(seed.as_mut());
 		let encryption = EncryptionKeypair::generate(rng);
@@ -103,7 +103,7 @@ impl Keys {
 		&self,
 		passphrase: &str,
 		kdf: KdfParams,
-		rng: &mut (impl CryptoRng + RngCore),
+		rng: &mut impl CryptoRng,
 	) -> Result<KeystoreFile, KeystoreError> {
 		if passphrase.chars().count() < MIN_PASSPHRASE_LEN {
 			return Err(KeystoreError::WeakPassphrase);

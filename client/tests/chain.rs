@@ -91,7 +91,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		.find_first::<runtime::ehr_acl::events::RecordAdded>()
 		.expect("events decode")
 		.expect("RecordAdded emitted");
-	assert_eq!((added.id, added.owner.clone()), (0, account(&patient)));
+	assert_eq!((added.id, added.owner), (0, account(&patient)));
 
 	chain::submit(
 		&client,
@@ -123,10 +123,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		.expect("record stored")
 		.decode()
 		.expect("record decodes");
-	assert_eq!(
-		(record.owner.clone(), record.grant_count, record.key_version),
-		(account(&patient), 2, 1)
-	);
+	assert_eq!((record.owner, record.grant_count, record.key_version), (account(&patient), 2, 1));
 	let grant = at
 		.storage()
 		.entry(runtime::storage().ehr_acl().grants())
@@ -148,7 +145,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 
 	let api = runtime::runtime_apis().ehr_acl_api();
 	let view = at.runtime_apis().call(api.record(0)).await.expect("record api").expect("record");
-	let mut readers: Vec<_> = view.grants.iter().map(|(who, _)| who.clone()).collect();
+	let mut readers: Vec<_> = view.grants.iter().map(|(who, _)| *who).collect();
 	readers.sort();
 	let mut expected = vec![account(&patient), account(&doctor)];
 	expected.sort();

@@ -91,8 +91,11 @@ fn open(key: &DataKey, sealed: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
 	envelope::decrypt(key, &mut &sealed[..], &mut out).map(|_| out)
 }
 
-/// The envelope cases: name, key, envelope bytes, expected outcome.
-fn envelope_cases() -> Vec<(String, [u8; 32], Vec<u8>, Result<Vec<u8>, String>)> {
+/// One envelope case: name, data key, envelope bytes, and the plaintext or
+/// the name of the error expected.
+type EnvelopeCase = (String, [u8; 32], Vec<u8>, Result<Vec<u8>, String>);
+
+fn envelope_cases() -> Vec<EnvelopeCase> {
 	let key = [0x42; 32];
 	let other_key = [0x43; 32];
 	let k = DataKey::from_bytes(key);

@@ -1,5 +1,10 @@
 //! The pallets whose benchmarks `ehr-node benchmark pallet` runs.
 
+use crate::Runtime;
+
+impl frame_system_benchmarking::Config for Runtime {}
+impl frame_benchmarking::baseline::Config for Runtime {}
+
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
 	[frame_system, SystemBench::<Runtime>]

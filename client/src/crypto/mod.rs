@@ -6,7 +6,7 @@
 pub mod envelope;
 pub mod wrap;
 
-use rand_core::{CryptoRng, OsRng, RngCore, TryRngCore, UnwrapErr};
+use rand_core::{CryptoRng, OsRng, TryRngCore, UnwrapErr};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// The operating system's random number generator; a failure to read it
@@ -21,7 +21,7 @@ pub struct DataKey([u8; 32]);
 
 impl DataKey {
 	/// A fresh random key.
-	pub fn generate(rng: &mut (impl CryptoRng + RngCore)) -> Self {
+	pub fn generate(rng: &mut impl CryptoRng) -> Self {
 		let mut key = [0u8; 32];
 		rng.fill_bytes(&mut key);
 		DataKey(key)

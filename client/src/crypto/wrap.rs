@@ -10,7 +10,7 @@ use hpke::{
 	aead::AesGcm256, kdf::HkdfSha256, kem::X25519HkdfSha256, Deserializable, Kem as _, OpModeR,
 	OpModeS, Serializable,
 };
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 type Kem = X25519HkdfSha256;
@@ -54,7 +54,7 @@ pub struct EncryptionKeypair {
 }
 
 impl EncryptionKeypair {
-	pub fn generate(rng: &mut (impl CryptoRng + RngCore)) -> Self {
+	pub fn generate(rng: &mut impl CryptoRng) -> Self {
 		let (secret, public) = Kem::gen_keypair(rng);
 		EncryptionKeypair { secret, public }
 	}
@@ -81,7 +81,7 @@ pub fn wrap(
 	data_key: &DataKey,
 	recipient: &[u8; 32],
 	context: &WrapContext,
-	rng: &mut (impl CryptoRng + RngCore),
+	rng: &mut impl CryptoRng,
 ) -> Vec<u8> {
 	let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(recipient)
 		.expect("any 32 bytes are an X25519 point");

@@ -189,7 +189,7 @@ fn snapshot() -> Snapshot {
 }
 
 fn check_invariants(s: &Snapshot) {
-	for ((record, reader), _) in &s.grants {
+	for (record, reader) in s.grants.keys() {
 		assert!(s.records.contains_key(record), "grant on missing record {record}");
 		assert!(s.users.contains_key(reader), "grant held by unregistered {reader}");
 	}
