@@ -18,3 +18,10 @@ export NODE_BIN
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Builds everything the way `scripts/test` does (all targets, so dev-only
+# features unify the same way): a script that builds differently would make
+# the next test run rebuild half the tree.
+build_all() {
+	(cd "$ROOT" && cargo build --locked --release --workspace --all-targets)
+}
