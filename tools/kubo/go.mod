@@ -1,12 +1,12 @@
 // Pins the IPFS daemon (kubo) the scripts install. `go install kubo@version`
-// is refused because kubo's go.mod replaces go-libp2p with a fork that the
-// module proxy does not serve; built through this module, kubo uses the
-// upstream go-libp2p version it requires.
+// refuses kubo's go.mod (v0.42 has exclude directives, v0.43 replaces
+// go-libp2p with a fork the module proxy does not serve), so scripts/setup
+// builds kubo's command from inside this module, with these pinned sums.
 module ehr-chain/tools/kubo
 
 go 1.26.5
 
-require github.com/ipfs/kubo v0.43.1
+require github.com/ipfs/kubo v0.42.0
 
 require (
 	contrib.go.opencensus.io/exporter/prometheus v0.4.2 // indirect
