@@ -492,44 +492,33 @@ fn update_record_errors() {
 			None
 		));
 		let all = || content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]);
-		assert_noop!(
-			EhrAcl::update_record(signed(PHARMACIST), id, all()),
-			Error::<Test>::NotAllowedToWrite
-		);
-		assert_noop!(
-			EhrAcl::update_record(signed(PATIENT), id, both()),
-			Error::<Test>::RewrapMismatch
-		);
-		assert_noop!(
-			EhrAcl::update_record(
-				signed(PATIENT),
-				id,
-				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (RESEARCHER, 13)])
-			),
-			Error::<Test>::RewrapMismatch
-		);
-		assert_noop!(
-			EhrAcl::update_record(
-				signed(PATIENT),
-				id,
-				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (DOCTOR, 13)])
-			),
-			Error::<Test>::RewrapMismatch
-		);
-		assert_noop!(
-			EhrAcl::update_record(
-				signed(PATIENT),
-				id,
-				content("", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)])
-			),
-			Error::<Test>::EmptyCid
-		);
 		let mut empty_key = all();
 		empty_key.keys[2].1 = BoundedVec::new();
-		assert_noop!(
-			EhrAcl::update_record(signed(PATIENT), id, empty_key),
-			Error::<Test>::EmptyWrappedKey
-		);
+		let cases = [
+			(PHARMACIST, all(), Error::<Test>::NotAllowedToWrite),
+			// Keys must name exactly the current readers: one missing, one
+			// stranger, one twice.
+			(PATIENT, both(), Error::<Test>::RewrapMismatch),
+			(
+				PATIENT,
+				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (RESEARCHER, 13)]),
+				Error::<Test>::RewrapMismatch,
+			),
+			(
+				PATIENT,
+				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (DOCTOR, 13)]),
+				Error::<Test>::RewrapMismatch,
+			),
+			(
+				PATIENT,
+				content("", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]),
+				Error::<Test>::EmptyCid,
+			),
+			(PATIENT, empty_key, Error::<Test>::EmptyWrappedKey),
+		];
+		for (by, new_content, error) in cases {
+			assert_noop!(EhrAcl::update_record(signed(by), id, new_content), error);
+		}
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(4)));
 		System::set_block_number(4);
 		assert_noop!(EhrAcl::update_record(signed(DOCTOR), id, all()), Error::<Test>::GrantExpired);
