@@ -5,3 +5,4 @@
 pub mod chain;
 pub mod crypto;
 pub mod keystore;
+pub mod storage;
