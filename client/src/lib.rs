@@ -5,4 +5,5 @@
 pub mod chain;
 pub mod crypto;
 pub mod keystore;
+pub mod records;
 pub mod storage;

@@ -1,58 +1,13 @@
 //! The IPFS layer against a real kubo daemon on loopback, started and
 //! stopped with `scripts/ipfs` in a temporary repo on free ports.
 
+mod common;
+
+use common::Kubo;
 use ehr::{
 	crypto::{envelope, DataKey},
 	storage::{sha256_file, Ipfs, StorageError},
 };
-use std::{net::TcpListener, path::PathBuf, process::Command};
-
-fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-/// A kubo daemon for one test; stopped on drop.
-struct Kubo {
-	data: tempfile::TempDir,
-	ports: [u16; 3],
-	api: String,
-}
-
-impl Kubo {
-	fn script(data: &std::path::Path, ports: [u16; 3], action: &str) -> std::process::Output {
-		let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-		Command::new(root.join("scripts/ipfs"))
-			.arg(action)
-			.env("EHR_DATA_DIR", data)
-			.env("EHR_IPFS_API_PORT", ports[0].to_string())
-			.env("EHR_IPFS_SWARM_PORT", ports[1].to_string())
-			.env("EHR_IPFS_GATEWAY_PORT", ports[2].to_string())
-			.output()
-			.expect("run scripts/ipfs")
-	}
-
-	fn start() -> Kubo {
-		let data = tempfile::tempdir().expect("tempdir");
-		let ports = [free_port(), free_port(), free_port()];
-		let out = Self::script(data.path(), ports, "start");
-		assert!(
-			out.status.success(),
-			"scripts/ipfs start: {}",
-			String::from_utf8_lossy(&out.stderr)
-		);
-		Kubo { api: format!("http://127.0.0.1:{}", ports[0]), data, ports }
-	}
-
-	fn stop(&self) {
-		Self::script(self.data.path(), self.ports, "stop");
-	}
-}
-
-impl Drop for Kubo {
-	fn drop(&mut self) {
-		self.stop();
-	}
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn envelope_round_trips_through_kubo_pinned_and_unpinned() {

@@ -1,4 +1,7 @@
-//! Starts the real `ehr-node` binary for a test and stops it afterwards.
+//! Starts the real `ehr-node` binary and a real kubo daemon for a test and
+//! stops them afterwards.
+// Each test crate uses part of this module.
+#![allow(dead_code)]
 
 use std::{
 	net::TcpListener,
@@ -61,5 +64,48 @@ impl Drop for DevNode {
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
+	}
+}
+
+/// A kubo daemon for one test; stopped on drop.
+pub struct Kubo {
+	data: tempfile::TempDir,
+	ports: [u16; 3],
+	pub api: String,
+}
+
+impl Kubo {
+	fn script(data: &std::path::Path, ports: [u16; 3], action: &str) -> std::process::Output {
+		let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+		Command::new(root.join("scripts/ipfs"))
+			.arg(action)
+			.env("EHR_DATA_DIR", data)
+			.env("EHR_IPFS_API_PORT", ports[0].to_string())
+			.env("EHR_IPFS_SWARM_PORT", ports[1].to_string())
+			.env("EHR_IPFS_GATEWAY_PORT", ports[2].to_string())
+			.output()
+			.expect("run scripts/ipfs")
+	}
+
+	pub fn start() -> Kubo {
+		let data = tempfile::tempdir().expect("tempdir");
+		let ports = [free_port(), free_port(), free_port()];
+		let out = Self::script(data.path(), ports, "start");
+		assert!(
+			out.status.success(),
+			"scripts/ipfs start: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
+		Kubo { api: format!("http://127.0.0.1:{}", ports[0]), data, ports }
+	}
+
+	pub fn stop(&self) {
+		Self::script(self.data.path(), self.ports, "stop");
+	}
+}
+
+impl Drop for Kubo {
+	fn drop(&mut self) {
+		self.stop();
 	}
 }
