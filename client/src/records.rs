@@ -60,6 +60,11 @@ pub enum RecordError {
 	Envelope(RecordId, EnvelopeError),
 }
 
+/// Any subxt failure (connection, storage, decoding) as a record error.
+fn rpc(e: impl Into<subxt::Error>) -> RecordError {
+	ChainError::Rpc(e.into()).into()
+}
+
 impl From<ChainError> for RecordError {
 	fn from(e: ChainError) -> Self {
 		RecordError::Chain(Box::new(e))
@@ -83,20 +88,14 @@ impl Session {
 	}
 
 	async fn encryption_key_of(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
-		let at = self
-			.chain
-			.at_current_block()
-			.await
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?;
+		let at = self.chain.at_current_block().await.map_err(rpc)?;
 		let user = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().users(), (*who,))
 			.await
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?
+			.map_err(rpc)?
 			.ok_or_else(|| RecordError::NotRegistered(*who))?;
-		Ok(user.decode().map_err(subxt::Error::from).map_err(ChainError::from)?.enc_key)
+		Ok(user.decode().map_err(rpc)?.enc_key)
 	}
 
 	/// Encrypts `file`, pins the ciphertext, and records it on chain as owned
@@ -131,21 +130,14 @@ impl Session {
 			// The id is fixed before the record exists; if another record
 			// takes it first, wrap again for the next one.
 			for _ in 0..5 {
-				let at = self
-					.chain
-					.at_current_block()
-					.await
-					.map_err(subxt::Error::from)
-					.map_err(ChainError::from)?;
+				let at = self.chain.at_current_block().await.map_err(rpc)?;
 				let id = at
 					.storage()
 					.fetch(runtime::storage().ehr_acl().next_record_id(), ())
 					.await
-					.map_err(subxt::Error::from)
-					.map_err(ChainError::from)?
+					.map_err(rpc)?
 					.decode()
-					.map_err(subxt::Error::from)
-					.map_err(ChainError::from)?;
+					.map_err(rpc)?;
 				let context = self.context(id, 1);
 				let owner_wrapped = wrap::wrap(&data_key, &owner_key, &context, &mut rng);
 				let author = via.map(|via| {
@@ -181,32 +173,23 @@ impl Session {
 	/// This account's current grant on record `id` and the data key it holds.
 	async fn my_data_key(&self, id: RecordId) -> Result<(Record, DataKey), RecordError> {
 		let me = self.account();
-		let at = self
-			.chain
-			.at_current_block()
-			.await
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?;
+		let at = self.chain.at_current_block().await.map_err(rpc)?;
 		let record = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().records(), (id,))
 			.await
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?
+			.map_err(rpc)?
 			.ok_or(RecordError::RecordNotFound(id))?
 			.decode()
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?;
+			.map_err(rpc)?;
 		let grant = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().grants(), (id, me))
 			.await
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?
+			.map_err(rpc)?
 			.ok_or(RecordError::NoGrant(id))?
 			.decode()
-			.map_err(subxt::Error::from)
-			.map_err(ChainError::from)?;
+			.map_err(rpc)?;
 		if grant.expires_at.is_some_and(|at_block| at.block_number() >= at_block as u64) {
 			return Err(RecordError::GrantExpired(id));
 		}
