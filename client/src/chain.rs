@@ -110,3 +110,14 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	}
 	Ok(client)
 }
+
+/// Milliseconds between blocks: Aura slots are twice the timestamp
+/// pallet's minimum period.
+pub async fn block_time_ms(client: &Client) -> Result<u64, ChainError> {
+	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
+	let period = at
+		.constants()
+		.entry(runtime::constants().timestamp().minimum_period())
+		.map_err(subxt::Error::from)?;
+	Ok(period * 2)
+}

@@ -8,9 +8,10 @@ use crate::crypto::wrap::EncryptionKeypair;
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::CryptoRng;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
+use schnorrkel::{derive::ChainCode, ExpansionMode, MiniSecretKey};
 use serde::{Deserialize, Serialize};
-use std::{fs, io, path::Path};
-use subxt_signer::sr25519::Keypair;
+use std::{fs, io, path::Path, str::FromStr};
+use subxt_signer::{bip39, sr25519::Keypair, DeriveJunction, ExposeSecret, SecretUri};
 use zeroize::Zeroizing;
 
 /// Format version of the keystore file.
@@ -34,6 +35,8 @@ pub enum KeystoreError {
 	Malformed(String),
 	#[error("{0} already exists; refusing to overwrite a keystore")]
 	AlreadyExists(String),
+	#[error("cannot use this secret URI: {0}")]
+	BadSecretUri(String),
 	#[error("cannot read or write the keystore: {0}")]
 	Io(#[from] io::Error),
 }
@@ -83,6 +86,55 @@ impl Keys {
 		rng.fill_bytes(seed.as_mut());
 		let encryption = EncryptionKeypair::generate(rng);
 		Self::from_parts(seed, encryption)
+	}
+
+	/// Keys whose signing key is the one a Substrate secret URI names
+	/// (`//Alice`, a mnemonic with hard junctions such as
+	/// `"<words>//hospital//1"`, or `0x` and a 32-byte seed), with a fresh
+	/// encryption key. The keystore holds a 32-byte seed, so a URI whose
+	/// last step is a soft junction (`/name`) cannot be stored and is refused.
+	pub fn from_secret_uri(suri: &str, rng: &mut impl CryptoRng) -> Result<Self, KeystoreError> {
+		let bad = |reason: String| KeystoreError::BadSecretUri(reason);
+		let uri = SecretUri::from_str(suri).map_err(|e| bad(e.to_string()))?;
+		let phrase = uri.phrase.expose_secret();
+		let mut seed = Zeroizing::new([0u8; 32]);
+		if let Some(hex_seed) = phrase.strip_prefix("0x") {
+			*seed =
+				decode_hex(hex_seed, "seed").map_err(|_| bad("0x seed is not 32 bytes".into()))?;
+		} else {
+			// BIP-39 entropy stretched as Substrate does (substrate-bip39):
+			// PBKDF2-HMAC-SHA512, salt "mnemonic" + password, 2048 rounds.
+			let mnemonic = bip39::Mnemonic::parse(phrase).map_err(|e| bad(e.to_string()))?;
+			let (entropy, len) = mnemonic.to_entropy_array();
+			let salt = Zeroizing::new(format!(
+				"mnemonic{}",
+				uri.password.as_ref().map_or("", |p| p.expose_secret())
+			));
+			let mut stretched = Zeroizing::new([0u8; 64]);
+			pbkdf2::pbkdf2_hmac::<sha2::Sha512>(
+				&entropy[..len],
+				salt.as_bytes(),
+				2048,
+				stretched.as_mut(),
+			);
+			seed.copy_from_slice(&stretched[..32]);
+		}
+		for junction in &uri.junctions {
+			let DeriveJunction::Hard(chain_code) = junction else {
+				return Err(bad("soft junctions (`/name`) cannot be stored; use `//name`".into()));
+			};
+			let parent = MiniSecretKey::from_bytes(seed.as_ref())
+				.map_err(|e| bad(e.to_string()))?
+				.expand(ExpansionMode::Ed25519);
+			let (child, _) = parent.hard_derive_mini_secret_key(Some(ChainCode(*chain_code)), b"");
+			*seed = child.to_bytes();
+		}
+		let keys = Self::from_parts(seed, EncryptionKeypair::generate(rng));
+		let expected = Keypair::from_uri(&uri).map_err(|e| bad(e.to_string()))?.public_key();
+		if keys.signer.public_key().0 != expected.0 {
+			return Err(bad("the derived key does not match the URI's account".into()));
+		}
+		Ok(keys)
 	}
 
 	fn from_parts(signing_seed: Zeroizing<[u8; 32]>, encryption: EncryptionKeypair) -> Self {

@@ -2,6 +2,7 @@
 //! types generated from the runtime's metadata.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod chain;
 pub mod crypto;
 pub mod keystore;

@@ -3,36 +3,79 @@
 //! `main` parses arguments and calls [`run`]; `run` returns a `Result`;
 //! `main` turns it into one message on stderr and an exit code.
 
-use clap::{Args, Parser, Subcommand};
+mod config;
+mod output;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use config::Settings;
 use ehr::{
-	crypto::os_rng,
-	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
+	audit::{self, Subject},
+	chain::{self, AccountId, ChainError},
+	crypto::{os_rng, wrap::EncryptionKeypair},
+	keystore::{Keys, KeystoreError, KeystoreFile, PublicKeys, DEFAULT_KDF},
+	records::{query, Access, BlockNumber, RecordError, RecordId, RecordKind, Role, Session},
+	storage::{Ipfs, StorageError},
 };
-use std::{path::PathBuf, process::ExitCode};
+use output::Out;
+use std::{path::PathBuf, process::ExitCode, str::FromStr};
 
 /// Exit codes scripts can rely on.
 mod exit {
-	/// Bad usage or input.
+	/// Anything not listed below.
+	pub const FAILURE: u8 = 1;
+	/// Bad usage or input (unknown option, missing file, malformed account).
 	pub const USAGE: u8 = 2;
 	/// The keystore could not be opened: wrong passphrase or file.
 	pub const KEYSTORE: u8 = 3;
-	/// Anything else.
-	pub const FAILURE: u8 = 1;
+	/// The chain refused: not registered, not authorised, no grant, grant
+	/// expired or revoked, record missing.
+	pub const REFUSED: u8 = 4;
+	/// The node or IPFS could not be reached.
+	pub const UNREACHABLE: u8 = 5;
+	/// Stored data failed an integrity check (digest or authentication).
+	pub const INTEGRITY: u8 = 6;
 }
 
 #[derive(Parser)]
 #[command(
 	name = "ehr",
 	version,
-	about = "Share encrypted health records over the EHR consortium chain"
+	about = "Share encrypted health records over the EHR consortium chain",
+	after_help = "Settings come from flags, then EHR_* environment variables, then the config \
+	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore).\n\
+	              Exit codes: 0 ok, 1 failure, 2 usage, 3 keystore, 4 refused by the chain, \
+	              5 node or IPFS unreachable, 6 integrity check failed."
 )]
 struct Cli {
+	#[command(flatten)]
+	global: Global,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Args)]
+struct Global {
 	/// Print machine-readable JSON instead of text.
 	#[arg(long, global = true)]
 	json: bool,
-
-	#[command(subcommand)]
-	command: Command,
+	/// Config file [default: ~/.config/ehr/config.toml].
+	#[arg(long, global = true, env = "EHR_CONFIG")]
+	config: Option<PathBuf>,
+	/// Node WebSocket RPC endpoint [default: ws://127.0.0.1:9944].
+	#[arg(long, global = true, env = "EHR_NODE_URL")]
+	node: Option<String>,
+	/// IPFS (kubo) RPC API endpoint [default: http://127.0.0.1:5001].
+	#[arg(long, global = true, env = "EHR_IPFS_URL")]
+	ipfs: Option<String>,
+	/// Keystore file [default: ~/.config/ehr/keystore.json].
+	#[arg(long, global = true, env = "EHR_KEYSTORE")]
+	keystore: Option<PathBuf>,
+	/// File holding the passphrase (else `EHR_PASSPHRASE`, else a prompt).
+	#[arg(long, global = true)]
+	passphrase_file: Option<PathBuf>,
+	/// Never draw progress bars.
+	#[arg(long, global = true)]
+	no_progress: bool,
 }
 
 #[derive(Subcommand)]
@@ -40,59 +83,218 @@ enum Command {
 	/// Create and manage this account's keys.
 	#[command(subcommand)]
 	Keys(KeysCommand),
+	/// Register users and inspect them.
+	#[command(subcommand)]
+	User(UserCommand),
+	/// Add, read, update, remove and list encrypted records.
+	#[command(subcommand)]
+	Record(RecordCommand),
+	/// Grant, revoke, list, request and answer access to records.
+	#[command(subcommand)]
+	Access(AccessCommand),
+	/// Rebuild who did what from chain events (no keys needed).
+	#[command(subcommand)]
+	Audit(AuditCommand),
 }
 
 #[derive(Subcommand)]
 enum KeysCommand {
 	/// Create a new keystore: an sr25519 signing key (the chain account) and an
 	/// X25519 encryption key, sealed with a passphrase.
-	New(KeystoreArgs),
+	New,
+	/// Create a keystore for an existing account from its secret URI (a
+	/// mnemonic, optionally with `//hard` junctions, or `//Alice` on a dev
+	/// chain), read from `--suri-file` or `EHR_SURI`, with a new encryption key.
+	Import {
+		/// File holding the secret URI.
+		#[arg(long)]
+		suri_file: Option<PathBuf>,
+	},
 	/// Show the account and public encryption key (no passphrase needed).
-	Show(KeystoreArgs),
+	Show,
 	/// Print only the public keys, for a registrar or another user.
-	ExportPublic(KeystoreArgs),
+	ExportPublic,
 	/// Re-seal the keystore under a new passphrase.
 	ChangePassphrase {
-		#[command(flatten)]
-		keystore: KeystoreArgs,
 		/// File holding the new passphrase (else `EHR_NEW_PASSPHRASE`, else a prompt).
 		#[arg(long)]
 		new_passphrase_file: Option<PathBuf>,
 	},
 }
 
-#[derive(Args)]
-struct KeystoreArgs {
-	/// Keystore file [env: EHR_KEYSTORE; default: ~/.config/ehr/keystore.json].
-	#[arg(long, env = "EHR_KEYSTORE")]
-	keystore: Option<PathBuf>,
-	/// File holding the passphrase (else `EHR_PASSPHRASE`, else a prompt).
-	#[arg(long)]
-	passphrase_file: Option<PathBuf>,
+#[derive(Subcommand)]
+enum UserCommand {
+	/// Register on chain. Without `--account`: this keystore registers itself
+	/// as a patient. With it: a registrar registers someone of its hospital.
+	Register {
+		#[arg(long, value_enum, default_value = "patient")]
+		role: RoleArg,
+		/// The account to register (SS58); needs `--encryption-key` or `--public-keys`.
+		#[arg(long, requires = "key_source")]
+		account: Option<String>,
+		/// The user's X25519 public key, 64 hex digits.
+		#[arg(long, group = "key_source")]
+		encryption_key: Option<String>,
+		/// The user's `ehr keys export-public` output (sets account and key).
+		#[arg(long, group = "key_source", conflicts_with = "account")]
+		public_keys: Option<PathBuf>,
+	},
+	/// Show a user's registration (default: this keystore's account).
+	Show { account: Option<String> },
+	/// Replace this account's encryption key; records it owns are re-wrapped.
+	RotateKey,
 }
 
-impl KeystoreArgs {
-	fn path(&self) -> Result<PathBuf, CliError> {
-		if let Some(path) = &self.keystore {
-			return Ok(path.clone());
-		}
-		let config = std::env::var_os("XDG_CONFIG_HOME")
-			.map(PathBuf::from)
-			.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-			.ok_or_else(|| CliError::Usage("set --keystore or EHR_KEYSTORE (no HOME)".into()))?;
-		Ok(config.join("ehr").join("keystore.json"))
-	}
+#[derive(Subcommand)]
+enum RecordCommand {
+	/// Encrypt FILE, store it in IPFS and record it on chain.
+	Add {
+		file: PathBuf,
+		#[arg(long, value_enum)]
+		kind: KindArg,
+		/// Write into this patient's records (needs `--via`).
+		#[arg(long, requires = "via")]
+		patient: Option<String>,
+		/// A record of the patient on which you hold ReadWrite access.
+		#[arg(long, requires = "patient")]
+		via: Option<RecordId>,
+	},
+	/// Fetch, verify and decrypt record ID into OUT (the read is logged on chain).
+	Get {
+		id: RecordId,
+		#[arg(short, long)]
+		output: PathBuf,
+	},
+	/// Replace record ID's content with FILE (owner or ReadWrite grantee).
+	Update { id: RecordId, file: PathBuf },
+	/// Remove record ID and all grants on it, and unpin its ciphertext.
+	Rm { id: RecordId },
+	/// List records owned by you (or `--patient`) and records shared with you.
+	List {
+		#[arg(long)]
+		patient: Option<String>,
+	},
+}
 
-	fn read(&self) -> Result<(PathBuf, KeystoreFile), CliError> {
-		let path = self.path()?;
-		if !path.exists() {
-			return Err(CliError::Usage(format!(
-				"no keystore at {}: create one with `ehr keys new`",
-				path.display()
-			)));
+#[derive(Subcommand)]
+enum AccessCommand {
+	/// Give ACCOUNT access to record ID.
+	Grant {
+		id: RecordId,
+		account: String,
+		#[command(flatten)]
+		level: Level,
+		/// `12h`, `30d` (from now) or `#BLOCK`; default: never.
+		#[arg(long)]
+		expires: Option<String>,
+	},
+	/// Take ACCOUNT's access away; re-encrypts the record under a new key
+	/// unless `--no-rotate`.
+	Revoke {
+		id: RecordId,
+		account: String,
+		/// Keep the current data key (the revoked reader may have kept it).
+		#[arg(long)]
+		no_rotate: bool,
+	},
+	/// Who may read record ID, and pending requests.
+	List { id: RecordId },
+	/// Ask record ID's owner for access.
+	Request {
+		id: RecordId,
+		#[arg(long)]
+		read_write: bool,
+	},
+	/// Approve ACCOUNT's pending request on record ID.
+	Approve {
+		id: RecordId,
+		account: String,
+		#[arg(long)]
+		expires: Option<String>,
+	},
+	/// Deny ACCOUNT's pending request on record ID.
+	Deny { id: RecordId, account: String },
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct Level {
+	#[arg(long)]
+	read: bool,
+	#[arg(long)]
+	read_write: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+	/// Everything that happened to record ID.
+	Record {
+		id: RecordId,
+		#[command(flatten)]
+		options: AuditOptions,
+	},
+	/// A patient's registration and everything on its records.
+	Patient {
+		account: String,
+		#[command(flatten)]
+		options: AuditOptions,
+	},
+	/// Every event an account took part in.
+	Account {
+		account: String,
+		#[command(flatten)]
+		options: AuditOptions,
+	},
+}
+
+#[derive(Args)]
+struct AuditOptions {
+	/// First block to scan.
+	#[arg(long, default_value_t = 1)]
+	since: u64,
+	#[arg(long, value_enum, default_value = "table")]
+	format: output::Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+	Patient,
+	Doctor,
+	Pharmacist,
+	Researcher,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+	Observation,
+	Prescription,
+	Lab,
+	Imaging,
+	Note,
+	Fhir,
+}
+
+impl From<RoleArg> for Role {
+	fn from(r: RoleArg) -> Role {
+		match r {
+			RoleArg::Patient => Role::Patient,
+			RoleArg::Doctor => Role::Doctor,
+			RoleArg::Pharmacist => Role::Pharmacist,
+			RoleArg::Researcher => Role::Researcher,
 		}
-		let file = KeystoreFile::read(&path)?;
-		Ok((path, file))
+	}
+}
+
+impl From<KindArg> for RecordKind {
+	fn from(k: KindArg) -> RecordKind {
+		match k {
+			KindArg::Observation => RecordKind::Observation,
+			KindArg::Prescription => RecordKind::Prescription,
+			KindArg::Lab => RecordKind::Lab,
+			KindArg::Imaging => RecordKind::Imaging,
+			KindArg::Note => RecordKind::Note,
+			KindArg::Fhir => RecordKind::Fhir,
+		}
 	}
 }
 
@@ -104,16 +306,50 @@ enum CliError {
 	Keystore(#[from] KeystoreError),
 	#[error("{0}")]
 	Io(#[from] std::io::Error),
+	#[error(transparent)]
+	Record(#[from] RecordError),
+}
+
+impl From<ChainError> for CliError {
+	fn from(e: ChainError) -> Self {
+		CliError::Record(e.into())
+	}
+}
+
+impl From<StorageError> for CliError {
+	fn from(e: StorageError) -> Self {
+		CliError::Record(e.into())
+	}
 }
 
 impl CliError {
 	fn exit_code(&self) -> u8 {
+		use RecordError as R;
 		match self {
 			CliError::Usage(_) => exit::USAGE,
 			CliError::Keystore(KeystoreError::WrongPassphrase | KeystoreError::WeakPassphrase) => {
 				exit::KEYSTORE
 			}
 			CliError::Keystore(_) | CliError::Io(_) => exit::FAILURE,
+			CliError::Record(e) => match e {
+				R::Chain(chain) => match **chain {
+					ChainError::Unreachable { .. } => exit::UNREACHABLE,
+					ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
+					ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
+				},
+				R::Storage(StorageError::Unreachable { .. }) => exit::UNREACHABLE,
+				R::Storage(StorageError::DigestMismatch { .. })
+				| R::Unwrap(..)
+				| R::Envelope(..) => exit::INTEGRITY,
+				R::RecordNotFound(_)
+				| R::NotRegistered(_)
+				| R::NoGrant(_)
+				| R::GrantExpired(_)
+				| R::GrantOutdated(_)
+				| R::NotAllowedToWrite(_)
+				| R::NotOwner(_) => exit::REFUSED,
+				R::Storage(_) | R::Io(_) | R::Contended | R::Keystore(_) => exit::FAILURE,
+			},
 		}
 	}
 }
@@ -140,78 +376,395 @@ fn passphrase(
 	Ok(first)
 }
 
-fn print_public(file: &KeystoreFile, path: &std::path::Path, json: bool) {
-	if json {
-		let value = serde_json::json!({
-			"keystore": path.display().to_string(),
-			"account": file.public.account,
-			"encryption_key": file.public.encryption_key,
-		});
-		println!("{value}");
-	} else {
-		println!("keystore:        {}", path.display());
-		println!("account:         {}", file.public.account);
-		println!("encryption key:  {}", file.public.encryption_key);
+fn parse_account(text: &str) -> Result<AccountId, CliError> {
+	AccountId::from_str(text.trim())
+		.map_err(|_| CliError::Usage(format!("`{text}` is not an SS58 account address")))
+}
+
+fn parse_key(text: &str) -> Result<[u8; 32], CliError> {
+	hex::decode(text.trim().trim_start_matches("0x"))
+		.ok()
+		.and_then(|v| v.try_into().ok())
+		.ok_or_else(|| CliError::Usage("an encryption key is 64 hex digits (32 bytes)".into()))
+}
+
+/// Checks an input file can be opened before anything is sent anywhere.
+fn readable(path: &PathBuf) -> Result<(), CliError> {
+	std::fs::File::open(path)
+		.map(|_| ())
+		.map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Everything a command needs, opened lazily from the settings.
+struct Ctx {
+	settings: Settings,
+	out: Out,
+	progress: bool,
+	passphrase_file: Option<PathBuf>,
+}
+
+impl Ctx {
+	fn keystore_file(&self) -> Result<KeystoreFile, CliError> {
+		let path = &self.settings.keystore;
+		if !path.exists() {
+			return Err(CliError::Usage(format!(
+				"no keystore at {}: create one with `ehr keys new` (or set --keystore)",
+				path.display()
+			)));
+		}
+		Ok(KeystoreFile::read(path)?)
+	}
+
+	fn account(&self) -> Result<AccountId, CliError> {
+		parse_account(&self.keystore_file()?.public.account)
+	}
+
+	fn unlock(&self) -> Result<(KeystoreFile, String, Keys), CliError> {
+		let file = self.keystore_file()?;
+		let pass =
+			passphrase(self.passphrase_file.as_ref(), "EHR_PASSPHRASE", "Passphrase: ", false)?;
+		let keys = file.unlock(&pass)?;
+		Ok((file, pass, keys))
+	}
+
+	async fn chain(&self) -> Result<chain::Client, CliError> {
+		Ok(chain::connect(&self.settings.node_url).await?)
+	}
+
+	/// A session for this keystore; `ipfs` checks the daemon answers first.
+	async fn session(&self, ipfs: bool) -> Result<Session, CliError> {
+		let (_, _, keys) = self.unlock()?;
+		let store = Ipfs::new(&self.settings.ipfs_url);
+		if ipfs {
+			store.ping().await?;
+		}
+		Ok(Session { chain: self.chain().await?, ipfs: store, keys, progress: self.progress })
+	}
+
+	/// `--expires`: `#BLOCK`, or a duration from now (`90m`, `12h`, `30d`).
+	async fn expiry(
+		&self,
+		chain: &chain::Client,
+		text: Option<&str>,
+	) -> Result<Option<BlockNumber>, CliError> {
+		let Some(text) = text else { return Ok(None) };
+		let bad = || CliError::Usage(format!("--expires {text}: use #BLOCK, or 90m, 12h, 30d"));
+		if let Some(block) = text.strip_prefix('#') {
+			return block.parse().map(Some).map_err(|_| bad());
+		}
+		let (number, unit) = text.split_at(text.len().saturating_sub(1));
+		let seconds: u64 = number.parse::<u64>().map_err(|_| bad())?
+			* match unit {
+				"m" => 60,
+				"h" => 3600,
+				"d" => 86_400,
+				_ => return Err(bad()),
+			};
+		let block_ms = chain::block_time_ms(chain).await?;
+		let now = query::block_number(chain).await?;
+		let blocks = (seconds * 1000).div_ceil(block_ms.max(1));
+		Ok(Some(now.saturating_add(blocks.try_into().unwrap_or(BlockNumber::MAX))))
 	}
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+fn level(level: &Level) -> Access {
+	if level.read_write {
+		Access::ReadWrite
+	} else {
+		Access::Read
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+	let g = cli.global;
+	let settings = Settings::load(g.config.as_deref(), g.node, g.ipfs, g.keystore)?;
+	let out = Out { json: g.json };
+	let ctx = Ctx {
+		settings,
+		out,
+		progress: !g.json && !g.no_progress,
+		passphrase_file: g.passphrase_file,
+	};
 	match cli.command {
-		Command::Keys(KeysCommand::New(args)) => {
-			let path = args.path()?;
+		Command::Keys(command) => keys(&ctx, command).await,
+		Command::User(command) => user(&ctx, command).await,
+		Command::Record(command) => record(&ctx, command).await,
+		Command::Access(command) => access(&ctx, command).await,
+		Command::Audit(command) => audit_cmd(&ctx, command).await,
+	}
+}
+
+async fn keys(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
+	let path = &ctx.settings.keystore;
+	let new_keystore = |keys: Keys| -> Result<(), CliError> {
+		if path.exists() {
+			return Err(KeystoreError::AlreadyExists(path.display().to_string()).into());
+		}
+		let pass =
+			passphrase(ctx.passphrase_file.as_ref(), "EHR_PASSPHRASE", "New passphrase: ", true)?;
+		let file = keys.seal(&pass, DEFAULT_KDF, &mut os_rng())?;
+		file.write(path, false)?;
+		ctx.out.public_keys(&file.public, path);
+		Ok(())
+	};
+	match command {
+		KeysCommand::New => new_keystore(Keys::generate(&mut os_rng()))?,
+		KeysCommand::Import { suri_file } => {
 			if path.exists() {
 				return Err(KeystoreError::AlreadyExists(path.display().to_string()).into());
 			}
-			let pass = passphrase(
-				args.passphrase_file.as_ref(),
-				"EHR_PASSPHRASE",
-				"New passphrase: ",
-				true,
-			)?;
-			let file = Keys::generate(&mut os_rng()).seal(&pass, DEFAULT_KDF, &mut os_rng())?;
-			file.write(&path, false)?;
-			print_public(&file, &path, cli.json);
-		}
-		Command::Keys(KeysCommand::Show(args)) => {
-			let (path, file) = args.read()?;
-			print_public(&file, &path, cli.json);
-		}
-		Command::Keys(KeysCommand::ExportPublic(args)) => {
-			let (_, file) = args.read()?;
-			println!("{}", serde_json::to_string_pretty(&file.public).expect("serializes"));
-		}
-		Command::Keys(KeysCommand::ChangePassphrase { keystore, new_passphrase_file }) => {
-			let (path, file) = keystore.read()?;
-			let old = passphrase(
-				keystore.passphrase_file.as_ref(),
-				"EHR_PASSPHRASE",
-				"Passphrase: ",
+			let suri = zeroize::Zeroizing::new(passphrase(
+				suri_file.as_ref(),
+				"EHR_SURI",
+				"Secret URI: ",
 				false,
-			)?;
-			let keys = file.unlock(&old)?;
+			)?);
+			new_keystore(Keys::from_secret_uri(suri.trim(), &mut os_rng())?)?
+		}
+		KeysCommand::Show => ctx.out.public_keys(&ctx.keystore_file()?.public, path),
+		KeysCommand::ExportPublic => {
+			println!(
+				"{}",
+				serde_json::to_string_pretty(&ctx.keystore_file()?.public).expect("serializes")
+			)
+		}
+		KeysCommand::ChangePassphrase { new_passphrase_file } => {
+			let (file, _, keys) = ctx.unlock()?;
 			let new = passphrase(
 				new_passphrase_file.as_ref(),
 				"EHR_NEW_PASSPHRASE",
 				"New passphrase: ",
 				true,
 			)?;
-			keys.seal(&new, file.kdf, &mut os_rng())?.write(&path, true)?;
-			if cli.json {
-				println!(
-					"{}",
-					serde_json::json!({ "keystore": path.display().to_string(), "changed": true })
-				);
-			} else {
-				println!("passphrase changed for {}", path.display());
-			}
+			keys.seal(&new, file.kdf, &mut os_rng())?.write(path, true)?;
+			ctx.out.done(
+				&format!("passphrase changed for {}", path.display()),
+				serde_json::json!({ "keystore": path.display().to_string(), "changed": true }),
+			);
 		}
 	}
 	Ok(())
 }
 
-fn main() -> ExitCode {
+async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
+	match command {
+		UserCommand::Register { role, account, encryption_key, public_keys } => {
+			let (who, key) = match (account, encryption_key, public_keys) {
+				(_, _, Some(file)) => {
+					let text = std::fs::read_to_string(&file).map_err(|e| {
+						CliError::Usage(format!("cannot read {}: {e}", file.display()))
+					})?;
+					let public: PublicKeys = serde_json::from_str(&text).map_err(|e| {
+						CliError::Usage(format!(
+							"{} is not `ehr keys export-public` output: {e}",
+							file.display()
+						))
+					})?;
+					(
+						Some(parse_account(&public.account)?),
+						Some(parse_key(&public.encryption_key)?),
+					)
+				}
+				(Some(account), Some(key), None) => {
+					(Some(parse_account(&account)?), Some(parse_key(&key)?))
+				}
+				_ => (None, None),
+			};
+			let session = ctx.session(false).await?;
+			let who = who.unwrap_or_else(|| session.account());
+			let key = key.unwrap_or_else(|| session.keys.encryption.public_bytes());
+			session.register(&who, role.into(), key).await?;
+			let role = Role::from(role);
+			ctx.out.done(
+				&format!("registered {who} as {role:?}"),
+				serde_json::json!({ "account": who.to_string(), "role": format!("{role:?}") }),
+			);
+		}
+		UserCommand::Show { account } => {
+			let who = match account {
+				Some(a) => parse_account(&a)?,
+				None => ctx.account()?,
+			};
+			let chain = ctx.chain().await?;
+			let user = query::user(&chain, &who).await?;
+			let registrar = query::registrar_org(&chain, &who).await?;
+			if user.is_none() && registrar.is_none() {
+				return Err(RecordError::NotRegistered(who).into());
+			}
+			ctx.out.user(&who, user.as_ref(), registrar);
+		}
+		UserCommand::RotateKey => {
+			let (file, pass, keys) = ctx.unlock()?;
+			let mut session = Session {
+				chain: ctx.chain().await?,
+				ipfs: Ipfs::new(&ctx.settings.ipfs_url),
+				keys,
+				progress: ctx.progress,
+			};
+			let path = &ctx.settings.keystore;
+			let rewrapped = session
+				.rotate_encryption_key(EncryptionKeypair::generate(&mut os_rng()), |keys| {
+					keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true)
+				})
+				.await?;
+			let key = hex::encode(session.keys.encryption.public_bytes());
+			ctx.out.done(
+				&format!(
+					"new encryption key {key}; re-wrapped records {rewrapped:?}. Grants you hold on \
+					 other patients' records need to be granted again."
+				),
+				serde_json::json!({ "encryption_key": key, "rewrapped": rewrapped }),
+			);
+		}
+	}
+	Ok(())
+}
+
+async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
+	match command {
+		RecordCommand::Add { file, kind, patient, via } => {
+			readable(&file)?;
+			let patient = patient.as_deref().map(parse_account).transpose()?;
+			let session = ctx.session(true).await?;
+			let owner = patient.unwrap_or_else(|| session.account());
+			let id = session.add_record(&owner, &file, kind.into(), via).await?;
+			ctx.out.done(
+				&format!("added record {id}"),
+				serde_json::json!({ "id": id, "owner": owner.to_string() }),
+			);
+		}
+		RecordCommand::Get { id, output } => {
+			let session = ctx.session(true).await?;
+			let version = session.get_record(id, &output).await?;
+			ctx.out.done(
+				&format!("record {id} version {version} written to {}", output.display()),
+				serde_json::json!({ "id": id, "version": version, "output": output.display().to_string() }),
+			);
+		}
+		RecordCommand::Update { id, file } => {
+			readable(&file)?;
+			let session = ctx.session(true).await?;
+			let version = session.update_record(id, &file).await?;
+			ctx.out.done(
+				&format!("record {id} is now version {version}"),
+				serde_json::json!({ "id": id, "version": version }),
+			);
+		}
+		RecordCommand::Rm { id } => {
+			let session = ctx.session(true).await?;
+			session.remove_record(id).await?;
+			ctx.out.done(
+				&format!("removed record {id}"),
+				serde_json::json!({ "id": id, "removed": true }),
+			);
+		}
+		RecordCommand::List { patient } => {
+			let chain = ctx.chain().await?;
+			let (owner, shared) = match patient {
+				Some(p) => (parse_account(&p)?, false),
+				None => (ctx.account()?, true),
+			};
+			let mut views = Vec::new();
+			for id in query::records_of(&chain, &owner).await? {
+				views.extend(query::record(&chain, id).await?);
+			}
+			let mut held = Vec::new();
+			if shared {
+				for (id, grant) in query::grants_held(&chain, &owner).await? {
+					if let Some(view) = query::record(&chain, id).await? {
+						if view.record.owner != owner {
+							held.push((view, grant));
+						}
+					}
+				}
+			}
+			ctx.out.records(&views, &held);
+		}
+	}
+	Ok(())
+}
+
+async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
+	match command {
+		AccessCommand::Grant { id, account, level: l, expires } => {
+			let to = parse_account(&account)?;
+			let session = ctx.session(false).await?;
+			let expires = ctx.expiry(&session.chain, expires.as_deref()).await?;
+			session.grant(id, &to, level(&l), expires).await?;
+			ctx.out.done(
+				&format!("granted {:?} on record {id} to {to}", level(&l)),
+				serde_json::json!({ "id": id, "to": to.to_string(), "access": format!("{:?}", level(&l)), "expires_at": expires }),
+			);
+		}
+		AccessCommand::Revoke { id, account, no_rotate } => {
+			let from = parse_account(&account)?;
+			let session = ctx.session(!no_rotate).await?;
+			session.revoke(id, &from, !no_rotate).await?;
+			ctx.out.done(
+				&format!(
+					"revoked {from} on record {id}{}",
+					if no_rotate { " (data key kept)" } else { "; data key rotated" }
+				),
+				serde_json::json!({ "id": id, "from": from.to_string(), "key_rotated": !no_rotate }),
+			);
+		}
+		AccessCommand::List { id } => {
+			let chain = ctx.chain().await?;
+			let view = query::record(&chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+			let requests = query::requests(&chain, id).await?;
+			ctx.out.grants(&view, &requests);
+		}
+		AccessCommand::Request { id, read_write } => {
+			let access = if read_write { Access::ReadWrite } else { Access::Read };
+			ctx.session(false).await?.request(id, access.clone()).await?;
+			ctx.out.done(
+				&format!("asked for {access:?} on record {id}"),
+				serde_json::json!({ "id": id, "access": format!("{access:?}") }),
+			);
+		}
+		AccessCommand::Approve { id, account, expires } => {
+			let requester = parse_account(&account)?;
+			let session = ctx.session(false).await?;
+			let expires = ctx.expiry(&session.chain, expires.as_deref()).await?;
+			session.answer(id, &requester, true, expires).await?;
+			ctx.out.done(
+				&format!("approved {requester} on record {id}"),
+				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": true }),
+			);
+		}
+		AccessCommand::Deny { id, account } => {
+			let requester = parse_account(&account)?;
+			ctx.session(false).await?.answer(id, &requester, false, None).await?;
+			ctx.out.done(
+				&format!("denied {requester} on record {id}"),
+				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": false }),
+			);
+		}
+	}
+	Ok(())
+}
+
+async fn audit_cmd(ctx: &Ctx, command: AuditCommand) -> Result<(), CliError> {
+	let (subject, options) = match command {
+		AuditCommand::Record { id, options } => (Subject::Record(id), options),
+		AuditCommand::Patient { account, options } => {
+			(Subject::Patient(parse_account(&account)?), options)
+		}
+		AuditCommand::Account { account, options } => {
+			(Subject::Account(parse_account(&account)?), options)
+		}
+	};
+	let chain = ctx.chain().await?;
+	let entries = audit::history(&chain, &subject, options.since).await?;
+	let format = if ctx.out.json { output::Format::Json } else { options.format };
+	output::audit(&entries, format);
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
 	let cli = Cli::parse();
-	match run(cli) {
+	match run(cli).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");

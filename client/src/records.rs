@@ -18,22 +18,31 @@ use crate::{
 	crypto::{
 		envelope::{self, EnvelopeError, DEFAULT_CHUNK_SIZE},
 		os_rng,
-		wrap::{self, UnwrapError, WrapContext},
+		wrap::{self, EncryptionKeypair, UnwrapError, WrapContext},
 		DataKey,
 	},
-	keystore::Keys,
-	storage::{Ipfs, StorageError},
+	keystore::{Keys, KeystoreError},
+	storage::{Ipfs, StorageError, Stored},
 };
+use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::RngCore;
 use std::{
 	fs::File,
-	io::{BufReader, BufWriter},
+	io::{BufReader, BufWriter, Read},
 	path::Path,
 };
 
 pub use types::{Access, RecordKind, Role};
 pub type RecordId = u64;
-type Record = types::Record<AccountId, u32>;
+pub type BlockNumber = u32;
+pub type Record = types::Record<AccountId, BlockNumber>;
+pub type Grant = types::Grant<AccountId, BlockNumber>;
+pub type User = types::User<AccountId, BlockNumber>;
+type NewContent = types::NewContent<AccountId>;
+
+/// Transfers at least this large show a progress bar (when stderr is a
+/// terminal and the session asks for one).
+pub const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
 
 /// Why a record operation failed; each says what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -50,18 +59,26 @@ pub enum RecordError {
 	NotRegistered(AccountId),
 	#[error("you hold no grant on record {0}: ask its owner (`ehr access request {0}`)")]
 	NoGrant(RecordId),
-	#[error("your grant on record {0} has expired")]
+	#[error("your grant on record {0} has expired: ask its owner to renew it")]
 	GrantExpired(RecordId),
 	#[error("record {0} was re-keyed after your grant was written: your access was revoked or not renewed")]
 	GrantOutdated(RecordId),
+	#[error("only the owner or a ReadWrite grantee may change record {0}")]
+	NotAllowedToWrite(RecordId),
+	#[error("only the owner of record {0} may do this")]
+	NotOwner(RecordId),
 	#[error("the key wrapped for you on record {0} does not open with your keystore: {1}")]
 	Unwrap(RecordId, UnwrapError),
 	#[error("the ciphertext of record {0} failed authentication: {1}")]
 	Envelope(RecordId, EnvelopeError),
+	#[error("record ids kept changing while adding; try again")]
+	Contended,
+	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
+	Keystore(#[from] KeystoreError),
 }
 
 /// Any subxt failure (connection, storage, decoding) as a record error.
-fn rpc(e: impl Into<subxt::Error>) -> RecordError {
+pub(crate) fn rpc(e: impl Into<subxt::Error>) -> RecordError {
 	ChainError::Rpc(e.into()).into()
 }
 
@@ -71,11 +88,118 @@ impl From<ChainError> for RecordError {
 	}
 }
 
+/// A record and every grant on it, as the runtime API returns them.
+pub struct RecordView {
+	pub id: RecordId,
+	pub record: Record,
+	pub grants: Vec<(AccountId, Grant)>,
+}
+
+/// Read-only questions any client may ask, with or without keys.
+pub mod query {
+	use super::*;
+
+	/// Record `id` with its grants, if it exists.
+	pub async fn record(client: &Client, id: RecordId) -> Result<Option<RecordView>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let api = runtime::runtime_apis().ehr_acl_api();
+		let view = at.runtime_apis().call(api.record(id)).await.map_err(rpc)?;
+		Ok(view.map(|v| RecordView { id: v.id, record: v.record, grants: v.grants }))
+	}
+
+	/// Ids of the records `owner` owns.
+	pub async fn records_of(
+		client: &Client,
+		owner: &AccountId,
+	) -> Result<Vec<RecordId>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let api = runtime::runtime_apis().ehr_acl_api();
+		at.runtime_apis().call(api.records_of(*owner)).await.map_err(rpc)
+	}
+
+	/// The grants `who` holds, by record id.
+	pub async fn grants_held(
+		client: &Client,
+		who: &AccountId,
+	) -> Result<Vec<(RecordId, Grant)>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let api = runtime::runtime_apis().ehr_acl_api();
+		at.runtime_apis().call(api.grants_held(*who)).await.map_err(rpc)
+	}
+
+	/// The registered user `who`, if any.
+	pub async fn user(client: &Client, who: &AccountId) -> Result<Option<User>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let user = at
+			.storage()
+			.try_fetch(runtime::storage().ehr_acl().users(), (*who,))
+			.await
+			.map_err(rpc)?;
+		user.map(|u| u.decode().map_err(rpc)).transpose()
+	}
+
+	/// The hospital `who` registers users for, if it is a registrar.
+	pub async fn registrar_org(
+		client: &Client,
+		who: &AccountId,
+	) -> Result<Option<u32>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let org = at
+			.storage()
+			.try_fetch(runtime::storage().ehr_acl().registrars(), (*who,))
+			.await
+			.map_err(rpc)?;
+		org.map(|o| o.decode().map_err(rpc)).transpose()
+	}
+
+	/// Pending access requests on record `id`: who asked, for what, when.
+	pub async fn requests(
+		client: &Client,
+		id: RecordId,
+	) -> Result<Vec<(AccountId, Access, BlockNumber)>, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		let mut entries =
+			at.storage().iter(runtime::storage().ehr_acl().requests(), (id,)).await.map_err(rpc)?;
+		let mut out = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(rpc)?;
+			let (_, who) = entry.key().map_err(rpc)?.decode().map_err(rpc)?;
+			let request = entry.value().decode().map_err(rpc)?;
+			out.push((who, request.access, request.requested_at));
+		}
+		Ok(out)
+	}
+
+	/// The best block's number (what `--expires` durations count from).
+	pub async fn block_number(client: &Client) -> Result<BlockNumber, RecordError> {
+		let at = client.at_current_block().await.map_err(rpc)?;
+		Ok(at.block_number() as BlockNumber)
+	}
+}
+
 /// An open connection to the chain and IPFS, acting as one keystore's owner.
 pub struct Session {
 	pub chain: Client,
 	pub ipfs: Ipfs,
 	pub keys: Keys,
+	/// Show progress bars for large transfers on stderr.
+	pub progress: bool,
+}
+
+/// A progress bar for `len` bytes, hidden when not wanted or small.
+fn progress_bar(show: bool, len: u64, label: &'static str) -> ProgressBar {
+	if !show || len < PROGRESS_THRESHOLD {
+		return ProgressBar::hidden();
+	}
+	let bar = ProgressBar::new(len).with_message(label);
+	bar.set_style(
+		ProgressStyle::with_template(
+			"{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+		)
+		.expect("valid template")
+		.progress_chars("=> "),
+	);
+	bar
 }
 
 impl Session {
@@ -87,15 +211,75 @@ impl Session {
 		WrapContext { genesis_hash: self.chain.genesis_hash().0, record_id, key_version }
 	}
 
+	async fn submit<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+	) -> Result<chain::Events, RecordError> {
+		Ok(chain::submit(&self.chain, call, &self.keys.signer).await?)
+	}
+
 	async fn encryption_key_of(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
-		let at = self.chain.at_current_block().await.map_err(rpc)?;
-		let user = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().users(), (*who,))
-			.await
-			.map_err(rpc)?
-			.ok_or_else(|| RecordError::NotRegistered(*who))?;
-		Ok(user.decode().map_err(rpc)?.enc_key)
+		let user = query::user(&self.chain, who).await?;
+		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
+	}
+
+	/// Encrypts `input` (`len` bytes) under `data_key` into a temporary file
+	/// and pins it in IPFS.
+	async fn seal_and_store(
+		&self,
+		data_key: &DataKey,
+		input: impl Read,
+		len: u64,
+	) -> Result<Stored, RecordError> {
+		let mut salt = [0u8; 16];
+		os_rng().fill_bytes(&mut salt);
+		let sealed = tempfile::NamedTempFile::new()?;
+		let bar = progress_bar(self.progress, len, "encrypt");
+		{
+			let mut input = bar.wrap_read(BufReader::new(input));
+			let mut output = BufWriter::new(sealed.as_file());
+			envelope::encrypt(data_key, DEFAULT_CHUNK_SIZE, salt, &mut input, &mut output)
+				.map_err(|e| match e {
+					EnvelopeError::Io(io) => RecordError::Io(io),
+					other => RecordError::Envelope(0, other),
+				})?;
+		}
+		bar.finish_and_clear();
+		Ok(self.ipfs.add_pinned(sealed.path()).await?)
+	}
+
+	/// Fetches record `id`'s ciphertext into a temporary file next to `near`
+	/// and checks it against the digest on chain.
+	async fn fetch_verified(
+		&self,
+		record: &Record,
+		near: &Path,
+	) -> Result<tempfile::NamedTempFile, RecordError> {
+		let sealed = tempfile::NamedTempFile::new_in(near)?;
+		let cid = String::from_utf8_lossy(&record.cid.0).into_owned();
+		let (digest, _) = self.ipfs.cat_into(&cid, &mut BufWriter::new(sealed.as_file())).await?;
+		if digest != record.ciphertext_digest {
+			return Err(StorageError::DigestMismatch {
+				expected: hex::encode(record.ciphertext_digest),
+				actual: hex::encode(digest),
+			}
+			.into());
+		}
+		Ok(sealed)
+	}
+
+	/// Runs `op` and unpins `stored` if it fails: nothing on chain points at
+	/// the ciphertext then, so it must not stay pinned.
+	async fn or_unpin<T>(
+		&self,
+		stored: &Stored,
+		op: impl std::future::Future<Output = Result<T, RecordError>>,
+	) -> Result<T, RecordError> {
+		let outcome = op.await;
+		if outcome.is_err() {
+			let _ = self.ipfs.unpin(&stored.cid).await;
+		}
+		outcome
 	}
 
 	/// Encrypts `file`, pins the ciphertext, and records it on chain as owned
@@ -108,25 +292,16 @@ impl Session {
 		kind: RecordKind,
 		via: Option<RecordId>,
 	) -> Result<RecordId, RecordError> {
-		let mut rng = os_rng();
-		let data_key = DataKey::generate(&mut rng);
-		let sealed = tempfile::NamedTempFile::new()?;
-		{
-			let mut salt = [0u8; 16];
-			rng.fill_bytes(&mut salt);
-			let mut input = BufReader::new(File::open(file)?);
-			let mut output = BufWriter::new(sealed.as_file());
-			envelope::encrypt(&data_key, DEFAULT_CHUNK_SIZE, salt, &mut input, &mut output)
-				.map_err(|e| match e {
-					EnvelopeError::Io(io) => RecordError::Io(io),
-					other => RecordError::Envelope(0, other),
-				})?;
-		}
-		let stored = self.ipfs.add_pinned(sealed.path()).await?;
-		let owner_key = self.encryption_key_of(patient).await?;
+		let input = File::open(file)?;
+		let len = input.metadata()?.len();
+		let data_key = DataKey::generate(&mut os_rng());
+		let stored = self.seal_and_store(&data_key, input, len).await?;
+		let owner_key = self.encryption_key_of(patient).await;
 		let my_key = self.keys.encryption.public_bytes();
 
-		let outcome = async {
+		self.or_unpin(&stored, async {
+			let owner_key = owner_key?;
+			let mut rng = os_rng();
 			// The id is fixed before the record exists; if another record
 			// takes it first, wrap again for the next one.
 			for _ in 0..5 {
@@ -155,23 +330,16 @@ impl Session {
 				match chain::submit(&self.chain, &call, &self.keys.signer).await {
 					Ok(_) => return Ok(id),
 					Err(e) if e.pallet_error() == Some("UnexpectedRecordId") => continue,
-					Err(e) => return Err(RecordError::from(e)),
+					Err(e) => return Err(e.into()),
 				}
 			}
-			Err(RecordError::from(ChainError::Dispatch(
-				"record ids kept changing; try again".into(),
-			)))
-		}
-		.await;
-		if outcome.is_err() {
-			// Nothing on chain points at the ciphertext: do not leave it pinned.
-			let _ = self.ipfs.unpin(&stored.cid).await;
-		}
-		outcome
+			Err(RecordError::Contended)
+		})
+		.await
 	}
 
-	/// This account's current grant on record `id` and the data key it holds.
-	async fn my_data_key(&self, id: RecordId) -> Result<(Record, DataKey), RecordError> {
+	/// Record `id` and the data key this account's current grant opens.
+	async fn my_data_key(&self, id: RecordId) -> Result<(Record, Grant, DataKey), RecordError> {
 		let me = self.account();
 		let at = self.chain.at_current_block().await.map_err(rpc)?;
 		let record = at
@@ -202,7 +370,89 @@ impl Session {
 			&self.context(id, grant.key_version),
 		)
 		.map_err(|e| RecordError::Unwrap(id, e))?;
-		Ok((record, data_key))
+		Ok((record, grant, data_key))
+	}
+
+	/// `data_key` wrapped for every current (unexpired) reader of record
+	/// `id` except `leaving`, bound to `key_version`: the `keys` of a
+	/// `NewContent`.
+	async fn wrap_for_readers(
+		&self,
+		id: RecordId,
+		key_version: u32,
+		data_key: &DataKey,
+		leaving: Option<&AccountId>,
+	) -> Result<Vec<(AccountId, BoundedVec<u8>)>, RecordError> {
+		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		let now = query::block_number(&self.chain).await?;
+		let context = self.context(id, key_version);
+		let mut keys = Vec::new();
+		for (reader, grant) in view.grants {
+			if Some(&reader) == leaving || grant.expires_at.is_some_and(|at| now >= at) {
+				continue;
+			}
+			let their_key = self.encryption_key_of(&reader).await?;
+			keys.push((
+				reader,
+				BoundedVec(wrap::wrap(data_key, &their_key, &context, &mut os_rng())),
+			));
+		}
+		Ok(keys)
+	}
+
+	/// Submits `call` (built from a new content) and unpins `stored` if the
+	/// chain refuses it; on success unpins `old_cid`, which nothing current
+	/// points at any more.
+	async fn move_content<Call: subxt::transactions::Payload>(
+		&self,
+		stored: &Stored,
+		call: Call,
+		old_cid: &str,
+	) -> Result<(), RecordError> {
+		self.or_unpin(stored, self.submit(&call)).await?;
+		if old_cid != stored.cid {
+			let _ = self.ipfs.unpin(old_cid).await;
+		}
+		Ok(())
+	}
+
+	fn new_content(stored: &Stored, keys: Vec<(AccountId, BoundedVec<u8>)>) -> NewContent {
+		types::NewContent {
+			cid: BoundedVec(stored.cid.clone().into_bytes()),
+			ciphertext_digest: stored.digest,
+			keys: BoundedVec(keys),
+		}
+	}
+
+	/// Replaces record `id`'s content with `file` under a fresh data key,
+	/// wrapped for every current reader. Returns the new version.
+	pub async fn update_record(&self, id: RecordId, file: &Path) -> Result<u32, RecordError> {
+		let (record, grant, _) = self.my_data_key(id).await?;
+		if record.owner != self.account() && grant.access != Access::ReadWrite {
+			return Err(RecordError::NotAllowedToWrite(id));
+		}
+		let input = File::open(file)?;
+		let len = input.metadata()?.len();
+		let data_key = DataKey::generate(&mut os_rng());
+		let stored = self.seal_and_store(&data_key, input, len).await?;
+		let keys = self
+			.or_unpin(&stored, self.wrap_for_readers(id, record.key_version + 1, &data_key, None))
+			.await?;
+		let call =
+			runtime::transactions().ehr_acl().update_record(id, Self::new_content(&stored, keys));
+		self.move_content(&stored, call, &String::from_utf8_lossy(&record.cid.0)).await?;
+		Ok(record.version + 1)
+	}
+
+	/// Removes record `id` and every grant on it, then unpins its ciphertext.
+	pub async fn remove_record(&self, id: RecordId) -> Result<(), RecordError> {
+		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		if view.record.owner != self.account() {
+			return Err(RecordError::NotOwner(id));
+		}
+		self.submit(&runtime::transactions().ehr_acl().remove_record(id)).await?;
+		self.ipfs.unpin(&String::from_utf8_lossy(&view.record.cid.0)).await?;
+		Ok(())
 	}
 
 	/// Gives `to` access to record `id`: the data key this account holds,
@@ -212,9 +462,9 @@ impl Session {
 		id: RecordId,
 		to: &AccountId,
 		access: Access,
-		expires_at: Option<u32>,
+		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
-		let (record, data_key) = self.my_data_key(id).await?;
+		let (record, _, data_key) = self.my_data_key(id).await?;
 		let their_key = self.encryption_key_of(to).await?;
 		let wrapped =
 			wrap::wrap(&data_key, &their_key, &self.context(id, record.key_version), &mut os_rng());
@@ -225,40 +475,156 @@ impl Session {
 			BoundedVec(wrapped),
 			expires_at,
 		);
-		chain::submit(&self.chain, &call, &self.keys.signer).await?;
+		self.submit(&call).await?;
 		Ok(())
+	}
+
+	/// Takes `from`'s access to record `id` away. With `rotate`, the record
+	/// is re-encrypted under a fresh data key in the same extrinsic (new
+	/// CID, key wrapped for the readers that remain), so a key `from` kept
+	/// opens nothing current. Plaintext never touches the disk: the old
+	/// envelope is decrypted straight into the new one through a pipe.
+	pub async fn revoke(
+		&self,
+		id: RecordId,
+		from: &AccountId,
+		rotate: bool,
+	) -> Result<(), RecordError> {
+		let (record, _, old_key) = self.my_data_key(id).await?;
+		if record.owner != self.account() {
+			return Err(RecordError::NotOwner(id));
+		}
+		if !rotate {
+			self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
+			return Ok(());
+		}
+		let sealed = self.fetch_verified(&record, &std::env::temp_dir()).await?;
+		let len = sealed.as_file().metadata()?.len();
+		let mut old = BufReader::new(File::open(sealed.path())?);
+		let (plain_in, mut plain_out) = std::io::pipe()?;
+		let decrypting =
+			std::thread::spawn(move || envelope::decrypt(&old_key, &mut old, &mut plain_out));
+		let new_key = DataKey::generate(&mut os_rng());
+		let stored = self.seal_and_store(&new_key, plain_in, len).await;
+		let decrypted = decrypting.join().expect("the decrypting thread does not panic");
+		if let Err(e) = decrypted {
+			return Err(match stored {
+				// Sealing stopped first (IPFS down, ...) and broke the pipe.
+				Err(sealing) => sealing,
+				Ok(stored) => {
+					// The new envelope holds a truncated plaintext: never keep it.
+					let _ = self.ipfs.unpin(&stored.cid).await;
+					RecordError::Envelope(id, e)
+				}
+			});
+		}
+		let stored = stored?;
+		let keys = self
+			.or_unpin(
+				&stored,
+				self.wrap_for_readers(id, record.key_version + 1, &new_key, Some(from)),
+			)
+			.await?;
+		let call = runtime::transactions().ehr_acl().revoke_access(
+			id,
+			*from,
+			Some(Self::new_content(&stored, keys)),
+		);
+		self.move_content(&stored, call, &String::from_utf8_lossy(&record.cid.0)).await
 	}
 
 	/// Fetches record `id`, checks its digest, decrypts it into `out` and
 	/// leaves a trace on chain (`log_access`). Returns the version read.
 	pub async fn get_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
-		let (record, data_key) = self.my_data_key(id).await?;
-
+		let (record, _, data_key) = self.my_data_key(id).await?;
 		let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-		let sealed = tempfile::NamedTempFile::new_in(dir)?;
-		let cid = String::from_utf8_lossy(&record.cid.0).into_owned();
-		let (digest, _) = self.ipfs.cat_into(&cid, &mut BufWriter::new(sealed.as_file())).await?;
-		if digest != record.ciphertext_digest {
-			return Err(StorageError::DigestMismatch {
-				expected: hex::encode(record.ciphertext_digest),
-				actual: hex::encode(digest),
-			}
-			.into());
-		}
+		let sealed = self.fetch_verified(&record, dir).await?;
 		let plain = tempfile::NamedTempFile::new_in(dir)?;
+		let len = sealed.as_file().metadata()?.len();
+		let bar = progress_bar(self.progress, len, "decrypt");
 		envelope::decrypt(
 			&data_key,
-			&mut BufReader::new(File::open(sealed.path())?),
+			&mut bar.wrap_read(BufReader::new(File::open(sealed.path())?)),
 			&mut BufWriter::new(plain.as_file()),
 		)
 		.map_err(|e| RecordError::Envelope(id, e))?;
+		bar.finish_and_clear();
 		plain.persist(out).map_err(|e| RecordError::Io(e.error))?;
-		chain::submit(
-			&self.chain,
-			&runtime::transactions().ehr_acl().log_access(id),
-			&self.keys.signer,
-		)
-		.await?;
+		self.submit(&runtime::transactions().ehr_acl().log_access(id)).await?;
 		Ok(record.version)
+	}
+
+	/// Asks record `id`'s owner for `access`.
+	pub async fn request(&self, id: RecordId, access: Access) -> Result<(), RecordError> {
+		self.submit(&runtime::transactions().ehr_acl().request_access(id, access)).await?;
+		Ok(())
+	}
+
+	/// Approves (wrapping the data key for `requester`) or denies a pending
+	/// request on record `id`.
+	pub async fn answer(
+		&self,
+		id: RecordId,
+		requester: &AccountId,
+		approve: bool,
+		expires_at: Option<BlockNumber>,
+	) -> Result<(), RecordError> {
+		let wrapped = if approve {
+			let (record, _, data_key) = self.my_data_key(id).await?;
+			let their_key = self.encryption_key_of(requester).await?;
+			let context = self.context(id, record.key_version);
+			Some(BoundedVec(wrap::wrap(&data_key, &their_key, &context, &mut os_rng())))
+		} else {
+			None
+		};
+		let call =
+			runtime::transactions().ehr_acl().answer_request(id, *requester, wrapped, expires_at);
+		self.submit(&call).await?;
+		Ok(())
+	}
+
+	/// Registers `who` with `role` and encryption key `enc_key`: a patient
+	/// registering itself, or a registrar onboarding staff.
+	pub async fn register(
+		&self,
+		who: &AccountId,
+		role: Role,
+		enc_key: [u8; 32],
+	) -> Result<(), RecordError> {
+		self.submit(&runtime::transactions().ehr_acl().register_user(*who, role, enc_key)).await?;
+		Ok(())
+	}
+
+	/// Replaces this account's encryption key on chain with `new`, hands
+	/// the updated keys to `persist` (which saves the keystore) as soon as
+	/// the chain accepted it, then re-wraps the data key of every record it
+	/// owns for the new key (same ciphertext, one `update_record` each).
+	/// Grants it holds on other patients' records wrap the old key and must
+	/// be granted again by their owners. Returns the records re-wrapped.
+	pub async fn rotate_encryption_key(
+		&mut self,
+		new: EncryptionKeypair,
+		persist: impl FnOnce(&Keys) -> Result<(), KeystoreError>,
+	) -> Result<Vec<RecordId>, RecordError> {
+		let owned = query::records_of(&self.chain, &self.account()).await?;
+		let mut held = Vec::new();
+		for id in &owned {
+			let (record, _, key) = self.my_data_key(*id).await?;
+			held.push((*id, record, key));
+		}
+		self.submit(&runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes()))
+			.await?;
+		self.keys.encryption = new;
+		persist(&self.keys)?;
+		for (id, record, key) in &held {
+			let keys = self.wrap_for_readers(*id, record.key_version + 1, key, None).await?;
+			let content = types::NewContent {
+				cid: record.cid.clone(),
+				ciphertext_digest: record.ciphertext_digest,
+				keys: BoundedVec(keys),
+			};
+			self.submit(&runtime::transactions().ehr_acl().update_record(*id, content)).await?;
+		}
+		Ok(owned)
 	}
 }

@@ -62,3 +62,23 @@ fn weak_passphrase_and_overwrite_are_refused() {
 	assert!(matches!(file.write(&path, false), Err(KeystoreError::AlreadyExists(_))));
 	file.write(&path, true).unwrap();
 }
+
+#[test]
+fn secret_uris_import_the_account_they_name() {
+	use subxt_signer::sr25519::dev;
+	let alice = Keys::from_secret_uri("//Alice", &mut os_rng()).expect("//Alice imports");
+	assert_eq!(alice.signer.public_key().0, dev::alice().public_key().0);
+	let phrase = format!("{}//hospital//1", subxt_signer::DEV_PHRASE);
+	let derived = Keys::from_secret_uri(&phrase, &mut os_rng()).expect("hard path imports");
+	let uri: subxt_signer::SecretUri = phrase.parse().unwrap();
+	let expected = subxt_signer::sr25519::Keypair::from_uri(&uri).unwrap().public_key();
+	assert_eq!(derived.signer.public_key().0, expected.0);
+	assert!(matches!(
+		Keys::from_secret_uri("//Alice/soft", &mut os_rng()),
+		Err(KeystoreError::BadSecretUri(_))
+	));
+	assert!(matches!(
+		Keys::from_secret_uri("not a mnemonic at all", &mut os_rng()),
+		Err(KeystoreError::BadSecretUri(_))
+	));
+}

@@ -99,6 +99,11 @@ impl Kubo {
 		Kubo { api: format!("http://127.0.0.1:{}", ports[0]), data, ports }
 	}
 
+	/// The kubo repository (`IPFS_PATH`) of this daemon.
+	pub fn repo(&self) -> PathBuf {
+		self.data.path().join("ipfs")
+	}
+
 	pub fn stop(&self) {
 		Self::script(self.data.path(), self.ports, "stop");
 	}

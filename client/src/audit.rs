@@ -1,0 +1,218 @@
+//! The auditor's view: who registered, granted, read, updated and revoked
+//! what, rebuilt from the ACL pallet's events in finalized blocks. Needs no
+//! keys and no write rights: anyone with RPC access can run it.
+
+use crate::{
+	chain::{
+		runtime::{self, runtime_types::pallet_ehr_acl::pallet::Event as AclEvent},
+		AccountId, Client,
+	},
+	records::{rpc, RecordError, RecordId},
+};
+use futures::{StreamExt, TryStreamExt};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Which history to rebuild.
+#[derive(Clone, Debug)]
+pub enum Subject {
+	/// Everything that happened to one record.
+	Record(RecordId),
+	/// A patient's registration and everything on the records it owned.
+	Patient(AccountId),
+	/// Every event an account took part in, on any side.
+	Account(AccountId),
+}
+
+/// One event of the history.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Entry {
+	pub block: u64,
+	/// Block time, RFC 3339 UTC.
+	pub time: String,
+	pub event: String,
+	pub record: Option<RecordId>,
+	/// The account that acted.
+	pub by: Option<String>,
+	/// The account acted upon.
+	pub subject: Option<String>,
+	/// The rest of the event, in words.
+	pub details: String,
+}
+
+/// What an event says, flattened.
+struct Fields {
+	record: Option<RecordId>,
+	by: Option<AccountId>,
+	subject: Option<AccountId>,
+	owner: Option<AccountId>,
+	details: String,
+}
+
+fn fields(event: &AclEvent) -> (&'static str, Fields) {
+	let f =
+		|record, by, subject, details: String| Fields { record, by, subject, owner: None, details };
+	match event {
+		AclEvent::RegistrarAdded { registrar, org } => {
+			("RegistrarAdded", f(None, None, Some(*registrar), format!("hospital {org}")))
+		}
+		AclEvent::RegistrarRemoved { registrar } => {
+			("RegistrarRemoved", f(None, None, Some(*registrar), String::new()))
+		}
+		AclEvent::UserRegistered { who, role, org, by } => (
+			"UserRegistered",
+			f(
+				None,
+				Some(*by),
+				Some(*who),
+				match org {
+					Some(org) => format!("{role:?} of hospital {org}"),
+					None => format!("{role:?}"),
+				},
+			),
+		),
+		AclEvent::UserDeregistered { who, by, grants_dropped } => (
+			"UserDeregistered",
+			f(None, Some(*by), Some(*who), format!("{grants_dropped} grants dropped")),
+		),
+		AclEvent::EncryptionKeyRotated { who, enc_key_version } => (
+			"EncryptionKeyRotated",
+			f(None, Some(*who), None, format!("key version {enc_key_version}")),
+		),
+		AclEvent::RecordAdded { id, owner, author, kind } => (
+			"RecordAdded",
+			Fields {
+				record: Some(*id),
+				by: Some(*author),
+				subject: Some(*owner),
+				owner: Some(*owner),
+				details: format!("{kind:?}"),
+			},
+		),
+		AclEvent::RecordUpdated { id, by, version, key_version } => (
+			"RecordUpdated",
+			f(Some(*id), Some(*by), None, format!("version {version}, key version {key_version}")),
+		),
+		AclEvent::RecordRemoved { id, by, grants_dropped } => (
+			"RecordRemoved",
+			f(Some(*id), Some(*by), None, format!("{grants_dropped} grants dropped")),
+		),
+		AclEvent::AccessGranted { id, to, by, access, expires_at } => (
+			"AccessGranted",
+			f(Some(*id), Some(*by), Some(*to), with_expiry(format!("{access:?}"), expires_at)),
+		),
+		AclEvent::AccessUpdated { id, of, access, expires_at } => (
+			"AccessUpdated",
+			f(Some(*id), None, Some(*of), with_expiry(format!("{access:?}"), expires_at)),
+		),
+		AclEvent::AccessRevoked { id, from, by, key_rotated } => (
+			"AccessRevoked",
+			f(
+				Some(*id),
+				Some(*by),
+				Some(*from),
+				if *key_rotated { "data key rotated" } else { "no key rotation" }.into(),
+			),
+		),
+		AclEvent::AccessRequested { id, by, access } => {
+			("AccessRequested", f(Some(*id), Some(*by), None, format!("{access:?}")))
+		}
+		AclEvent::RequestAnswered { id, requester, approved } => (
+			"RequestAnswered",
+			f(
+				Some(*id),
+				None,
+				Some(*requester),
+				if *approved { "approved" } else { "denied" }.into(),
+			),
+		),
+		AclEvent::AccessLogged { id, by, version } => {
+			("AccessLogged", f(Some(*id), Some(*by), None, format!("read version {version}")))
+		}
+	}
+}
+
+fn with_expiry(access: String, expires_at: &Option<u32>) -> String {
+	match expires_at {
+		Some(block) => format!("{access}, expires at block {block}"),
+		None => access,
+	}
+}
+
+/// The ACL events of block `number` with the block's time.
+async fn block_events(
+	client: &Client,
+	number: u64,
+) -> Result<(u64, String, Vec<AclEvent>), RecordError> {
+	let at = client.at_block(number).await.map_err(rpc)?;
+	let events = at.events().fetch().await.map_err(rpc)?;
+	let mut acl = Vec::new();
+	for event in events.iter() {
+		let event = event.map_err(rpc)?;
+		if let runtime::Event::EhrAcl(inner) = event.decode_as::<runtime::Event>().map_err(rpc)? {
+			acl.push(inner);
+		}
+	}
+	let time = if acl.is_empty() {
+		String::new()
+	} else {
+		let millis = at
+			.storage()
+			.fetch(runtime::storage().timestamp().now(), ())
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)?;
+		chrono::DateTime::from_timestamp_millis(millis as i64)
+			.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+			.unwrap_or_default()
+	};
+	Ok((number, time, acl))
+}
+
+/// Rebuilds `subject`'s history from block `since` to the last finalized
+/// block, oldest first. Blocks are fetched a few at a time in parallel.
+pub async fn history(
+	client: &Client,
+	subject: &Subject,
+	since: u64,
+) -> Result<Vec<Entry>, RecordError> {
+	let head = client.at_current_block().await.map_err(rpc)?.block_number();
+	let mut blocks = futures::stream::iter(since.max(1)..=head)
+		.map(|number| block_events(client, number))
+		.buffered(16);
+	let mut patient_records = BTreeSet::new();
+	let mut entries = Vec::new();
+	while let Some((block, time, events)) = blocks.try_next().await? {
+		for event in events {
+			let (name, f) = fields(&event);
+			if let (Subject::Patient(p), Some(owner), Some(id)) = (subject, &f.owner, f.record) {
+				if owner == p {
+					patient_records.insert(id);
+				}
+			}
+			let involves =
+				|who: &AccountId| f.by.as_ref() == Some(who) || f.subject.as_ref() == Some(who);
+			let wanted = match subject {
+				Subject::Record(id) => f.record == Some(*id),
+				Subject::Account(who) => involves(who),
+				Subject::Patient(p) => {
+					f.record.is_some_and(|id| patient_records.contains(&id))
+						|| (f.record.is_none() && involves(p))
+				}
+			};
+			if wanted {
+				entries.push(Entry {
+					block,
+					time: time.clone(),
+					event: name.into(),
+					record: f.record,
+					by: f.by.map(|a| a.to_string()),
+					subject: f.subject.map(|a| a.to_string()),
+					details: f.details,
+				});
+			}
+		}
+	}
+	Ok(entries)
+}

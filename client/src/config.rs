@@ -1,0 +1,63 @@
+//! Where the client finds the node, IPFS and the keystore: flags, then
+//! `EHR_*` environment variables (clap reads both), then the config file,
+//! then defaults.
+
+use crate::CliError;
+use std::path::{Path, PathBuf};
+
+/// The config file's keys; all optional.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+	node_url: Option<String>,
+	ipfs_url: Option<String>,
+	keystore: Option<PathBuf>,
+}
+
+pub struct Settings {
+	pub node_url: String,
+	pub ipfs_url: String,
+	pub keystore: PathBuf,
+}
+
+fn config_dir() -> Option<PathBuf> {
+	std::env::var_os("XDG_CONFIG_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+		.map(|d| d.join("ehr"))
+}
+
+impl Settings {
+	/// Reads `explicit` (which must exist) or the default config file (which
+	/// may not), and lets the given values override it.
+	pub fn load(
+		explicit: Option<&Path>,
+		node_url: Option<String>,
+		ipfs_url: Option<String>,
+		keystore: Option<PathBuf>,
+	) -> Result<Settings, CliError> {
+		let dir = config_dir();
+		let path =
+			explicit.map(Path::to_path_buf).or_else(|| dir.as_ref().map(|d| d.join("config.toml")));
+		let file = match path {
+			Some(path) if explicit.is_some() || path.exists() => {
+				let text = std::fs::read_to_string(&path).map_err(|e| {
+					CliError::Usage(format!("cannot read config {}: {e}", path.display()))
+				})?;
+				toml::from_str(&text).map_err(|e| {
+					CliError::Usage(format!("config {} is not valid: {e}", path.display()))
+				})?
+			}
+			_ => File::default(),
+		};
+		let keystore = keystore
+			.or(file.keystore)
+			.or_else(|| dir.map(|d| d.join("keystore.json")))
+			.ok_or_else(|| CliError::Usage("set --keystore or EHR_KEYSTORE (no HOME)".into()))?;
+		Ok(Settings {
+			node_url: node_url.or(file.node_url).unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
+			ipfs_url: ipfs_url.or(file.ipfs_url).unwrap_or_else(|| "http://127.0.0.1:5001".into()),
+			keystore,
+		})
+	}
+}

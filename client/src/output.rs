@@ -1,0 +1,252 @@
+//! What the CLI prints: a human table or sentence by default, one JSON
+//! value with `--json`. Nothing secret ever passes through here.
+
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+use ehr::{
+	audit::Entry,
+	chain::AccountId,
+	keystore::PublicKeys,
+	records::{Access, BlockNumber, Grant, RecordView, User},
+};
+use serde_json::{json, Value};
+use std::path::Path;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+	Table,
+	Json,
+	Csv,
+}
+
+pub struct Out {
+	pub json: bool,
+}
+
+fn table(header: &[&str], rows: Vec<Vec<String>>) -> Table {
+	let mut table = Table::new();
+	table.load_preset(UTF8_BORDERS_ONLY).set_header(header.to_vec());
+	for row in rows {
+		table.add_row(row);
+	}
+	table
+}
+
+fn expiry(at: Option<BlockNumber>) -> String {
+	at.map_or_else(|| "never".into(), |b| format!("block {b}"))
+}
+
+fn record_json(view: &RecordView) -> Value {
+	let r = &view.record;
+	json!({
+		"id": view.id,
+		"owner": r.owner.to_string(),
+		"author": r.author.to_string(),
+		"kind": format!("{:?}", r.kind),
+		"cid": String::from_utf8_lossy(&r.cid.0),
+		"digest": hex::encode(r.ciphertext_digest),
+		"version": r.version,
+		"key_version": r.key_version,
+		"readers": r.grant_count,
+		"created_at": r.created_at,
+		"updated_at": r.updated_at,
+	})
+}
+
+fn grant_json(who: &AccountId, g: &Grant) -> Value {
+	json!({
+		"account": who.to_string(),
+		"access": format!("{:?}", g.access),
+		"granted_by": g.granted_by.to_string(),
+		"granted_at": g.granted_at,
+		"expires_at": g.expires_at,
+		"key_version": g.key_version,
+	})
+}
+
+impl Out {
+	/// A sentence for people, or `value` for machines.
+	pub fn done(&self, text: &str, value: Value) {
+		if self.json {
+			println!("{value}");
+		} else {
+			println!("{text}");
+		}
+	}
+
+	pub fn public_keys(&self, public: &PublicKeys, path: &Path) {
+		let value = json!({
+			"keystore": path.display().to_string(),
+			"account": public.account,
+			"encryption_key": public.encryption_key,
+		});
+		let text = format!(
+			"keystore:        {}\naccount:         {}\nencryption key:  {}",
+			path.display(),
+			public.account,
+			public.encryption_key
+		);
+		self.done(&text, value);
+	}
+
+	pub fn user(&self, who: &AccountId, user: Option<&User>, registrar_of: Option<u32>) {
+		let value = json!({
+			"account": who.to_string(),
+			"registrar_of": registrar_of,
+			"user": user.map(|u| json!({
+				"role": format!("{:?}", u.role),
+				"hospital": u.org,
+				"encryption_key": hex::encode(u.enc_key),
+				"encryption_key_version": u.enc_key_version,
+				"registered_by": u.registered_by.to_string(),
+				"registered_at": u.registered_at,
+				"records_owned": u.records_owned,
+				"grants_held": u.grants_held,
+			})),
+		});
+		let mut lines = vec![format!("account:         {who}")];
+		if let Some(org) = registrar_of {
+			lines.push(format!("registrar of:    hospital {org}"));
+		}
+		if let Some(u) = user {
+			lines.push(format!("role:            {:?}", u.role));
+			if let Some(org) = u.org {
+				lines.push(format!("hospital:        {org}"));
+			}
+			lines.push(format!(
+				"encryption key:  {} (version {})",
+				hex::encode(u.enc_key),
+				u.enc_key_version
+			));
+			lines
+				.push(format!("registered by:   {} at block {}", u.registered_by, u.registered_at));
+			lines.push(format!(
+				"records owned:   {}, grants held: {}",
+				u.records_owned, u.grants_held
+			));
+		}
+		self.done(&lines.join("\n"), value);
+	}
+
+	pub fn records(&self, owned: &[RecordView], shared: &[(RecordView, Grant)]) {
+		if self.json {
+			let shared: Vec<Value> = shared
+				.iter()
+				.map(|(v, g)| {
+					let mut value = record_json(v);
+					value["my_access"] = json!(format!("{:?}", g.access));
+					value["expires_at"] = json!(g.expires_at);
+					value
+				})
+				.collect();
+			let owned: Vec<Value> = owned.iter().map(record_json).collect();
+			println!("{}", json!({ "owned": owned, "shared_with_me": shared }));
+			return;
+		}
+		let row = |v: &RecordView, access: String| {
+			let r = &v.record;
+			vec![
+				v.id.to_string(),
+				format!("{:?}", r.kind),
+				r.version.to_string(),
+				r.owner.to_string(),
+				r.author.to_string(),
+				r.grant_count.to_string(),
+				access,
+			]
+		};
+		let header = ["id", "kind", "version", "owner", "author", "readers", "access"];
+		println!("Owned ({}):", owned.len());
+		println!("{}", table(&header, owned.iter().map(|v| row(v, "owner".into())).collect()));
+		if !shared.is_empty() {
+			println!("Shared with you ({}):", shared.len());
+			let rows = shared
+				.iter()
+				.map(|(v, g)| row(v, format!("{:?}, expires {}", g.access, expiry(g.expires_at))))
+				.collect();
+			println!("{}", table(&header, rows));
+		}
+	}
+
+	pub fn grants(&self, view: &RecordView, requests: &[(AccountId, Access, BlockNumber)]) {
+		if self.json {
+			let grants: Vec<Value> = view.grants.iter().map(|(w, g)| grant_json(w, g)).collect();
+			let requests: Vec<Value> = requests
+				.iter()
+				.map(|(w, a, at)| {
+					json!({ "account": w.to_string(), "access": format!("{a:?}"), "requested_at": at })
+				})
+				.collect();
+			println!(
+				"{}",
+				json!({ "record": record_json(view), "grants": grants, "requests": requests })
+			);
+			return;
+		}
+		let r = &view.record;
+		println!(
+			"record {} ({:?}, version {}, key version {}), owner {}",
+			view.id, r.kind, r.version, r.key_version, r.owner
+		);
+		let rows = view
+			.grants
+			.iter()
+			.map(|(who, g)| {
+				vec![
+					who.to_string(),
+					format!("{:?}", g.access),
+					g.granted_by.to_string(),
+					g.granted_at.to_string(),
+					expiry(g.expires_at),
+					if g.key_version == r.key_version { "current" } else { "outdated" }.into(),
+				]
+			})
+			.collect();
+		let header = ["reader", "access", "granted by", "at block", "expires", "key"];
+		println!("{}", table(&header, rows));
+		if !requests.is_empty() {
+			let rows = requests
+				.iter()
+				.map(|(w, a, at)| vec![w.to_string(), format!("{a:?}"), at.to_string()])
+				.collect();
+			println!("Pending requests:\n{}", table(&["account", "access", "at block"], rows));
+		}
+	}
+}
+
+fn csv_field(text: &str) -> String {
+	if text.contains([',', '"', '\n']) {
+		format!("\"{}\"", text.replace('"', "\"\""))
+	} else {
+		text.to_string()
+	}
+}
+
+/// Prints an audit trail in `format`.
+pub fn audit(entries: &[Entry], format: Format) {
+	let fields = |e: &Entry| {
+		vec![
+			e.block.to_string(),
+			e.time.clone(),
+			e.event.clone(),
+			e.record.map(|r| r.to_string()).unwrap_or_default(),
+			e.by.clone().unwrap_or_default(),
+			e.subject.clone().unwrap_or_default(),
+			e.details.clone(),
+		]
+	};
+	let header = ["block", "time", "event", "record", "by", "subject", "details"];
+	match format {
+		Format::Json => println!("{}", serde_json::to_string(entries).expect("serializes")),
+		Format::Csv => {
+			println!("{}", header.join(","));
+			for entry in entries {
+				let row: Vec<String> = fields(entry).iter().map(|f| csv_field(f)).collect();
+				println!("{}", row.join(","));
+			}
+		}
+		Format::Table => {
+			println!("{}", table(&header, entries.iter().map(fields).collect()));
+			println!("{} events", entries.len());
+		}
+	}
+}

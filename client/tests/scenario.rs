@@ -1,0 +1,374 @@
+//! The paper's scenario, end to end, as users run it: the real `ehr` binary
+//! against a real dev node and a real kubo daemon. A registrar onboards a
+//! doctor and a pharmacist; a patient uploads an observation and grants the
+//! doctor; the doctor writes a prescription the pharmacist reads; the
+//! patient revokes the doctor with key rotation; an auditor reads the
+//! history. Every step that must fail is run too, and must change nothing.
+
+mod common;
+
+use common::{DevNode, Kubo};
+use ehr::{
+	chain,
+	crypto::{
+		envelope::{self, EnvelopeError},
+		wrap::{self, WrapContext},
+	},
+	keystore::KeystoreFile,
+	records::query,
+	storage::Ipfs,
+};
+use serde_json::Value;
+use std::{
+	path::{Path, PathBuf},
+	process::{Command, Output},
+	time::{Duration, Instant},
+};
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+/// Runs `ehr` as a user with keystore `who` would.
+struct World {
+	node: DevNode,
+	kubo: Kubo,
+	dir: tempfile::TempDir,
+}
+
+impl World {
+	fn keystore(&self, who: &str) -> PathBuf {
+		self.dir.path().join(format!("{who}.json"))
+	}
+
+	/// `ehr ARGS` as `who`, printing text.
+	fn plain(&self, who: &str, args: &[&str]) -> Command {
+		let mut cmd = Command::new(env!("CARGO_BIN_EXE_ehr"));
+		cmd.args(args)
+			.env("XDG_CONFIG_HOME", self.dir.path())
+			.env("EHR_NODE_URL", &self.node.ws_url)
+			.env("EHR_IPFS_URL", &self.kubo.api)
+			.env("EHR_KEYSTORE", self.keystore(who))
+			.env("EHR_PASSPHRASE", PASSPHRASE)
+			.env_remove("EHR_SURI");
+		cmd
+	}
+
+	/// `ehr ARGS --json` as `who`.
+	fn command(&self, who: &str, args: &[&str]) -> Command {
+		let mut cmd = self.plain(who, args);
+		cmd.arg("--json");
+		cmd
+	}
+
+	fn run(&self, who: &str, args: &[&str]) -> Output {
+		self.command(who, args).output().expect("run ehr")
+	}
+
+	/// Runs a step that must succeed; returns its JSON output.
+	fn ok(&self, who: &str, args: &[&str]) -> Value {
+		let out = self.run(who, args);
+		assert!(
+			out.status.success(),
+			"{who}: ehr {}: {}",
+			args.join(" "),
+			String::from_utf8_lossy(&out.stderr)
+		);
+		serde_json::from_slice(&out.stdout).expect("--json output")
+	}
+
+	/// Runs a step that must fail with exit code `code` and an error
+	/// mentioning `needle`; returns stderr.
+	fn fails(&self, who: &str, args: &[&str], code: i32, needle: &str) -> String {
+		let out = self.run(who, args);
+		let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+		assert_eq!(out.status.code(), Some(code), "{who}: ehr {}: {stderr}", args.join(" "));
+		assert!(stderr.contains(needle), "{who}: ehr {}: {stderr}", args.join(" "));
+		assert!(!stderr.contains(PASSPHRASE) && out.stdout.is_empty());
+		stderr
+	}
+
+	fn import(&self, who: &str, suri: &str) -> String {
+		let out = self.command(who, &["keys", "import"]).env("EHR_SURI", suri).output().unwrap();
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+		let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+		keys["account"].as_str().unwrap().to_string()
+	}
+
+	fn file(&self, name: &str, bytes: &[u8]) -> String {
+		let path = self.dir.path().join(name);
+		std::fs::write(&path, bytes).unwrap();
+		path.to_str().unwrap().to_string()
+	}
+
+	fn out_path(&self, name: &str) -> String {
+		self.dir.path().join(name).to_str().unwrap().to_string()
+	}
+
+	fn record(&self, id: u64) -> Value {
+		self.ok("auditor", &["access", "list", &id.to_string()])
+	}
+}
+
+/// Waits until the node answers the client.
+async fn wait_for_node(url: &str) -> chain::Client {
+	for _ in 0..120 {
+		if let Ok(client) = chain::connect(url).await {
+			return client;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	panic!("cannot connect to the dev node");
+}
+
+/// The one block file in a kubo repo whose bytes are `content`.
+fn block_file(repo: &Path, content: &[u8]) -> PathBuf {
+	let mut stack = vec![repo.join("blocks")];
+	while let Some(dir) = stack.pop() {
+		for entry in std::fs::read_dir(dir).unwrap() {
+			let path = entry.unwrap().path();
+			if path.is_dir() {
+				stack.push(path);
+			} else if std::fs::read(&path).is_ok_and(|b| b == content) {
+				return path;
+			}
+		}
+	}
+	panic!("no block file holds the ciphertext");
+}
+
+fn id_of(value: &Value) -> u64 {
+	value["id"].as_u64().expect("a record id")
+}
+
+fn readers(record: &Value) -> Vec<String> {
+	let mut who: Vec<String> = record["grants"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|g| g["account"].as_str().unwrap().to_string())
+		.collect();
+	who.sort();
+	who
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn patient_doctor_pharmacist_auditor() {
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+
+	// Dev accounts have funds for fees; Alice is hospital 1's registrar.
+	let _registrar = w.import("registrar", "//Alice");
+	let patient = w.import("patient", "//Charlie");
+	let doctor = w.import("doctor", "//Dave");
+	let pharmacist = w.import("pharmacist", "//Eve");
+	let stranger = w.import("stranger", "//Ferdie");
+
+	// 1. The registrar registers the doctor and the pharmacist from their
+	// exported public keys; the patient and a stranger register themselves.
+	let export = |who: &str| {
+		let out = w.run(who, &["keys", "export-public"]);
+		w.file(&format!("{who}.pub.json"), &out.stdout)
+	};
+	let (doctor_pub, pharmacist_pub) = (export("doctor"), export("pharmacist"));
+	let mut self_registrations: Vec<_> = ["patient", "stranger"]
+		.iter()
+		.map(|who| w.command(who, &["user", "register"]).spawn().unwrap())
+		.collect();
+	w.ok("registrar", &["user", "register", "--role", "doctor", "--public-keys", &doctor_pub]);
+	w.ok(
+		"registrar",
+		&["user", "register", "--role", "pharmacist", "--public-keys", &pharmacist_pub],
+	);
+	for child in &mut self_registrations {
+		assert!(child.wait().unwrap().success());
+	}
+	let shown = w.ok("doctor", &["user", "show"]);
+	assert_eq!(shown["user"]["role"], "Doctor");
+	assert_eq!(shown["user"]["hospital"], 1);
+	// Only a registrar onboards staff.
+	w.fails(
+		"stranger",
+		&["user", "register", "--role", "doctor", "--public-keys", &doctor_pub],
+		4,
+		"NotRegistrar",
+	);
+
+	// 2. The patient uploads an observation and grants the doctor ReadWrite.
+	let observation =
+		br#"{"resourceType":"Observation","code":"blood pressure","value":"120/80"}"#.repeat(3000);
+	let obs_file = w.file("observation.json", &observation);
+	let started = Instant::now();
+	let obs = id_of(&w.ok("patient", &["record", "add", &obs_file, "--kind", "observation"]));
+	w.ok("patient", &["access", "grant", &obs.to_string(), &doctor, "--read-write"]);
+
+	// 3. The doctor reads it.
+	let read = w.out_path("doctor-read.json");
+	let got = w.ok("doctor", &["record", "get", &obs.to_string(), "-o", &read]);
+	println!("record add → grant → doctor's record get: {:.1} s", started.elapsed().as_secs_f64());
+	assert_eq!((got["version"].as_u64(), std::fs::read(&read).unwrap()), (Some(1), observation));
+
+	// A stranger can neither read nor grant itself; no output file appears.
+	let nothing = w.out_path("stranger-read.json");
+	w.fails("stranger", &["record", "get", &obs.to_string(), "-o", &nothing], 4, "no grant");
+	assert!(!Path::new(&nothing).exists());
+	w.fails("stranger", &["access", "grant", &obs.to_string(), &stranger, "--read"], 4, "no grant");
+
+	// 4. The doctor amends the observation (ReadWrite) and writes a
+	// prescription into the patient's records, granting the pharmacist Read.
+	let amended = w.file("amended.json", br#"{"resourceType":"Observation","value":"125/82"}"#);
+	assert_eq!(w.ok("doctor", &["record", "update", &obs.to_string(), &amended])["version"], 2);
+	let prescription = br#"{"resourceType":"MedicationRequest","medication":"amlodipine 5 mg"}"#;
+	let rx_file = w.file("prescription.json", prescription);
+	let rx = id_of(&w.ok(
+		"doctor",
+		&[
+			"record",
+			"add",
+			&rx_file,
+			"--kind",
+			"prescription",
+			"--patient",
+			&patient,
+			"--via",
+			&obs.to_string(),
+		],
+	));
+	w.ok("doctor", &["access", "grant", &rx.to_string(), &pharmacist, "--read"]);
+	let rx_view = w.record(rx);
+	assert_eq!(rx_view["record"]["owner"], patient.as_str());
+	assert_eq!(rx_view["record"]["author"], doctor.as_str());
+
+	// 5. The pharmacist reads the prescription but may not change it.
+	let rx_read = w.out_path("pharmacist-read.json");
+	w.ok("pharmacist", &["record", "get", &rx.to_string(), "-o", &rx_read]);
+	assert_eq!(std::fs::read(&rx_read).unwrap(), prescription);
+	w.fails("pharmacist", &["record", "update", &rx.to_string(), &amended], 4, "ReadWrite");
+	assert_eq!(w.record(rx)["record"]["version"], 1, "a refused update changes nothing");
+	w.fails("pharmacist", &["record", "rm", &rx.to_string()], 4, "owner");
+
+	// 6. The patient revokes the doctor; the data key is rotated.
+	let obs_before = w.record(obs);
+	let doctor_keys =
+		KeystoreFile::read(&w.keystore("doctor")).unwrap().unlock(PASSPHRASE).unwrap();
+	let doctor_grant = query::record(&client, obs)
+		.await
+		.unwrap()
+		.unwrap()
+		.grants
+		.into_iter()
+		.find(|(who, _)| who.to_string() == doctor)
+		.unwrap()
+		.1;
+	let context = WrapContext {
+		genesis_hash: client.genesis_hash().0,
+		record_id: obs,
+		key_version: doctor_grant.key_version,
+	};
+	let kept_key = wrap::unwrap(&doctor_grant.wrapped_key.0, &doctor_keys.encryption, &context)
+		.expect("the doctor's key opens before the revocation");
+	w.ok("patient", &["access", "revoke", &obs.to_string(), &doctor]);
+	let obs_after = w.record(obs);
+	assert_eq!(readers(&obs_after), vec![patient.clone()]);
+	assert_eq!(
+		obs_after["record"]["key_version"],
+		obs_before["record"]["key_version"].as_u64().unwrap() + 1
+	);
+	let (old_cid, new_cid) = (
+		obs_before["record"]["cid"].as_str().unwrap(),
+		obs_after["record"]["cid"].as_str().unwrap(),
+	);
+	assert_ne!(old_cid, new_cid, "revocation moves the record to new ciphertext");
+	let ipfs = Ipfs::new(&w.kubo.api);
+	assert!(!ipfs.is_pinned(old_cid).await.unwrap(), "the old ciphertext is unpinned");
+
+	// The revoked doctor's next read fails ...
+	let revoked_read = w.out_path("revoked-read.json");
+	w.fails("doctor", &["record", "get", &obs.to_string(), "-o", &revoked_read], 4, "no grant");
+	assert!(!Path::new(&revoked_read).exists());
+	// ... and a data key it kept does not open the new version.
+	let mut sealed = Vec::new();
+	ipfs.cat_into(new_cid, &mut sealed).await.unwrap();
+	let opened = envelope::decrypt(&kept_key, &mut sealed.as_slice(), &mut Vec::new());
+	assert!(matches!(opened, Err(EnvelopeError::WrongKey)), "{opened:?}");
+	// The patient still reads its record.
+	let mine = w.out_path("patient-read.json");
+	w.ok("patient", &["record", "get", &obs.to_string(), "-o", &mine]);
+	assert_eq!(std::fs::read(&mine).unwrap(), std::fs::read(&amended).unwrap());
+
+	// 7. Requests: the stranger asks, is denied, asks again, is approved.
+	w.ok("stranger", &["access", "request", &obs.to_string()]);
+	assert_eq!(w.record(obs)["requests"][0]["account"], stranger.as_str());
+	w.ok("patient", &["access", "deny", &obs.to_string(), &stranger]);
+	w.ok("stranger", &["access", "request", &obs.to_string()]);
+	w.ok("patient", &["access", "approve", &obs.to_string(), &stranger, "--expires", "1h"]);
+	let approved = w.out_path("approved-read.json");
+	w.ok("stranger", &["record", "get", &obs.to_string(), "-o", &approved]);
+	let listed = w.ok("stranger", &["record", "list"]);
+	assert_eq!(listed["shared_with_me"][0]["id"], obs);
+	assert!(listed["shared_with_me"][0]["expires_at"].is_u64());
+
+	// 8. Tampered ciphertext in IPFS: the digest check refuses it and
+	// nothing is written.
+	let rx_cid = w.record(rx)["record"]["cid"].as_str().unwrap().to_string();
+	let mut rx_sealed = Vec::new();
+	ipfs.cat_into(&rx_cid, &mut rx_sealed).await.unwrap();
+	let block = block_file(&w.kubo.repo(), &rx_sealed);
+	let mut tampered = rx_sealed.clone();
+	*tampered.last_mut().unwrap() ^= 1;
+	std::fs::write(&block, &tampered).unwrap();
+	let tampered_read = w.out_path("tampered-read.json");
+	w.fails("pharmacist", &["record", "get", &rx.to_string(), "-o", &tampered_read], 6, "digest");
+	assert!(!Path::new(&tampered_read).exists());
+	std::fs::write(&block, &rx_sealed).unwrap();
+
+	// 9. Removing a record drops its grants and unpins it.
+	let scratch = id_of(&w.ok("patient", &["record", "add", &amended, "--kind", "note"]));
+	let scratch_cid = w.record(scratch)["record"]["cid"].as_str().unwrap().to_string();
+	w.ok("patient", &["record", "rm", &scratch.to_string()]);
+	w.fails("auditor", &["access", "list", &scratch.to_string()], 4, "does not exist");
+	assert!(!ipfs.is_pinned(&scratch_cid).await.unwrap());
+
+	// 10. IPFS stops: adding fails before anything reaches the chain, reading
+	// fails without writing a file; the error says what to do.
+	w.kubo.stop();
+	let records_before = w.ok("patient", &["record", "list"])["owned"].as_array().unwrap().len();
+	w.fails("patient", &["record", "add", &obs_file, "--kind", "lab"], 5, "scripts/ipfs start");
+	assert_eq!(
+		w.ok("patient", &["record", "list"])["owned"].as_array().unwrap().len(),
+		records_before
+	);
+	let offline_read = w.out_path("offline-read.json");
+	w.fails("pharmacist", &["record", "get", &rx.to_string(), "-o", &offline_read], 5, "IPFS");
+	assert!(!Path::new(&offline_read).exists());
+	// A missing input file is a usage error, caught before any network call.
+	w.fails("patient", &["record", "add", "/nonexistent/file", "--kind", "lab"], 2, "cannot read");
+
+	// 11. The auditor (no keystore) rebuilds the history.
+	let trail = w.ok("auditor", &["audit", "record", &obs.to_string()]);
+	let events: Vec<(&str, &str)> = trail
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| (e["event"].as_str().unwrap(), e["by"].as_str().unwrap_or("")))
+		.collect();
+	for expected in [
+		("RecordAdded", patient.as_str()),
+		("AccessGranted", patient.as_str()),
+		("AccessLogged", doctor.as_str()),
+		("RecordUpdated", doctor.as_str()),
+		("AccessRevoked", patient.as_str()),
+		("AccessRequested", stranger.as_str()),
+		("AccessLogged", stranger.as_str()),
+	] {
+		assert!(events.contains(&expected), "{expected:?} missing from {events:?}");
+	}
+	let revoked = trail.as_array().unwrap().iter().find(|e| e["event"] == "AccessRevoked").unwrap();
+	assert_eq!(revoked["details"], "data key rotated");
+	let csv =
+		w.plain("auditor", &["audit", "patient", &patient, "--format", "csv"]).output().unwrap();
+	assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
+	let csv = String::from_utf8(csv.stdout).unwrap();
+	assert!(csv.starts_with("block,time,event,record,by,subject,details\n"), "{csv}");
+	assert!(csv.contains("UserRegistered") && csv.contains("RecordAdded"), "{csv}");
+	assert!(csv.lines().any(|l| l.contains("RecordAdded") && l.contains(&format!(",{rx},"))));
+}
