@@ -64,8 +64,9 @@ async fn call_weight(client: &Client, call: &impl Payload) -> (u64, u64) {
 
 async fn run(client: &Client, name: &str, call: &impl Payload, signer: &Keypair) -> Events {
 	let (bench_ref_time, bench_proof) = call_weight(client, call).await;
-	let events =
-		chain::submit(client, call, signer).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+	let events = chain::submit(client, call, signer, chain::Wait::Finalized)
+		.await
+		.unwrap_or_else(|e| panic!("{name}: {e}"));
 	let success = events
 		.find_first::<runtime::system::events::ExtrinsicSuccess>()
 		.expect("decode")

@@ -2,8 +2,10 @@
 //! the ACL pallet, read its storage and runtime API.
 
 use subxt::{
-	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
-	transactions::Payload,
+	backend::BlockRef,
+	error::{DispatchError, TransactionEventsError},
+	rpcs::{methods::LegacyRpcMethods, RpcClient},
+	transactions::{Payload, TransactionStatus},
 	OnlineClient, PolkadotConfig,
 };
 
@@ -23,8 +25,21 @@ pub use subxt_signer::sr25519::Keypair;
 /// The chain's configuration: its account, signature and extension types
 /// match Polkadot's.
 pub type Config = PolkadotConfig;
-/// A connected client.
-pub type Client = OnlineClient<Config>;
+/// A connected client: subxt's typed API (reached through `Deref`) and the
+/// node's plain RPC methods on the same connection.
+#[derive(Clone)]
+pub struct Client {
+	api: OnlineClient<Config>,
+	rpc: LegacyRpcMethods<subxt::config::RpcConfigFor<Config>>,
+}
+
+impl std::ops::Deref for Client {
+	type Target = OnlineClient<Config>;
+
+	fn deref(&self) -> &Self::Target {
+		&self.api
+	}
+}
 
 /// What can go wrong talking to the chain.
 #[derive(Debug, thiserror::Error)]
@@ -61,28 +76,62 @@ impl ChainError {
 /// The events of a call that succeeded.
 pub type Events = subxt::extrinsics::ExtrinsicEvents<Config>;
 
-/// Signs `call` with `signer`, submits it and waits until it is in a
-/// finalized block. A call the runtime refused comes back as
-/// [`ChainError::Rejected`] with the pallet's error name and documentation.
+/// The chain's state at one block.
+pub type At = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
+
+/// How long [`submit`] waits for a call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Wait {
+	/// Until the call is in a block of the best chain (one block, ~6 s);
+	/// a reorganisation could still drop it.
+	#[default]
+	InBlock,
+	/// Until that block is finalized by GRANDPA and can no longer change.
+	Finalized,
+}
+
+/// Signs `call` with `signer`, submits it and waits as `wait` says. A call
+/// the runtime refused comes back as [`ChainError::Rejected`] with the
+/// pallet's error name and documentation.
 pub async fn submit<Call: Payload>(
 	client: &Client,
 	call: &Call,
 	signer: &Keypair,
+	wait: Wait,
 ) -> Result<Events, ChainError> {
-	let progress = client
-		.at_current_block()
-		.await
-		.map_err(subxt::Error::from)?
+	let mut progress = at_best(client)
+		.await?
 		.transactions()
 		.sign_and_submit_then_watch_default(call, signer)
 		.await
 		.map_err(subxt::Error::from)?;
-	progress.wait_for_finalized_success().await.map_err(|e| match e {
-		TransactionFinalizedSuccessError::SuccessError(
-			TransactionEventsError::ExtrinsicFailed(dispatch),
-		) => rejected(dispatch),
-		other => ChainError::Rpc(other.into()),
-	})
+	while let Some(status) = progress.next().await {
+		let included = match status.map_err(subxt::Error::from)? {
+			TransactionStatus::InBestBlock(block) if wait == Wait::InBlock => block,
+			TransactionStatus::InFinalizedBlock(block) => block,
+			TransactionStatus::Error { message }
+			| TransactionStatus::Invalid { message }
+			| TransactionStatus::Dropped { message } => return Err(ChainError::Dispatch(message)),
+			_ => continue,
+		};
+		return included.wait_for_success().await.map_err(|e| match e {
+			TransactionEventsError::ExtrinsicFailed(dispatch) => rejected(dispatch),
+			other => ChainError::Rpc(other.into()),
+		});
+	}
+	Err(ChainError::Dispatch("the node stopped reporting on the call; check its state".into()))
+}
+
+/// The state at the node's best block, which includes calls submitted with
+/// [`Wait::InBlock`] (the last finalized block may not yet).
+pub async fn at_best(client: &Client) -> Result<At, ChainError> {
+	let hash = client
+		.rpc
+		.chain_get_block_hash(None)
+		.await
+		.map_err(subxt::Error::from)?
+		.ok_or_else(|| ChainError::Dispatch("the node reported no best block".into()))?;
+	Ok(client.at_block(BlockRef::from_hash(hash)).await.map_err(subxt::Error::from)?)
 }
 
 fn rejected(error: DispatchError) -> ChainError {
@@ -101,9 +150,12 @@ fn rejected(error: DispatchError) -> ChainError {
 /// Connects to the node at `url` (e.g. `ws://127.0.0.1:9944`) and checks that
 /// the generated types fit its runtime.
 pub async fn connect(url: &str) -> Result<Client, ChainError> {
-	let client = Client::from_url(url)
-		.await
-		.map_err(|e| ChainError::Unreachable { url: url.to_string(), source: e.into() })?;
+	let unreachable =
+		|source: subxt::Error| ChainError::Unreachable { url: url.to_string(), source };
+	let rpc = RpcClient::from_url(url).await.map_err(|e| unreachable(e.into()))?;
+	let api =
+		OnlineClient::from_rpc_client(rpc.clone()).await.map_err(|e| unreachable(e.into()))?;
+	let client = Client { api, rpc: LegacyRpcMethods::new(rpc) };
 	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
 	if !runtime::is_codegen_valid_for(at.metadata_ref()) {
 		return Err(ChainError::MetadataMismatch);

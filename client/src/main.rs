@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use config::Settings;
 use ehr::{
 	audit::{self, Subject},
-	chain::{self, AccountId, ChainError},
+	chain::{self, AccountId, ChainError, Wait},
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	keystore::{Keys, KeystoreError, KeystoreFile, PublicKeys, DEFAULT_KDF},
 	records::{query, Access, BlockNumber, RecordError, RecordId, RecordKind, Role, Session},
@@ -76,6 +76,9 @@ struct Global {
 	/// Never draw progress bars.
 	#[arg(long, global = true)]
 	no_progress: bool,
+	/// Wait until each call is finalized (GRANDPA), not only in a block.
+	#[arg(long, global = true)]
+	finalized: bool,
 }
 
 #[derive(Subcommand)]
@@ -400,6 +403,7 @@ struct Ctx {
 	settings: Settings,
 	out: Out,
 	progress: bool,
+	wait: Wait,
 	passphrase_file: Option<PathBuf>,
 }
 
@@ -438,7 +442,13 @@ impl Ctx {
 		if ipfs {
 			store.ping().await?;
 		}
-		Ok(Session { chain: self.chain().await?, ipfs: store, keys, progress: self.progress })
+		Ok(Session {
+			chain: self.chain().await?,
+			ipfs: store,
+			keys,
+			progress: self.progress,
+			wait: self.wait,
+		})
 	}
 
 	/// `--expires`: `#BLOCK`, or a duration from now (`90m`, `12h`, `30d`).
@@ -483,6 +493,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		settings,
 		out,
 		progress: !g.json && !g.no_progress,
+		wait: if g.finalized { Wait::Finalized } else { Wait::InBlock },
 		passphrase_file: g.passphrase_file,
 	};
 	match cli.command {
@@ -600,6 +611,7 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 				ipfs: Ipfs::new(&ctx.settings.ipfs_url),
 				keys,
 				progress: ctx.progress,
+				wait: ctx.wait,
 			};
 			let path = &ctx.settings.keystore;
 			let rewrapped = session

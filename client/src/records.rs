@@ -13,7 +13,7 @@ use crate::{
 			self,
 			runtime_types::{bounded_collections::bounded_vec::BoundedVec, pallet_ehr_acl::types},
 		},
-		AccountId, ChainError, Client,
+		AccountId, ChainError, Client, Wait,
 	},
 	crypto::{
 		envelope::{self, EnvelopeError, DEFAULT_CHUNK_SIZE},
@@ -101,7 +101,7 @@ pub mod query {
 
 	/// Record `id` with its grants, if it exists.
 	pub async fn record(client: &Client, id: RecordId) -> Result<Option<RecordView>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let api = runtime::runtime_apis().ehr_acl_api();
 		let view = at.runtime_apis().call(api.record(id)).await.map_err(rpc)?;
 		Ok(view.map(|v| RecordView { id: v.id, record: v.record, grants: v.grants }))
@@ -112,7 +112,7 @@ pub mod query {
 		client: &Client,
 		owner: &AccountId,
 	) -> Result<Vec<RecordId>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let api = runtime::runtime_apis().ehr_acl_api();
 		at.runtime_apis().call(api.records_of(*owner)).await.map_err(rpc)
 	}
@@ -122,14 +122,14 @@ pub mod query {
 		client: &Client,
 		who: &AccountId,
 	) -> Result<Vec<(RecordId, Grant)>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let api = runtime::runtime_apis().ehr_acl_api();
 		at.runtime_apis().call(api.grants_held(*who)).await.map_err(rpc)
 	}
 
 	/// The registered user `who`, if any.
 	pub async fn user(client: &Client, who: &AccountId) -> Result<Option<User>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let user = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().users(), (*who,))
@@ -143,7 +143,7 @@ pub mod query {
 		client: &Client,
 		who: &AccountId,
 	) -> Result<Option<u32>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let org = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().registrars(), (*who,))
@@ -157,7 +157,7 @@ pub mod query {
 		client: &Client,
 		id: RecordId,
 	) -> Result<Vec<(AccountId, Access, BlockNumber)>, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		let mut entries =
 			at.storage().iter(runtime::storage().ehr_acl().requests(), (id,)).await.map_err(rpc)?;
 		let mut out = Vec::new();
@@ -172,7 +172,7 @@ pub mod query {
 
 	/// The best block's number (what `--expires` durations count from).
 	pub async fn block_number(client: &Client) -> Result<BlockNumber, RecordError> {
-		let at = client.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(client).await?;
 		Ok(at.block_number() as BlockNumber)
 	}
 }
@@ -184,6 +184,8 @@ pub struct Session {
 	pub keys: Keys,
 	/// Show progress bars for large transfers on stderr.
 	pub progress: bool,
+	/// How long each call waits: in a block, or finalized.
+	pub wait: Wait,
 }
 
 /// A progress bar for `len` bytes, hidden when not wanted or small.
@@ -215,7 +217,7 @@ impl Session {
 		&self,
 		call: &Call,
 	) -> Result<chain::Events, RecordError> {
-		Ok(chain::submit(&self.chain, call, &self.keys.signer).await?)
+		Ok(chain::submit(&self.chain, call, &self.keys.signer, self.wait).await?)
 	}
 
 	async fn encryption_key_of(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
@@ -305,7 +307,7 @@ impl Session {
 			// The id is fixed before the record exists; if another record
 			// takes it first, wrap again for the next one.
 			for _ in 0..5 {
-				let at = self.chain.at_current_block().await.map_err(rpc)?;
+				let at = chain::at_best(&self.chain).await?;
 				let id = at
 					.storage()
 					.fetch(runtime::storage().ehr_acl().next_record_id(), ())
@@ -327,7 +329,7 @@ impl Session {
 					BoundedVec(owner_wrapped),
 					author,
 				);
-				match chain::submit(&self.chain, &call, &self.keys.signer).await {
+				match chain::submit(&self.chain, &call, &self.keys.signer, self.wait).await {
 					Ok(_) => return Ok(id),
 					Err(e) if e.pallet_error() == Some("UnexpectedRecordId") => continue,
 					Err(e) => return Err(e.into()),
@@ -341,7 +343,7 @@ impl Session {
 	/// Record `id` and the data key this account's current grant opens.
 	async fn my_data_key(&self, id: RecordId) -> Result<(Record, Grant, DataKey), RecordError> {
 		let me = self.account();
-		let at = self.chain.at_current_block().await.map_err(rpc)?;
+		let at = chain::at_best(&self.chain).await?;
 		let record = at
 			.storage()
 			.try_fetch(runtime::storage().ehr_acl().records(), (id,))

@@ -49,16 +49,27 @@ async fn acl_calls_round_trip_through_a_real_node() {
 
 	// The patient registers itself; the registrar (Alice, hospital 1 in the
 	// dev preset) registers the doctor.
-	chain::submit(&client, &acl.register_user(account(&patient), Role::Patient, [1; 32]), &patient)
-		.await
-		.expect("patient registers");
-	chain::submit(&client, &acl.register_user(account(&doctor), Role::Doctor, [2; 32]), &registrar)
-		.await
-		.expect("registrar registers doctor");
+	chain::submit(
+		&client,
+		&acl.register_user(account(&patient), Role::Patient, [1; 32]),
+		&patient,
+		chain::Wait::Finalized,
+	)
+	.await
+	.expect("patient registers");
+	chain::submit(
+		&client,
+		&acl.register_user(account(&doctor), Role::Doctor, [2; 32]),
+		&registrar,
+		chain::Wait::Finalized,
+	)
+	.await
+	.expect("registrar registers doctor");
 	chain::submit(
 		&client,
 		&acl.register_user(account(&stranger), Role::Patient, [5; 32]),
 		&stranger,
+		chain::Wait::Finalized,
 	)
 	.await
 	.expect("stranger registers");
@@ -67,6 +78,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		&client,
 		&acl.register_user(account(&dev::ferdie()), Role::Doctor, [6; 32]),
 		&patient,
+		chain::Wait::Finalized,
 	)
 	.await
 	.expect_err("only registrars register staff");
@@ -84,6 +96,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 			None,
 		),
 		&patient,
+		chain::Wait::Finalized,
 	)
 	.await
 	.expect("patient adds a record");
@@ -97,6 +110,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		&client,
 		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(&[2; 80]), None),
 		&patient,
+		chain::Wait::Finalized,
 	)
 	.await
 	.expect("owner grants the doctor");
@@ -106,6 +120,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		&client,
 		&acl.grant_access(0, account(&stranger), Access::Read, bytes(&[5; 80]), None),
 		&stranger,
+		chain::Wait::Finalized,
 	)
 	.await
 	.expect_err("a stranger cannot grant");
@@ -168,9 +183,14 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		ciphertext_digest: [10; 32],
 		keys: BoundedVec(vec![(account(&patient), bytes(&[11; 80]))]),
 	};
-	chain::submit(&client, &acl.revoke_access(0, account(&doctor), Some(rotation)), &patient)
-		.await
-		.expect("owner revokes with rotation");
+	chain::submit(
+		&client,
+		&acl.revoke_access(0, account(&doctor), Some(rotation)),
+		&patient,
+		chain::Wait::Finalized,
+	)
+	.await
+	.expect("owner revokes with rotation");
 	let at = client.at_current_block().await.expect("finalized block");
 	let view = at.runtime_apis().call(api.record(0)).await.expect("record api").expect("record");
 	assert_eq!((view.record.version, view.record.key_version, view.record.grant_count), (2, 2, 1));
@@ -190,7 +210,7 @@ async fn committed_metadata_matches_the_node_runtime() {
 	// Not `chain::connect`, which refuses a stale client: this test names the fix.
 	let mut client = None;
 	for _ in 0..60 {
-		if let Ok(c) = Client::from_url(&node.ws_url).await {
+		if let Ok(c) = subxt::OnlineClient::<chain::Config>::from_url(&node.ws_url).await {
 			client = Some(c);
 			break;
 		}
