@@ -4,6 +4,7 @@
 
 use crate::{
 	chain::{
+		self,
 		runtime::{self, runtime_types::pallet_ehr_acl::pallet::Event as AclEvent},
 		AccountId, Client,
 	},
@@ -38,6 +39,9 @@ pub struct Entry {
 	pub subject: Option<String>,
 	/// The rest of the event, in words.
 	pub details: String,
+	/// Whether the block is finalized; a block that is not could still be
+	/// replaced by a reorganisation.
+	pub finalized: bool,
 }
 
 /// What an event says, flattened.
@@ -170,14 +174,16 @@ async fn block_events(
 	Ok((number, time, acl))
 }
 
-/// Rebuilds `subject`'s history from block `since` to the last finalized
-/// block, oldest first. Blocks are fetched a few at a time in parallel.
+/// Rebuilds `subject`'s history from block `since` to the best block,
+/// oldest first, marking which entries are finalized. Blocks are fetched a
+/// few at a time in parallel.
 pub async fn history(
 	client: &Client,
 	subject: &Subject,
 	since: u64,
 ) -> Result<Vec<Entry>, RecordError> {
-	let head = client.at_current_block().await.map_err(rpc)?.block_number();
+	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
+	let head = chain::at_best(client).await?.block_number();
 	let mut blocks = futures::stream::iter(since.max(1)..=head)
 		.map(|number| block_events(client, number))
 		.buffered(16);
@@ -210,6 +216,7 @@ pub async fn history(
 					by: f.by.map(|a| a.to_string()),
 					subject: f.subject.map(|a| a.to_string()),
 					details: f.details,
+					finalized: block <= finalized,
 				});
 			}
 		}

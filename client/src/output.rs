@@ -232,9 +232,10 @@ pub fn audit(entries: &[Entry], format: Format) {
 			e.by.clone().unwrap_or_default(),
 			e.subject.clone().unwrap_or_default(),
 			e.details.clone(),
+			if e.finalized { "yes" } else { "not yet" }.into(),
 		]
 	};
-	let header = ["block", "time", "event", "record", "by", "subject", "details"];
+	let header = ["block", "time", "event", "record", "by", "subject", "details", "finalized"];
 	match format {
 		Format::Json => println!("{}", serde_json::to_string(entries).expect("serializes")),
 		Format::Csv => {
