@@ -135,6 +135,19 @@ fn block_file(repo: &Path, content: &[u8]) -> PathBuf {
 	panic!("no block file holds the ciphertext");
 }
 
+/// How many objects kubo pins directly or recursively.
+async fn pinned_count(api: &str) -> usize {
+	let reply: Value = reqwest::Client::new()
+		.post(format!("{api}/api/v0/pin/ls?type=recursive"))
+		.send()
+		.await
+		.unwrap()
+		.json()
+		.await
+		.unwrap();
+	reply["Keys"].as_object().map_or(0, |keys| keys.len())
+}
+
 fn id_of(value: &Value) -> u64 {
 	value["id"].as_u64().expect("a record id")
 }
@@ -328,7 +341,80 @@ async fn patient_doctor_pharmacist_auditor() {
 	w.fails("auditor", &["access", "list", &scratch.to_string()], 4, "does not exist");
 	assert!(!ipfs.is_pinned(&scratch_cid).await.unwrap());
 
-	// 10. IPFS stops: adding fails before anything reaches the chain, reading
+	// 10. A grant runs out: the pharmacist gets Read on the observation until
+	// two blocks from now, reads once, and is refused after.
+	let until = query::block_number(&client).await.unwrap() + 3;
+	w.ok(
+		"patient",
+		&[
+			"access",
+			"grant",
+			&obs.to_string(),
+			&pharmacist,
+			"--read",
+			"--expires",
+			&format!("#{until}"),
+		],
+	);
+	while query::block_number(&client).await.unwrap() < until {
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	let late = w.out_path("expired-read.json");
+	w.fails("pharmacist", &["record", "get", &obs.to_string(), "-o", &late], 4, "expired");
+	assert!(!Path::new(&late).exists());
+
+	// 11. The patient rotates its encryption key: its records are re-wrapped
+	// for the new key (same ciphertext), so it and the pharmacist still read.
+	let old_key = w.ok("patient", &["user", "show"])["user"]["encryption_key"].clone();
+	let rotated = w.ok("patient", &["user", "rotate-key"]);
+	assert_ne!(rotated["encryption_key"], old_key);
+	assert_eq!(rotated["rewrapped"], serde_json::json!([obs, rx]));
+	let shown = w.ok("patient", &["keys", "show"]);
+	assert_eq!(
+		shown["encryption_key"], rotated["encryption_key"],
+		"the keystore holds the new key"
+	);
+	w.ok("patient", &["record", "get", &obs.to_string(), "-o", &w.out_path("after-rotation.json")]);
+	w.ok(
+		"pharmacist",
+		&["record", "get", &rx.to_string(), "-o", &w.out_path("rx-after-rotation.json")],
+	);
+
+	// 12. Errors that say what to do: an unknown record, a wrong passphrase,
+	// an unreachable node, an account that never registered (its
+	// ciphertext is unpinned again).
+	w.fails(
+		"patient",
+		&["record", "get", "999", "-o", &w.out_path("none.json")],
+		4,
+		"does not exist",
+	);
+	let wrong = w
+		.command("patient", &["record", "list"])
+		.env("EHR_PASSPHRASE", "not the passphrase")
+		.output()
+		.unwrap();
+	assert_eq!(wrong.status.code(), Some(0), "listing needs no passphrase");
+	let wrong = w
+		.command("patient", &["access", "request", &rx.to_string()])
+		.env("EHR_PASSPHRASE", "not the passphrase")
+		.output()
+		.unwrap();
+	assert_eq!(wrong.status.code(), Some(3), "{}", String::from_utf8_lossy(&wrong.stderr));
+	let offline = w
+		.command("patient", &["user", "show"])
+		.env("EHR_NODE_URL", "ws://127.0.0.1:9")
+		.output()
+		.unwrap();
+	assert_eq!(offline.status.code(), Some(5));
+	assert!(String::from_utf8_lossy(&offline.stderr).contains("cannot reach the node"));
+	let newcomer = w.command("newcomer", &["keys", "new"]).output().unwrap();
+	assert!(newcomer.status.success());
+	let pinned_before = pinned_count(&w.kubo.api).await;
+	w.fails("newcomer", &["record", "add", &obs_file, "--kind", "lab"], 4, "not registered");
+	assert_eq!(pinned_count(&w.kubo.api).await, pinned_before, "nothing left pinned");
+
+	// 13. IPFS stops: adding fails before anything reaches the chain, reading
 	// fails without writing a file; the error says what to do.
 	w.kubo.stop();
 	let records_before = w.ok("patient", &["record", "list"])["owned"].as_array().unwrap().len();
@@ -343,7 +429,7 @@ async fn patient_doctor_pharmacist_auditor() {
 	// A missing input file is a usage error, caught before any network call.
 	w.fails("patient", &["record", "add", "/nonexistent/file", "--kind", "lab"], 2, "cannot read");
 
-	// 11. The auditor (no keystore) rebuilds the history.
+	// 14. The auditor (no keystore) rebuilds the history.
 	let trail = w.ok("auditor", &["audit", "record", &obs.to_string()]);
 	let events: Vec<(&str, &str)> = trail
 		.as_array()
