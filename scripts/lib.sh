@@ -13,7 +13,7 @@ export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 export PATH="$HOME/.cargo/bin:$HOME/go/bin:$PATH"
 # Where scripts keep chain and IPFS data; never inside the clone's tracked files.
 export EHR_DATA_DIR="${EHR_DATA_DIR:-$ROOT/.data}"
-NODE_BIN="$CARGO_TARGET_DIR/release/ehr-node"
+NODE_BIN="${NODE_BIN:-$CARGO_TARGET_DIR/release/ehr-node}"
 export NODE_BIN
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -185,7 +185,9 @@ async fn patient_doctor_pharmacist_auditor() {
 	let (doctor_pub, pharmacist_pub) = (export("doctor"), export("pharmacist"));
 	let mut self_registrations: Vec<_> = ["patient", "stranger"]
 		.iter()
-		.map(|who| w.command(who, &["user", "register"]).spawn().unwrap())
+		.map(|who| {
+			w.command(who, &["user", "register"]).stdout(std::process::Stdio::null()).spawn().unwrap()
+		})
 		.collect();
 	w.ok("registrar", &["user", "register", "--role", "doctor", "--public-keys", &doctor_pub]);
 	w.ok(
