@@ -186,7 +186,10 @@ async fn patient_doctor_pharmacist_auditor() {
 	let mut self_registrations: Vec<_> = ["patient", "stranger"]
 		.iter()
 		.map(|who| {
-			w.command(who, &["user", "register"]).stdout(std::process::Stdio::null()).spawn().unwrap()
+			w.command(who, &["user", "register"])
+				.stdout(std::process::Stdio::null())
+				.spawn()
+				.unwrap()
 		})
 		.collect();
 	w.ok("registrar", &["user", "register", "--role", "doctor", "--public-keys", &doctor_pub]);

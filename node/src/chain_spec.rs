@@ -36,3 +36,14 @@ pub fn local() -> Result<ChainSpec, String> {
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
 	)
 }
+
+/// `--chain consortium`: hospitals 1–4 validate, no sudo, council
+/// governance, authorised nodes only.
+pub fn consortium() -> Result<ChainSpec, String> {
+	spec(
+		"EHR Consortium Testnet",
+		"ehr_consortium",
+		ChainType::Local,
+		ehr_runtime::genesis_config_presets::CONSORTIUM_PRESET,
+	)
+}

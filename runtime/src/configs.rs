@@ -1,6 +1,7 @@
 //! Configuration of each pallet in the runtime.
 
 use crate::*;
+use frame_support::traits::EitherOfDiverse;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -17,7 +18,20 @@ use frame_system::{
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{ConvertInto, One, OpaqueKeys},
+	Perbill,
+};
+
+/// The hospitals' council.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// Consortium governance: more than half of the hospitals' council, or root
+/// (reachable only through sudo, which only development chains have).
+pub type GovernanceOrigin = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>,
+>;
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
@@ -124,16 +138,85 @@ impl pallet_node_authorization::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type MaxWellKnownNodes = ConstU32<64>;
 	type MaxPeerIdLength = ConstU32<128>;
-	type AddOrigin = EnsureRoot<AccountId>;
-	type RemoveOrigin = EnsureRoot<AccountId>;
-	type SwapOrigin = EnsureRoot<AccountId>;
-	type ResetOrigin = EnsureRoot<AccountId>;
+	type AddOrigin = GovernanceOrigin;
+	type RemoveOrigin = GovernanceOrigin;
+	type SwapOrigin = GovernanceOrigin;
+	type ResetOrigin = GovernanceOrigin;
 	type WeightInfo = ();
 }
 
 impl pallet_ehr_acl::Config for Runtime {
-	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type RegistrarOrigin = GovernanceOrigin;
 	type MaxRecordsPerPatient = ConstU32<1_000>;
 	type MaxGrantsPerAccount = ConstU32<1_000>;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_ehr_validators::Config for Runtime {
+	type ManagerOrigin = GovernanceOrigin;
+	type MaxValidators = ConstU32<32>;
+	// The development chain runs one validator; a consortium keeps at least
+	// four by its own rule (GRANDPA stalls with fewer than 2/3 online).
+	type MinValidators = ConstU32<1>;
+}
+
+parameter_types! {
+	pub const SessionBlocks: BlockNumber = SESSION_BLOCKS;
+	pub const SessionOffset: BlockNumber = 0;
+}
+
+/// Sessions hand the validator set governance chose to Aura and GRANDPA.
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = pallet_session::PeriodicSessions<SessionBlocks, SessionOffset>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<SessionBlocks, SessionOffset>;
+	type SessionManager = Validators;
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type KeyDeposit = ConstU128<0>;
+}
+
+parameter_types! {
+	/// A proposal not decided within an hour lapses.
+	pub const MotionDuration: BlockNumber = 600;
+	pub const MaxHospitals: u32 = 32;
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+/// The hospitals' council: any member proposes a call (add a validator, a
+/// registrar, a node, a hospital), the others vote, and it runs with the
+/// council's origin once more than half agree.
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = MotionDuration;
+	type MaxProposals = ConstU32<32>;
+	type MaxMembers = MaxHospitals;
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = EnsureRoot<AccountId>;
+	type KillOrigin = EnsureRoot<AccountId>;
+	type Consideration = ();
+}
+
+/// Who sits on the council: the member hospitals, changed by the council.
+impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = GovernanceOrigin;
+	type RemoveOrigin = GovernanceOrigin;
+	type SwapOrigin = GovernanceOrigin;
+	type ResetOrigin = GovernanceOrigin;
+	type PrimeOrigin = GovernanceOrigin;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = MaxHospitals;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }

@@ -1,12 +1,13 @@
 //! Genesis states the node's chain specs are built from.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SessionKeys, SudoConfig, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_ehr_acl::OrgId;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_core::OpaquePeerId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
@@ -17,33 +18,50 @@ pub const DEV_OTHER_HOSPITAL: OrgId = 2;
 /// Balance every endowed development account starts with.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-fn testnet_genesis(
-	validators: Vec<(AuraId, GrandpaId)>,
+/// Name of the four-hospital consortium preset (`--chain consortium`).
+pub const CONSORTIUM_PRESET: &str = "consortium";
+
+/// A validator: its account and its Aura (sr25519) and GRANDPA (ed25519)
+/// session keys.
+pub type Validator = (AccountId, AuraId, GrandpaId);
+
+/// Everything that differs between the presets.
+struct Genesis {
+	validators: Vec<Validator>,
 	endowed: Vec<AccountId>,
-	sudo: AccountId,
+	sudo: Option<AccountId>,
 	registrars: Vec<(AccountId, OrgId)>,
-) -> Value {
+	hospitals: Vec<AccountId>,
+	nodes: Vec<(OpaquePeerId, AccountId)>,
+}
+
+fn genesis(g: Genesis) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: g.endowed.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: validators.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		validators: pallet_ehr_validators::GenesisConfig {
+			validators: g.validators.iter().map(|(who, _, _)| who.clone()).collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: validators
+		session: pallet_session::GenesisConfig {
+			keys: g
+				.validators
 				.into_iter()
-				.map(|(_, grandpa)| (grandpa, 1))
+				.map(|(who, aura, grandpa)| (who.clone(), who, SessionKeys { aura, grandpa }))
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(sudo) },
-		ehr_acl: pallet_ehr_acl::GenesisConfig { registrars },
+		sudo: SudoConfig { key: g.sudo },
+		ehr_acl: pallet_ehr_acl::GenesisConfig { registrars: g.registrars },
+		hospital_membership: pallet_membership::GenesisConfig {
+			members: g.hospitals.try_into().expect("at most 32 hospitals")
+		},
+		node_authorization: pallet_node_authorization::GenesisConfig { nodes: g.nodes },
 	})
 }
 
-/// Aura (sr25519) and GRANDPA (ed25519) keys of a well-known dev account.
-fn validator(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// The account and session keys of a well-known dev account.
+fn validator(who: Sr25519Keyring, grandpa: Ed25519Keyring) -> Validator {
+	(who.to_account_id(), who.public().into(), grandpa.public().into())
 }
 
 fn dev_registrars() -> Vec<(AccountId, OrgId)> {
@@ -53,28 +71,80 @@ fn dev_registrars() -> Vec<(AccountId, OrgId)> {
 	]
 }
 
+/// A development chain: `validators`, Alice as sudo and registrar of
+/// hospital 1, Bob registrar of hospital 2, every dev account endowed.
+fn dev_genesis(validators: Vec<Validator>) -> Value {
+	genesis(Genesis {
+		validators,
+		endowed: Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		sudo: Some(Sr25519Keyring::Alice.to_account_id()),
+		registrars: dev_registrars(),
+		hospitals: vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
+		nodes: Vec::new(),
+	})
+}
+
 /// One validator (Alice), who is also sudo and registrar of hospital 1; Bob
 /// registers for hospital 2. Every well-known dev account is endowed.
 pub fn development_config_genesis() -> Value {
-	testnet_genesis(
-		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-		dev_registrars(),
-	)
+	dev_genesis(vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)])
 }
 
 /// Two validators, Alice and Bob; otherwise as the development preset.
 pub fn local_config_genesis() -> Value {
-	testnet_genesis(
-		vec![
-			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-		],
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-		dev_registrars(),
-	)
+	dev_genesis(vec![
+		validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+	])
+}
+
+/// libp2p peer ids (raw bytes) of the consortium's nodes when started with
+/// `--node-key` 0x…01 to 0x…05 (`scripts/consortium` does): hospitals 1–4
+/// at genesis, and the fifth hospital's node, which governance adds later.
+pub const CONSORTIUM_PEERS: [[u8; 38]; 5] = [
+	hex_literal::hex!(
+		"0024080112204cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29"
+	),
+	hex_literal::hex!(
+		"0024080112207422b9887598068e32c4448a949adb290d0f4e35b9e01b0ee5f1a1e600fe2674"
+	),
+	hex_literal::hex!(
+		"002408011220f381626e41e7027ea431bfe3009e94bdd25a746beec468948d6c3c7c5dc9a54b"
+	),
+	hex_literal::hex!(
+		"002408011220fd50b8e3b144ea244fbf7737f550bc8dd0c2650bbc1aada833ca17ff8dbf329b"
+	),
+	hex_literal::hex!(
+		"002408011220fde4fba030ad002f7c2f7d4c331f49d13fb0ec747eceebec634f1ff4cbca9def"
+	),
+];
+
+/// Four hospitals, one validator each: Alice, Bob, Charlie and Dave are
+/// hospitals 1–4 (their accounts, session keys, registrars and nodes).
+/// There is no sudo: validators, registrars, nodes and hospitals change only
+/// by a council majority. The dev accounts' well-known keys make this a
+/// test network; a real consortium builds the same shape from its own keys
+/// (see the README).
+pub fn consortium_config_genesis() -> Value {
+	let hospitals = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	];
+	let accounts: Vec<AccountId> = hospitals.iter().map(|(k, _)| k.to_account_id()).collect();
+	genesis(Genesis {
+		validators: hospitals.iter().map(|(k, g)| validator(*k, *g)).collect(),
+		endowed: Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		sudo: None,
+		registrars: accounts.iter().cloned().zip(1..).collect(),
+		hospitals: accounts.clone(),
+		nodes: CONSORTIUM_PEERS
+			.iter()
+			.zip(accounts)
+			.map(|(peer, owner)| (OpaquePeerId(peer.to_vec()), owner))
+			.collect(),
+	})
 }
 
 /// The genesis patch of the named preset.
@@ -82,6 +152,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		CONSORTIUM_PRESET => consortium_config_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -96,5 +167,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(CONSORTIUM_PRESET),
 	]
 }

@@ -1,9 +1,10 @@
 //! Runtime of the EHR consortium chain.
 //!
-//! Aura block production and GRANDPA finality by the hospitals' validators,
-//! balances and transaction fees (from benchmarked weights), peer
-//! authorisation, and `pallet-ehr-acl`, the access-control list for encrypted
-//! health records.
+//! Aura block production and GRANDPA finality by the hospitals' validators
+//! (a set governance changes, applied by `pallet-session`), balances and
+//! transaction fees (from benchmarked weights), peer authorisation, the
+//! hospitals' council, and `pallet-ehr-acl`, the access-control list for
+//! encrypted health records.
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime!` and `impl_runtime_apis!` expand to large items.
 #![recursion_limit = "256"]
@@ -62,6 +63,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	system_version: 1,
 };
 
+/// Blocks per session: validator set changes apply at session boundaries
+/// (one minute apart), two sessions after governance made them.
+pub const SESSION_BLOCKS: BlockNumber = 10;
+
 /// Target time between blocks.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
@@ -104,10 +109,14 @@ pub type Executive = frame_executive::Executive<
 	AllPalletsWithSystem,
 >;
 
+// Declaration order is hook order: the validator set and session rotate
+// before Aura and GRANDPA read their authorities. Indices stay stable.
 frame_support::construct_runtime!(
 	pub enum Runtime {
 		System: frame_system = 0,
 		Timestamp: pallet_timestamp = 1,
+		Validators: pallet_ehr_validators = 14,
+		Session: pallet_session = 13,
 		Aura: pallet_aura = 2,
 		Grandpa: pallet_grandpa = 3,
 		Balances: pallet_balances = 4,
@@ -115,5 +124,7 @@ frame_support::construct_runtime!(
 		Sudo: pallet_sudo = 6,
 		NodeAuthorization: pallet_node_authorization = 7,
 		EhrAcl: pallet_ehr_acl = 10,
+		Council: pallet_collective::<Instance1> = 11,
+		HospitalMembership: pallet_membership::<Instance1> = 12,
 	}
 );

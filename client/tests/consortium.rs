@@ -1,0 +1,350 @@
+//! The four-hospital consortium as `scripts/consortium` runs it: real
+//! validator nodes and kubos on loopback. Faults: one validator down (the
+//! chain goes on), two down (finality stalls, as GRANDPA must with 2 of 4,
+//! and resumes when one returns), a node restarted from its base path
+//! catches up with nothing lost, a node nobody authorised cannot sync, and a
+//! fifth hospital joins through the council and then validates. A record
+//! written through hospital 1 is read through hospital 4's node and kubo.
+//! Timings are printed for the README; nothing asserts on them.
+
+mod common;
+
+use ehr::{
+	chain::{self, runtime, AccountId, Client, Wait},
+	crypto::os_rng,
+	keystore::Keys,
+	records::{Access, RecordKind, Role, Session},
+	storage::Ipfs,
+};
+use runtime::runtime_types::{
+	ehr_runtime::{RuntimeCall, SessionKeys},
+	pallet_ehr_validators::pallet::Call as ValidatorsCall,
+	pallet_node_authorization::pallet::Call as NodesCall,
+	sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
+	sp_consensus_grandpa::app::Public as GrandpaPublic,
+	sp_core::OpaquePeerId,
+};
+use std::{
+	path::PathBuf,
+	process::Command,
+	time::{Duration, Instant},
+};
+use subxt_signer::sr25519::{dev, Keypair};
+
+const PORT_BASE: u16 = 23_000;
+
+/// `scripts/consortium` with its data in a temporary directory; stopped on
+/// drop.
+struct Consortium {
+	data: tempfile::TempDir,
+}
+
+impl Consortium {
+	fn run(&self, args: &[&str]) {
+		let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+		let out = Command::new(root.join("scripts/consortium"))
+			.args(args)
+			.env("EHR_DATA_DIR", self.data.path())
+			.env("EHR_CONSORTIUM_PORT_BASE", PORT_BASE.to_string())
+			.env("NODE_BIN", common::node_binary())
+			.output()
+			.expect("run scripts/consortium");
+		assert!(
+			out.status.success(),
+			"scripts/consortium {}: {}",
+			args.join(" "),
+			String::from_utf8_lossy(&out.stderr)
+		);
+	}
+
+	fn node_url(n: u16) -> String {
+		format!("ws://127.0.0.1:{}", PORT_BASE + 200 + n)
+	}
+
+	fn ipfs(n: u16) -> Ipfs {
+		Ipfs::new(&format!("http://127.0.0.1:{}", PORT_BASE + 400 + n))
+	}
+
+	fn log(&self, n: u16) -> String {
+		std::fs::read_to_string(self.data.path().join(format!("consortium/node{n}.log")))
+			.unwrap_or_default()
+	}
+}
+
+impl Drop for Consortium {
+	fn drop(&mut self) {
+		self.run(&["stop"]);
+	}
+}
+
+async fn connect(n: u16) -> Client {
+	for _ in 0..120 {
+		if let Ok(client) = chain::connect(&Consortium::node_url(n)).await {
+			return client;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	panic!("hospital {n}'s node does not answer");
+}
+
+async fn best(client: &Client) -> u64 {
+	chain::at_best(client).await.expect("best block").block_number()
+}
+
+async fn finalized(client: &Client) -> u64 {
+	client.at_current_block().await.expect("finalized block").block_number()
+}
+
+/// Waits until `done` holds, polling every 250 ms; returns how long it took.
+async fn until<F: std::future::Future<Output = bool>>(
+	what: &str,
+	limit: Duration,
+	mut done: impl FnMut() -> F,
+) -> Duration {
+	let start = Instant::now();
+	while !done().await {
+		assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	start.elapsed()
+}
+
+/// Mean time from a block becoming best to its finalization, over `blocks`
+/// consecutive blocks, polling every 100 ms.
+async fn finality_lag(client: &Client, blocks: u64) -> Duration {
+	let first = best(client).await + 1;
+	let mut produced = std::collections::BTreeMap::new();
+	let (mut next, mut total, start) = (first, Duration::ZERO, Instant::now());
+	while next < first + blocks {
+		assert!(start.elapsed() < Duration::from_secs(180), "blocks are not being finalized");
+		for n in first..=best(client).await {
+			produced.entry(n).or_insert_with(Instant::now);
+		}
+		let f = finalized(client).await;
+		while next <= f && next < first + blocks {
+			total += produced.get(&next).map_or(Duration::ZERO, Instant::elapsed);
+			next += 1;
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	total / blocks as u32
+}
+
+/// A user with a keystore for `suri` (an endowed dev account).
+fn session(client: &Client, ipfs: u16, suri: &str) -> Session {
+	Session {
+		chain: client.clone(),
+		ipfs: Consortium::ipfs(ipfs),
+		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev account"),
+		progress: false,
+		wait: Wait::InBlock,
+	}
+}
+
+/// Hospitals 1, 2 and 3 pass `call` through the council (3 of 4 is more
+/// than half).
+async fn council_passes(client: &Client, call: RuntimeCall) {
+	let tx = runtime::transactions();
+	let proposed =
+		chain::submit(client, &tx.council().propose(3, call, 1_000), &dev::alice(), Wait::InBlock)
+			.await
+			.expect("proposed");
+	let proposed = proposed
+		.find_first::<runtime::council::events::Proposed>()
+		.expect("a Proposed event")
+		.expect("decodes");
+	for voter in [dev::bob(), dev::charlie()] {
+		chain::submit(
+			client,
+			&tx.council().vote(proposed.proposal_hash, proposed.proposal_index, true),
+			&voter,
+			Wait::InBlock,
+		)
+		.await
+		.expect("voted");
+	}
+	let weight = runtime::runtime_types::sp_weights::weight_v2::Weight {
+		ref_time: 1_000_000_000,
+		proof_size: 100_000,
+	};
+	let closed = chain::submit(
+		client,
+		&tx.council().close(proposed.proposal_hash, proposed.proposal_index, weight, 1_000),
+		&dev::alice(),
+		Wait::InBlock,
+	)
+	.await
+	.expect("closed");
+	let executed = closed
+		.find_first::<runtime::council::events::Executed>()
+		.expect("an Executed event")
+		.expect("decodes");
+	assert!(executed.result.is_ok(), "the council's call failed: {:?}", executed.result);
+}
+
+fn account(keypair: &Keypair) -> AccountId {
+	keypair.public_key().to_account_id()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hospitals_survive_faults_and_admit_a_fifth() {
+	let c = Consortium { data: tempfile::tempdir().unwrap() };
+	let started = Instant::now();
+	c.run(&["start"]);
+	let h1 = connect(1).await;
+	let to_first = until("first finalized block", Duration::from_secs(120), || async {
+		finalized(&h1).await >= 1
+	})
+	.await;
+	println!(
+		"4 validators: first block finalized {:.1} s after start",
+		(started.elapsed()).as_secs_f64()
+	);
+	let _ = to_first;
+	println!(
+		"4 validators: best → finalized {:.1} s (mean of 5 blocks)",
+		finality_lag(&h1, 5).await.as_secs_f64()
+	);
+
+	// A patient at hospital 1 stores a record and grants a doctor that
+	// hospital 4 registered.
+	let patient = session(&h1, 1, "//One");
+	let doctor_keys = Keys::from_secret_uri("//Two", &mut os_rng()).unwrap();
+	patient
+		.register(&patient.account(), Role::Patient, patient.keys.encryption.public_bytes())
+		.await
+		.unwrap();
+	let registrar = session(&h1, 1, "//Dave");
+	registrar
+		.register(
+			&account(&doctor_keys.signer),
+			Role::Doctor,
+			doctor_keys.encryption.public_bytes(),
+		)
+		.await
+		.expect("hospital 4's registrar registers the doctor");
+	let dir = tempfile::tempdir().unwrap();
+	let file = dir.path().join("lab.json");
+	std::fs::write(&file, br#"{"resourceType":"Observation","code":"HbA1c","value":"6.1%"}"#)
+		.unwrap();
+	let id = patient.add_record(&patient.account(), &file, RecordKind::Lab, None).await.unwrap();
+	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
+
+	// One validator down: blocks and finality go on.
+	c.run(&["kill", "4"]);
+	let f = finalized(&h1).await;
+	until("finality with 3 of 4", Duration::from_secs(60), || async {
+		finalized(&h1).await >= f + 3
+	})
+	.await;
+	println!(
+		"3 validators: best → finalized {:.1} s (mean of 5 blocks)",
+		finality_lag(&h1, 5).await.as_secs_f64()
+	);
+
+	// Two down: blocks still come (in the live validators' slots), finality
+	// stops.
+	c.run(&["kill", "3"]);
+	tokio::time::sleep(Duration::from_secs(12)).await;
+	let (stalled_at, best_then) = (finalized(&h1).await, best(&h1).await);
+	tokio::time::sleep(Duration::from_secs(30)).await;
+	assert_eq!(finalized(&h1).await, stalled_at, "GRANDPA must not finalize with 2 of 4");
+	assert!(best(&h1).await > best_then, "the two live validators keep producing blocks");
+
+	// One comes back: finality resumes.
+	let back = Instant::now();
+	c.run(&["restart", "3"]);
+	until("finality resumes", Duration::from_secs(180), || async {
+		finalized(&h1).await > stalled_at
+	})
+	.await;
+	println!(
+		"2 → 3 validators: finality resumed {:.1} s after the restart",
+		back.elapsed().as_secs_f64()
+	);
+
+	// The node killed first restarts from its base path and catches up; the
+	// record written before the kill is served by hospital 4's node and kubo.
+	let back = Instant::now();
+	c.run(&["restart", "4"]);
+	let h4 = connect(4).await;
+	let target = finalized(&h1).await;
+	until("hospital 4 catches up", Duration::from_secs(180), || async {
+		finalized(&h4).await >= target
+	})
+	.await;
+	println!(
+		"hospital 4 restarted and caught up {:.1} s after the restart",
+		back.elapsed().as_secs_f64()
+	);
+	let doctor = Session {
+		chain: h4.clone(),
+		ipfs: Consortium::ipfs(4),
+		keys: doctor_keys,
+		progress: false,
+		wait: Wait::InBlock,
+	};
+	let read = dir.path().join("read.json");
+	doctor.get_record(id, &read).await.expect("read through hospital 4");
+	assert_eq!(std::fs::read(&read).unwrap(), std::fs::read(&file).unwrap());
+
+	// A node nobody authorised finds no peer that will talk to it.
+	c.run(&["outsider"]);
+	let outsider = connect(6).await;
+	tokio::time::sleep(Duration::from_secs(30)).await;
+	assert_eq!(best(&outsider).await, 0, "an unauthorised node must not sync");
+	assert!(c.log(6).contains("0 peers") || !c.log(6).contains("Imported #1"), "{}", c.log(6));
+
+	// A fifth hospital (Eve) joins: the council authorises its node and adds
+	// it as validator; it sets its session keys; its node syncs and authors.
+	council_passes(
+		&h1,
+		RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
+			node: OpaquePeerId(HOSPITAL_5_PEER.to_vec()),
+			owner: subxt::utils::MultiAddress::Id(account(&dev::eve())),
+		}),
+	)
+	.await;
+	council_passes(
+		&h1,
+		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
+	)
+	.await;
+	let keys = SessionKeys {
+		aura: AuraPublic(dev::eve().public_key().0),
+		grandpa: GrandpaPublic(EVE_GRANDPA),
+	};
+	chain::submit(
+		&h1,
+		&runtime::transactions().session().set_keys(keys, vec![]),
+		&dev::eve(),
+		Wait::InBlock,
+	)
+	.await
+	.expect("session keys set");
+	let joined = Instant::now();
+	c.run(&["start", "5"]);
+	let h5 = connect(5).await;
+	until("hospital 5 syncs", Duration::from_secs(180), || async {
+		best(&h5).await + 2 >= best(&h1).await
+	})
+	.await;
+	until("hospital 5 authors a block", Duration::from_secs(300), || async {
+		c.log(5).contains("Prepared block for proposing")
+	})
+	.await;
+	println!(
+		"hospital 5 authored its first block {:.1} s after its node started",
+		joined.elapsed().as_secs_f64()
+	);
+}
+
+/// Raw libp2p peer id of hospital 5's node key (0x…05), as
+/// `ehr-node key inspect-node-key` prints it, base58-decoded.
+const HOSPITAL_5_PEER: [u8; 38] = hex_literal::hex!(
+	"002408011220fde4fba030ad002f7c2f7d4c331f49d13fb0ec747eceebec634f1ff4cbca9def"
+);
+
+/// Eve's GRANDPA (ed25519) key, `ehr-node key inspect --scheme ed25519 //Eve`.
+const EVE_GRANDPA: [u8; 32] =
+	hex_literal::hex!("1dfe3e22cc0d45c70779c1095f7489a8ef3cf52d62fbd8c2fa38c9f1723502b5");
