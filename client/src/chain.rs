@@ -93,7 +93,34 @@ pub enum Wait {
 /// Signs `call` with `signer`, submits it and waits as `wait` says. A call
 /// the runtime refused comes back as [`ChainError::Rejected`] with the
 /// pallet's error name and documentation.
+///
+/// A node that just re-organised or caught up can reject a call built on
+/// the best block it reported a moment before (its birth block or nonce is
+/// no longer current); such a call never ran, so it is built again on the
+/// new best block and resubmitted, at most twice.
 pub async fn submit<Call: Payload>(
+	client: &Client,
+	call: &Call,
+	signer: &Keypair,
+	wait: Wait,
+) -> Result<Events, ChainError> {
+	let mut attempt = 0;
+	loop {
+		match submit_once(client, call, signer, wait).await {
+			Err(ChainError::Dispatch(message))
+				if attempt < 2
+					&& (message.contains("ancient birth block")
+						|| message.contains("outdated")) =>
+			{
+				attempt += 1;
+				tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+			}
+			outcome => return outcome,
+		}
+	}
+}
+
+async fn submit_once<Call: Payload>(
 	client: &Client,
 	call: &Call,
 	signer: &Keypair,
