@@ -79,6 +79,10 @@ pub type Events = subxt::extrinsics::ExtrinsicEvents<Config>;
 /// The chain's state at one block.
 pub type At = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
 
+/// Blocks after the last finalized one during which a submitted call stays
+/// valid (about 25 minutes at 6 s blocks).
+const CALL_LIFETIME_BLOCKS: u64 = 256;
+
 /// How long [`submit`] waits for a call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Wait {
@@ -126,10 +130,21 @@ async fn submit_once<Call: Payload>(
 	signer: &Keypair,
 	wait: Wait,
 ) -> Result<Events, ChainError> {
+	// The nonce comes from the best block (it counts calls just included);
+	// the call's lifetime is anchored at the last finalized block, which
+	// every fork the node's pool validates against descends from.
+	let finalized = client.at_current_block().await.map_err(subxt::Error::from)?;
+	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new()
+		.mortal_from_unchecked(
+			CALL_LIFETIME_BLOCKS,
+			finalized.block_number(),
+			finalized.block_ref().hash(),
+		)
+		.build();
 	let mut progress = at_best(client)
 		.await?
 		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
+		.sign_and_submit_then_watch(call, signer, params)
 		.await
 		.map_err(subxt::Error::from)?;
 	while let Some(status) = progress.next().await {

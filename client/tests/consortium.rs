@@ -277,8 +277,11 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"hospital 4 restarted and caught up {:.1} s after the restart",
 		back.elapsed().as_secs_f64()
 	);
+	// A fresh connection, as each `ehr` run makes: a client that connected
+	// while the node was still behind had its calls refused ("ancient birth
+	// block") even after the node caught up.
 	let doctor = Session {
-		chain: h4.clone(),
+		chain: connect(4).await,
 		ipfs: Consortium::ipfs(4),
 		keys: doctor_keys,
 		progress: false,
@@ -310,20 +313,23 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
 	)
 	.await;
+	// Its node generates session keys with a proof that Eve owns them; Eve
+	// registers them on chain.
+	let joined = Instant::now();
+	c.run(&["start", "5"]);
+	let generated = rotate_keys_with_owner(5, &account(&dev::eve())).await;
 	let keys = SessionKeys {
-		aura: AuraPublic(dev::eve().public_key().0),
-		grandpa: GrandpaPublic(EVE_GRANDPA),
+		aura: AuraPublic(generated.0[..32].try_into().unwrap()),
+		grandpa: GrandpaPublic(generated.0[32..64].try_into().unwrap()),
 	};
 	chain::submit(
 		&h1,
-		&runtime::transactions().session().set_keys(keys, vec![]),
+		&runtime::transactions().session().set_keys(keys, generated.1),
 		&dev::eve(),
 		Wait::InBlock,
 	)
 	.await
 	.expect("session keys set");
-	let joined = Instant::now();
-	c.run(&["start", "5"]);
 	let h5 = connect(5).await;
 	until("hospital 5 syncs", Duration::from_secs(180), || async {
 		best(&h5).await + 2 >= best(&h1).await
@@ -345,6 +351,25 @@ const HOSPITAL_5_PEER: [u8; 38] = hex_literal::hex!(
 	"002408011220fde4fba030ad002f7c2f7d4c331f49d13fb0ec747eceebec634f1ff4cbca9def"
 );
 
-/// Eve's GRANDPA (ed25519) key, `ehr-node key inspect --scheme ed25519 //Eve`.
-const EVE_GRANDPA: [u8; 32] =
-	hex_literal::hex!("1dfe3e22cc0d45c70779c1095f7489a8ef3cf52d62fbd8c2fa38c9f1723502b5");
+/// `author_rotateKeysWithOwner` on hospital `n`'s node: new session keys
+/// in its keystore, and the proof that `owner` holds them.
+async fn rotate_keys_with_owner(n: u16, owner: &AccountId) -> (Vec<u8>, Vec<u8>) {
+	let request = serde_json::json!({
+		"jsonrpc": "2.0", "id": 1, "method": "author_rotateKeysWithOwner",
+		"params": [format!("0x{}", hex::encode(owner.0))],
+	});
+	let reply: serde_json::Value = reqwest::Client::new()
+		.post(format!("http://127.0.0.1:{}", PORT_BASE + 200 + n))
+		.json(&request)
+		.send()
+		.await
+		.expect("node RPC")
+		.json()
+		.await
+		.expect("JSON reply");
+	let field = |name: &str| {
+		let text = reply["result"][name].as_str().unwrap_or_else(|| panic!("{reply}"));
+		hex::decode(text.trim_start_matches("0x")).expect("hex")
+	};
+	(field("keys"), field("proof"))
+}
