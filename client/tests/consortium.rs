@@ -277,9 +277,9 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"hospital 4 restarted and caught up {:.1} s after the restart",
 		back.elapsed().as_secs_f64()
 	);
-	// A fresh connection, as each `ehr` run makes: a client that connected
-	// while the node was still behind had its calls refused ("ancient birth
-	// block") even after the node caught up.
+	// A fresh connection, as each `ehr` run makes. Calls through a node that
+	// has just caught up used to be refused as "ancient birth block" until
+	// `chain::submit` anchored their lifetime at the finalized block.
 	let doctor = Session {
 		chain: connect(4).await,
 		ipfs: Consortium::ipfs(4),
