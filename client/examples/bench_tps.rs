@@ -1,0 +1,527 @@
+//! Sustained throughput of pre-signed calls against running nodes, with
+//! inclusion and finality latency and the nodes' memory and CPU.
+//!
+//!   bench_tps WORKLOAD SECONDS RATE URL[,URL...] [PID,...]
+//!
+//! WORKLOAD is `acl` (a round-robin mix of `grant_access`, `add_record` and
+//! `log_access` from many accounts) or `transfer` (`transfer_keep_alive`
+//! between the same accounts: the baseline). Calls are signed before the
+//! clock starts and offered at RATE per second, spread over the URLs, while
+//! at most `MAX_PENDING` wait in the pools. The first URL's blocks are
+//! watched. Prints one Markdown table row (see `scripts/bench`).
+
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+use ehr::chain::{
+	self,
+	runtime::{
+		self,
+		runtime_types::{bounded_collections::bounded_vec::BoundedVec, pallet_ehr_acl::types},
+	},
+	AccountId, Client, Config, Keypair,
+};
+use futures::{stream, StreamExt};
+use subxt::{
+	config::DefaultExtrinsicParamsBuilder,
+	events::Phase,
+	rpcs::{methods::LegacyRpcMethods, RpcClient},
+	transactions::Payload,
+	utils::H256,
+};
+use subxt_signer::sr25519::dev;
+
+/// Accounts that send the load.
+const SENDERS: usize = 256;
+/// Records the ACL load works on; each sender holds ReadWrite on
+/// `RECORDS / SENDERS` of them.
+const RECORDS: u64 = 1_000;
+/// Read grants a record can take on top of its owner's and its sender's.
+const GRANTS_PER_RECORD: usize = 30;
+/// Accounts that add records under load, each one a patient with room for
+/// 1,000 records.
+const ADDERS: usize = 32;
+/// Calls submitted but not yet seen in a block, at most.
+const MAX_PENDING: usize = 8_000;
+/// Seconds at the start of the run left out of the throughput.
+const WARM_UP: f64 = 12.0;
+
+type Rpc = LegacyRpcMethods<subxt::config::RpcConfigFor<Config>>;
+
+fn sender_key(role: u8, i: usize) -> Keypair {
+	let mut seed = [role; 32];
+	seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+	Keypair::from_secret_key(seed).expect("any 32 bytes are a seed")
+}
+
+fn account(key: &Keypair) -> AccountId {
+	key.public_key().to_account_id()
+}
+
+fn bytes(len: usize, fill: u8) -> BoundedVec<u8> {
+	BoundedVec(vec![fill; len])
+}
+
+/// One pre-signed call: its kind (for the per-call tally) and bytes.
+struct Signed {
+	kind: &'static str,
+	hash: H256,
+	bytes: Vec<u8>,
+}
+
+/// Signs calls with consecutive nonces per sender, starting at each
+/// sender's next nonce on the chain. Immortal: a run is shorter than any
+/// lifetime would be.
+struct Signer {
+	at: chain::At,
+	nonces: HashMap<[u8; 32], u64>,
+	out: Vec<Signed>,
+}
+
+impl Signer {
+	async fn new(client: &Client) -> Self {
+		Signer {
+			at: chain::at_best(client).await.expect("best"),
+			nonces: HashMap::new(),
+			out: vec![],
+		}
+	}
+
+	async fn sign(&mut self, kind: &'static str, signer: &Keypair, call: impl Payload) {
+		let who = account(signer);
+		let nonce = match self.nonces.get(&who.0) {
+			Some(n) => *n,
+			None => self.at.transactions().account_nonce(&who).await.expect("nonce"),
+		};
+		self.nonces.insert(who.0, nonce + 1);
+		let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+		let tx = self
+			.at
+			.transactions()
+			.create_signable_offline(&call, params)
+			.expect("signable")
+			.sign(signer)
+			.expect("sign");
+		self.out.push(Signed { kind, hash: tx.hash(), bytes: tx.into_encoded() });
+	}
+}
+
+/// What the block watcher saw of one submitted call.
+#[derive(Default, Clone)]
+struct Seen {
+	submitted: Option<Instant>,
+	included: Option<(Instant, u64, bool)>,
+	finalized: Option<Instant>,
+}
+
+/// A block as the watcher saw it.
+struct BlockSeen {
+	at: Instant,
+	ours: usize,
+	succeeded: usize,
+	normal_ref_time: u64,
+}
+
+#[derive(Default)]
+struct Tracker {
+	calls: HashMap<H256, Seen>,
+	blocks: BTreeMap<u64, BlockSeen>,
+	/// Load calls submitted, and how many of those are in a block.
+	submitted: usize,
+	landed: usize,
+}
+
+type Shared = Arc<Mutex<Tracker>>;
+
+/// Follows best blocks: which of our calls each holds, whether each
+/// succeeded, and the block's normal-class weight.
+async fn watch_best(client: Client, tracker: Shared) {
+	let mut blocks = client.stream_best_blocks().await.expect("best blocks");
+	while let Some(block) = blocks.next().await {
+		let Ok(block) = block else { continue };
+		let now = Instant::now();
+		let at = block.at().await.expect("at block");
+		let extrinsics = at.extrinsics().fetch().await.expect("extrinsics");
+		let events = at.events().fetch().await.expect("events");
+		let mut failed = std::collections::HashSet::new();
+		for event in events.iter() {
+			let event = event.expect("event");
+			if let (Phase::ApplyExtrinsic(i), "System", "ExtrinsicFailed") =
+				(event.phase(), event.pallet_name(), event.event_name())
+			{
+				failed.insert(i as usize);
+			}
+		}
+		let weight = at
+			.storage()
+			.fetch(runtime::storage().system().block_weight(), ())
+			.await
+			.expect("block weight")
+			.decode()
+			.expect("block weight");
+		let mut t = tracker.lock().expect("tracker");
+		let (mut ours, mut succeeded) = (0, 0);
+		for ext in extrinsics.iter() {
+			let ext = ext.expect("extrinsic");
+			if let Some(seen) = t.calls.get_mut(&ext.hash()) {
+				let ok = !failed.contains(&ext.index());
+				let first_time = seen.included.is_none() && seen.submitted.is_some();
+				seen.included = Some((now, block.number(), ok));
+				t.landed += first_time as usize;
+				ours += 1;
+				succeeded += ok as usize;
+			}
+		}
+		t.blocks.insert(
+			block.number(),
+			BlockSeen { at: now, ours, succeeded, normal_ref_time: weight.normal.ref_time },
+		);
+	}
+}
+
+/// Follows finalized blocks and stamps every call in them.
+async fn watch_finalized(client: Client, tracker: Shared) {
+	let mut blocks = client.stream_blocks().await.expect("finalized blocks");
+	while let Some(block) = blocks.next().await {
+		let Ok(block) = block else { continue };
+		let now = Instant::now();
+		let mut t = tracker.lock().expect("tracker");
+		let upto = block.number();
+		for seen in t.calls.values_mut() {
+			if let (Some((_, n, _)), None) = (seen.included, seen.finalized) {
+				if n <= upto {
+					seen.finalized = Some(now);
+				}
+			}
+		}
+	}
+}
+
+/// Submits `calls` and waits until every one is in a block, refusing none.
+async fn setup(rpc: &Rpc, tracker: &Shared, calls: Vec<Signed>) {
+	let hashes: Vec<H256> = calls.iter().map(|c| c.hash).collect();
+	{
+		let mut t = tracker.lock().expect("tracker");
+		for h in &hashes {
+			t.calls.insert(*h, Seen::default());
+		}
+	}
+	stream::iter(calls)
+		.for_each_concurrent(64, |c| async move {
+			rpc.author_submit_extrinsic(&c.bytes).await.expect("setup call accepted");
+		})
+		.await;
+	loop {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+		let t = tracker.lock().expect("tracker");
+		let done: Vec<bool> =
+			hashes.iter().filter_map(|h| t.calls[h].included.map(|(_, _, ok)| ok)).collect();
+		if done.len() == hashes.len() {
+			assert!(done.iter().all(|ok| *ok), "a setup call failed");
+			break;
+		}
+	}
+}
+
+/// Samples VmRSS (KiB) and CPU ticks of `pids`.
+fn proc_sample(pids: &[u32]) -> (u64, u64) {
+	let (mut rss, mut ticks) = (0, 0);
+	for pid in pids {
+		let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+		rss += status
+			.lines()
+			.find_map(|l| l.strip_prefix("VmRSS:"))
+			.and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+			.unwrap_or(0);
+		let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+		// Fields after the command name (which may hold spaces): utime is the
+		// 12th, stime the 13th.
+		let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+		let fields: Vec<u64> = after.split_whitespace().map(|f| f.parse().unwrap_or(0)).collect();
+		ticks += fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+	}
+	(rss, ticks)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+	if sorted.is_empty() {
+		return f64::NAN;
+	}
+	sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+	let args: Vec<String> = std::env::args().collect();
+	let usage = "bench_tps acl|transfer SECONDS RATE URL[,URL...] [PID,...]";
+	let [_, workload, seconds, rate, urls, rest @ ..] = &args[..] else { panic!("{usage}") };
+	let seconds: f64 = seconds.parse().expect(usage);
+	let rate: f64 = rate.parse().expect(usage);
+	let pids: Vec<u32> =
+		rest.first().map_or(vec![], |p| p.split(',').map(|p| p.parse().expect(usage)).collect());
+	let urls: Vec<&str> = urls.split(',').collect();
+	let client = chain::connect(urls[0]).await.expect("connect");
+	let mut rpcs = Vec::new();
+	for url in &urls {
+		rpcs.push(Rpc::new(RpcClient::from_url(*url).await.expect("rpc")));
+	}
+	let tracker: Shared = Arc::default();
+	tokio::spawn(watch_best(client.clone(), tracker.clone()));
+	tokio::spawn(watch_finalized(client.clone(), tracker.clone()));
+
+	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
+	let adders: Vec<Keypair> = (0..ADDERS).map(|i| sender_key(2, i)).collect();
+	let owner = sender_key(3, 0);
+	let load = (rate * seconds) as usize;
+	let plan = if workload == "acl" {
+		acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, &owner, load).await
+	} else {
+		transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await
+	};
+	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
+}
+
+/// Funds every account the run uses, from Alice.
+async fn fund(client: &Client, rpc: &Rpc, tracker: &Shared, accounts: &[&Keypair]) {
+	let balances = runtime::transactions().balances();
+	let mut s = Signer::new(client).await;
+	for k in accounts {
+		let call = balances.transfer_keep_alive(account(k).into(), 10u128.pow(14));
+		s.sign("fund", &dev::alice(), call).await;
+	}
+	setup(rpc, tracker, s.out).await;
+}
+
+async fn transfer_plan(
+	client: &Client,
+	rpc: &Rpc,
+	tracker: &Shared,
+	senders: &[Keypair],
+	load: usize,
+) -> Vec<Signed> {
+	fund(client, rpc, tracker, &senders.iter().collect::<Vec<_>>()).await;
+	let balances = runtime::transactions().balances();
+	let mut s = Signer::new(client).await;
+	for k in 0..load {
+		let to = account(&senders[(k + 1) % SENDERS]);
+		let call = balances.transfer_keep_alive(to.into(), 1_000_000_000);
+		s.sign("transfer_keep_alive", &senders[k % SENDERS], call).await;
+	}
+	s.out
+}
+
+fn add_record(id: u64, patient: &Keypair) -> impl Payload {
+	runtime::transactions().ehr_acl().add_record(
+		id,
+		account(patient),
+		bytes(59, b'b'),
+		[9; 32],
+		types::RecordKind::Observation,
+		bytes(80, 1),
+		None,
+	)
+}
+
+/// Registers the senders and adders as patients, adds `RECORDS` records
+/// owned by `owner` and gives each sender ReadWrite on its share; then signs
+/// the load: senders grant Read on their records to other senders, adders
+/// add records (ids in submission order), senders log reads.
+async fn acl_plan(
+	client: &Client,
+	rpc: &Rpc,
+	tracker: &Shared,
+	senders: &[Keypair],
+	adders: &[Keypair],
+	owner: &Keypair,
+	load: usize,
+) -> Vec<Signed> {
+	let everyone: Vec<&Keypair> = senders.iter().chain(adders).chain([owner]).collect();
+	fund(client, rpc, tracker, &everyone).await;
+	let acl = runtime::transactions().ehr_acl();
+	let mut s = Signer::new(client).await;
+	for k in &everyone {
+		s.sign("register_user", k, acl.register_user(account(k), types::Role::Patient, [7; 32]))
+			.await;
+	}
+	setup(rpc, tracker, s.out).await;
+	let first = chain::at_best(client)
+		.await
+		.expect("best")
+		.storage()
+		.fetch(runtime::storage().ehr_acl().next_record_id(), ())
+		.await
+		.expect("next id")
+		.decode()
+		.expect("next id");
+	let records: Vec<u64> = (first..first + RECORDS).collect();
+	let mut s = Signer::new(client).await;
+	for (r, id) in records.iter().enumerate() {
+		s.sign("add_record", owner, add_record(*id, owner)).await;
+		let to = account(&senders[r % SENDERS]);
+		let call = acl.grant_access(*id, to, types::Access::ReadWrite, bytes(80, 2), None);
+		s.sign("grant_access", owner, call).await;
+	}
+	setup(rpc, tracker, s.out).await;
+
+	let mut s = Signer::new(client).await;
+	let mut grants_made = vec![0usize; SENDERS];
+	let mut next_add = first + RECORDS;
+	for k in 0..load {
+		let i = (k / 3) % SENDERS;
+		let sender = &senders[i];
+		// Sender i holds ReadWrite on records i, i + SENDERS, ...
+		let held = (records.len() - i).div_ceil(SENDERS);
+		let own = |n: usize| records[i + (n % held) * SENDERS];
+		match k % 3 {
+			0 => {
+				let g = grants_made[i];
+				grants_made[i] += 1;
+				let to = account(&senders[(i + 1 + g % GRANTS_PER_RECORD) % SENDERS]);
+				let call = acl.grant_access(
+					own(g / GRANTS_PER_RECORD),
+					to,
+					types::Access::Read,
+					bytes(80, 3),
+					None,
+				);
+				s.sign("grant_access", sender, call).await;
+			}
+			1 => {
+				let adder = &adders[(next_add as usize) % ADDERS];
+				s.sign("add_record", adder, add_record(next_add, adder)).await;
+				next_add += 1;
+			}
+			_ => s.sign("log_access", sender, acl.log_access(own(k / 3 / SENDERS))).await,
+		}
+	}
+	s.out
+}
+
+/// Offers `plan` at `rate` per second for `seconds`, spread over `rpcs`,
+/// then waits for the pools to drain and prints the row.
+async fn run(
+	tracker: &Shared,
+	rpcs: &[Rpc],
+	plan: Vec<Signed>,
+	seconds: f64,
+	rate: f64,
+	pids: &[u32],
+	workload: &str,
+) {
+	let kinds: HashMap<H256, &'static str> = plan.iter().map(|c| (c.hash, c.kind)).collect();
+	{
+		let mut t = tracker.lock().expect("tracker");
+		for c in &plan {
+			t.calls.insert(c.hash, Seen::default());
+		}
+	}
+	let start = Instant::now();
+	let (_, ticks0) = proc_sample(pids);
+	let sampler = {
+		let pids = pids.to_vec();
+		tokio::spawn(async move {
+			let mut peak = 0;
+			loop {
+				peak = peak.max(proc_sample(&pids).0);
+				tokio::time::sleep(Duration::from_millis(500)).await;
+				if start.elapsed().as_secs_f64() > seconds {
+					return peak;
+				}
+			}
+		})
+	};
+	let refused = Arc::new(Mutex::new(0usize));
+	stream::iter(plan.into_iter().enumerate())
+		.for_each_concurrent(256, |(k, call)| {
+			let refused = refused.clone();
+			async move {
+				let due = start + Duration::from_secs_f64(k as f64 / rate);
+				tokio::time::sleep_until(due.into()).await;
+				loop {
+					let pending = {
+						let t = tracker.lock().expect("tracker");
+						t.submitted - t.landed
+					};
+					if pending < MAX_PENDING || start.elapsed().as_secs_f64() > seconds {
+						break;
+					}
+					tokio::time::sleep(Duration::from_millis(50)).await;
+				}
+				if start.elapsed().as_secs_f64() > seconds {
+					return;
+				}
+				{
+					let mut t = tracker.lock().expect("tracker");
+					t.submitted += 1;
+					t.calls.get_mut(&call.hash).expect("tracked").submitted = Some(Instant::now());
+				}
+				if rpcs[k % rpcs.len()].author_submit_extrinsic(&call.bytes).await.is_err() {
+					*refused.lock().expect("refused") += 1;
+				}
+			}
+		})
+		.await;
+	let elapsed = start.elapsed().as_secs_f64();
+	let (_, ticks1) = proc_sample(pids);
+	let peak_rss = sampler.await.expect("sampler");
+	// Let what is in the pools land and finalize (bounded).
+	let settle = Instant::now();
+	loop {
+		tokio::time::sleep(Duration::from_secs(1)).await;
+		let t = tracker.lock().expect("tracker");
+		let open = t
+			.calls
+			.values()
+			.filter(|s| s.submitted.is_some() && (s.included.is_none() || s.finalized.is_none()))
+			.count();
+		if open == 0 || settle.elapsed() > Duration::from_secs(60) {
+			break;
+		}
+	}
+	let t = tracker.lock().expect("tracker");
+	let window = start + Duration::from_secs_f64(WARM_UP)..start + Duration::from_secs_f64(elapsed);
+	let blocks: Vec<(&u64, &BlockSeen)> =
+		t.blocks.iter().filter(|(_, b)| window.contains(&b.at)).collect();
+	let (first, last) = (blocks.first().expect("blocks").1, blocks.last().expect("blocks").1);
+	let span = (last.at - first.at).as_secs_f64();
+	let counted = &blocks[1..];
+	let tps = counted.iter().map(|(_, b)| b.ours).sum::<usize>() as f64 / span;
+	let ok_tps = counted.iter().map(|(_, b)| b.succeeded).sum::<usize>() as f64 / span;
+	let per_block = counted.iter().map(|(_, b)| b.ours).max().unwrap_or(0);
+	let weight_ms = counted.iter().map(|(_, b)| b.normal_ref_time).sum::<u64>() as f64
+		/ counted.len() as f64
+		/ 1e9;
+	let (mut inclusion, mut finality) = (vec![], vec![]);
+	let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+	for (hash, seen) in &t.calls {
+		let Some(sent) = seen.submitted.filter(|s| window.contains(s)) else { continue };
+		if let Some((at, _, ok)) = seen.included {
+			inclusion.push((at - sent).as_secs_f64());
+			let tally = by_kind.entry(kinds[hash]).or_default();
+			tally.0 += 1;
+			tally.1 += ok as usize;
+		}
+		if let Some(at) = seen.finalized {
+			finality.push((at - sent).as_secs_f64());
+		}
+	}
+	inclusion.sort_by(f64::total_cmp);
+	finality.sort_by(f64::total_cmp);
+	let cpu = (ticks1 - ticks0) as f64 / 100.0 / elapsed * 100.0 / pids.len().max(1) as f64;
+	let refused = *refused.lock().expect("refused");
+	println!(
+		"| {workload} | {rate:.0} | {tps:.0} | {ok_tps:.0} | {per_block} | {weight_ms:.0} ms | \
+		 {:.1} / {:.1} s | {:.1} / {:.1} s | {} MiB | {cpu:.0} % | {refused} |",
+		percentile(&inclusion, 0.5),
+		percentile(&inclusion, 0.95),
+		percentile(&finality, 0.5),
+		percentile(&finality, 0.95),
+		peak_rss / 1024 / pids.len().max(1) as u64,
+	);
+	let kinds: Vec<String> =
+		by_kind.iter().map(|(k, (n, ok))| format!("{k} {ok}/{n} succeeded")).collect();
+	eprintln!("{workload}: {} in the window over {span:.1} s; {}", blocks.len(), kinds.join(", "));
+}
