@@ -1,6 +1,8 @@
 //! Runs each ACL call once on a dev node and prints, per call, the weight
-//! the runtime charged (ref_time, proof size) and the fee actually paid,
-//! next to the paper's Table 2 gas where an operation matches.
+//! the runtime charged (ref_time, proof size), its share of a block and how
+//! many fit in one, the fee actually paid and the bytes of ACL state it
+//! added, next to the paper's Table 2 gas where an operation matches and
+//! what that gas means on Ethereum (36M gas per 12 s block).
 //!
 //!   fee_table ws://127.0.0.1:9944     (see `scripts/fee-table`)
 
@@ -17,6 +19,7 @@ use ehr::chain::{
 };
 use subxt::{
 	ext::codec::{Compact, Decode, Encode},
+	rpcs::{methods::LegacyRpcMethods, RpcClient},
 	transactions::Payload,
 };
 use subxt_signer::sr25519::dev;
@@ -33,15 +36,56 @@ fn bytes(len: usize, fill: u8) -> BoundedVec<u8> {
 const CID_LEN: usize = 59;
 const WRAPPED_LEN: usize = 80;
 
-/// Paper Table 2 (Ethereum gas) for the operation a call replaces.
-fn paper_gas(call: &str) -> &'static str {
+/// Paper Table 2 (Ethereum gas on Rinkeby) for the operation a call
+/// replaces. The paper's addUser "adds an access user to an EHR" and
+/// removeUser "removes the user's authorization": our grant and revoke.
+fn paper_gas(call: &str) -> Option<(&'static str, u64)> {
 	match call {
-		"register_user" => "AddUser 42,192",
-		"deregister_user" => "RemoveUser 27,314",
-		"add_record" => "AddEHR 106,285",
-		"remove_record" => "RemoveEHR 17,141",
-		_ => "",
+		"grant_access" => Some(("addUser", 42_192)),
+		"revoke_access" => Some(("removeUser", 27_314)),
+		"add_record" => Some(("AddEHR", 106_285)),
+		"remove_record" => Some(("RemoveEHR", 17_141)),
+		_ => None,
 	}
+}
+
+/// Ethereum mainnet: 36M gas per block, a block every 12 s.
+const ETH_GAS_PER_SECOND: u64 = 36_000_000 / 12;
+
+/// The chain's block limits that decide how many calls fit in a block.
+struct Limits {
+	block_ms: f64,
+	max_block: u64,
+	normal_max: u64,
+	base_extrinsic: u64,
+}
+
+async fn limits(client: &Client) -> Limits {
+	let at = client.at_current_block().await.expect("block");
+	let weights =
+		at.constants().entry(runtime::constants().system().block_weights()).expect("weights");
+	let normal = weights.per_class.normal;
+	Limits {
+		block_ms: chain::block_time_ms(client).await.expect("block time") as f64,
+		max_block: weights.max_block.ref_time,
+		normal_max: normal.max_total.map_or(weights.max_block.ref_time, |w| w.ref_time),
+		base_extrinsic: normal.base_extrinsic.ref_time,
+	}
+}
+
+/// Bytes (keys and values) the ACL pallet holds in state.
+async fn acl_state_bytes(client: &Client, rpc: &Rpc) -> usize {
+	let at = chain::at_best(client).await.expect("best");
+	let entry = at.storage().entry(runtime::storage().ehr_acl().next_record_id()).expect("entry");
+	let pallet = &entry.key_prefix()[..16];
+	let keys = rpc.state_get_keys_paged(pallet, 1000, None, None).await.expect("keys");
+	assert!(keys.len() < 1000, "more ACL keys than one page");
+	let mut total = 0;
+	for key in keys {
+		total += key.len()
+			+ rpc.state_get_storage(&key, None).await.expect("value").map_or(0, |v| v.len());
+	}
+	total
 }
 
 /// The call's own benchmarked weight (no transaction extensions), from the
@@ -62,8 +106,18 @@ async fn call_weight(client: &Client, call: &impl Payload) -> (u64, u64) {
 	(ref_time.0, proof_size.0)
 }
 
-async fn run(client: &Client, name: &str, call: &impl Payload, signer: &Keypair) -> Events {
+type Rpc = LegacyRpcMethods<subxt::config::RpcConfigFor<chain::Config>>;
+
+struct Bench {
+	client: Client,
+	rpc: Rpc,
+	limits: Limits,
+}
+
+async fn run(b: &Bench, name: &str, call: &impl Payload, signer: &Keypair) -> Events {
+	let client = &b.client;
 	let (bench_ref_time, bench_proof) = call_weight(client, call).await;
+	let state_before = acl_state_bytes(client, &b.rpc).await;
 	let events = chain::submit(client, call, signer, chain::Wait::Finalized)
 		.await
 		.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -76,14 +130,23 @@ async fn run(client: &Client, name: &str, call: &impl Payload, signer: &Keypair)
 		.expect("decode")
 		.expect("TransactionFeePaid");
 	let weight = success.dispatch_info.weight;
+	let added = acl_state_bytes(client, &b.rpc).await as i64 - state_before as i64;
+	let l = &b.limits;
+	let per_tx = weight.ref_time + l.base_extrinsic;
+	let fit = l.normal_max / per_tx;
+	let (paper, eth) = match paper_gas(name) {
+		Some((op, gas)) => {
+			(format!("{op} {gas}"), format!("{:.0}", ETH_GAS_PER_SECOND as f64 / gas as f64))
+		}
+		None => (String::new(), String::new()),
+	};
 	println!(
-		"| `{name}` | {:.1} µs | {bench_proof} B | {:.1} µs | {} B | {} | {:.6} | {} |",
+		"| `{name}` | {:.1} µs | {bench_proof} B | {:.1} µs | {:.3} % | {fit} | {:.0} | {:.6} | {added:+} B | {paper} | {eth} |",
 		bench_ref_time as f64 / 1e6,
-		weight.ref_time as f64 / 1e6,
-		weight.proof_size,
-		fee.actual_fee,
+		per_tx as f64 / 1e6,
+		per_tx as f64 / l.max_block as f64 * 100.0,
+		fit as f64 * 1000.0 / l.block_ms,
 		fee.actual_fee as f64 / 1e12,
-		paper_gas(name)
 	);
 	events
 }
@@ -92,37 +155,41 @@ async fn run(client: &Client, name: &str, call: &impl Payload, signer: &Keypair)
 async fn main() {
 	let url = std::env::args().nth(1).unwrap_or_else(|| "ws://127.0.0.1:9944".into());
 	let client = chain::connect(&url).await.expect("connect");
+	let rpc = Rpc::new(RpcClient::from_url(&url).await.expect("rpc"));
+	let limits = limits(&client).await;
+	let b = Bench { client, rpc, limits };
 	let acl = runtime::transactions().ehr_acl();
 	let (registrar, patient, doctor, pharmacist) =
 		(dev::alice(), dev::charlie(), dev::dave(), dev::eve());
 
 	println!(
-		"| call | benchmarked ref_time | benchmarked proof size | charged ref_time | \
-		 charged proof size | fee (planck) | fee (EHR) | paper Table 2 gas |"
+		"| call | benchmarked ref_time | benchmarked proof size | weight per call | \
+		 share of a block | calls per block | calls/s | fee (EHR) | ACL state added | \
+		 paper Table 2 gas | Ethereum calls/s at that gas |"
 	);
-	println!("|---|---|---|---|---|---|---|---|");
+	println!("|---|---|---|---|---|---|---|---|---|---|---|");
 	run(
-		&client,
+		&b,
 		"register_user",
 		&acl.register_user(account(&patient), Role::Patient, [1; 32]),
 		&patient,
 	)
 	.await;
 	run(
-		&client,
+		&b,
 		"register_user",
 		&acl.register_user(account(&doctor), Role::Doctor, [2; 32]),
 		&registrar,
 	)
 	.await;
 	run(
-		&client,
+		&b,
 		"register_user",
 		&acl.register_user(account(&pharmacist), Role::Pharmacist, [3; 32]),
 		&registrar,
 	)
 	.await;
-	run(&client, "rotate_encryption_key", &acl.rotate_encryption_key([4; 32]), &pharmacist).await;
+	run(&b, "rotate_encryption_key", &acl.rotate_encryption_key([4; 32]), &pharmacist).await;
 	let add = |id: u64| {
 		acl.add_record(
 			id,
@@ -134,22 +201,22 @@ async fn main() {
 			None,
 		)
 	};
-	run(&client, "add_record", &add(0), &patient).await;
+	run(&b, "add_record", &add(0), &patient).await;
 	run(
-		&client,
+		&b,
 		"grant_access",
 		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(WRAPPED_LEN, 2), None),
 		&patient,
 	)
 	.await;
-	run(&client, "log_access", &acl.log_access(0), &doctor).await;
+	run(&b, "log_access", &acl.log_access(0), &doctor).await;
 	let content = |keys: Vec<(AccountId, BoundedVec<u8>)>| NewContent {
 		cid: bytes(CID_LEN, b'c'),
 		ciphertext_digest: [10; 32],
 		keys: BoundedVec(keys),
 	};
 	run(
-		&client,
+		&b,
 		"update_record",
 		&acl.update_record(
 			0,
@@ -161,23 +228,23 @@ async fn main() {
 		&doctor,
 	)
 	.await;
-	run(&client, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
+	run(&b, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
 	run(
-		&client,
+		&b,
 		"answer_request",
 		&acl.answer_request(0, account(&pharmacist), Some(bytes(WRAPPED_LEN, 13)), None),
 		&patient,
 	)
 	.await;
 	run(
-		&client,
+		&b,
 		"update_access",
 		&acl.update_access(0, account(&pharmacist), Access::Read, Some(1_000_000)),
 		&patient,
 	)
 	.await;
 	run(
-		&client,
+		&b,
 		"revoke_access",
 		&acl.revoke_access(
 			0,
@@ -190,14 +257,27 @@ async fn main() {
 		&patient,
 	)
 	.await;
-	run(&client, "remove_record", &acl.remove_record(0), &patient).await;
-	run(&client, "deregister_user", &acl.deregister_user(account(&pharmacist)), &registrar).await;
+	run(&b, "remove_record", &acl.remove_record(0), &patient).await;
+	run(&b, "deregister_user", &acl.deregister_user(account(&pharmacist)), &registrar).await;
+	let l = &b.limits;
+	println!(
+		"\nBlock: {:.0} ms of ref_time, {:.0} ms of it for normal calls, one every {:.0} s; \
+		 each call also pays the base extrinsic weight ({:.1} µs).",
+		l.max_block as f64 / 1e9,
+		l.normal_max as f64 / 1e9,
+		l.block_ms / 1000.0,
+		l.base_extrinsic as f64 / 1e6
+	);
 	println!(
 		"\nBenchmarked: the call's declared weight (weights.rs at the call's arguments; \
 		 worst case where a component is bounded but unknown before dispatch), from \
-		 query_call_info. Charged: the ExtrinsicSuccess weight after refunds, including \
-		 the transaction extensions (nonce, fee payment, ...). Fee: TransactionFeePaid = \
-		 base extrinsic weight + charged weight + length, at 1 planck per picosecond and \
-		 per byte; 1 EHR = 10^12 planck."
+		 query_call_info. Weight per call: the ExtrinsicSuccess weight after refunds \
+		 (call + transaction extensions: nonce, era, fee payment, ...) plus the base \
+		 extrinsic weight; share of a block is of its full ref_time, calls per block of \
+		 the normal-class limit. Fee: TransactionFeePaid = base extrinsic weight + \
+		 charged weight + length, at 1 planck per picosecond and per byte; \
+		 1 EHR = 10^12 planck. ACL state added: change in the bytes (keys + values) \
+		 under the EhrAcl prefix. Ethereum calls/s: 3,000,000 gas/s (36M gas per \
+		 12 s block) divided by the paper's gas for the matching operation."
 	);
 }

@@ -130,23 +130,93 @@ async fn submit_once<Call: Payload>(
 	signer: &Keypair,
 	wait: Wait,
 ) -> Result<Events, ChainError> {
-	// The nonce comes from the best block (it counts calls just included);
-	// the call's lifetime is anchored at the last finalized block, which
-	// every fork the node's pool validates against descends from.
-	let finalized = client.at_current_block().await.map_err(subxt::Error::from)?;
-	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new()
-		.mortal_from_unchecked(
-			CALL_LIFETIME_BLOCKS,
-			finalized.block_number(),
-			finalized.block_ref().hash(),
-		)
-		.build();
-	let mut progress = at_best(client)
-		.await?
-		.transactions()
-		.sign_and_submit_then_watch(call, signer, params)
-		.await
-		.map_err(subxt::Error::from)?;
+	let mut batch = Batch::new(client, signer).await?;
+	batch.push(call);
+	batch.submit(wait).await.pop().expect("one call")
+}
+
+type Signed = subxt::transactions::SubmittableTransaction<
+	Config,
+	subxt::client::OnlineClientAtBlockImpl<Config>,
+>;
+
+/// Calls from one account with consecutive nonces, submitted together so
+/// that they land in the same block when it has room: a record and the
+/// grants that share it become readable one block after submission,
+/// not one block per call.
+pub struct Batch<'a> {
+	signer: &'a Keypair,
+	at: At,
+	anchor: (u64, subxt::utils::H256),
+	nonce: u64,
+	signed: Vec<Result<Signed, ChainError>>,
+}
+
+impl<'a> Batch<'a> {
+	/// An empty batch signed by `signer`, built on the node's best block.
+	pub async fn new(client: &Client, signer: &'a Keypair) -> Result<Batch<'a>, ChainError> {
+		// The nonce comes from the best block (it counts calls just
+		// included); the calls' lifetime is anchored at the last finalized
+		// block, which every fork the node's pool validates against
+		// descends from.
+		let finalized = client.at_current_block().await.map_err(subxt::Error::from)?;
+		let at = at_best(client).await?;
+		let nonce = at
+			.transactions()
+			.account_nonce(&signer.public_key().to_account_id())
+			.await
+			.map_err(subxt::Error::from)?;
+		let anchor = (finalized.block_number(), finalized.block_ref().hash());
+		Ok(Batch { signer, at, anchor, nonce, signed: Vec::new() })
+	}
+
+	/// Signs `call` as the batch's next call (a call that cannot be encoded
+	/// fails in [`Batch::submit`]).
+	pub fn push<Call: Payload>(&mut self, call: &Call) {
+		let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new()
+			.nonce(self.nonce)
+			.mortal_from_unchecked(CALL_LIFETIME_BLOCKS, self.anchor.0, self.anchor.1)
+			.build();
+		let signed = self
+			.at
+			.transactions()
+			.create_signable_offline(call, params)
+			.and_then(|mut tx| tx.sign(self.signer))
+			.map_err(|e| subxt::Error::from(e).into());
+		self.signed.push(signed);
+		self.nonce += 1;
+	}
+
+	/// Submits the calls in order and waits for each as `wait` says; one
+	/// outcome per call, in the same order.
+	pub async fn submit(self, wait: Wait) -> Vec<Result<Events, ChainError>> {
+		let mut watching = Vec::new();
+		for tx in self.signed {
+			watching.push(match tx {
+				Ok(tx) => tx.submit_and_watch().await.map_err(|e| subxt::Error::from(e).into()),
+				Err(e) => Err(e),
+			});
+		}
+		let mut outcomes = Vec::new();
+		for progress in watching {
+			outcomes.push(match progress {
+				Ok(progress) => included(progress, wait).await,
+				Err(e) => Err(e),
+			});
+		}
+		outcomes
+	}
+}
+
+/// Follows a submitted call until it is in a block (or finalized) and
+/// returns its events, or why it failed.
+async fn included(
+	mut progress: subxt::transactions::TransactionProgress<
+		Config,
+		subxt::client::OnlineClientAtBlockImpl<Config>,
+	>,
+	wait: Wait,
+) -> Result<Events, ChainError> {
 	while let Some(status) = progress.next().await {
 		let included = match status.map_err(subxt::Error::from)? {
 			TransactionStatus::InBestBlock(block) if wait == Wait::InBlock => block,

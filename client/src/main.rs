@@ -161,6 +161,11 @@ enum RecordCommand {
 		/// A record of the patient on which you hold ReadWrite access.
 		#[arg(long, requires = "patient")]
 		via: Option<RecordId>,
+		/// Share the record with ACCOUNT in the same block: `ACCOUNT` or
+		/// `ACCOUNT:read` for Read, `ACCOUNT:readwrite` for ReadWrite
+		/// (repeatable).
+		#[arg(long, value_name = "ACCOUNT[:ACCESS]")]
+		share: Vec<String>,
 	},
 	/// Fetch, verify and decrypt record ID into OUT (the read is logged on chain).
 	Get {
@@ -351,6 +356,7 @@ impl CliError {
 				| R::GrantOutdated(_)
 				| R::NotAllowedToWrite(_)
 				| R::NotOwner(_) => exit::REFUSED,
+				R::SharedPartly(..) => exit::FAILURE,
 				R::Storage(_) | R::Io(_) | R::Contended | R::Keystore(_) => exit::FAILURE,
 			},
 		}
@@ -382,6 +388,21 @@ fn passphrase(
 fn parse_account(text: &str) -> Result<AccountId, CliError> {
 	AccountId::from_str(text.trim())
 		.map_err(|_| CliError::Usage(format!("`{text}` is not an SS58 account address")))
+}
+
+/// `ACCOUNT`, `ACCOUNT:read` or `ACCOUNT:readwrite`.
+fn parse_share(text: &str) -> Result<(AccountId, Access), CliError> {
+	let (who, access) = text.split_once(':').unwrap_or((text, "read"));
+	let access = match access {
+		"read" => Access::Read,
+		"readwrite" => Access::ReadWrite,
+		other => {
+			return Err(CliError::Usage(format!(
+				"`{other}` is not an access level: use read or readwrite"
+			)))
+		}
+	};
+	Ok((parse_account(who)?, access))
 }
 
 fn parse_key(text: &str) -> Result<[u8; 32], CliError> {
@@ -634,15 +655,17 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 
 async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 	match command {
-		RecordCommand::Add { file, kind, patient, via } => {
+		RecordCommand::Add { file, kind, patient, via, share } => {
 			readable(&file)?;
 			let patient = patient.as_deref().map(parse_account).transpose()?;
+			let share = share.iter().map(|s| parse_share(s)).collect::<Result<Vec<_>, _>>()?;
 			let session = ctx.session(true).await?;
 			let owner = patient.unwrap_or_else(|| session.account());
-			let id = session.add_record(&owner, &file, kind.into(), via).await?;
+			let id = session.add_record(&owner, &file, kind.into(), via, &share).await?;
+			let shared: Vec<String> = share.iter().map(|(who, _)| who.to_string()).collect();
 			ctx.out.done(
 				&format!("added record {id}"),
-				serde_json::json!({ "id": id, "owner": owner.to_string() }),
+				serde_json::json!({ "id": id, "owner": owner.to_string(), "shared_with": shared }),
 			);
 		}
 		RecordCommand::Get { id, output } => {

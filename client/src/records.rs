@@ -73,6 +73,10 @@ pub enum RecordError {
 	Envelope(RecordId, EnvelopeError),
 	#[error("record ids kept changing while adding; try again")]
 	Contended,
+	#[error(
+		"record {0} was added, but sharing it failed: {1}; grant again with `ehr access grant`"
+	)]
+	SharedPartly(RecordId, Box<RecordError>),
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
@@ -225,29 +229,36 @@ impl Session {
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
 
-	/// Encrypts `input` (`len` bytes) under `data_key` into a temporary file
-	/// and pins it in IPFS.
-	async fn seal_and_store(
+	/// Encrypts `input` (`len` bytes) under `data_key` and pins the
+	/// ciphertext in IPFS as it is produced: the storage half of
+	/// [`Session::add_record`]. Nothing is written to disk.
+	pub async fn seal_and_store(
 		&self,
 		data_key: &DataKey,
-		input: impl Read,
+		input: impl Read + Send + 'static,
 		len: u64,
 	) -> Result<Stored, RecordError> {
 		let mut salt = [0u8; 16];
 		os_rng().fill_bytes(&mut salt);
-		let sealed = tempfile::NamedTempFile::new()?;
 		let bar = progress_bar(self.progress, len, "encrypt");
-		{
-			let mut input = bar.wrap_read(BufReader::new(input));
-			let mut output = BufWriter::new(sealed.as_file());
-			envelope::encrypt(data_key, DEFAULT_CHUNK_SIZE, salt, &mut input, &mut output)
-				.map_err(|e| match e {
-					EnvelopeError::Io(io) => RecordError::Io(io),
-					other => RecordError::Envelope(0, other),
-				})?;
-		}
+		let (key, reading) = (data_key.clone(), bar.clone());
+		let (stored, sealed) = self
+			.ipfs
+			.add_pinned_from(move |out| {
+				let mut input = reading.wrap_read(BufReader::new(input));
+				envelope::encrypt(&key, DEFAULT_CHUNK_SIZE, salt, &mut input, &mut { out })
+			})
+			.await?;
 		bar.finish_and_clear();
-		Ok(self.ipfs.add_pinned(sealed.path()).await?)
+		if let Err(e) = sealed {
+			// A truncated envelope must not stay pinned.
+			let _ = self.ipfs.unpin(&stored.cid).await;
+			return Err(match e {
+				EnvelopeError::Io(io) => RecordError::Io(io),
+				other => RecordError::Envelope(0, other),
+			});
+		}
+		Ok(stored)
 	}
 
 	/// Fetches record `id`'s ciphertext into a temporary file next to `near`
@@ -286,23 +297,29 @@ impl Session {
 
 	/// Encrypts `file`, pins the ciphertext, and records it on chain as owned
 	/// by `patient` (the caller, or a patient whose record `via` the caller
-	/// holds ReadWrite on). Returns the new record's id.
+	/// holds ReadWrite on). Each reader in `share` gets a grant submitted
+	/// with the record, so that it lands in the same block. Returns the new
+	/// record's id.
 	pub async fn add_record(
 		&self,
 		patient: &AccountId,
 		file: &Path,
 		kind: RecordKind,
 		via: Option<RecordId>,
+		share: &[(AccountId, Access)],
 	) -> Result<RecordId, RecordError> {
 		let input = File::open(file)?;
 		let len = input.metadata()?.len();
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
-		let owner_key = self.encryption_key_of(patient).await;
-		let my_key = self.keys.encryption.public_bytes();
-
 		self.or_unpin(&stored, async {
-			let owner_key = owner_key?;
+			let owner_key = self.encryption_key_of(patient).await?;
+			let mut readers = Vec::new();
+			for (reader, access) in share {
+				readers.push((reader, access, self.encryption_key_of(reader).await?));
+			}
+			let my_key = self.keys.encryption.public_bytes();
+			let acl = runtime::transactions().ehr_acl();
 			let mut rng = os_rng();
 			// The id is fixed before the record exists; if another record
 			// takes it first, wrap again for the next one.
@@ -316,28 +333,43 @@ impl Session {
 					.decode()
 					.map_err(rpc)?;
 				let context = self.context(id, 1);
-				let owner_wrapped = wrap::wrap(&data_key, &owner_key, &context, &mut rng);
-				let author = via.map(|via| {
-					(via, BoundedVec(wrap::wrap(&data_key, &my_key, &context, &mut rng)))
-				});
-				let call = runtime::transactions().ehr_acl().add_record(
+				let mut wrap_to =
+					|key: &[u8; 32]| BoundedVec(wrap::wrap(&data_key, key, &context, &mut rng));
+				let mut batch = chain::Batch::new(&self.chain, &self.keys.signer).await?;
+				batch.push(&acl.add_record(
 					id,
 					*patient,
 					BoundedVec(stored.cid.clone().into_bytes()),
 					stored.digest,
 					kind.clone(),
-					BoundedVec(owner_wrapped),
-					author,
-				);
-				match chain::submit(&self.chain, &call, &self.keys.signer, self.wait).await {
-					Ok(_) => return Ok(id),
+					wrap_to(&owner_key),
+					via.map(|via| (via, wrap_to(&my_key))),
+				));
+				for (reader, access, key) in &readers {
+					batch.push(&acl.grant_access(
+						id,
+						**reader,
+						(*access).clone(),
+						wrap_to(key),
+						None,
+					));
+				}
+				let mut outcomes = batch.submit(self.wait).await.into_iter();
+				match outcomes.next().expect("the add_record outcome") {
+					Ok(_) => {}
 					Err(e) if e.pallet_error() == Some("UnexpectedRecordId") => continue,
 					Err(e) => return Err(e.into()),
 				}
+				// The record exists from here on: a failed grant leaves it
+				// unshared, not unstored.
+				if let Some(Err(e)) = outcomes.find(Result::is_err) {
+					return Ok(Err(RecordError::SharedPartly(id, Box::new(e.into()))));
+				}
+				return Ok(Ok(id));
 			}
 			Err(RecordError::Contended)
 		})
-		.await
+		.await?
 	}
 
 	/// Record `id` and the data key this account's current grant opens.
@@ -538,21 +570,43 @@ impl Session {
 	/// Fetches record `id`, checks its digest, decrypts it into `out` and
 	/// leaves a trace on chain (`log_access`). Returns the version read.
 	pub async fn get_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
+		let version = self.read_record(id, out).await?;
+		self.submit(&runtime::transactions().ehr_acl().log_access(id)).await?;
+		Ok(version)
+	}
+
+	/// [`Session::get_record`] without the trace on chain: the plaintext is
+	/// in `out` when this returns.
+	pub async fn read_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
 		let (record, _, data_key) = self.my_data_key(id).await?;
 		let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-		let sealed = self.fetch_verified(&record, dir).await?;
+		// The ciphertext streams from IPFS into the decrypting thread; the
+		// plaintext lands in a temporary file that becomes `out` only once
+		// the digest and every chunk's tag check out.
 		let plain = tempfile::NamedTempFile::new_in(dir)?;
-		let len = sealed.as_file().metadata()?.len();
+		let plain_out = plain.as_file().try_clone()?;
+		let cid = String::from_utf8_lossy(&record.cid.0).into_owned();
+		// Asking kubo for the size costs a request: only when a bar is wanted.
+		let len = if self.progress { self.ipfs.size_of(&cid).await? } else { 0 };
 		let bar = progress_bar(self.progress, len, "decrypt");
-		envelope::decrypt(
-			&data_key,
-			&mut bar.wrap_read(BufReader::new(File::open(sealed.path())?)),
-			&mut BufWriter::new(plain.as_file()),
-		)
-		.map_err(|e| RecordError::Envelope(id, e))?;
+		let reading = bar.clone();
+		let (digest, _, decrypted) = self
+			.ipfs
+			.cat_to(&cid, move |sealed| {
+				let mut input = reading.wrap_read(sealed);
+				envelope::decrypt(&data_key, &mut input, &mut BufWriter::new(plain_out))
+			})
+			.await?;
 		bar.finish_and_clear();
+		if digest != record.ciphertext_digest {
+			return Err(StorageError::DigestMismatch {
+				expected: hex::encode(record.ciphertext_digest),
+				actual: hex::encode(digest),
+			}
+			.into());
+		}
+		decrypted.map_err(|e| RecordError::Envelope(id, e))?;
 		plain.persist(out).map_err(|e| RecordError::Io(e.error))?;
-		self.submit(&runtime::transactions().ehr_acl().log_access(id)).await?;
 		Ok(record.version)
 	}
 

@@ -4,14 +4,18 @@
 //! A small client of our own: `ipfs-api-backend-hyper` 0.6 no longer
 //! resolves (it needs the yanked `core2` 0.4.0).
 
+use bytes::Bytes;
 use futures::TryStreamExt;
 use reqwest::{multipart, Body, Client};
 use sha2::{Digest, Sha256};
 use std::{
-	io::{self, Write},
+	io::{self, Read, Write},
 	path::Path,
 };
-use tokio_util::io::ReaderStream;
+
+/// Bytes per upload frame: kubo's default chunk size (4 KiB frames halved
+/// throughput).
+const UPLOAD_CHUNK: usize = 256 * 1024;
 
 /// What can go wrong talking to IPFS.
 #[derive(Debug, thiserror::Error)]
@@ -85,20 +89,48 @@ impl Ipfs {
 	/// Adds and pins the file at `path` as a CIDv1 (raw leaves), streaming
 	/// it; returns its CID and the SHA-256 of its bytes.
 	pub async fn add_pinned(&self, path: &Path) -> Result<Stored, StorageError> {
-		let (digest, size) = sha256_file(path)?;
-		let file = tokio::fs::File::open(path).await?;
-		let part =
-			multipart::Part::stream_with_length(Body::wrap_stream(ReaderStream::new(file)), size)
-				.file_name("envelope");
-		let form = multipart::Form::new().part("file", part);
+		let mut file = std::fs::File::open(path)?;
+		let (stored, copied) = self.add_pinned_from(move |out| io::copy(&mut file, out)).await?;
+		copied?;
+		Ok(stored)
+	}
+
+	/// Adds and pins, as a CIDv1 (raw leaves), the bytes `produce` writes
+	/// on a thread of its own; they go to kubo as they are written, in
+	/// constant memory and without a temporary file. Returns what was
+	/// stored (CID, SHA-256, size) and `produce`'s own outcome, which the
+	/// caller must check: a producer that failed half-way leaves a
+	/// truncated object pinned.
+	pub async fn add_pinned_from<T: Send + 'static, E: Send + 'static>(
+		&self,
+		produce: impl FnOnce(&mut dyn Write) -> Result<T, E> + Send + 'static,
+	) -> Result<(Stored, Result<T, E>), StorageError> {
+		let (frames, receiver) = tokio::sync::mpsc::channel(4);
+		let producer = tokio::task::spawn_blocking(move || {
+			let mut out = FrameWriter::new(frames);
+			let produced = produce(&mut out);
+			let flushed = out.flush();
+			(out.hasher.finalize().into(), out.size, produced, flushed)
+		});
+		let body = futures::stream::unfold(receiver, |mut receiver| async move {
+			receiver.recv().await.map(|frame| (Ok::<_, io::Error>(frame), receiver))
+		});
+		let form = multipart::Form::new()
+			.part("file", multipart::Part::stream(Body::wrap_stream(body)).file_name("envelope"));
 		let query =
 			[("cid-version", "1"), ("raw-leaves", "true"), ("pin", "true"), ("quieter", "true")];
-		let response = self.call("add", &query, Some(form)).await?;
-		let added: AddResponse = response
-			.json()
-			.await
-			.map_err(|e| StorageError::Refused(format!("unexpected add reply: {e}")))?;
-		Ok(Stored { cid: added.hash, digest, size })
+		let added = match self.call("add", &query, Some(form)).await {
+			Ok(response) => response
+				.json::<AddResponse>()
+				.await
+				.map_err(|e| StorageError::Refused(format!("unexpected add reply: {e}"))),
+			Err(e) => Err(e),
+		};
+		let (digest, size, produced, flushed) =
+			producer.await.expect("the producing thread does not panic");
+		let added = added?;
+		flushed?;
+		Ok((Stored { cid: added.hash, digest, size }, produced))
 	}
 
 	/// Streams the object `cid` into `out`; returns the SHA-256 of what was
@@ -124,6 +156,69 @@ impl Ipfs {
 		Ok((hasher.finalize().into(), size))
 	}
 
+	/// The size in bytes of the file `cid`.
+	pub async fn size_of(&self, cid: &str) -> Result<u64, StorageError> {
+		#[derive(serde::Deserialize)]
+		struct Stat {
+			#[serde(rename = "Size")]
+			size: u64,
+		}
+		let path = format!("/ipfs/{cid}");
+		let response = self.call("files/stat", &[("arg", &path)], None).await?;
+		let stat: Stat = response
+			.json()
+			.await
+			.map_err(|e| StorageError::Refused(format!("unexpected files/stat reply: {e}")))?;
+		Ok(stat.size)
+	}
+
+	/// Streams the object `cid` into `consume`, run on a thread of its own
+	/// as the bytes arrive (in constant memory, without a temporary file).
+	/// Returns the SHA-256 and size of everything IPFS sent (whatever
+	/// `consume` did not read is read anyway, so that the digest is
+	/// always of the whole object) and `consume`'s own outcome.
+	pub async fn cat_to<T: Send + 'static, E: Send + 'static>(
+		&self,
+		cid: &str,
+		consume: impl FnOnce(&mut dyn Read) -> Result<T, E> + Send + 'static,
+	) -> Result<([u8; 32], u64, Result<T, E>), StorageError> {
+		let response = self.call("cat", &[("arg", cid)], None).await?;
+		let (frames, receiver) = tokio::sync::mpsc::channel(16);
+		let consumer = tokio::task::spawn_blocking(move || {
+			let mut input = FrameReader {
+				frames: receiver,
+				frame: Bytes::new(),
+				hasher: Sha256::new(),
+				size: 0,
+			};
+			let consumed = consume(&mut input);
+			let drained = io::copy(&mut input, &mut io::sink());
+			(input.hasher.finalize().into(), input.size, consumed, drained)
+		});
+		let mut stream = response.bytes_stream();
+		let fetched = loop {
+			match stream.try_next().await {
+				Ok(Some(chunk)) => {
+					if frames.send(Ok(chunk)).await.is_err() {
+						break Ok(());
+					}
+				}
+				Ok(None) => break Ok(()),
+				Err(e) => {
+					let reason = e.to_string();
+					let _ = frames.send(Err(reason.clone())).await;
+					break Err(StorageError::Unreachable { url: self.url.clone(), reason });
+				}
+			}
+		};
+		drop(frames);
+		let (digest, size, consumed, drained) =
+			consumer.await.expect("the consuming thread does not panic");
+		fetched?;
+		drained?;
+		Ok((digest, size, consumed))
+	}
+
 	/// Unpins `cid`; an object that is not pinned is not an error.
 	pub async fn unpin(&self, cid: &str) -> Result<(), StorageError> {
 		match self.call("pin/rm", &[("arg", cid)], None).await {
@@ -139,6 +234,75 @@ impl Ipfs {
 			Err(StorageError::Refused(message)) if message.contains("not pinned") => Ok(false),
 			Err(e) => Err(e),
 		}
+	}
+}
+
+/// A `Write` that hashes what it is given and hands it on in frames of
+/// `UPLOAD_CHUNK` bytes to an upload; fails once the upload has stopped.
+struct FrameWriter {
+	frames: tokio::sync::mpsc::Sender<Vec<u8>>,
+	frame: Vec<u8>,
+	hasher: Sha256,
+	size: u64,
+}
+
+impl FrameWriter {
+	fn new(frames: tokio::sync::mpsc::Sender<Vec<u8>>) -> Self {
+		FrameWriter {
+			frames,
+			frame: Vec::with_capacity(UPLOAD_CHUNK),
+			hasher: Sha256::new(),
+			size: 0,
+		}
+	}
+}
+
+impl Write for FrameWriter {
+	fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+		let n = bytes.len().min(UPLOAD_CHUNK - self.frame.len());
+		self.frame.extend_from_slice(&bytes[..n]);
+		self.hasher.update(&bytes[..n]);
+		self.size += n as u64;
+		if self.frame.len() == UPLOAD_CHUNK {
+			self.flush()?;
+		}
+		Ok(n)
+	}
+
+	fn flush(&mut self) -> io::Result<()> {
+		if self.frame.is_empty() {
+			return Ok(());
+		}
+		let frame = std::mem::replace(&mut self.frame, Vec::with_capacity(UPLOAD_CHUNK));
+		self.frames
+			.blocking_send(frame)
+			.map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the upload to IPFS stopped"))
+	}
+}
+
+/// A `Read` over the frames of a download, hashing them as they are read.
+struct FrameReader {
+	frames: tokio::sync::mpsc::Receiver<Result<Bytes, String>>,
+	frame: Bytes,
+	hasher: Sha256,
+	size: u64,
+}
+
+impl Read for FrameReader {
+	fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+		while self.frame.is_empty() {
+			match self.frames.blocking_recv() {
+				Some(Ok(frame)) => self.frame = frame,
+				Some(Err(reason)) => return Err(io::Error::other(reason)),
+				None => return Ok(0),
+			}
+		}
+		let n = buf.len().min(self.frame.len());
+		let taken = self.frame.split_to(n);
+		buf[..n].copy_from_slice(&taken);
+		self.hasher.update(&taken);
+		self.size += n as u64;
+		Ok(n)
 	}
 }
 

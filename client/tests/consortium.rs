@@ -227,7 +227,8 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	let file = dir.path().join("lab.json");
 	std::fs::write(&file, br#"{"resourceType":"Observation","code":"HbA1c","value":"6.1%"}"#)
 		.unwrap();
-	let id = patient.add_record(&patient.account(), &file, RecordKind::Lab, None).await.unwrap();
+	let id =
+		patient.add_record(&patient.account(), &file, RecordKind::Lab, None, &[]).await.unwrap();
 	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
 
 	// One validator down: blocks and finality go on.

@@ -211,18 +211,22 @@ async fn patient_doctor_pharmacist_auditor() {
 		"NotRegistrar",
 	);
 
-	// 2. The patient uploads an observation and grants the doctor ReadWrite.
+	// 2. The patient uploads an observation, shared with the doctor
+	// (ReadWrite) in the same block.
 	let observation =
 		br#"{"resourceType":"Observation","code":"blood pressure","value":"120/80"}"#.repeat(3000);
 	let obs_file = w.file("observation.json", &observation);
 	let started = Instant::now();
-	let obs = id_of(&w.ok("patient", &["record", "add", &obs_file, "--kind", "observation"]));
-	w.ok("patient", &["access", "grant", &obs.to_string(), &doctor, "--read-write"]);
+	let share = format!("{doctor}:readwrite");
+	let added =
+		w.ok("patient", &["record", "add", &obs_file, "--kind", "observation", "--share", &share]);
+	assert_eq!(added["shared_with"][0], doctor.as_str());
+	let obs = id_of(&added);
 
 	// 3. The doctor reads it.
 	let read = w.out_path("doctor-read.json");
 	let got = w.ok("doctor", &["record", "get", &obs.to_string(), "-o", &read]);
-	println!("record add → grant → doctor's record get: {:.1} s", started.elapsed().as_secs_f64());
+	println!("record add --share → doctor's record get: {:.1} s", started.elapsed().as_secs_f64());
 	assert_eq!((got["version"].as_u64(), std::fs::read(&read).unwrap()), (Some(1), observation));
 
 	// A stranger can neither read nor grant itself; no output file appears.
@@ -417,7 +421,24 @@ async fn patient_doctor_pharmacist_auditor() {
 	assert!(newcomer.status.success());
 	let pinned_before = pinned_count(&w.kubo.api).await;
 	w.fails("newcomer", &["record", "add", &obs_file, "--kind", "lab"], 4, "not registered");
+	// Sharing with an unregistered account, or at an unknown access level,
+	// adds nothing.
+	let newcomer = w.ok("newcomer", &["keys", "show"])["account"].as_str().unwrap().to_string();
+	let records_before = w.ok("patient", &["record", "list"])["owned"].as_array().unwrap().len();
+	let to_newcomer = ["record", "add", &obs_file, "--kind", "lab", "--share", &newcomer];
+	w.fails("patient", &to_newcomer, 4, "not registered");
+	let bad_level = format!("{doctor}:owner");
+	w.fails(
+		"patient",
+		&["record", "add", &obs_file, "--kind", "lab", "--share", &bad_level],
+		2,
+		"access level",
+	);
 	assert_eq!(pinned_count(&w.kubo.api).await, pinned_before, "nothing left pinned");
+	assert_eq!(
+		w.ok("patient", &["record", "list"])["owned"].as_array().unwrap().len(),
+		records_before
+	);
 
 	// 13. IPFS stops: adding fails before anything reaches the chain, reading
 	// fails without writing a file; the error says what to do.

@@ -233,7 +233,11 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use baseline::Pallet as BaselineBench;
 
-			let whitelist: Vec<TrackedStorageKey> = Vec::new();
+			use frame_support::traits::WhitelistedStorageKeys;
+			// Keys every block reads and writes anyway (block number, event
+			// count, ...): a call is not charged for them again.
+			let whitelist: Vec<TrackedStorageKey> =
+				AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();
 			let params = (&config, &whitelist);
 			add_benchmarks!(params, batches);

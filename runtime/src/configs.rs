@@ -63,6 +63,11 @@ impl frame_system::Config for Runtime {
 	type BlockHashCount = BlockHashCount;
 	// The node is built with ParityDB only.
 	type DbWeight = ParityDbWeight;
+	// Upstream's benchmarked weights priced with `DbWeight`; the preludes'
+	// `()` would price every transaction extension (nonce, era, weight
+	// reclaim, ...) with RocksDB's costlier reads and writes.
+	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
+	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
