@@ -60,11 +60,16 @@ async fn main() {
 	let mut body = vec![0u8; 4096];
 	let (mut shared, mut granted_after, mut revoked) = (vec![], vec![], vec![]);
 	let share = [(doctor.account(), Access::Read)];
+	let block_ms = chain::block_time_ms(&patient.chain).await.expect("block time");
 	for run in 0..runs {
+		// Start each run at a random point of the block interval, as a user
+		// would, not right after the previous run's block.
+		let phase = os_rng().next_u64() % block_ms;
+		tokio::time::sleep(std::time::Duration::from_millis(phase)).await;
 		os_rng().fill_bytes(&mut body);
 		std::fs::write(&file, &body).expect("write");
 		let kind = RecordKind::Observation;
-		// Alternate the two ways so that both see the same block phases.
+		// Alternate the two ways so that both see the same conditions.
 		let started = Instant::now();
 		let id = if run % 2 == 0 {
 			patient.add_record(&patient.account(), &file, kind, None, &share).await.expect("add")
