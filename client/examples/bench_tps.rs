@@ -45,7 +45,7 @@ const GRANTS_PER_RECORD: usize = 30;
 /// 1,000 records.
 const ADDERS: usize = 32;
 /// Calls submitted but not yet seen in a block, at most.
-const MAX_PENDING: usize = 8_000;
+const MAX_PENDING: usize = 5_000;
 /// Seconds at the start of the run left out of the throughput.
 const WARM_UP: f64 = 12.0;
 
@@ -458,8 +458,12 @@ async fn run(
 					t.submitted += 1;
 					t.calls.get_mut(&call.hash).expect("tracked").submitted = Some(Instant::now());
 				}
-				if rpcs[k % rpcs.len()].author_submit_extrinsic(&call.bytes).await.is_err() {
-					*refused.lock().expect("refused") += 1;
+				if let Err(e) = rpcs[k % rpcs.len()].author_submit_extrinsic(&call.bytes).await {
+					let mut refused = refused.lock().expect("refused");
+					if *refused == 0 {
+						eprintln!("first call the pool refused: {e}");
+					}
+					*refused += 1;
 				}
 			}
 		})
@@ -477,7 +481,7 @@ async fn run(
 			.values()
 			.filter(|s| s.submitted.is_some() && (s.included.is_none() || s.finalized.is_none()))
 			.count();
-		if open == 0 || settle.elapsed() > Duration::from_secs(60) {
+		if open == 0 || settle.elapsed() > Duration::from_secs(40) {
 			break;
 		}
 	}
@@ -485,7 +489,13 @@ async fn run(
 	let window = start + Duration::from_secs_f64(WARM_UP)..start + Duration::from_secs_f64(elapsed);
 	let blocks: Vec<(&u64, &BlockSeen)> =
 		t.blocks.iter().filter(|(_, b)| window.contains(&b.at)).collect();
-	let (first, last) = (blocks.first().expect("blocks").1, blocks.last().expect("blocks").1);
+	if blocks.len() < 2 {
+		println!(
+			"| {workload} | {rate:.0} | fewer than two blocks after the warm-up: run longer |"
+		);
+		return;
+	}
+	let (first, last) = (blocks[0].1, blocks[blocks.len() - 1].1);
 	let span = (last.at - first.at).as_secs_f64();
 	let counted = &blocks[1..];
 	let tps = counted.iter().map(|(_, b)| b.ours).sum::<usize>() as f64 / span;

@@ -4,7 +4,7 @@
 //! A small client of our own: `ipfs-api-backend-hyper` 0.6 no longer
 //! resolves (it needs the yanked `core2` 0.4.0).
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::TryStreamExt;
 use reqwest::{multipart, Body, Client};
 use sha2::{Digest, Sha256};
@@ -13,7 +13,8 @@ use std::{
 	path::Path,
 };
 
-/// Bytes per upload frame: kubo's default chunk size (4 KiB frames halved
+/// Bytes per frame handed between the network and the thread that
+/// encrypts or decrypts: kubo's default chunk size (4 KiB frames halved
 /// throughput).
 const UPLOAD_CHUNK: usize = 256 * 1024;
 
@@ -196,14 +197,28 @@ impl Ipfs {
 			(input.hasher.finalize().into(), input.size, consumed, drained)
 		});
 		let mut stream = response.bytes_stream();
+		// HTTP hands over a few KiB at a time; waking the consumer for each
+		// piece cost more than decrypting it, so pieces are gathered into
+		// frames of `UPLOAD_CHUNK` bytes first.
+		let mut frame = BytesMut::with_capacity(UPLOAD_CHUNK);
 		let fetched = loop {
 			match stream.try_next().await {
 				Ok(Some(chunk)) => {
-					if frames.send(Ok(chunk)).await.is_err() {
-						break Ok(());
+					frame.extend_from_slice(&chunk);
+					if frame.len() >= UPLOAD_CHUNK {
+						let full =
+							std::mem::replace(&mut frame, BytesMut::with_capacity(UPLOAD_CHUNK));
+						if frames.send(Ok(full.freeze())).await.is_err() {
+							break Ok(());
+						}
 					}
 				}
-				Ok(None) => break Ok(()),
+				Ok(None) => {
+					if !frame.is_empty() {
+						let _ = frames.send(Ok(frame.freeze())).await;
+					}
+					break Ok(());
+				}
 				Err(e) => {
 					let reason = e.to_string();
 					let _ = frames.send(Err(reason.clone())).await;
