@@ -47,6 +47,13 @@ pub enum ChainError {
 	/// The node could not be reached or the connection broke.
 	#[error("cannot reach the node at {url}: {source}")]
 	Unreachable { url: String, source: subxt::Error },
+	/// The node serves another chain than the one configured.
+	#[error("the node at {url} serves chain {actual}, not the configured {expected} (genesis hashes); check --node and genesis_hash")]
+	WrongChain { url: String, expected: String, actual: String },
+	/// The connection broke after the call was submitted: it may or may not
+	/// be included.
+	#[error("lost the node after submitting the call ({0}); it may still be included: check before retrying")]
+	OutcomeUnknown(String),
 	/// The client's generated types do not match the node's runtime.
 	#[error("the node runs a runtime this client was not built for; rebuild the client against its metadata")]
 	MetadataMismatch,
@@ -57,9 +64,24 @@ pub enum ChainError {
 	/// (bad origin, no funds for the fee, ...).
 	#[error("the chain refused the call: {0}")]
 	Dispatch(String),
+	/// The connection to the node broke before the call was submitted.
+	#[error("lost the connection to the node: {0}")]
+	ConnectionLost(String),
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
-	Rpc(#[from] subxt::Error),
+	Rpc(subxt::Error),
+}
+
+impl From<subxt::Error> for ChainError {
+	fn from(e: subxt::Error) -> Self {
+		let text = e.to_string();
+		// jsonrpsee says "restart required" once its connection task ended.
+		if e.is_disconnected_will_reconnect() || text.contains("restart required") {
+			ChainError::ConnectionLost(text)
+		} else {
+			ChainError::Rpc(e)
+		}
+	}
 }
 
 impl ChainError {
@@ -218,7 +240,8 @@ async fn included(
 	wait: Wait,
 ) -> Result<Events, ChainError> {
 	while let Some(status) = progress.next().await {
-		let included = match status.map_err(subxt::Error::from)? {
+		let status = status.map_err(|e| ChainError::OutcomeUnknown(e.to_string()))?;
+		let included = match status {
 			TransactionStatus::InBestBlock(block) if wait == Wait::InBlock => block,
 			TransactionStatus::InFinalizedBlock(block) => block,
 			TransactionStatus::Error { message }
@@ -228,10 +251,24 @@ async fn included(
 		};
 		return included.wait_for_success().await.map_err(|e| match e {
 			TransactionEventsError::ExtrinsicFailed(dispatch) => rejected(dispatch),
-			other => ChainError::Rpc(other.into()),
+			// In a block, but its events could not be read.
+			other => ChainError::OutcomeUnknown(other.to_string()),
 		});
 	}
-	Err(ChainError::Dispatch("the node stopped reporting on the call; check its state".into()))
+	Err(ChainError::OutcomeUnknown("the node stopped reporting on the call".into()))
+}
+
+/// Refuses a node whose chain is not the one with genesis hash `expected`.
+pub fn check_genesis(client: &Client, url: &str, expected: [u8; 32]) -> Result<(), ChainError> {
+	let actual = client.genesis_hash().0;
+	if actual != expected {
+		return Err(ChainError::WrongChain {
+			url: url.to_string(),
+			expected: format!("0x{}", hex::encode(expected)),
+			actual: format!("0x{}", hex::encode(actual)),
+		});
+	}
+	Ok(())
 }
 
 /// The state at the node's best block, which includes calls submitted with

@@ -1,4 +1,5 @@
-//! Where the client finds the node, IPFS and the keystore: flags, then
+//! Where the client finds the node, IPFS and the keystore, and which chain
+//! it expects there: flags, then
 //! `EHR_*` environment variables (clap reads both), then the config file,
 //! then defaults.
 
@@ -12,12 +13,15 @@ struct File {
 	node_url: Option<String>,
 	ipfs_url: Option<String>,
 	keystore: Option<PathBuf>,
+	genesis_hash: Option<String>,
 }
 
 pub struct Settings {
 	pub node_url: String,
 	pub ipfs_url: String,
 	pub keystore: PathBuf,
+	/// The chain the client must find at `node_url`, if pinned.
+	pub genesis: Option<[u8; 32]>,
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -35,6 +39,7 @@ impl Settings {
 		node_url: Option<String>,
 		ipfs_url: Option<String>,
 		keystore: Option<PathBuf>,
+		genesis: Option<String>,
 	) -> Result<Settings, CliError> {
 		let dir = config_dir();
 		let path =
@@ -54,7 +59,16 @@ impl Settings {
 			.or(file.keystore)
 			.or_else(|| dir.map(|d| d.join("keystore.json")))
 			.ok_or_else(|| CliError::Usage("set --keystore or EHR_KEYSTORE (no HOME)".into()))?;
+		let genesis = genesis
+			.or(file.genesis_hash)
+			.map(|text| {
+				crate::parse_hex32(&text).ok_or_else(|| {
+					CliError::Usage(format!("genesis hash `{text}` is not 0x and 64 hex digits"))
+				})
+			})
+			.transpose()?;
 		Ok(Settings {
+			genesis,
 			node_url: node_url.or(file.node_url).unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
 			ipfs_url: ipfs_url.or(file.ipfs_url).unwrap_or_else(|| "http://127.0.0.1:5001".into()),
 			keystore,

@@ -23,6 +23,18 @@ pub const DEFAULT_KDF: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations
 /// Shortest passphrase accepted for a new keystore.
 pub const MIN_PASSPHRASE_LEN: usize = 8;
 
+/// Argon2id costs a keystore file may ask for. A file is read before it is
+/// authenticated, so an altered one must not make unlocking allocate
+/// gigabytes or run for hours: memory 8 KiB ..= 1 GiB, 1 ..= 16 passes,
+/// 1 ..= 16 lanes.
+pub const KDF_LIMITS: (KdfParams, KdfParams) = (
+	KdfParams { memory_kib: 8, iterations: 1, lanes: 1 },
+	KdfParams { memory_kib: 1024 * 1024, iterations: 16, lanes: 16 },
+);
+
+/// Largest keystore file read (a real one is under 1 KiB).
+const MAX_FILE_LEN: u64 = 64 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeystoreError {
 	#[error("wrong passphrase, or the keystore file was altered")]
@@ -189,9 +201,7 @@ impl Keys {
 impl KeystoreFile {
 	/// Opens the file's secrets with `passphrase`.
 	pub fn unlock(&self, passphrase: &str) -> Result<Keys, KeystoreError> {
-		if self.version != KEYSTORE_VERSION {
-			return Err(KeystoreError::UnsupportedVersion(self.version));
-		}
+		self.check()?;
 		let salt: [u8; 16] = decode_hex(&self.salt, "salt")?;
 		let nonce: [u8; 12] = decode_hex(&self.nonce, "nonce")?;
 		let mut sealed = Zeroizing::new(
@@ -206,9 +216,6 @@ impl KeystoreFile {
 				&mut sealed,
 			)
 			.map_err(|_| KeystoreError::WrongPassphrase)?;
-		if secrets.len() != 64 {
-			return Err(KeystoreError::Malformed("sealed secrets have the wrong length".into()));
-		}
 		let mut seed = Zeroizing::new([0u8; 32]);
 		seed.copy_from_slice(&secrets[..32]);
 		let mut enc = Zeroizing::new([0u8; 32]);
@@ -221,8 +228,47 @@ impl KeystoreFile {
 	}
 
 	pub fn read(path: &Path) -> Result<Self, KeystoreError> {
-		let text = fs::read_to_string(path)?;
-		serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))
+		let file = fs::File::open(path)?;
+		if file.metadata()?.len() > MAX_FILE_LEN {
+			return Err(KeystoreError::Malformed(format!("larger than {MAX_FILE_LEN} bytes")));
+		}
+		let mut text = String::new();
+		io::Read::read_to_string(&mut io::Read::take(file, MAX_FILE_LEN), &mut text)
+			.map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		Self::parse(&text)
+	}
+
+	/// Parses a keystore file's text and checks every field's shape (not
+	/// yet its seal, which needs the passphrase).
+	pub fn parse(text: &str) -> Result<Self, KeystoreError> {
+		let file: KeystoreFile =
+			serde_json::from_str(text).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		file.check()?;
+		Ok(file)
+	}
+
+	fn check(&self) -> Result<(), KeystoreError> {
+		if self.version != KEYSTORE_VERSION {
+			return Err(KeystoreError::UnsupportedVersion(self.version));
+		}
+		let (low, high) = KDF_LIMITS;
+		let k = self.kdf;
+		if !(low.memory_kib..=high.memory_kib).contains(&k.memory_kib)
+			|| !(low.iterations..=high.iterations).contains(&k.iterations)
+			|| !(low.lanes..=high.lanes).contains(&k.lanes)
+			|| k.memory_kib < 8 * k.lanes
+		{
+			return Err(KeystoreError::Malformed(format!(
+				"Argon2 parameters {k:?} are outside {low:?} ..= {high:?}"
+			)));
+		}
+		decode_hex::<16>(&self.salt, "salt")?;
+		decode_hex::<12>(&self.nonce, "nonce")?;
+		decode_hex::<{ 64 + 16 }>(&self.sealed, "sealed")?;
+		decode_hex::<32>(&self.public.encryption_key, "encryption_key")?;
+		subxt::utils::AccountId32::from_str(&self.public.account)
+			.map_err(|_| KeystoreError::Malformed("account is not an SS58 address".into()))?;
+		Ok(())
 	}
 
 	/// Writes the file with owner-only permissions; `replace` allows

@@ -13,7 +13,7 @@ use ehr::{
 	chain::{self, AccountId, ChainError, Wait},
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	keystore::{Keys, KeystoreError, KeystoreFile, PublicKeys, DEFAULT_KDF},
-	records::{query, Access, BlockNumber, RecordError, RecordId, RecordKind, Role, Session},
+	records::{self, query, Access, BlockNumber, RecordError, RecordId, RecordKind, Role, Session},
 	storage::{Ipfs, StorageError},
 };
 use output::Out;
@@ -34,6 +34,8 @@ mod exit {
 	pub const UNREACHABLE: u8 = 5;
 	/// Stored data failed an integrity check (digest or authentication).
 	pub const INTEGRITY: u8 = 6;
+	/// The node serves another chain than the configured genesis hash.
+	pub const WRONG_CHAIN: u8 = 7;
 }
 
 #[derive(Parser)]
@@ -42,9 +44,10 @@ mod exit {
 	version,
 	about = "Share encrypted health records over the EHR consortium chain",
 	after_help = "Settings come from flags, then EHR_* environment variables, then the config \
-	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore).\n\
+	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore, genesis_hash).\n\
 	              Exit codes: 0 ok, 1 failure, 2 usage, 3 keystore, 4 refused by the chain, \
-	              5 node or IPFS unreachable, 6 integrity check failed."
+	              5 node or IPFS unreachable (or lost mid-call), 6 integrity check failed, \
+	              7 the node serves another chain."
 )]
 struct Cli {
 	#[command(flatten)]
@@ -67,9 +70,16 @@ struct Global {
 	/// IPFS (kubo) RPC API endpoint [default: http://127.0.0.1:5001].
 	#[arg(long, global = true, env = "EHR_IPFS_URL")]
 	ipfs: Option<String>,
+	/// Seconds a read waits for IPFS to find a record's ciphertext.
+	#[arg(long, global = true, env = "EHR_IPFS_TIMEOUT", default_value_t = 30)]
+	ipfs_timeout: u64,
 	/// Keystore file [default: ~/.config/ehr/keystore.json].
 	#[arg(long, global = true, env = "EHR_KEYSTORE")]
 	keystore: Option<PathBuf>,
+	/// Genesis hash (0x + 64 hex digits) of the consortium chain; a node
+	/// serving another chain is refused before anything is signed.
+	#[arg(long, global = true, env = "EHR_GENESIS")]
+	genesis: Option<String>,
 	/// File holding the passphrase (else `EHR_PASSPHRASE`, else a prompt).
 	#[arg(long, global = true)]
 	passphrase_file: Option<PathBuf>,
@@ -280,6 +290,8 @@ enum KindArg {
 	Imaging,
 	Note,
 	Fhir,
+	/// Keep the kind off the chain: readers learn it by opening the record.
+	Unspecified,
 }
 
 impl From<RoleArg> for Role {
@@ -302,6 +314,7 @@ impl From<KindArg> for RecordKind {
 			KindArg::Imaging => RecordKind::Imaging,
 			KindArg::Note => RecordKind::Note,
 			KindArg::Fhir => RecordKind::Fhir,
+			KindArg::Unspecified => RecordKind::Unspecified,
 		}
 	}
 }
@@ -335,20 +348,30 @@ impl CliError {
 		use RecordError as R;
 		match self {
 			CliError::Usage(_) => exit::USAGE,
-			CliError::Keystore(KeystoreError::WrongPassphrase | KeystoreError::WeakPassphrase) => {
-				exit::KEYSTORE
-			}
+			CliError::Keystore(
+				KeystoreError::WrongPassphrase
+				| KeystoreError::WeakPassphrase
+				| KeystoreError::Malformed(_)
+				| KeystoreError::UnsupportedVersion(_),
+			) => exit::KEYSTORE,
 			CliError::Keystore(_) | CliError::Io(_) => exit::FAILURE,
 			CliError::Record(e) => match e {
 				R::Chain(chain) => match **chain {
-					ChainError::Unreachable { .. } => exit::UNREACHABLE,
+					ChainError::Unreachable { .. }
+					| ChainError::ConnectionLost(_)
+					| ChainError::OutcomeUnknown(_) => exit::UNREACHABLE,
+					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
 					ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
 					ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
 				},
-				R::Storage(StorageError::Unreachable { .. }) => exit::UNREACHABLE,
-				R::Storage(StorageError::DigestMismatch { .. })
+				R::Unconfirmed(..)
+				| R::Storage(StorageError::Unreachable { .. } | StorageError::NotFound { .. }) => {
+					exit::UNREACHABLE
+				}
+				R::Storage(StorageError::DigestMismatch { .. } | StorageError::BadCid(_))
 				| R::Unwrap(..)
 				| R::Envelope(..) => exit::INTEGRITY,
+				R::BadInput(..) => exit::USAGE,
 				R::RecordNotFound(_)
 				| R::NotRegistered(_)
 				| R::NoGrant(_)
@@ -370,20 +393,26 @@ fn passphrase(
 	env: &str,
 	prompt: &str,
 	confirm: bool,
-) -> Result<String, CliError> {
+) -> Result<Secret, CliError> {
 	if let Some(file) = file {
-		let text = std::fs::read_to_string(file)?;
-		return Ok(text.trim_end_matches(['\n', '\r']).to_string());
+		let text = Secret::new(
+			std::fs::read_to_string(file)
+				.map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?,
+		);
+		return Ok(Secret::new(text.trim_end_matches(['\n', '\r']).to_string()));
 	}
 	if let Ok(value) = std::env::var(env) {
-		return Ok(value);
+		return Ok(Secret::new(value));
 	}
-	let first = rpassword::prompt_password(prompt)?;
-	if confirm && rpassword::prompt_password("Repeat it: ")? != first {
+	let first = Secret::new(rpassword::prompt_password(prompt)?);
+	if confirm && *Secret::new(rpassword::prompt_password("Repeat it: ")?) != *first {
 		return Err(CliError::Usage("the passphrases differ".into()));
 	}
 	Ok(first)
 }
+
+/// A passphrase or secret URI: wiped from memory when dropped.
+type Secret = zeroize::Zeroizing<String>;
 
 fn parse_account(text: &str) -> Result<AccountId, CliError> {
 	AccountId::from_str(text.trim())
@@ -405,23 +434,26 @@ fn parse_share(text: &str) -> Result<(AccountId, Access), CliError> {
 	Ok((parse_account(who)?, access))
 }
 
+/// 64 hex digits, with or without `0x`, as 32 bytes.
+fn parse_hex32(text: &str) -> Option<[u8; 32]> {
+	hex::decode(text.trim().trim_start_matches("0x")).ok().and_then(|v| v.try_into().ok())
+}
+
 fn parse_key(text: &str) -> Result<[u8; 32], CliError> {
-	hex::decode(text.trim().trim_start_matches("0x"))
-		.ok()
-		.and_then(|v| v.try_into().ok())
+	parse_hex32(text)
 		.ok_or_else(|| CliError::Usage("an encryption key is 64 hex digits (32 bytes)".into()))
 }
 
-/// Checks an input file can be opened before anything is sent anywhere.
+/// Checks an input file can be a record before anything is sent anywhere.
 fn readable(path: &PathBuf) -> Result<(), CliError> {
-	std::fs::File::open(path)
-		.map(|_| ())
-		.map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
+	records::open_input(path)?;
+	Ok(())
 }
 
 /// Everything a command needs, opened lazily from the settings.
 struct Ctx {
 	settings: Settings,
+	ipfs_timeout: std::time::Duration,
 	out: Out,
 	progress: bool,
 	wait: Wait,
@@ -444,7 +476,7 @@ impl Ctx {
 		parse_account(&self.keystore_file()?.public.account)
 	}
 
-	fn unlock(&self) -> Result<(KeystoreFile, String, Keys), CliError> {
+	fn unlock(&self) -> Result<(KeystoreFile, Secret, Keys), CliError> {
 		let file = self.keystore_file()?;
 		let pass =
 			passphrase(self.passphrase_file.as_ref(), "EHR_PASSPHRASE", "Passphrase: ", false)?;
@@ -452,14 +484,23 @@ impl Ctx {
 		Ok((file, pass, keys))
 	}
 
+	fn ipfs(&self) -> Ipfs {
+		Ipfs::new(&self.settings.ipfs_url).with_find_timeout(self.ipfs_timeout)
+	}
+
 	async fn chain(&self) -> Result<chain::Client, CliError> {
-		Ok(chain::connect(&self.settings.node_url).await?)
+		let url = &self.settings.node_url;
+		let client = chain::connect(url).await?;
+		if let Some(genesis) = self.settings.genesis {
+			chain::check_genesis(&client, url, genesis)?;
+		}
+		Ok(client)
 	}
 
 	/// A session for this keystore; `ipfs` checks the daemon answers first.
 	async fn session(&self, ipfs: bool) -> Result<Session, CliError> {
 		let (_, _, keys) = self.unlock()?;
-		let store = Ipfs::new(&self.settings.ipfs_url);
+		let store = self.ipfs();
 		if ipfs {
 			store.ping().await?;
 		}
@@ -508,10 +549,11 @@ fn level(level: &Level) -> Access {
 
 async fn run(cli: Cli) -> Result<(), CliError> {
 	let g = cli.global;
-	let settings = Settings::load(g.config.as_deref(), g.node, g.ipfs, g.keystore)?;
+	let settings = Settings::load(g.config.as_deref(), g.node, g.ipfs, g.keystore, g.genesis)?;
 	let out = Out { json: g.json };
 	let ctx = Ctx {
 		settings,
+		ipfs_timeout: std::time::Duration::from_secs(g.ipfs_timeout),
 		out,
 		progress: !g.json && !g.no_progress,
 		wait: if g.finalized { Wait::Finalized } else { Wait::InBlock },
@@ -545,12 +587,7 @@ async fn keys(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
 			if path.exists() {
 				return Err(KeystoreError::AlreadyExists(path.display().to_string()).into());
 			}
-			let suri = zeroize::Zeroizing::new(passphrase(
-				suri_file.as_ref(),
-				"EHR_SURI",
-				"Secret URI: ",
-				false,
-			)?);
+			let suri = passphrase(suri_file.as_ref(), "EHR_SURI", "Secret URI: ", false)?;
 			new_keystore(Keys::from_secret_uri(suri.trim(), &mut os_rng())?)?
 		}
 		KeysCommand::Show => ctx.out.public_keys(&ctx.keystore_file()?.public, path),
@@ -629,7 +666,7 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 			let (file, pass, keys) = ctx.unlock()?;
 			let mut session = Session {
 				chain: ctx.chain().await?,
-				ipfs: Ipfs::new(&ctx.settings.ipfs_url),
+				ipfs: ctx.ipfs(),
 				keys,
 				progress: ctx.progress,
 				wait: ctx.wait,

@@ -44,6 +44,28 @@ type NewContent = types::NewContent<AccountId>;
 /// terminal and the session asks for one).
 pub const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
 
+/// Largest record accepted (64 GiB: a whole-slide image or a CT series).
+pub const MAX_RECORD_BYTES: u64 = 64 << 30;
+
+/// Opens `path` as a record's content: a regular file of at most
+/// [`MAX_RECORD_BYTES`]. Returns it with its length.
+pub fn open_input(path: &Path) -> Result<(File, u64), RecordError> {
+	let bad = |reason: String| RecordError::BadInput(path.display().to_string(), reason);
+	let file = File::open(path).map_err(|e| bad(e.to_string()))?;
+	let meta = file.metadata().map_err(|e| bad(e.to_string()))?;
+	if !meta.is_file() {
+		return Err(bad("not a regular file".into()));
+	}
+	if meta.len() > MAX_RECORD_BYTES {
+		return Err(bad(format!(
+			"{} bytes is more than the {} GiB a record may hold",
+			meta.len(),
+			MAX_RECORD_BYTES >> 30
+		)));
+	}
+	Ok((file, meta.len()))
+}
+
 /// Why a record operation failed; each says what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -53,6 +75,8 @@ pub enum RecordError {
 	Storage(#[from] StorageError),
 	#[error("cannot read or write a local file: {0}")]
 	Io(#[from] std::io::Error),
+	#[error("cannot read {0} as a record: {1}")]
+	BadInput(String, String),
 	#[error("record {0} does not exist")]
 	RecordNotFound(RecordId),
 	#[error("{0} is not registered on chain: register first (`ehr user register`)")]
@@ -77,13 +101,15 @@ pub enum RecordError {
 		"record {0} was added, but sharing it failed: {1}; grant again with `ehr access grant`"
 	)]
 	SharedPartly(RecordId, Box<RecordError>),
+	#[error("{1}; its ciphertext stays pinned at {0} in case the call landed: look with `ehr record list` before retrying")]
+	Unconfirmed(String, Box<ChainError>),
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
 
 /// Any subxt failure (connection, storage, decoding) as a record error.
 pub(crate) fn rpc(e: impl Into<subxt::Error>) -> RecordError {
-	ChainError::Rpc(e.into()).into()
+	ChainError::from(e.into()).into()
 }
 
 impl From<ChainError> for RecordError {
@@ -282,17 +308,24 @@ impl Session {
 	}
 
 	/// Runs `op` and unpins `stored` if it fails: nothing on chain points at
-	/// the ciphertext then, so it must not stay pinned.
+	/// the ciphertext then, so it must not stay pinned. Unless the call was
+	/// submitted and the node went away before saying whether it landed:
+	/// then a chain record may point at the ciphertext, and it stays.
 	async fn or_unpin<T>(
 		&self,
 		stored: &Stored,
 		op: impl std::future::Future<Output = Result<T, RecordError>>,
 	) -> Result<T, RecordError> {
-		let outcome = op.await;
-		if outcome.is_err() {
-			let _ = self.ipfs.unpin(&stored.cid).await;
+		match op.await {
+			Err(RecordError::Chain(e)) if matches!(*e, ChainError::OutcomeUnknown(_)) => {
+				Err(RecordError::Unconfirmed(stored.cid.clone(), e))
+			}
+			Err(e) => {
+				let _ = self.ipfs.unpin(&stored.cid).await;
+				Err(e)
+			}
+			ok => ok,
 		}
-		outcome
 	}
 
 	/// Encrypts `file`, pins the ciphertext, and records it on chain as owned
@@ -308,8 +341,7 @@ impl Session {
 		via: Option<RecordId>,
 		share: &[(AccountId, Access)],
 	) -> Result<RecordId, RecordError> {
-		let input = File::open(file)?;
-		let len = input.metadata()?.len();
+		let (input, len) = open_input(file)?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		self.or_unpin(&stored, async {
@@ -465,8 +497,7 @@ impl Session {
 		if record.owner != self.account() && grant.access != Access::ReadWrite {
 			return Err(RecordError::NotAllowedToWrite(id));
 		}
-		let input = File::open(file)?;
-		let len = input.metadata()?.len();
+		let (input, len) = open_input(file)?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		let keys = self

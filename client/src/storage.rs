@@ -29,6 +29,10 @@ pub enum StorageError {
 	Refused(String),
 	#[error("the ciphertext from IPFS does not match the digest on chain (expected {expected}, got {actual})")]
 	DigestMismatch { expected: String, actual: String },
+	#[error("{0:?} is not a CID (only letters, digits, `-` and `_`, at most 128)")]
+	BadCid(String),
+	#[error("IPFS found no copy of {cid} within {seconds} s: the ciphertext is not on this daemon nor on a peer it reaches")]
+	NotFound { cid: String, seconds: u64 },
 	#[error(transparent)]
 	Io(#[from] io::Error),
 }
@@ -37,7 +41,11 @@ pub enum StorageError {
 pub struct Ipfs {
 	http: Client,
 	url: String,
+	find_timeout: std::time::Duration,
 }
+
+/// How long a read waits for IPFS to find an object before giving up.
+pub const DEFAULT_FIND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A stored ciphertext: its CID, SHA-256 and size.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,9 +61,32 @@ struct AddResponse {
 	hash: String,
 }
 
+/// Checks that `cid` can only be a CID: non-empty, at most 128 characters of
+/// the multibase alphabets (the rule the pallet enforces). A CID comes from
+/// chain state that another client wrote; this keeps paths, queries and
+/// terminal escapes out of requests to kubo and out of messages.
+pub fn check_cid(cid: &str) -> Result<&str, StorageError> {
+	let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+	if cid.is_empty() || cid.len() > 128 || !cid.bytes().all(alphabet) {
+		return Err(StorageError::BadCid(cid.chars().take(128).collect()));
+	}
+	Ok(cid)
+}
+
 impl Ipfs {
 	pub fn new(url: &str) -> Self {
-		Ipfs { http: Client::new(), url: url.trim_end_matches('/').to_string() }
+		Ipfs {
+			http: Client::new(),
+			url: url.trim_end_matches('/').to_string(),
+			find_timeout: DEFAULT_FIND_TIMEOUT,
+		}
+	}
+
+	/// Waits at most `timeout` for IPFS to find an object before a read
+	/// fails with [`StorageError::NotFound`] (kubo itself would wait forever).
+	pub fn with_find_timeout(mut self, timeout: std::time::Duration) -> Self {
+		self.find_timeout = timeout;
+		self
 	}
 
 	/// POSTs to `/api/v0/{command}`; a transport failure means the daemon is
@@ -134,13 +165,14 @@ impl Ipfs {
 		Ok((Stored { cid: added.hash, digest, size }, produced))
 	}
 
-	/// Streams the object `cid` into `out`; returns the SHA-256 of what was
-	/// written and its size.
+	/// Streams the object `cid` into `out` once IPFS found it; returns the
+	/// SHA-256 of what was written and its size.
 	pub async fn cat_into(
 		&self,
 		cid: &str,
 		out: &mut impl Write,
 	) -> Result<([u8; 32], u64), StorageError> {
+		self.size_of(cid).await?;
 		let response = self.call("cat", &[("arg", cid)], None).await?;
 		let mut hasher = Sha256::new();
 		let mut size = 0u64;
@@ -157,15 +189,25 @@ impl Ipfs {
 		Ok((hasher.finalize().into(), size))
 	}
 
-	/// The size in bytes of the file `cid`.
+	/// The size in bytes of the file `cid`; fails with
+	/// [`StorageError::NotFound`] if IPFS cannot find it within the find
+	/// timeout.
 	pub async fn size_of(&self, cid: &str) -> Result<u64, StorageError> {
 		#[derive(serde::Deserialize)]
 		struct Stat {
 			#[serde(rename = "Size")]
 			size: u64,
 		}
-		let path = format!("/ipfs/{cid}");
-		let response = self.call("files/stat", &[("arg", &path)], None).await?;
+		let path = format!("/ipfs/{}", check_cid(cid)?);
+		let timeout = format!("{}ms", self.find_timeout.as_millis());
+		let response =
+			match self.call("files/stat", &[("arg", &path), ("timeout", &timeout)], None).await {
+				Err(StorageError::Refused(message)) if message.contains("deadline exceeded") => {
+					let seconds = self.find_timeout.as_secs();
+					return Err(StorageError::NotFound { cid: cid.to_string(), seconds });
+				}
+				other => other?,
+			};
 		let stat: Stat = response
 			.json()
 			.await
@@ -173,7 +215,8 @@ impl Ipfs {
 		Ok(stat.size)
 	}
 
-	/// Streams the object `cid` into `consume`, run on a thread of its own
+	/// Once IPFS found it, streams the object `cid` into `consume`, run on a
+	/// thread of its own
 	/// as the bytes arrive (in constant memory, without a temporary file).
 	/// Returns the SHA-256 and size of everything IPFS sent (whatever
 	/// `consume` did not read is read anyway, so that the digest is
@@ -183,6 +226,7 @@ impl Ipfs {
 		cid: &str,
 		consume: impl FnOnce(&mut dyn Read) -> Result<T, E> + Send + 'static,
 	) -> Result<([u8; 32], u64, Result<T, E>), StorageError> {
+		self.size_of(cid).await?;
 		let response = self.call("cat", &[("arg", cid)], None).await?;
 		let (frames, receiver) = tokio::sync::mpsc::channel(16);
 		let consumer = tokio::task::spawn_blocking(move || {
@@ -236,7 +280,7 @@ impl Ipfs {
 
 	/// Unpins `cid`; an object that is not pinned is not an error.
 	pub async fn unpin(&self, cid: &str) -> Result<(), StorageError> {
-		match self.call("pin/rm", &[("arg", cid)], None).await {
+		match self.call("pin/rm", &[("arg", check_cid(cid)?)], None).await {
 			Err(StorageError::Refused(message)) if message.contains("not pinned") => Ok(()),
 			other => other.map(|_| ()),
 		}
@@ -244,7 +288,7 @@ impl Ipfs {
 
 	/// Whether `cid` is pinned directly or recursively.
 	pub async fn is_pinned(&self, cid: &str) -> Result<bool, StorageError> {
-		match self.call("pin/ls", &[("arg", cid)], None).await {
+		match self.call("pin/ls", &[("arg", check_cid(cid)?)], None).await {
 			Ok(_) => Ok(true),
 			Err(StorageError::Refused(message)) if message.contains("not pinned") => Ok(false),
 			Err(e) => Err(e),

@@ -7,9 +7,8 @@
 
 mod common;
 
-use common::{DevNode, Kubo};
+use common::{block_file, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
 use ehr::{
-	chain,
 	crypto::{
 		envelope::{self, EnvelopeError},
 		wrap::{self, WrapContext},
@@ -20,133 +19,9 @@ use ehr::{
 };
 use serde_json::Value;
 use std::{
-	path::{Path, PathBuf},
-	process::{Command, Output},
+	path::Path,
 	time::{Duration, Instant},
 };
-
-const PASSPHRASE: &str = "correct horse battery staple";
-
-/// Runs `ehr` as a user with keystore `who` would.
-struct World {
-	node: DevNode,
-	kubo: Kubo,
-	dir: tempfile::TempDir,
-}
-
-impl World {
-	fn keystore(&self, who: &str) -> PathBuf {
-		self.dir.path().join(format!("{who}.json"))
-	}
-
-	/// `ehr ARGS` as `who`, printing text.
-	fn plain(&self, who: &str, args: &[&str]) -> Command {
-		let mut cmd = Command::new(env!("CARGO_BIN_EXE_ehr"));
-		cmd.args(args)
-			.env("XDG_CONFIG_HOME", self.dir.path())
-			.env("EHR_NODE_URL", &self.node.ws_url)
-			.env("EHR_IPFS_URL", &self.kubo.api)
-			.env("EHR_KEYSTORE", self.keystore(who))
-			.env("EHR_PASSPHRASE", PASSPHRASE)
-			.env_remove("EHR_SURI");
-		cmd
-	}
-
-	/// `ehr ARGS --json` as `who`.
-	fn command(&self, who: &str, args: &[&str]) -> Command {
-		let mut cmd = self.plain(who, args);
-		cmd.arg("--json");
-		cmd
-	}
-
-	fn run(&self, who: &str, args: &[&str]) -> Output {
-		self.command(who, args).output().expect("run ehr")
-	}
-
-	/// Runs a step that must succeed; returns its JSON output.
-	fn ok(&self, who: &str, args: &[&str]) -> Value {
-		let out = self.run(who, args);
-		assert!(
-			out.status.success(),
-			"{who}: ehr {}: {}",
-			args.join(" "),
-			String::from_utf8_lossy(&out.stderr)
-		);
-		serde_json::from_slice(&out.stdout).expect("--json output")
-	}
-
-	/// Runs a step that must fail with exit code `code` and an error
-	/// mentioning `needle`; returns stderr.
-	fn fails(&self, who: &str, args: &[&str], code: i32, needle: &str) -> String {
-		let out = self.run(who, args);
-		let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-		assert_eq!(out.status.code(), Some(code), "{who}: ehr {}: {stderr}", args.join(" "));
-		assert!(stderr.contains(needle), "{who}: ehr {}: {stderr}", args.join(" "));
-		assert!(!stderr.contains(PASSPHRASE) && out.stdout.is_empty());
-		stderr
-	}
-
-	fn import(&self, who: &str, suri: &str) -> String {
-		let out = self.command(who, &["keys", "import"]).env("EHR_SURI", suri).output().unwrap();
-		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-		let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
-		keys["account"].as_str().unwrap().to_string()
-	}
-
-	fn file(&self, name: &str, bytes: &[u8]) -> String {
-		let path = self.dir.path().join(name);
-		std::fs::write(&path, bytes).unwrap();
-		path.to_str().unwrap().to_string()
-	}
-
-	fn out_path(&self, name: &str) -> String {
-		self.dir.path().join(name).to_str().unwrap().to_string()
-	}
-
-	fn record(&self, id: u64) -> Value {
-		self.ok("auditor", &["access", "list", &id.to_string()])
-	}
-}
-
-/// Waits until the node answers the client.
-async fn wait_for_node(url: &str) -> chain::Client {
-	for _ in 0..120 {
-		if let Ok(client) = chain::connect(url).await {
-			return client;
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
-	panic!("cannot connect to the dev node");
-}
-
-/// The one block file in a kubo repo whose bytes are `content`.
-fn block_file(repo: &Path, content: &[u8]) -> PathBuf {
-	let mut stack = vec![repo.join("blocks")];
-	while let Some(dir) = stack.pop() {
-		for entry in std::fs::read_dir(dir).unwrap() {
-			let path = entry.unwrap().path();
-			if path.is_dir() {
-				stack.push(path);
-			} else if std::fs::read(&path).is_ok_and(|b| b == content) {
-				return path;
-			}
-		}
-	}
-	panic!("no block file holds the ciphertext");
-}
-
-/// How many objects kubo pins directly or recursively.
-async fn pinned_count(api: &str) -> usize {
-	let reply: Value = reqwest::Client::new()
-		.post(format!("{api}/api/v0/pin/ls?type=recursive"))
-		.send()
-		.await
-		.unwrap()
-		.json()
-		.await
-		.unwrap();
-	reply["Keys"].as_object().map_or(0, |keys| keys.len())
-}
 
 fn id_of(value: &Value) -> u64 {
 	value["id"].as_u64().expect("a record id")

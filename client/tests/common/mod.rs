@@ -3,10 +3,12 @@
 // Each test crate uses part of this module.
 #![allow(dead_code)]
 
+use ehr::chain;
+use serde_json::Value;
 use std::{
 	net::TcpListener,
-	path::PathBuf,
-	process::{Child, Command, Stdio},
+	path::{Path, PathBuf},
+	process::{Child, Command, Output, Stdio},
 	time::{Duration, Instant},
 };
 
@@ -40,10 +42,21 @@ pub fn node_binary() -> PathBuf {
 impl DevNode {
 	/// Starts the node and waits until its RPC port accepts connections.
 	pub fn start() -> DevNode {
+		Self::launch(&["--tmp"])
+	}
+
+	/// A node keeping its chain in `base`, so that a node started again on
+	/// it finds the same chain.
+	pub fn start_in(base: &Path) -> DevNode {
+		Self::launch(&["--base-path", base.to_str().expect("UTF-8 path")])
+	}
+
+	fn launch(storage: &[&str]) -> DevNode {
 		let rpc = free_port();
 		let p2p = free_port();
 		let child = Command::new(node_binary())
-			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(storage)
 			.args(["--rpc-port", &rpc.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p}")])
 			.stdout(Stdio::null())
@@ -58,12 +71,17 @@ impl DevNode {
 		}
 		node
 	}
+
+	/// Kills the node at once (SIGKILL), as a crash or power cut would.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
 }
 
 impl Drop for DevNode {
 	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		self.kill();
 	}
 }
 
@@ -107,10 +125,156 @@ impl Kubo {
 	pub fn stop(&self) {
 		Self::script(self.data.path(), self.ports, "stop");
 	}
+
+	/// Kills the daemon at once (SIGKILL), as a crash would.
+	pub fn kill(&self) {
+		let pidfile = self.repo().join("daemon.pid");
+		let pid = std::fs::read_to_string(&pidfile).expect("kubo's pid file");
+		let killed = Command::new("kill").args(["-9", pid.trim()]).status().expect("run kill");
+		assert!(killed.success(), "kill -9 kubo");
+		std::fs::remove_file(pidfile).expect("remove the pid file");
+	}
+
+	/// Starts the daemon again on the same repository and ports.
+	pub fn restart(&self) {
+		let out = Self::script(self.data.path(), self.ports, "start");
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	}
 }
 
 impl Drop for Kubo {
 	fn drop(&mut self) {
 		self.stop();
 	}
+}
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// Runs `ehr` as a user with keystore `who` would.
+pub struct World {
+	pub node: DevNode,
+	pub kubo: Kubo,
+	pub dir: tempfile::TempDir,
+}
+
+impl World {
+	pub fn keystore(&self, who: &str) -> PathBuf {
+		self.dir.path().join(format!("{who}.json"))
+	}
+
+	/// `ehr ARGS` as `who`, printing text.
+	pub fn plain(&self, who: &str, args: &[&str]) -> Command {
+		let mut cmd = Command::new(env!("CARGO_BIN_EXE_ehr"));
+		cmd.args(args)
+			.env("XDG_CONFIG_HOME", self.dir.path())
+			.env("EHR_NODE_URL", &self.node.ws_url)
+			.env("EHR_IPFS_URL", &self.kubo.api)
+			.env("EHR_KEYSTORE", self.keystore(who))
+			.env("EHR_PASSPHRASE", PASSPHRASE)
+			.env_remove("EHR_SURI");
+		cmd
+	}
+
+	/// `ehr ARGS --json` as `who`.
+	pub fn command(&self, who: &str, args: &[&str]) -> Command {
+		let mut cmd = self.plain(who, args);
+		cmd.arg("--json");
+		cmd
+	}
+
+	pub fn run(&self, who: &str, args: &[&str]) -> Output {
+		self.command(who, args).output().expect("run ehr")
+	}
+
+	/// Runs a step that must succeed; returns its JSON output.
+	pub fn ok(&self, who: &str, args: &[&str]) -> Value {
+		let out = self.run(who, args);
+		assert!(
+			out.status.success(),
+			"{who}: ehr {}: {}",
+			args.join(" "),
+			String::from_utf8_lossy(&out.stderr)
+		);
+		serde_json::from_slice(&out.stdout).expect("--json output")
+	}
+
+	/// Runs a step that must fail with exit code `code` and an error
+	/// mentioning `needle`; returns stderr.
+	pub fn fails(&self, who: &str, args: &[&str], code: i32, needle: &str) -> String {
+		let out = self.run(who, args);
+		let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+		assert_eq!(out.status.code(), Some(code), "{who}: ehr {}: {stderr}", args.join(" "));
+		assert!(stderr.contains(needle), "{who}: ehr {}: {stderr}", args.join(" "));
+		assert!(!stderr.contains(PASSPHRASE) && out.stdout.is_empty());
+		stderr
+	}
+
+	pub fn import(&self, who: &str, suri: &str) -> String {
+		let out = self.command(who, &["keys", "import"]).env("EHR_SURI", suri).output().unwrap();
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+		let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+		keys["account"].as_str().unwrap().to_string()
+	}
+
+	pub fn file(&self, name: &str, bytes: &[u8]) -> String {
+		let path = self.dir.path().join(name);
+		std::fs::write(&path, bytes).unwrap();
+		path.to_str().unwrap().to_string()
+	}
+
+	pub fn out_path(&self, name: &str) -> String {
+		self.dir.path().join(name).to_str().unwrap().to_string()
+	}
+
+	pub fn record(&self, id: u64) -> Value {
+		self.ok("auditor", &["access", "list", &id.to_string()])
+	}
+}
+
+/// Waits until the node answers the client.
+pub async fn wait_for_node(url: &str) -> chain::Client {
+	for _ in 0..120 {
+		if let Ok(client) = chain::connect(url).await {
+			return client;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	panic!("cannot connect to the dev node");
+}
+
+/// The one block file in a kubo repo whose bytes are `content`.
+pub fn block_file(repo: &Path, content: &[u8]) -> PathBuf {
+	files_where(&repo.join("blocks"), |bytes| bytes == content)
+		.pop()
+		.expect("no block file holds the ciphertext")
+}
+
+/// Every file under `dir` whose bytes satisfy `holds`.
+pub fn files_where(dir: &Path, holds: impl Fn(&[u8]) -> bool) -> Vec<PathBuf> {
+	let mut found = Vec::new();
+	let mut stack = vec![dir.to_path_buf()];
+	while let Some(dir) = stack.pop() {
+		for entry in std::fs::read_dir(dir).unwrap() {
+			let path = entry.unwrap().path();
+			if path.is_dir() {
+				stack.push(path);
+			} else if std::fs::read(&path).is_ok_and(|bytes| holds(&bytes)) {
+				found.push(path);
+			}
+		}
+	}
+	found
+}
+
+/// How many objects kubo pins directly or recursively.
+pub async fn pinned_count(api: &str) -> usize {
+	let reply: Value = reqwest::Client::new()
+		.post(format!("{api}/api/v0/pin/ls?type=recursive"))
+		.send()
+		.await
+		.unwrap()
+		.json()
+		.await
+		.unwrap();
+	reply["Keys"].as_object().map_or(0, |keys| keys.len())
 }

@@ -13,7 +13,7 @@ const ACCOUNTS: std::ops::RangeInclusive<u64> = 1..=8;
 enum Action {
 	Register { by: u64, who: u64, role: Role },
 	Deregister { by: u64, who: u64 },
-	AddRecord { by: Caller, patient: u64, via: u64 },
+	AddRecord { by: Caller, patient: u64, via: u64, hostile: Hostile },
 	Update { by: Caller, record: u64, all_keys: bool },
 	Remove { by: Caller, record: u64 },
 	Grant { by: Caller, record: u64, to: u64, access: Access, ttl: Option<u64> },
@@ -27,6 +27,27 @@ enum Action {
 
 /// `None` calls as the record's owner, so that owner-only calls often pass.
 type Caller = Option<u64>;
+
+/// What a misbehaving client gets wrong in a call, if anything.
+#[derive(Clone, Copy, Debug)]
+enum Hostile {
+	Nothing,
+	/// A path instead of a CID.
+	BadCid,
+	/// A record id other than the next free one.
+	WrongId,
+	/// An empty wrapped key.
+	EmptyKey,
+}
+
+fn hostile() -> impl Strategy<Value = Hostile> {
+	prop_oneof![
+		6 => Just(Hostile::Nothing),
+		1 => Just(Hostile::BadCid),
+		1 => Just(Hostile::WrongId),
+		1 => Just(Hostile::EmptyKey),
+	]
+}
 
 fn account() -> impl Strategy<Value = u64> {
 	ACCOUNTS
@@ -55,7 +76,8 @@ fn action() -> impl Strategy<Value = Action> {
 	prop_oneof![
 		2 => (account(), account(), role).prop_map(|(by, who, role)| Action::Register { by, who, role }),
 		1 => (account(), account()).prop_map(|(by, who)| Action::Deregister { by, who }),
-		3 => (caller(), account(), record()).prop_map(|(by, patient, via)| Action::AddRecord { by, patient, via }),
+		3 => (caller(), account(), record(), hostile())
+			.prop_map(|(by, patient, via, hostile)| Action::AddRecord { by, patient, via, hostile }),
 		2 => (caller(), record(), any::<bool>()).prop_map(|(by, record, all_keys)| Action::Update { by, record, all_keys }),
 		1 => (caller(), record()).prop_map(|(by, record)| Action::Remove { by, record }),
 		4 => (caller(), record(), grantee(), access(), ttl.clone())
@@ -112,21 +134,31 @@ fn apply(action: &Action) -> (u64, CallResult) {
 		Action::Deregister { by, who } => {
 			(by, EhrAcl::deregister_user(o(by), who).map(|_| ()).map_err(|e| e.error))
 		}
-		Action::AddRecord { by, patient, via } => {
+		Action::AddRecord { by, patient, via, hostile } => {
 			let by = by.unwrap_or(patient);
-			(
-				by,
-				EhrAcl::add_record(
-					o(by),
-					NextRecordId::<Test>::get(),
-					patient,
-					b"bafy".to_vec().try_into().unwrap(),
-					[1; 32],
-					RecordKind::Note,
-					key_for(patient),
-					Some((via, key_for(by))),
-				),
-			)
+			let next = NextRecordId::<Test>::get();
+			let (id, cid, key): (_, &[u8], _) = match hostile {
+				Hostile::Nothing => (next, b"bafy", key_for(patient)),
+				Hostile::BadCid => (next, b"bafy/../x", key_for(patient)),
+				Hostile::WrongId => (next.wrapping_sub(1), b"bafy", key_for(patient)),
+				Hostile::EmptyKey => (next, b"bafy", BoundedVec::new()),
+			};
+			let cid = cid.to_vec().try_into().unwrap();
+			let author_key = Some((via, key_for(by)));
+			let added = EhrAcl::add_record(
+				o(by),
+				id,
+				patient,
+				cid,
+				[1; 32],
+				RecordKind::Note,
+				key,
+				author_key,
+			);
+			if !matches!(hostile, Hostile::Nothing) {
+				assert!(added.is_err(), "{hostile:?} add_record accepted");
+			}
+			(by, added)
 		}
 		Action::Update { by, record, all_keys } => {
 			let by = owner_or(by, record);
@@ -246,7 +278,10 @@ fn check_authority(caller: u64, before: &Snapshot, after: &Snapshot, now: u64) {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+	// `scripts/fuzz` raises the number of sequences with PROPTEST_CASES.
+	#![proptest_config(ProptestConfig::with_cases(
+		std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(96)
+	))]
 	#[test]
 	fn invariants_hold_under_random_calls(actions in prop::collection::vec(action(), 1..60)) {
 		new_test_ext().execute_with(|| {

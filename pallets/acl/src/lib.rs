@@ -230,6 +230,9 @@ pub mod pallet {
 		NoCareRelationship,
 		/// The CID is empty.
 		EmptyCid,
+		/// The CID holds a byte outside the multibase alphabets (ASCII letters,
+		/// digits, `-` and `_`).
+		InvalidCid,
 		/// The patient owns the most records allowed.
 		TooManyRecords,
 		/// No record has this id.
@@ -424,7 +427,7 @@ pub mod pallet {
 			author_key: Option<(RecordId, WrappedKey)>,
 		) -> DispatchResult {
 			let author = ensure_signed(origin)?;
-			ensure!(!cid.is_empty(), Error::<T>::EmptyCid);
+			ensure_cid::<T>(&cid)?;
 			ensure!(!owner_key.is_empty(), Error::<T>::EmptyWrappedKey);
 			let owner = Users::<T>::get(&patient).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(owner.role == Role::Patient, Error::<T>::NotPatient);
@@ -730,6 +733,18 @@ pub mod pallet {
 		}
 	}
 
+	/// A CID is stored as its string form: non-empty, and only characters of
+	/// the multibase alphabets, so that no reader is handed a path, a query
+	/// or a terminal escape sequence in its place.
+	fn ensure_cid<T: Config>(cid: &Cid) -> Result<(), Error<T>> {
+		ensure!(!cid.is_empty(), Error::<T>::EmptyCid);
+		ensure!(
+			cid.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'),
+			Error::<T>::InvalidCid
+		);
+		Ok(())
+	}
+
 	impl<T: Config> Pallet<T> {
 		/// `who`'s grant on record `id` if it is usable now: not expired and
 		/// wrapping the record's current data key.
@@ -776,7 +791,7 @@ pub mod pallet {
 			content: NewContentOf<T>,
 			leaving: Option<&T::AccountId>,
 		) -> Result<(), Error<T>> {
-			ensure!(!content.cid.is_empty(), Error::<T>::EmptyCid);
+			ensure_cid::<T>(&content.cid)?;
 			let mut expired = alloc::vec::Vec::new();
 			let mut remaining = 0usize;
 			for (reader, grant) in Grants::<T>::iter_prefix(id) {

@@ -1,4 +1,5 @@
 use crate::{mock::*, *};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok, BoundedVec};
 use frame_system::RawOrigin;
 use sp_runtime::DispatchError;
@@ -341,6 +342,10 @@ fn add_record_errors() {
 			)
 		};
 		assert_noop!(add(PATIENT, PATIENT, "", wrapped(1), None), Error::<Test>::EmptyCid);
+		// Paths, queries, spaces, escape sequences and non-ASCII are not CIDs.
+		for bad in ["bafy/../../etc", "bafy?arg=x", "bafy x", "bafy\u{1b}[2J", "bafyé"] {
+			assert_noop!(add(PATIENT, PATIENT, bad, wrapped(1), None), Error::<Test>::InvalidCid);
+		}
 		assert_noop!(
 			EhrAcl::add_record(
 				signed(PATIENT),
@@ -513,6 +518,11 @@ fn update_record_errors() {
 				PATIENT,
 				content("", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]),
 				Error::<Test>::EmptyCid,
+			),
+			(
+				PATIENT,
+				content("v2/../../x", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]),
+				Error::<Test>::InvalidCid,
 			),
 			(PATIENT, empty_key, Error::<Test>::EmptyWrappedKey),
 		];
@@ -1003,5 +1013,111 @@ fn record_view_lists_every_grant() {
 		assert_eq!(readers, vec![PATIENT, DOCTOR]);
 		assert_eq!(view.record.owner, PATIENT);
 		assert!(EhrAcl::record_view(9).is_none());
+	});
+}
+
+// ---- hostile input ----
+
+/// The SCALE bytes of an `EhrAcl` call: pallet index, call index, then the
+/// arguments as a client would encode them, however malformed.
+fn raw_call(call_index: u8, args: impl Encode) -> Vec<u8> {
+	let mut bytes = vec![1u8, call_index]; // EhrAcl is pallet 1 in the mock
+	args.encode_to(&mut bytes);
+	bytes
+}
+
+fn decodes(bytes: &[u8]) -> bool {
+	use codec::DecodeAll;
+	RuntimeCall::decode_all(&mut &bytes[..]).is_ok()
+}
+
+#[test]
+fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
+	let add_record = |cid_len: usize, kind: u8, key_len: usize| {
+		let args = (
+			0u64,
+			PATIENT,
+			vec![b'b'; cid_len],
+			[1u8; 32],
+			kind,
+			vec![1u8; key_len],
+			None::<(u64, Vec<u8>)>,
+		);
+		raw_call(5, args)
+	};
+	// At the bounds the call decodes; one byte or variant over, it does not.
+	assert!(decodes(&add_record(MAX_CID_LEN as usize, 6, MAX_WRAPPED_KEY_LEN as usize)));
+	assert!(!decodes(&add_record(MAX_CID_LEN as usize + 1, 6, 80)));
+	assert!(!decodes(&add_record(59, 6, MAX_WRAPPED_KEY_LEN as usize + 1)));
+	assert!(!decodes(&add_record(59, 7, 80)), "unknown record kind");
+	assert!(!decodes(&add_record(59, 0xff, 80)), "unknown record kind");
+
+	let register = |role: u8| raw_call(2, (PATIENT, role, [1u8; 32]));
+	assert!(decodes(&register(3)));
+	assert!(!decodes(&register(4)), "unknown role");
+
+	let grant = |access: u8| raw_call(8, (0u64, DOCTOR, access, vec![2u8; 80], None::<u64>));
+	assert!(decodes(&grant(1)));
+	assert!(!decodes(&grant(2)), "unknown access level");
+
+	// A re-key naming more readers than a record can have.
+	let update = |readers: u64| {
+		let keys: Vec<(u64, Vec<u8>)> = (0..readers).map(|r| (r, vec![3u8; 80])).collect();
+		raw_call(6, (0u64, vec![b'b'; 59], [1u8; 32], keys))
+	};
+	assert!(decodes(&update(MAX_GRANTS_PER_RECORD as u64)));
+	assert!(!decodes(&update(MAX_GRANTS_PER_RECORD as u64 + 1)));
+
+	// Truncated calls, trailing bytes, unknown call indices and a length
+	// prefix claiming more bytes than follow.
+	let good = register(0);
+	assert!(!decodes(&good[..good.len() - 1]));
+	assert!(!decodes(&[good.as_slice(), &[0]].concat()));
+	assert!(!decodes(&raw_call(99, ())));
+	let mut lying = raw_call(5, (0u64, PATIENT));
+	codec::Compact(u32::MAX).encode_to(&mut lying);
+	assert!(!decodes(&lying));
+}
+
+#[test]
+fn self_grants_and_grants_to_the_unregistered_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		// The owner and a ReadWrite grantee already hold a grant: granting
+		// themselves again (to swap in another wrapped key) is refused.
+		assert_noop!(
+			EhrAcl::grant_access(signed(PATIENT), id, PATIENT, Access::Read, wrapped(9), None),
+			Error::<Test>::AlreadyGranted
+		);
+		assert_noop!(
+			EhrAcl::grant_access(signed(DOCTOR), id, DOCTOR, Access::Read, wrapped(9), None),
+			Error::<Test>::AlreadyGranted
+		);
+		// A stranger cannot grant itself anything, nor request twice.
+		assert_noop!(
+			EhrAcl::grant_access(signed(STRANGER), id, STRANGER, Access::Read, wrapped(9), None),
+			Error::<Test>::NotAllowedToGrant
+		);
+		assert_noop!(
+			EhrAcl::request_access(signed(STRANGER), id, Access::Read),
+			Error::<Test>::NotRegistered
+		);
+		// The owner cannot downgrade, expire or revoke its own grant.
+		assert_noop!(
+			EhrAcl::update_access(signed(PATIENT), id, PATIENT, Access::Read, None),
+			Error::<Test>::CannotChangeOwnerGrant
+		);
+		assert_noop!(
+			EhrAcl::revoke_access(signed(PATIENT), id, PATIENT, None),
+			Error::<Test>::CannotChangeOwnerGrant
+		);
+		// A deregistered reader's grants went with it; granting it again
+		// needs it registered again.
+		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
+		assert_noop!(
+			EhrAcl::grant_access(signed(PATIENT), id, DOCTOR, Access::Read, wrapped(2), None),
+			Error::<Test>::NotRegistered
+		);
+		assert_eq!(EhrAcl::record_view(id).unwrap().grants.len(), 1);
 	});
 }

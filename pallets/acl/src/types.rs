@@ -90,6 +90,9 @@ pub enum RecordKind {
 	Imaging,
 	Note,
 	Fhir,
+	/// Not disclosed on chain: readers learn the kind only by opening the
+	/// record.
+	Unspecified,
 }
 
 /// An encrypted health record stored in IPFS.

@@ -1,0 +1,449 @@
+//! Hostile input at every boundary of a real deployment: raw extrinsics
+//! against a real node, the `ehr` binary against a real node and kubo with
+//! bad files, corrupt keystores, the wrong chain and records whose CID is
+//! malformed or missing, and the node or kubo killed in the middle of an
+//! operation. Each must end with a clear error and exit code, change
+//! nothing, leave nothing half-written and print no secret.
+
+mod common;
+
+use common::{files_where, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
+use ehr::{
+	chain::{
+		self,
+		runtime::{
+			self,
+			runtime_types::{
+				bounded_collections::bounded_vec::BoundedVec,
+				pallet_ehr_acl::types::{RecordKind, Role},
+			},
+		},
+		Client, Config,
+	},
+	crypto::{
+		os_rng,
+		wrap::{self, WrapContext},
+		DataKey,
+	},
+	keystore::KeystoreFile,
+	records::MAX_RECORD_BYTES,
+};
+use serde_json::Value;
+use std::{
+	path::Path,
+	process::{Child, Stdio},
+	time::{Duration, Instant},
+};
+use subxt::{
+	ext::codec::{Compact, Encode},
+	rpcs::{methods::LegacyRpcMethods, RpcClient},
+};
+use subxt_signer::sr25519::dev;
+
+/// Index of the ACL pallet in the runtime (`construct_runtime!`).
+const EHR_ACL: u8 = 10;
+
+/// A string every plaintext in these tests holds, to look for in places
+/// plaintext must never reach.
+const MARKER: &str = "PLAINTEXT-MARKER-3f9c1e";
+
+async fn next_record_id(client: &Client) -> u64 {
+	chain::at_best(client)
+		.await
+		.expect("best block")
+		.storage()
+		.fetch(runtime::storage().ehr_acl().next_record_id(), ())
+		.await
+		.expect("NextRecordId")
+		.decode()
+		.expect("decodes")
+}
+
+async fn user_count(client: &Client) -> usize {
+	let at = chain::at_best(client).await.expect("best block");
+	let mut users = at.storage().iter(runtime::storage().ehr_acl().users(), ()).await.unwrap();
+	let mut n = 0;
+	while let Some(user) = users.next().await {
+		user.expect("user entry");
+		n += 1;
+	}
+	n
+}
+
+/// An unsigned extrinsic (format v4) around raw call bytes.
+fn unsigned_extrinsic(call: &[u8]) -> Vec<u8> {
+	let mut body = vec![0x04];
+	body.extend_from_slice(call);
+	let mut bytes = Compact(body.len() as u32).encode();
+	bytes.extend(body);
+	bytes
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_extrinsics_are_refused_by_a_real_node() {
+	let node = DevNode::start();
+	let client = wait_for_node(&node.ws_url).await;
+	let rpc = LegacyRpcMethods::<subxt::config::RpcConfigFor<Config>>::new(
+		RpcClient::from_url(&node.ws_url).await.expect("rpc"),
+	);
+	let patient = dev::charlie();
+	let who = patient.public_key().to_account_id();
+	let acl = runtime::transactions().ehr_acl();
+
+	// Replay: the same signed registration submitted again after it landed
+	// is refused (its nonce is used); the user is registered once.
+	let at = chain::at_best(&client).await.unwrap();
+	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new().nonce(0).build();
+	let signed = at
+		.transactions()
+		.create_signable_offline(&acl.register_user(who, Role::Patient, [1; 32]), params)
+		.and_then(|mut tx| tx.sign(&patient))
+		.expect("sign");
+	let bytes = signed.encoded().to_vec();
+	rpc.author_submit_extrinsic(&bytes).await.expect("first submission is accepted");
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while user_count(&client).await == 0 {
+		assert!(Instant::now() < deadline, "the registration never landed");
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	let replay = rpc.author_submit_extrinsic(&bytes).await.expect_err("a replay is refused");
+	assert!(replay.to_string().contains("outdated"), "{replay}");
+
+	// A signature that does not cover the bytes: the last byte of the call
+	// (the encryption key) altered after signing.
+	let at = chain::at_best(&client).await.unwrap();
+	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new().nonce(1).build();
+	let mut forged = at
+		.transactions()
+		.create_signable_offline(&acl.rotate_encryption_key([2; 32]), params)
+		.and_then(|mut tx| tx.sign(&patient))
+		.expect("sign")
+		.encoded()
+		.to_vec();
+	*forged.last_mut().unwrap() ^= 1;
+	let refused = rpc.author_submit_extrinsic(&forged).await.expect_err("bad proof");
+	assert!(refused.to_string().contains("bad signature"), "{refused}");
+
+	// Calls that do not decode: a CID one byte over the bound, an unknown
+	// role, an unknown record kind, a truncated call, garbage, 1 MiB of
+	// noise. The pool refuses each before any code of ours runs.
+	let add_record = |cid_len: usize, kind: u8| {
+		let mut call = vec![EHR_ACL, 5];
+		(0u64, who.0).encode_to(&mut call);
+		vec![b'b'; cid_len].encode_to(&mut call);
+		([1u8; 32], kind, vec![1u8; 80], None::<(u64, Vec<u8>)>).encode_to(&mut call);
+		call
+	};
+	let mut register = vec![EHR_ACL, 2];
+	(who.0, 4u8, [1u8; 32]).encode_to(&mut register);
+	let hostile: Vec<(&str, Vec<u8>)> = vec![
+		("CID over 128 bytes", add_record(129, 0)),
+		("unknown record kind", add_record(59, 42)),
+		("unknown role", register.clone()),
+		("truncated call", register[..register.len() - 3].to_vec()),
+		("unknown call", vec![EHR_ACL, 200]),
+		("unknown pallet", vec![250, 0]),
+		("noise", vec![0xa5; 1 << 20]),
+	];
+	for (what, call) in hostile {
+		let refused =
+			rpc.author_submit_extrinsic(&unsigned_extrinsic(&call)).await.expect_err(what);
+		assert!(refused.to_string().contains("invalid format"), "{what}: {refused}");
+	}
+	// A well-formed call without a signature is refused too.
+	let unsigned = rpc.author_submit_extrinsic(&unsigned_extrinsic(&add_record(59, 0))).await;
+	assert!(unsigned.is_err(), "an unsigned add_record is refused");
+
+	// A CID that is a path, signed and valid otherwise: the pallet refuses it.
+	let genesis = client.genesis_hash().0;
+	let key = DataKey::generate(&mut os_rng());
+	let context = WrapContext { genesis_hash: genesis, record_id: 0, key_version: 1 };
+	let wrapped = BoundedVec(wrap::wrap(&key, &[1; 32], &context, &mut os_rng()));
+	let refused = chain::submit(
+		&client,
+		&acl.add_record(
+			0,
+			who,
+			BoundedVec(b"bafy/../../api/v0/shutdown".to_vec()),
+			[1; 32],
+			RecordKind::Note,
+			wrapped,
+			None,
+		),
+		&patient,
+		chain::Wait::InBlock,
+	)
+	.await
+	.expect_err("a path is not a CID");
+	assert_eq!(refused.pallet_error(), Some("InvalidCid"));
+
+	// Nothing of the above changed state, and the node still makes blocks.
+	assert_eq!((user_count(&client).await, next_record_id(&client).await), (1, 0));
+	let before = chain::at_best(&client).await.unwrap().block_number();
+	let deadline = Instant::now() + Duration::from_secs(30);
+	while chain::at_best(&client).await.unwrap().block_number() <= before {
+		assert!(Instant::now() < deadline, "the node stopped producing blocks");
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+/// The plain-text parts of `ehr`'s output, for secret checks.
+fn all_output(out: &std::process::Output) -> String {
+	format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A record whose ciphertext is at `cid`, added straight through the chain
+/// (as another client could), with a data key properly wrapped for the
+/// patient so that reading reaches IPFS. Returns its id.
+async fn record_at(client: &Client, patient_key: [u8; 32], cid: &str) -> u64 {
+	let id = next_record_id(client).await;
+	let context =
+		WrapContext { genesis_hash: client.genesis_hash().0, record_id: id, key_version: 1 };
+	let key = DataKey::generate(&mut os_rng());
+	let wrapped = BoundedVec(wrap::wrap(&key, &patient_key, &context, &mut os_rng()));
+	let call = runtime::transactions().ehr_acl().add_record(
+		id,
+		dev::charlie().public_key().to_account_id(),
+		BoundedVec(cid.as_bytes().to_vec()),
+		[0; 32],
+		RecordKind::Note,
+		wrapped,
+		None,
+	);
+	chain::submit(client, &call, &dev::charlie(), chain::Wait::InBlock).await.expect("add_record");
+	id
+}
+
+/// The CID kubo would give `bytes`, without storing them.
+async fn cid_without_storing(api: &str, bytes: &[u8]) -> String {
+	let form = reqwest::multipart::Form::new()
+		.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("x"));
+	let reply: Value = reqwest::Client::new()
+		.post(format!("{api}/api/v0/add?only-hash=true&cid-version=1&raw-leaves=true"))
+		.multipart(form)
+		.send()
+		.await
+		.unwrap()
+		.json()
+		.await
+		.unwrap();
+	reply["Hash"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_refuses_hostile_input_and_changes_nothing() {
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("patient", "//Charlie");
+	w.ok("patient", &["user", "register"]);
+	let note = w.file("note.txt", format!("{MARKER} blood pressure 120/80").as_bytes());
+	let id = w.ok("patient", &["record", "add", &note, "--kind", "note"])["id"].as_u64().unwrap();
+	let pins = pinned_count(&w.kubo.api).await;
+	let next = next_record_id(&client).await;
+	let mut outputs = Vec::new();
+
+	// Files that cannot be a record: missing, a directory, a dangling
+	// symbolic link, larger than a record may be (a sparse file).
+	let directory = w.dir.path().join("a-directory");
+	std::fs::create_dir(&directory).unwrap();
+	let dangling = w.dir.path().join("dangling");
+	std::os::unix::fs::symlink(w.dir.path().join("nowhere"), &dangling).unwrap();
+	let huge = w.dir.path().join("huge.bin");
+	std::fs::File::create(&huge).unwrap().set_len(MAX_RECORD_BYTES + 1).unwrap();
+	let missing = w.dir.path().join("missing.json");
+	for (path, needle) in [
+		(&missing, "No such file"),
+		(&directory, "not a regular file"),
+		(&dangling, "No such file"),
+		(&huge, "more than the 64 GiB"),
+	] {
+		let path = path.to_str().unwrap();
+		outputs.push(w.fails("patient", &["record", "add", path, "--kind", "note"], 2, needle));
+		outputs.push(w.fails("patient", &["record", "update", &id.to_string(), path], 2, needle));
+	}
+	assert_eq!((pinned_count(&w.kubo.api).await, next_record_id(&client).await), (pins, next));
+
+	// Corrupt keystores: each refused with exit 3 before any key is used,
+	// an Argon2 cost from the file is bounded before anything is allocated.
+	let original = std::fs::read_to_string(w.keystore("patient")).unwrap();
+	let valid: Value = serde_json::from_str(&original).unwrap();
+	let altered = |edit: &dyn Fn(&mut Value)| {
+		let mut v = valid.clone();
+		edit(&mut v);
+		v.to_string()
+	};
+	let flip = |hex: &str| {
+		let first = if hex.starts_with('0') { "1" } else { "0" };
+		format!("{first}{}", &hex[1..])
+	};
+	let corrupt = [
+		(String::new(), "malformed"),
+		(original[..original.len() / 2].to_string(), "malformed"),
+		(altered(&|v| v["kdf"]["memory_kib"] = u32::MAX.into()), "Argon2 parameters"),
+		(altered(&|v| v["kdf"]["iterations"] = 1_000_000.into()), "Argon2 parameters"),
+		(altered(&|v| v["sealed"] = flip(v["sealed"].as_str().unwrap()).into()), "altered"),
+		(altered(&|v| v["nonce"] = flip(v["nonce"].as_str().unwrap()).into()), "altered"),
+		(
+			altered(&|v| {
+				v["public"]["account"] = dev::dave().public_key().to_account_id().to_string().into()
+			}),
+			"altered",
+		),
+		(altered(&|v| v["salt"] = "zz".into()), "salt is not 16 hex bytes"),
+		(altered(&|v| v["version"] = 2.into()), "version 2 is not supported"),
+		("x".repeat(100_000), "larger than"),
+	];
+	let read = w.out_path("read.txt");
+	for (content, needle) in &corrupt {
+		std::fs::write(w.keystore("corrupt"), content).unwrap();
+		let args = ["record", "get", &id.to_string(), "-o", &read];
+		outputs.push(w.fails("corrupt", &args, 3, needle));
+		assert!(!Path::new(&read).exists());
+	}
+
+	// The wrong chain: a pinned genesis hash that is not this node's.
+	let genesis = format!("0x{}", hex::encode(client.genesis_hash().0));
+	let other = format!("0x{}", "11".repeat(32));
+	let out = w.command("patient", &["user", "show", "--genesis", &other]).output().unwrap();
+	assert_eq!(out.status.code(), Some(7), "{}", all_output(&out));
+	assert!(all_output(&out).contains(&genesis), "the error names the node's chain");
+	// ... also from the config file, before any signature.
+	let config = w.dir.path().join("ehr/config.toml");
+	std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+	std::fs::write(&config, format!("genesis_hash = \"{other}\"\n")).unwrap();
+	let out = w.command("patient", &["record", "list"]).output().unwrap();
+	assert_eq!(out.status.code(), Some(7), "{}", all_output(&out));
+	std::fs::write(&config, format!("genesis_hash = \"{genesis}\"\n")).unwrap();
+	w.ok("patient", &["user", "show"]);
+	std::fs::write(&config, "genesis_hash = \"0x1234\"\n").unwrap();
+	outputs.push(w.fails("patient", &["user", "show"], 2, "64 hex digits"));
+	std::fs::remove_file(&config).unwrap();
+
+	// Records another client wrote with a CID that is not one, or with one
+	// whose bytes no IPFS node has: a clear error, no output file, and no
+	// read logged on chain.
+	let patient_key: [u8; 32] = hex::decode(&valid["public"]["encryption_key"].as_str().unwrap())
+		.unwrap()
+		.try_into()
+		.unwrap();
+	let bogus = record_at(&client, patient_key, "bafybogus").await;
+	let absent_cid = cid_without_storing(&w.kubo.api, b"never stored anywhere").await;
+	let absent = record_at(&client, patient_key, &absent_cid).await;
+	let args = ["record", "get", &bogus.to_string(), "-o", &read];
+	outputs.push(w.fails("patient", &args, 1, "IPFS refused"));
+	let args = ["record", "get", &absent.to_string(), "-o", &read, "--ipfs-timeout", "2"];
+	outputs.push(w.fails("patient", &args, 5, "found no copy"));
+	assert!(!Path::new(&read).exists());
+	let history = w.run("auditor", &["audit", "record", &absent.to_string(), "--json"]);
+	assert!(!String::from_utf8_lossy(&history.stdout).contains("AccessLogged"));
+
+	// The good record still reads, and the plaintext is what was stored.
+	w.ok("patient", &["record", "get", &id.to_string(), "-o", &read]);
+	assert!(std::fs::read_to_string(&read).unwrap().starts_with(MARKER));
+
+	// No secret in anything printed: not the passphrase, not the secret
+	// encryption key, not the secret URI; no plaintext in kubo's repository
+	// or log.
+	let keys = KeystoreFile::read(&w.keystore("patient")).unwrap().unlock(PASSPHRASE).unwrap();
+	let secret = hex::encode(keys.encryption.secret_bytes().as_ref());
+	for text in &outputs {
+		assert!(
+			!text.contains(PASSPHRASE) && !text.contains(&secret) && !text.contains("//Charlie")
+		);
+	}
+	let marker = MARKER.as_bytes();
+	let holding = files_where(&w.kubo.repo(), |b| b.windows(marker.len()).any(|w| w == marker));
+	assert_eq!(holding, Vec::<std::path::PathBuf>::new(), "plaintext in kubo's repository");
+}
+
+/// Bytes `pid` has read so far (`rchar` of /proc/PID/io: files and sockets).
+fn bytes_read(pid: u32) -> u64 {
+	let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+	io.lines().find_map(|l| l.strip_prefix("rchar: ")).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Waits until `child` has read `bytes`, so that it is mid-transfer.
+fn wait_reading(child: &mut Child, bytes: u64) {
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while bytes_read(child.id()) < bytes {
+		assert!(child.try_wait().unwrap().is_none(), "ehr ended before the transfer was under way");
+		assert!(Instant::now() < deadline, "ehr did not start the transfer");
+		std::thread::sleep(Duration::from_millis(10));
+	}
+}
+
+/// Waits for `child` and checks it failed with `code` and `needle`.
+fn failed(child: Child, code: i32, needle: &str) {
+	let out = child.wait_with_output().unwrap();
+	let text = all_output(&out);
+	assert_eq!(out.status.code(), Some(code), "{text}");
+	assert!(text.contains(needle), "{text}");
+}
+
+/// Temporary files `ehr` left in `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+	std::fs::read_dir(dir)
+		.unwrap()
+		.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+		.filter(|name| name.starts_with(".tmp"))
+		.collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
+	let chain_dir = tempfile::tempdir().unwrap();
+	let mut w = World {
+		node: DevNode::start_in(chain_dir.path()),
+		kubo: Kubo::start(),
+		dir: tempfile::tempdir().unwrap(),
+	};
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("patient", "//Charlie");
+	w.ok("patient", &["user", "register"]);
+	// 512 MiB of zeros (sparse): a few seconds to encrypt, store and fetch.
+	let big = w.dir.path().join("scan.bin");
+	std::fs::File::create(&big).unwrap().set_len(512 << 20).unwrap();
+	let big = big.to_str().unwrap();
+	let id = w.ok("patient", &["record", "add", big, "--kind", "imaging"])["id"].as_u64().unwrap();
+	let pins = pinned_count(&w.kubo.api).await;
+	let quiet = |who: &str, args: &[&str]| {
+		w.command(who, args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+	};
+
+	// kubo dies while `record get` streams the ciphertext: exit 5, and
+	// neither the output nor a temporary file is left.
+	let out = w.out_path("scan-read.bin");
+	let mut get = quiet("patient", &["record", "get", &id.to_string(), "-o", &out]);
+	wait_reading(&mut get, 32 << 20);
+	w.kubo.kill();
+	failed(get, 5, "IPFS");
+	assert!(!Path::new(&out).exists());
+	assert_eq!(leftovers(w.dir.path()), Vec::<String>::new());
+	w.kubo.restart();
+
+	// kubo dies while `record add` uploads: exit 5, no record on chain, and
+	// the half-sent upload is not pinned.
+	let mut add = quiet("patient", &["record", "add", big, "--kind", "imaging"]);
+	wait_reading(&mut add, 64 << 20);
+	w.kubo.kill();
+	failed(add, 5, "IPFS");
+	w.kubo.restart();
+	assert_eq!((next_record_id(&client).await, pinned_count(&w.kubo.api).await), (id + 1, pins));
+
+	// The node dies while `record add` uploads: exit 5, and the uploaded
+	// ciphertext is unpinned since no call was submitted.
+	let mut add = quiet("patient", &["record", "add", big, "--kind", "imaging"]);
+	wait_reading(&mut add, 64 << 20);
+	w.node.kill();
+	failed(add, 5, "node");
+	assert_eq!(pinned_count(&w.kubo.api).await, pins);
+
+	// Restarted on the same database, the chain has the one record, and it
+	// still reads in full.
+	w.node = DevNode::start_in(chain_dir.path());
+	let client = wait_for_node(&w.node.ws_url).await;
+	assert_eq!(next_record_id(&client).await, id + 1);
+	w.ok("patient", &["record", "get", &id.to_string(), "-o", &out]);
+	assert_eq!(std::fs::metadata(&out).unwrap().len(), 512 << 20);
+}
