@@ -106,8 +106,11 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 		assert!(Instant::now() < deadline, "the registration never landed");
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
+	// The pool still knows the call until it is finalized, then its nonce
+	// is stale: refused either way.
 	let replay = rpc.author_submit_extrinsic(&bytes).await.expect_err("a replay is refused");
-	assert!(replay.to_string().contains("outdated"), "{replay}");
+	let replayed = format!("{replay:?}");
+	assert!(replayed.contains("Already Imported") || replayed.contains("outdated"), "{replay}");
 
 	// A signature that does not cover the bytes: the last byte of the call
 	// (the encryption key) altered after signing.
@@ -122,11 +125,11 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 		.to_vec();
 	*forged.last_mut().unwrap() ^= 1;
 	let refused = rpc.author_submit_extrinsic(&forged).await.expect_err("bad proof");
-	assert!(refused.to_string().contains("bad signature"), "{refused}");
+	assert!(format!("{refused:?}").contains("bad signature"), "{refused:?}");
 
 	// Calls that do not decode: a CID one byte over the bound, an unknown
 	// role, an unknown record kind, a truncated call, garbage, 1 MiB of
-	// noise. The pool refuses each before any code of ours runs.
+	// noise. The pool refuses each before any pallet code runs.
 	let add_record = |cid_len: usize, kind: u8| {
 		let mut call = vec![EHR_ACL, 5];
 		(0u64, who.0).encode_to(&mut call);
@@ -148,7 +151,13 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 	for (what, call) in hostile {
 		let refused =
 			rpc.author_submit_extrinsic(&unsigned_extrinsic(&call)).await.expect_err(what);
-		assert!(refused.to_string().contains("invalid format"), "{what}: {refused}");
+		// The node hands the bytes to the runtime's `validate_transaction`,
+		// whose argument decoding traps (contained by the wasm executor).
+		let message = format!("{refused:?}");
+		assert!(
+			message.contains("invalid format") || message.contains("Verification Error"),
+			"{what}: {message}"
+		);
 	}
 	// A well-formed call without a signature is refused too.
 	let unsigned = rpc.author_submit_extrinsic(&unsigned_extrinsic(&add_record(59, 0))).await;
@@ -357,17 +366,27 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	assert_eq!(holding, Vec::<std::path::PathBuf>::new(), "plaintext in kubo's repository");
 }
 
-/// Bytes `pid` has read so far (`rchar` of /proc/PID/io: files and sockets).
-fn bytes_read(pid: u32) -> u64 {
+/// Bytes `pid` has read from (`rchar`) or written to (`wchar`) files so
+/// far, from /proc/PID/io.
+fn io_bytes(pid: u32, field: &str) -> u64 {
 	let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
-	io.lines().find_map(|l| l.strip_prefix("rchar: ")).and_then(|n| n.parse().ok()).unwrap_or(0)
+	io.lines()
+		.find_map(|l| l.strip_prefix(field)?.strip_prefix(": "))
+		.and_then(|n| n.parse().ok())
+		.unwrap_or(0)
 }
 
-/// Waits until `child` has read `bytes`, so that it is mid-transfer.
-fn wait_reading(child: &mut Child, bytes: u64) {
+/// Waits until `child` has read (`rchar`: an upload reading its input) or
+/// written (`wchar`: a download writing plaintext) `bytes`, so that it is
+/// mid-transfer.
+fn wait_transferring(child: &mut Child, field: &str, bytes: u64) {
 	let deadline = Instant::now() + Duration::from_secs(60);
-	while bytes_read(child.id()) < bytes {
-		assert!(child.try_wait().unwrap().is_none(), "ehr ended before the transfer was under way");
+	while io_bytes(child.id(), field) < bytes {
+		if child.try_wait().unwrap().is_some() {
+			let mut stderr = String::new();
+			std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+			panic!("ehr ended before the transfer was under way: {stderr}");
+		}
 		assert!(Instant::now() < deadline, "ehr did not start the transfer");
 		std::thread::sleep(Duration::from_millis(10));
 	}
@@ -415,7 +434,7 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 	// neither the output nor a temporary file is left.
 	let out = w.out_path("scan-read.bin");
 	let mut get = quiet("patient", &["record", "get", &id.to_string(), "-o", &out]);
-	wait_reading(&mut get, 32 << 20);
+	wait_transferring(&mut get, "wchar", 32 << 20);
 	w.kubo.kill();
 	failed(get, 5, "IPFS");
 	assert!(!Path::new(&out).exists());
@@ -425,7 +444,7 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 	// kubo dies while `record add` uploads: exit 5, no record on chain, and
 	// the half-sent upload is not pinned.
 	let mut add = quiet("patient", &["record", "add", big, "--kind", "imaging"]);
-	wait_reading(&mut add, 64 << 20);
+	wait_transferring(&mut add, "rchar", 64 << 20);
 	w.kubo.kill();
 	failed(add, 5, "IPFS");
 	w.kubo.restart();
@@ -434,7 +453,7 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 	// The node dies while `record add` uploads: exit 5, and the uploaded
 	// ciphertext is unpinned since no call was submitted.
 	let mut add = quiet("patient", &["record", "add", big, "--kind", "imaging"]);
-	wait_reading(&mut add, 64 << 20);
+	wait_transferring(&mut add, "rchar", 64 << 20);
 	w.node.kill();
 	failed(add, 5, "node");
 	assert_eq!(pinned_count(&w.kubo.api).await, pins);
