@@ -258,19 +258,6 @@ async fn included(
 	Err(ChainError::OutcomeUnknown("the node stopped reporting on the call".into()))
 }
 
-/// Refuses a node whose chain is not the one with genesis hash `expected`.
-pub fn check_genesis(client: &Client, url: &str, expected: [u8; 32]) -> Result<(), ChainError> {
-	let actual = client.genesis_hash().0;
-	if actual != expected {
-		return Err(ChainError::WrongChain {
-			url: url.to_string(),
-			expected: format!("0x{}", hex::encode(expected)),
-			actual: format!("0x{}", hex::encode(actual)),
-		});
-	}
-	Ok(())
-}
-
 /// The state at the node's best block, which includes calls submitted with
 /// [`Wait::InBlock`] (the last finalized block may not yet).
 pub async fn at_best(client: &Client) -> Result<At, ChainError> {
@@ -308,6 +295,21 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
 	if !runtime::is_codegen_valid_for(at.metadata_ref()) {
 		return Err(ChainError::MetadataMismatch);
+	}
+	Ok(client)
+}
+
+/// [`connect`], and refuses a node whose chain is not the one with genesis
+/// hash `expected` before anything is signed.
+pub async fn connect_expecting(url: &str, expected: [u8; 32]) -> Result<Client, ChainError> {
+	let client = connect(url).await?;
+	let actual = client.genesis_hash().0;
+	if actual != expected {
+		return Err(ChainError::WrongChain {
+			url: url.to_string(),
+			expected: format!("0x{}", hex::encode(expected)),
+			actual: format!("0x{}", hex::encode(actual)),
+		});
 	}
 	Ok(client)
 }

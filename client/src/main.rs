@@ -444,12 +444,6 @@ fn parse_key(text: &str) -> Result<[u8; 32], CliError> {
 		.ok_or_else(|| CliError::Usage("an encryption key is 64 hex digits (32 bytes)".into()))
 }
 
-/// Checks an input file can be a record before anything is sent anywhere.
-fn readable(path: &PathBuf) -> Result<(), CliError> {
-	records::open_input(path)?;
-	Ok(())
-}
-
 /// Everything a command needs, opened lazily from the settings.
 struct Ctx {
 	settings: Settings,
@@ -490,11 +484,10 @@ impl Ctx {
 
 	async fn chain(&self) -> Result<chain::Client, CliError> {
 		let url = &self.settings.node_url;
-		let client = chain::connect(url).await?;
-		if let Some(genesis) = self.settings.genesis {
-			chain::check_genesis(&client, url, genesis)?;
-		}
-		Ok(client)
+		Ok(match self.settings.genesis {
+			Some(genesis) => chain::connect_expecting(url, genesis).await?,
+			None => chain::connect(url).await?,
+		})
 	}
 
 	/// A session for this keystore; `ipfs` checks the daemon answers first.
@@ -693,7 +686,8 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 	match command {
 		RecordCommand::Add { file, kind, patient, via, share } => {
-			readable(&file)?;
+			// The input can be a record before anything is sent anywhere.
+			records::open_input(&file)?;
 			let patient = patient.as_deref().map(parse_account).transpose()?;
 			let share = share.iter().map(|s| parse_share(s)).collect::<Result<Vec<_>, _>>()?;
 			let session = ctx.session(true).await?;
@@ -714,7 +708,8 @@ async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 			);
 		}
 		RecordCommand::Update { id, file } => {
-			readable(&file)?;
+			// The input can be a record before anything is sent anywhere.
+			records::open_input(&file)?;
 			let session = ctx.session(true).await?;
 			let version = session.update_record(id, &file).await?;
 			ctx.out.done(

@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{files_where, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
+use common::{
+	files_where, kubo_rpc, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE,
+};
 use ehr::{
 	chain::{
 		self,
@@ -227,15 +229,8 @@ async fn record_at(client: &Client, patient_key: [u8; 32], cid: &str) -> u64 {
 async fn cid_without_storing(api: &str, bytes: &[u8]) -> String {
 	let form = reqwest::multipart::Form::new()
 		.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("x"));
-	let reply: Value = reqwest::Client::new()
-		.post(format!("{api}/api/v0/add?only-hash=true&cid-version=1&raw-leaves=true"))
-		.multipart(form)
-		.send()
-		.await
-		.unwrap()
-		.json()
-		.await
-		.unwrap();
+	let call = "add?only-hash=true&cid-version=1&raw-leaves=true";
+	let reply = kubo_rpc(api, call, Some(form)).await;
 	reply["Hash"].as_str().unwrap().to_string()
 }
 
@@ -247,7 +242,10 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	w.import("patient", "//Charlie");
 	w.ok("patient", &["user", "register"]);
 	let note = w.file("note.txt", format!("{MARKER} blood pressure 120/80").as_bytes());
-	let id = w.ok("patient", &["record", "add", &note, "--kind", "note"])["id"].as_u64().unwrap();
+	// Kept opaque: the kind is not on chain.
+	let id =
+		w.ok("patient", &["record", "add", &note, "--kind", "unspecified"])["id"].as_u64().unwrap();
+	assert_eq!(w.record(id)["record"]["kind"], "Unspecified");
 	let pins = pinned_count(&w.kubo.api).await;
 	let next = next_record_id(&client).await;
 	let mut outputs = Vec::new();
@@ -332,7 +330,7 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	// Records another client wrote with a CID that is not one, or with one
 	// whose bytes no IPFS node has: a clear error, no output file, and no
 	// read logged on chain.
-	let patient_key: [u8; 32] = hex::decode(&valid["public"]["encryption_key"].as_str().unwrap())
+	let patient_key: [u8; 32] = hex::decode(valid["public"]["encryption_key"].as_str().unwrap())
 		.unwrap()
 		.try_into()
 		.unwrap();

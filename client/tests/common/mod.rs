@@ -266,15 +266,18 @@ pub fn files_where(dir: &Path, holds: impl Fn(&[u8]) -> bool) -> Vec<PathBuf> {
 	found
 }
 
+/// POSTs `call` (a command and its query) to kubo's RPC API at `api`;
+/// returns the JSON reply.
+pub async fn kubo_rpc(api: &str, call: &str, form: Option<reqwest::multipart::Form>) -> Value {
+	let mut request = reqwest::Client::new().post(format!("{api}/api/v0/{call}"));
+	if let Some(form) = form {
+		request = request.multipart(form);
+	}
+	request.send().await.unwrap().json().await.unwrap()
+}
+
 /// How many objects kubo pins directly or recursively.
 pub async fn pinned_count(api: &str) -> usize {
-	let reply: Value = reqwest::Client::new()
-		.post(format!("{api}/api/v0/pin/ls?type=recursive"))
-		.send()
-		.await
-		.unwrap()
-		.json()
-		.await
-		.unwrap();
+	let reply = kubo_rpc(api, "pin/ls?type=recursive", None).await;
 	reply["Keys"].as_object().map_or(0, |keys| keys.len())
 }
