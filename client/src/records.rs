@@ -617,18 +617,18 @@ impl Session {
 		let plain = tempfile::NamedTempFile::new_in(dir)?;
 		let plain_out = plain.as_file().try_clone()?;
 		let cid = String::from_utf8_lossy(&record.cid.0).into_owned();
-		// Asking kubo for the size costs a request: only when a bar is wanted.
-		let len = if self.progress { self.ipfs.size_of(&cid).await? } else { 0 };
-		let bar = progress_bar(self.progress, len, "decrypt");
-		let reading = bar.clone();
+		let progress = self.progress;
 		let (digest, _, decrypted) = self
 			.ipfs
-			.cat_to(&cid, move |sealed| {
-				let mut input = reading.wrap_read(sealed);
-				envelope::decrypt(&data_key, &mut input, &mut BufWriter::new(plain_out))
+			.cat_to(&cid, move |sealed, len| {
+				let bar = progress_bar(progress, len, "decrypt");
+				let mut input = bar.wrap_read(sealed);
+				let decrypted =
+					envelope::decrypt(&data_key, &mut input, &mut BufWriter::new(plain_out));
+				bar.finish_and_clear();
+				decrypted
 			})
 			.await?;
-		bar.finish_and_clear();
 		if digest != record.ciphertext_digest {
 			return Err(StorageError::DigestMismatch {
 				expected: hex::encode(record.ciphertext_digest),

@@ -216,17 +216,17 @@ impl Ipfs {
 	}
 
 	/// Once IPFS found it, streams the object `cid` into `consume`, run on a
-	/// thread of its own
-	/// as the bytes arrive (in constant memory, without a temporary file).
+	/// thread of its own as the bytes arrive (in constant memory, without a
+	/// temporary file), with the object's size as kubo reported it.
 	/// Returns the SHA-256 and size of everything IPFS sent (whatever
 	/// `consume` did not read is read anyway, so that the digest is
 	/// always of the whole object) and `consume`'s own outcome.
 	pub async fn cat_to<T: Send + 'static, E: Send + 'static>(
 		&self,
 		cid: &str,
-		consume: impl FnOnce(&mut dyn Read) -> Result<T, E> + Send + 'static,
+		consume: impl FnOnce(&mut dyn Read, u64) -> Result<T, E> + Send + 'static,
 	) -> Result<([u8; 32], u64, Result<T, E>), StorageError> {
-		self.size_of(cid).await?;
+		let len = self.size_of(cid).await?;
 		let response = self.call("cat", &[("arg", cid)], None).await?;
 		let (frames, receiver) = tokio::sync::mpsc::channel(16);
 		let consumer = tokio::task::spawn_blocking(move || {
@@ -236,7 +236,7 @@ impl Ipfs {
 				hasher: Sha256::new(),
 				size: 0,
 			};
-			let consumed = consume(&mut input);
+			let consumed = consume(&mut input, len);
 			let drained = io::copy(&mut input, &mut io::sink());
 			(input.hasher.finalize().into(), input.size, consumed, drained)
 		});
