@@ -36,10 +36,11 @@ use subxt_signer::sr25519::dev;
 
 /// Accounts that send the load.
 const SENDERS: usize = 256;
-/// Records the ACL load works on; each sender holds ReadWrite on
+/// Records the ACL load works on; each sender owns about
 /// `RECORDS / SENDERS` of them.
 const RECORDS: u64 = 1_000;
-/// Read grants a record can take on top of its owner's and its sender's.
+/// Read grants a sender gives on each of its records (the chain allows 31
+/// besides the owner's own).
 const GRANTS_PER_RECORD: usize = 30;
 /// Accounts that add records under load, each one a patient with room for
 /// 1,000 records.
@@ -274,10 +275,9 @@ async fn main() {
 
 	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
 	let adders: Vec<Keypair> = (0..ADDERS).map(|i| sender_key(2, i)).collect();
-	let owner = sender_key(3, 0);
 	let load = (rate * seconds) as usize;
 	let plan = if workload == "acl" {
-		acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, &owner, load).await
+		acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, load).await
 	} else {
 		transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await
 	};
@@ -313,32 +313,31 @@ async fn transfer_plan(
 	s.out
 }
 
-fn add_record(id: u64, patient: &Keypair) -> impl Payload {
+fn add_record(patient: &Keypair) -> impl Payload {
 	runtime::transactions().ehr_acl().add_record(
-		id,
 		account(patient),
 		bytes(59, b'b'),
 		[9; 32],
 		types::RecordKind::Observation,
 		bytes(80, 1),
 		None,
+		BoundedVec(vec![]),
 	)
 }
 
-/// Registers the senders and adders as patients, adds `RECORDS` records
-/// owned by `owner` and gives each sender ReadWrite on its share; then signs
-/// the load: senders grant Read on their records to other senders, adders
-/// add records (ids in submission order), senders log reads.
+/// Registers the senders and adders as patients and has the senders add
+/// `RECORDS` records between them (the chain numbers them); then signs the
+/// load: senders grant Read on their records to other senders (built on key
+/// version 1), adders add records, senders log reads of their records.
 async fn acl_plan(
 	client: &Client,
 	rpc: &Rpc,
 	tracker: &Shared,
 	senders: &[Keypair],
 	adders: &[Keypair],
-	owner: &Keypair,
 	load: usize,
 ) -> Vec<Signed> {
-	let everyone: Vec<&Keypair> = senders.iter().chain(adders).chain([owner]).collect();
+	let everyone: Vec<&Keypair> = senders.iter().chain(adders).collect();
 	fund(client, rpc, tracker, &everyone).await;
 	let acl = runtime::transactions().ehr_acl();
 	let mut s = Signer::new(client).await;
@@ -347,34 +346,25 @@ async fn acl_plan(
 			.await;
 	}
 	setup(rpc, tracker, s.out).await;
-	let first = chain::at_best(client)
-		.await
-		.expect("best")
-		.storage()
-		.fetch(runtime::storage().ehr_acl().next_record_id(), ())
-		.await
-		.expect("next id")
-		.decode()
-		.expect("next id");
-	let records: Vec<u64> = (first..first + RECORDS).collect();
 	let mut s = Signer::new(client).await;
-	for (r, id) in records.iter().enumerate() {
-		s.sign("add_record", owner, add_record(*id, owner)).await;
-		let to = account(&senders[r % SENDERS]);
-		let call = acl.grant_access(*id, to, types::Access::ReadWrite, bytes(80, 2), None);
-		s.sign("grant_access", owner, call).await;
+	for r in 0..RECORDS as usize {
+		let owner = &senders[r % SENDERS];
+		s.sign("add_record", owner, add_record(owner)).await;
 	}
 	setup(rpc, tracker, s.out).await;
+	let at = chain::at_best(client).await.expect("best");
+	let api = runtime::runtime_apis().ehr_acl_api();
+	let mut owned = Vec::new();
+	for sender in senders {
+		owned.push(at.runtime_apis().call(api.records_of(account(sender))).await.expect("records"));
+	}
 
 	let mut s = Signer::new(client).await;
 	let mut grants_made = vec![0usize; SENDERS];
-	let mut next_add = first + RECORDS;
 	for k in 0..load {
 		let i = (k / 3) % SENDERS;
 		let sender = &senders[i];
-		// Sender i holds ReadWrite on records i, i + SENDERS, ...
-		let held = (records.len() - i).div_ceil(SENDERS);
-		let own = |n: usize| records[i + (n % held) * SENDERS];
+		let own = |n: usize| owned[i][n % owned[i].len()];
 		match k % 3 {
 			0 => {
 				let g = grants_made[i];
@@ -385,14 +375,18 @@ async fn acl_plan(
 					to,
 					types::Access::Read,
 					bytes(80, 3),
+					1,
 					None,
 				);
 				s.sign("grant_access", sender, call).await;
 			}
 			1 => {
-				let adder = &adders[(next_add as usize) % ADDERS];
-				s.sign("add_record", adder, add_record(next_add, adder)).await;
-				next_add += 1;
+				s.sign(
+					"add_record",
+					&adders[(k / 3) % ADDERS],
+					add_record(&adders[(k / 3) % ADDERS]),
+				)
+				.await
 			}
 			_ => s.sign("log_access", sender, acl.log_access(own(k / 3 / SENDERS))).await,
 		}

@@ -1,7 +1,7 @@
 //! Runs each ACL call once on a dev node and prints, per call, the weight
 //! the runtime charged (ref_time, proof size), its share of a block and how
-//! many fit in one, the fee actually paid and the bytes of ACL state it
-//! added, next to the paper's Table 2 gas where an operation matches and
+//! many fit in one, the fee actually paid, the deposit it held from (or
+//! returned to) the caller and the bytes of ACL state it added, next to the paper's Table 2 gas where an operation matches and
 //! what that gas means on Ethereum (36M gas per 12 s block).
 //!
 //!   fee_table ws://127.0.0.1:9944     (see `scripts/fee-table`)
@@ -12,7 +12,7 @@ use ehr::chain::{
 		self,
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
-			pallet_ehr_acl::types::{Access, NewContent, RecordKind, Role},
+			pallet_ehr_acl::types::{Access, Approval, NewContent, NewReader, RecordKind, Role},
 		},
 	},
 	AccountId, Client, Events, Keypair,
@@ -106,6 +106,19 @@ async fn call_weight(client: &Client, call: &impl Payload) -> (u64, u64) {
 	(ref_time.0, proof_size.0)
 }
 
+/// What `who` has on hold (the ACL pallet's deposits), in planck.
+async fn held(client: &Client, who: &AccountId) -> i128 {
+	let at = chain::at_best(client).await.expect("best");
+	let info = at
+		.storage()
+		.fetch(runtime::storage().system().account(), (*who,))
+		.await
+		.expect("account")
+		.decode()
+		.expect("account decodes");
+	info.data.reserved as i128
+}
+
 type Rpc = LegacyRpcMethods<subxt::config::RpcConfigFor<chain::Config>>;
 
 struct Bench {
@@ -118,6 +131,8 @@ async fn run(b: &Bench, name: &str, call: &impl Payload, signer: &Keypair) -> Ev
 	let client = &b.client;
 	let (bench_ref_time, bench_proof) = call_weight(client, call).await;
 	let state_before = acl_state_bytes(client, &b.rpc).await;
+	let caller = account(signer);
+	let held_before = held(client, &caller).await;
 	let events = chain::submit(client, call, signer, chain::Wait::Finalized)
 		.await
 		.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -131,6 +146,7 @@ async fn run(b: &Bench, name: &str, call: &impl Payload, signer: &Keypair) -> Ev
 		.expect("TransactionFeePaid");
 	let weight = success.dispatch_info.weight;
 	let added = acl_state_bytes(client, &b.rpc).await as i64 - state_before as i64;
+	let deposit = held(client, &caller).await - held_before;
 	let l = &b.limits;
 	let per_tx = weight.ref_time + l.base_extrinsic;
 	let fit = l.normal_max / per_tx;
@@ -141,12 +157,13 @@ async fn run(b: &Bench, name: &str, call: &impl Payload, signer: &Keypair) -> Ev
 		None => (String::new(), String::new()),
 	};
 	println!(
-		"| `{name}` | {:.1} µs | {bench_proof} B | {:.1} µs | {:.3} % | {fit} | {:.0} | {:.6} | {added:+} B | {paper} | {eth} |",
+		"| `{name}` | {:.1} µs | {bench_proof} B | {:.1} µs | {:.3} % | {fit} | {:.0} | {:.6} | {:+.3} | {added:+} B | {paper} | {eth} |",
 		bench_ref_time as f64 / 1e6,
 		per_tx as f64 / 1e6,
 		per_tx as f64 / l.max_block as f64 * 100.0,
 		fit as f64 * 1000.0 / l.block_ms,
 		fee.actual_fee as f64 / 1e12,
+		deposit as f64 / 1e12,
 	);
 	events
 }
@@ -164,10 +181,10 @@ async fn main() {
 
 	println!(
 		"| call | benchmarked ref_time | benchmarked proof size | weight per call | \
-		 share of a block | calls per block | calls/s | fee (EHR) | ACL state added | \
-		 paper Table 2 gas | Ethereum calls/s at that gas |"
+		 share of a block | calls per block | calls/s | fee (EHR) | caller's deposit (EHR) | \
+		 ACL state added | paper Table 2 gas | Ethereum calls/s at that gas |"
 	);
-	println!("|---|---|---|---|---|---|---|---|---|---|---|");
+	println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
 	run(
 		&b,
 		"register_user",
@@ -190,27 +207,25 @@ async fn main() {
 	)
 	.await;
 	run(&b, "rotate_encryption_key", &acl.rotate_encryption_key([4; 32]), &pharmacist).await;
-	let add = |id: u64| {
-		acl.add_record(
-			id,
-			account(&patient),
-			bytes(CID_LEN, b'b'),
-			[9; 32],
-			RecordKind::Observation,
-			bytes(WRAPPED_LEN, 1),
-			None,
-		)
-	};
-	run(&b, "add_record", &add(0), &patient).await;
-	run(
-		&b,
-		"grant_access",
-		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(WRAPPED_LEN, 2), None),
-		&patient,
-	)
-	.await;
+	// The worst case that fits one reader: the record shared as it is added.
+	let add = acl.add_record(
+		account(&patient),
+		bytes(CID_LEN, b'b'),
+		[9; 32],
+		RecordKind::Observation,
+		bytes(WRAPPED_LEN, 1),
+		None,
+		BoundedVec(vec![NewReader {
+			reader: account(&doctor),
+			access: Access::ReadWrite,
+			wrapped_key: bytes(WRAPPED_LEN, 2),
+			expires_at: None,
+		}]),
+	);
+	run(&b, "add_record", &add, &patient).await;
 	run(&b, "log_access", &acl.log_access(0), &doctor).await;
-	let content = |keys: Vec<(AccountId, BoundedVec<u8>)>| NewContent {
+	let content = |based_on, keys: Vec<(AccountId, BoundedVec<u8>)>| NewContent {
+		based_on,
 		cid: bytes(CID_LEN, b'c'),
 		ciphertext_digest: [10; 32],
 		keys: BoundedVec(keys),
@@ -220,19 +235,34 @@ async fn main() {
 		"update_record",
 		&acl.update_record(
 			0,
-			content(vec![
-				(account(&patient), bytes(WRAPPED_LEN, 11)),
-				(account(&doctor), bytes(WRAPPED_LEN, 12)),
-			]),
+			content(
+				1,
+				vec![
+					(account(&patient), bytes(WRAPPED_LEN, 11)),
+					(account(&doctor), bytes(WRAPPED_LEN, 12)),
+				],
+			),
 		),
 		&doctor,
 	)
 	.await;
+	run(
+		&b,
+		"grant_access",
+		&acl.grant_access(0, account(&pharmacist), Access::Read, bytes(WRAPPED_LEN, 3), 2, None),
+		&doctor,
+	)
+	.await;
+	run(&b, "renounce_grant", &acl.renounce_grant(0), &pharmacist).await;
 	run(&b, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
+	run(&b, "cancel_request", &acl.cancel_request(0), &pharmacist).await;
+	run(&b, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
+	let approval =
+		Approval { wrapped_key: bytes(WRAPPED_LEN, 13), key_version: 2, expires_at: None };
 	run(
 		&b,
 		"answer_request",
-		&acl.answer_request(0, account(&pharmacist), Some(bytes(WRAPPED_LEN, 13)), None),
+		&acl.answer_request(0, account(&pharmacist), Some(approval)),
 		&patient,
 	)
 	.await;
@@ -249,10 +279,13 @@ async fn main() {
 		&acl.revoke_access(
 			0,
 			account(&doctor),
-			Some(content(vec![
-				(account(&patient), bytes(WRAPPED_LEN, 14)),
-				(account(&pharmacist), bytes(WRAPPED_LEN, 15)),
-			])),
+			Some(content(
+				2,
+				vec![
+					(account(&patient), bytes(WRAPPED_LEN, 14)),
+					(account(&pharmacist), bytes(WRAPPED_LEN, 15)),
+				],
+			)),
 		),
 		&patient,
 	)

@@ -5,7 +5,13 @@
 use crate::{
 	chain::{
 		self,
-		runtime::{self, runtime_types::pallet_ehr_acl::pallet::Event as AclEvent},
+		runtime::{
+			self,
+			runtime_types::{
+				bounded_collections::bounded_vec::BoundedVec,
+				pallet_ehr_acl::pallet::Event as AclEvent,
+			},
+		},
 		AccountId, Client,
 	},
 	records::{rpc, RecordError, RecordId},
@@ -63,77 +69,102 @@ fn fields(event: &AclEvent) -> (&'static str, Fields) {
 		AclEvent::RegistrarRemoved { registrar } => {
 			("RegistrarRemoved", f(None, None, Some(*registrar), String::new()))
 		}
-		AclEvent::UserRegistered { who, role, org, by } => (
+		AclEvent::UserRegistered { who, role, org, by, enc_key } => (
 			"UserRegistered",
 			f(
 				None,
 				Some(*by),
 				Some(*who),
 				match org {
-					Some(org) => format!("{role:?} of hospital {org}"),
-					None => format!("{role:?}"),
+					Some(org) => {
+						format!("{role:?} of hospital {org}, key {}", hex::encode(enc_key))
+					}
+					None => format!("{role:?}, key {}", hex::encode(enc_key)),
 				},
 			),
 		),
-		AclEvent::UserDeregistered { who, by, grants_dropped } => (
-			"UserDeregistered",
-			f(None, Some(*by), Some(*who), format!("{grants_dropped} grants dropped")),
-		),
-		AclEvent::EncryptionKeyRotated { who, enc_key_version } => (
+		AclEvent::UserDeregistered { who, by } => {
+			("UserDeregistered", f(None, Some(*by), Some(*who), String::new()))
+		}
+		AclEvent::EncryptionKeyRotated { who, enc_key, enc_key_version } => (
 			"EncryptionKeyRotated",
-			f(None, Some(*who), None, format!("key version {enc_key_version}")),
+			f(
+				None,
+				Some(*who),
+				None,
+				format!("key version {enc_key_version}: {}", hex::encode(enc_key)),
+			),
 		),
-		AclEvent::RecordAdded { id, owner, author, kind } => (
+		AclEvent::RecordAdded { id, owner, author, kind, cid, ciphertext_digest } => (
 			"RecordAdded",
 			Fields {
 				record: Some(*id),
 				by: Some(*author),
 				subject: Some(*owner),
 				owner: Some(*owner),
-				details: format!("{kind:?}"),
+				details: format!("{kind:?}, {}", content(cid, ciphertext_digest)),
 			},
 		),
-		AclEvent::RecordUpdated { id, by, version, key_version } => (
+		AclEvent::RecordUpdated { id, by, cid, ciphertext_digest, version, key_version } => (
 			"RecordUpdated",
-			f(Some(*id), Some(*by), None, format!("version {version}, key version {key_version}")),
-		),
-		AclEvent::RecordRemoved { id, by, grants_dropped } => (
-			"RecordRemoved",
-			f(Some(*id), Some(*by), None, format!("{grants_dropped} grants dropped")),
-		),
-		AclEvent::AccessGranted { id, to, by, access, expires_at } => (
-			"AccessGranted",
-			f(Some(*id), Some(*by), Some(*to), with_expiry(format!("{access:?}"), expires_at)),
-		),
-		AclEvent::AccessUpdated { id, of, access, expires_at } => (
-			"AccessUpdated",
-			f(Some(*id), None, Some(*of), with_expiry(format!("{access:?}"), expires_at)),
-		),
-		AclEvent::AccessRevoked { id, from, by, key_rotated } => (
-			"AccessRevoked",
 			f(
 				Some(*id),
 				Some(*by),
-				Some(*from),
-				if *key_rotated { "data key rotated" } else { "no key rotation" }.into(),
+				None,
+				format!(
+					"version {version}, key version {key_version}, {}",
+					content(cid, ciphertext_digest)
+				),
 			),
 		),
+		AclEvent::RecordRemoved { id, by } => {
+			("RecordRemoved", f(Some(*id), Some(*by), None, String::new()))
+		}
+		AclEvent::GrantAdded { id, to, by, access, expires_at, key_version, reason } => (
+			"GrantAdded",
+			f(
+				Some(*id),
+				Some(*by),
+				Some(*to),
+				with_expiry(
+					format!("{access:?} ({reason:?}), key version {key_version}"),
+					expires_at,
+				),
+			),
+		),
+		AclEvent::AccessUpdated { id, of, by, granted_by, access, expires_at } => (
+			"AccessUpdated",
+			f(
+				Some(*id),
+				Some(*by),
+				Some(*of),
+				with_expiry(format!("{access:?}, given by {granted_by}"), expires_at),
+			),
+		),
+		AclEvent::GrantRemoved { id, from, by, reason } => {
+			("GrantRemoved", f(Some(*id), Some(*by), Some(*from), format!("{reason:?}")))
+		}
 		AclEvent::AccessRequested { id, by, access } => {
 			("AccessRequested", f(Some(*id), Some(*by), None, format!("{access:?}")))
 		}
-		AclEvent::RequestAnswered { id, requester, approved } => (
-			"RequestAnswered",
+		AclEvent::RequestClosed { id, requester, by, outcome } => {
+			("RequestClosed", f(Some(*id), Some(*by), Some(*requester), format!("{outcome:?}")))
+		}
+		AclEvent::AccessLogged { id, by, version, key_version } => (
+			"AccessLogged",
 			f(
 				Some(*id),
+				Some(*by),
 				None,
-				Some(*requester),
-				if *approved { "approved" } else { "denied" }.into(),
+				format!("read version {version} (key version {key_version})"),
 			),
 		),
-		AclEvent::AccessLogged { id, by, version } => {
-			("AccessLogged", f(Some(*id), Some(*by), None, format!("read version {version}")))
-		}
 	}
+}
+
+/// A version's content as an auditor checks it: where it is and its digest.
+fn content(cid: &BoundedVec<u8>, digest: &[u8; 32]) -> String {
+	format!("cid {}, sha256 {}", String::from_utf8_lossy(&cid.0), hex::encode(digest))
 }
 
 fn with_expiry(access: String, expires_at: &Option<u32>) -> String {
@@ -174,6 +205,37 @@ async fn block_events(
 	Ok((number, time, acl))
 }
 
+/// Whether the node still has block `number`'s state (its events): a
+/// pruning node discards state older than its window (256 blocks by
+/// default); an archive node keeps all of it.
+async fn has_state(client: &Client, number: u64) -> Result<bool, RecordError> {
+	let at = client.at_block(number).await.map_err(rpc)?;
+	match at.events().fetch().await {
+		Ok(_) => Ok(true),
+		Err(e) if e.to_string().contains("State already discarded") => Ok(false),
+		Err(e) => Err(rpc(e)),
+	}
+}
+
+/// Fails with [`RecordError::HistoryPruned`] if the node no longer has the
+/// state of block `first`, naming the oldest block it still has (found by
+/// bisection up to `head`).
+async fn ensure_history_from(client: &Client, first: u64, head: u64) -> Result<(), RecordError> {
+	if first > head || has_state(client, first).await? {
+		return Ok(());
+	}
+	let (mut missing, mut present) = (first, head);
+	while present - missing > 1 {
+		let mid = missing + (present - missing) / 2;
+		if has_state(client, mid).await? {
+			present = mid;
+		} else {
+			missing = mid;
+		}
+	}
+	Err(RecordError::HistoryPruned { from: first, available_from: present })
+}
+
 /// Rebuilds `subject`'s history from block `since` to the best block,
 /// oldest first, marking which entries are finalized. Blocks are fetched a
 /// few at a time in parallel.
@@ -184,6 +246,7 @@ pub async fn history(
 ) -> Result<Vec<Entry>, RecordError> {
 	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
 	let head = chain::at_best(client).await?.block_number();
+	ensure_history_from(client, since.max(1), head).await?;
 	let mut blocks = futures::stream::iter(since.max(1)..=head)
 		.map(|number| block_events(client, number))
 		.buffered(16);

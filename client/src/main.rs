@@ -36,6 +36,9 @@ mod exit {
 	pub const INTEGRITY: u8 = 6;
 	/// The node serves another chain than the configured genesis hash.
 	pub const WRONG_CHAIN: u8 = 7;
+	/// The node no longer has the history asked for (a pruning node): use
+	/// an archive node.
+	pub const HISTORY_PRUNED: u8 = 8;
 }
 
 #[derive(Parser)]
@@ -171,9 +174,10 @@ enum RecordCommand {
 		/// A record of the patient on which you hold ReadWrite access.
 		#[arg(long, requires = "patient")]
 		via: Option<RecordId>,
-		/// Share the record with ACCOUNT in the same block: `ACCOUNT` or
-		/// `ACCOUNT:read` for Read, `ACCOUNT:readwrite` for ReadWrite
-		/// (repeatable).
+		/// Share the record with ACCOUNT in the same call that adds it:
+		/// `ACCOUNT` or `ACCOUNT:read` for Read, `ACCOUNT:readwrite` for
+		/// ReadWrite (repeatable, at most 16; a clinician writing into a
+		/// patient's records shares Read only).
 		#[arg(long, value_name = "ACCOUNT[:ACCESS]")]
 		share: Vec<String>,
 	},
@@ -206,8 +210,9 @@ enum AccessCommand {
 		#[arg(long)]
 		expires: Option<String>,
 	},
-	/// Take ACCOUNT's access away; re-encrypts the record under a new key
-	/// unless `--no-rotate`.
+	/// Take ACCOUNT's access away, and every grant ACCOUNT delegated;
+	/// re-encrypts the record under a new key unless `--no-rotate`. The
+	/// owner may revoke anyone; a ReadWrite grantee the grants it gave.
 	Revoke {
 		id: RecordId,
 		account: String,
@@ -232,6 +237,10 @@ enum AccessCommand {
 	},
 	/// Deny ACCOUNT's pending request on record ID.
 	Deny { id: RecordId, account: String },
+	/// Drop your own grant on record ID (and what you delegated from it).
+	Renounce { id: RecordId },
+	/// Withdraw your pending request on record ID.
+	Cancel { id: RecordId },
 }
 
 #[derive(Args)]
@@ -379,8 +388,10 @@ impl CliError {
 				| R::GrantOutdated(_)
 				| R::NotAllowedToWrite(_)
 				| R::NotOwner(_) => exit::REFUSED,
-				R::SharedPartly(..) => exit::FAILURE,
-				R::Storage(_) | R::Io(_) | R::Contended | R::Keystore(_) => exit::FAILURE,
+				R::TooManyReaders(_) => exit::USAGE,
+				R::KeptChanging(_) => exit::REFUSED,
+				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
+				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
 			},
 		}
 	}
@@ -690,6 +701,9 @@ async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 			records::open_input(&file)?;
 			let patient = patient.as_deref().map(parse_account).transpose()?;
 			let share = share.iter().map(|s| parse_share(s)).collect::<Result<Vec<_>, _>>()?;
+			if share.len() > records::MAX_INITIAL_READERS {
+				return Err(RecordError::TooManyReaders(share.len()).into());
+			}
 			let session = ctx.session(true).await?;
 			let owner = patient.unwrap_or_else(|| session.account());
 			let id = session.add_record(&owner, &file, kind.into(), via, &share).await?;
@@ -805,6 +819,20 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			ctx.out.done(
 				&format!("denied {requester} on record {id}"),
 				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": false }),
+			);
+		}
+		AccessCommand::Renounce { id } => {
+			ctx.session(false).await?.renounce(id).await?;
+			ctx.out.done(
+				&format!("dropped your grant on record {id}"),
+				serde_json::json!({ "id": id, "renounced": true }),
+			);
+		}
+		AccessCommand::Cancel { id } => {
+			ctx.session(false).await?.cancel_request(id).await?;
+			ctx.out.done(
+				&format!("withdrew your request on record {id}"),
+				serde_json::json!({ "id": id, "cancelled": true }),
 			);
 		}
 	}

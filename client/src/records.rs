@@ -39,6 +39,15 @@ pub type Record = types::Record<AccountId, BlockNumber>;
 pub type Grant = types::Grant<AccountId, BlockNumber>;
 pub type User = types::User<AccountId, BlockNumber>;
 type NewContent = types::NewContent<AccountId>;
+type NewReader = types::NewReader<AccountId, BlockNumber>;
+
+/// Most readers `record add --share` can name: the chain takes them in the
+/// same call as the record.
+pub const MAX_INITIAL_READERS: usize = 16;
+
+/// How often a call built on a view of a record that changed before it
+/// landed (re-keyed, readers added or removed) is rebuilt and sent again.
+pub const STALE_RETRIES: usize = 4;
 
 /// Transfers at least this large show a progress bar (when stderr is a
 /// terminal and the session asks for one).
@@ -95,14 +104,14 @@ pub enum RecordError {
 	Unwrap(RecordId, UnwrapError),
 	#[error("the ciphertext of record {0} failed authentication: {1}")]
 	Envelope(RecordId, EnvelopeError),
-	#[error("record ids kept changing while adding; try again")]
-	Contended,
-	#[error(
-		"record {0} was added, but sharing it failed: {1}; grant again with `ehr access grant`"
-	)]
-	SharedPartly(RecordId, Box<RecordError>),
+	#[error("record {0} kept changing (re-keyed or its readers changed) while this call was built; tried {STALE_RETRIES} times: look with `ehr access list {0}` and try again")]
+	KeptChanging(RecordId),
+	#[error("a record can be shared with at most {MAX_INITIAL_READERS} readers as it is added ({0} given); grant the rest with `ehr access grant`")]
+	TooManyReaders(usize),
 	#[error("{1}; its ciphertext stays pinned at {0} in case the call landed: look with `ehr record list` before retrying")]
 	Unconfirmed(String, Box<ChainError>),
+	#[error("this node keeps state only from block {available_from} on: history from block {from} needs an archive node (started with `--state-pruning archive`); point --node at one, or pass --since {available_from}")]
+	HistoryPruned { from: u64, available_from: u64 },
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
@@ -118,11 +127,54 @@ impl From<ChainError> for RecordError {
 	}
 }
 
+impl RecordError {
+	/// The call was built on a view of the record that changed before it
+	/// landed: it changed nothing, and building it again may succeed.
+	fn is_stale(&self) -> bool {
+		matches!(self, RecordError::Chain(e)
+			if matches!(e.pallet_error(), Some("StaleKeyVersion" | "ReadersChanged")))
+	}
+}
+
 /// A record and every grant on it, as the runtime API returns them.
 pub struct RecordView {
 	pub id: RecordId,
 	pub record: Record,
 	pub grants: Vec<(AccountId, Grant)>,
+	/// The block the view was read at.
+	pub block: BlockNumber,
+}
+
+impl RecordView {
+	/// `who`'s grant, if it holds one.
+	pub fn grant_of(&self, who: &AccountId) -> Option<&Grant> {
+		self.grants.iter().find(|(reader, _)| reader == who).map(|(_, g)| g)
+	}
+
+	/// The readers that keep access when the record is re-keyed in a block
+	/// after this view, as the pallet counts them: not `leaving`, not a grant
+	/// expired by then, and not a grant delegated by either.
+	pub fn readers_after_rekey(&self, leaving: Option<&AccountId>) -> Vec<AccountId> {
+		// The call lands in the next block at the earliest.
+		let next = self.block + 1;
+		let owner = &self.record.owner;
+		let ends = |reader: &AccountId, g: &Grant| {
+			Some(reader) == leaving
+				|| (reader != owner && g.expires_at.is_some_and(|at| next >= at))
+		};
+		self.grants
+			.iter()
+			.filter(|(reader, g)| {
+				let delegated_from_ending = reader != owner
+					&& self
+						.grants
+						.iter()
+						.any(|(d, dg)| *d == g.granted_by && d != reader && ends(d, dg));
+				!ends(reader, g) && !delegated_from_ending
+			})
+			.map(|(reader, _)| *reader)
+			.collect()
+	}
 }
 
 /// Read-only questions any client may ask, with or without keys.
@@ -134,7 +186,8 @@ pub mod query {
 		let at = chain::at_best(client).await?;
 		let api = runtime::runtime_apis().ehr_acl_api();
 		let view = at.runtime_apis().call(api.record(id)).await.map_err(rpc)?;
-		Ok(view.map(|v| RecordView { id: v.id, record: v.record, grants: v.grants }))
+		let block = at.block_number() as BlockNumber;
+		Ok(view.map(|v| RecordView { id: v.id, record: v.record, grants: v.grants, block }))
 	}
 
 	/// Ids of the records `owner` owns.
@@ -239,8 +292,36 @@ impl Session {
 		self.keys.signer.public_key().to_account_id()
 	}
 
-	fn context(&self, record_id: RecordId, key_version: u32) -> WrapContext {
-		WrapContext { genesis_hash: self.chain.genesis_hash().0, record_id, key_version }
+	/// What a key wrapped for `owner`'s record holding `digest`'s
+	/// ciphertext at `key_version` is bound to.
+	fn context(&self, owner: &AccountId, digest: [u8; 32], key_version: u32) -> WrapContext {
+		WrapContext::V2 {
+			genesis_hash: self.chain.genesis_hash().0,
+			owner: owner.0,
+			ciphertext_digest: digest,
+			key_version,
+		}
+	}
+
+	/// `data_key` wrapped to `recipient` for `context`, as the chain stores it.
+	fn wrap_for(data_key: &DataKey, recipient: &[u8; 32], context: &WrapContext) -> BoundedVec<u8> {
+		BoundedVec(wrap::wrap(data_key, recipient, context, &mut os_rng()))
+	}
+
+	/// Runs `attempt` again while it fails because the record changed under
+	/// it (each attempt reads the record afresh), at most [`STALE_RETRIES`]
+	/// times.
+	async fn retry_stale<T, F: std::future::Future<Output = Result<T, RecordError>>>(
+		id: RecordId,
+		mut attempt: impl FnMut() -> F,
+	) -> Result<T, RecordError> {
+		for _ in 0..STALE_RETRIES {
+			match attempt().await {
+				Err(e) if e.is_stale() => continue,
+				done => return done,
+			}
+		}
+		Err(RecordError::KeptChanging(id))
 	}
 
 	async fn submit<Call: subxt::transactions::Payload>(
@@ -330,9 +411,9 @@ impl Session {
 
 	/// Encrypts `file`, pins the ciphertext, and records it on chain as owned
 	/// by `patient` (the caller, or a patient whose record `via` the caller
-	/// holds ReadWrite on). Each reader in `share` gets a grant submitted
-	/// with the record, so that it lands in the same block. Returns the new
-	/// record's id.
+	/// holds ReadWrite on), with a grant for each reader in `share` in the
+	/// same call: the record never exists without them. Returns the id the
+	/// chain gave the record.
 	pub async fn add_record(
 		&self,
 		patient: &AccountId,
@@ -341,172 +422,133 @@ impl Session {
 		via: Option<RecordId>,
 		share: &[(AccountId, Access)],
 	) -> Result<RecordId, RecordError> {
+		if share.len() > MAX_INITIAL_READERS {
+			return Err(RecordError::TooManyReaders(share.len()));
+		}
 		let (input, len) = open_input(file)?;
+		let mut reader_keys = Vec::new();
+		for (reader, access) in share {
+			reader_keys.push((*reader, access.clone(), self.encryption_key_of(reader).await?));
+		}
+		let owner_key = self.encryption_key_of(patient).await?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		self.or_unpin(&stored, async {
-			let owner_key = self.encryption_key_of(patient).await?;
-			let mut readers = Vec::new();
-			for (reader, access) in share {
-				readers.push((reader, access, self.encryption_key_of(reader).await?));
-			}
+			// Everything the keys are bound to is known before the call lands.
+			let context = self.context(patient, stored.digest, 1);
 			let my_key = self.keys.encryption.public_bytes();
-			let acl = runtime::transactions().ehr_acl();
-			let mut rng = os_rng();
-			// The id is fixed before the record exists; if another record
-			// takes it first, wrap again for the next one.
-			for _ in 0..5 {
-				let at = chain::at_best(&self.chain).await?;
-				let id = at
-					.storage()
-					.fetch(runtime::storage().ehr_acl().next_record_id(), ())
-					.await
-					.map_err(rpc)?
-					.decode()
-					.map_err(rpc)?;
-				let context = self.context(id, 1);
-				let mut wrap_to =
-					|key: &[u8; 32]| BoundedVec(wrap::wrap(&data_key, key, &context, &mut rng));
-				let mut batch = chain::Batch::new(&self.chain, &self.keys.signer).await?;
-				batch.push(&acl.add_record(
-					id,
-					*patient,
-					BoundedVec(stored.cid.clone().into_bytes()),
-					stored.digest,
-					kind.clone(),
-					wrap_to(&owner_key),
-					via.map(|via| (via, wrap_to(&my_key))),
-				));
-				for (reader, access, key) in &readers {
-					batch.push(&acl.grant_access(
-						id,
-						**reader,
-						(*access).clone(),
-						wrap_to(key),
-						None,
-					));
-				}
-				let mut outcomes = batch.submit(self.wait).await.into_iter();
-				match outcomes.next().expect("the add_record outcome") {
-					Ok(_) => {}
-					Err(e) if e.pallet_error() == Some("UnexpectedRecordId") => continue,
-					Err(e) => return Err(e.into()),
-				}
-				// The record exists from here on: a failed grant leaves it
-				// unshared, not unstored.
-				if let Some(Err(e)) = outcomes.find(Result::is_err) {
-					return Ok(Err(RecordError::SharedPartly(id, Box::new(e.into()))));
-				}
-				return Ok(Ok(id));
-			}
-			Err(RecordError::Contended)
+			let readers = reader_keys
+				.iter()
+				.map(|(reader, access, key)| NewReader {
+					reader: *reader,
+					access: access.clone(),
+					wrapped_key: Self::wrap_for(&data_key, key, &context),
+					expires_at: None,
+				})
+				.collect();
+			let call = runtime::transactions().ehr_acl().add_record(
+				*patient,
+				BoundedVec(stored.cid.clone().into_bytes()),
+				stored.digest,
+				kind,
+				Self::wrap_for(&data_key, &owner_key, &context),
+				via.map(|via| (via, Self::wrap_for(&data_key, &my_key, &context))),
+				BoundedVec(readers),
+			);
+			let events = self.submit(&call).await?;
+			let added = events
+				.find_first::<runtime::ehr_acl::events::RecordAdded>()
+				.ok_or_else(|| rpc(subxt::Error::Other("no RecordAdded event".into())))?
+				.map_err(rpc)?;
+			Ok(added.id)
 		})
-		.await?
+		.await
 	}
 
-	/// Record `id` and the data key this account's current grant opens.
-	async fn my_data_key(&self, id: RecordId) -> Result<(Record, Grant, DataKey), RecordError> {
-		let me = self.account();
-		let at = chain::at_best(&self.chain).await?;
-		let record = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().records(), (id,))
-			.await
-			.map_err(rpc)?
-			.ok_or(RecordError::RecordNotFound(id))?
-			.decode()
-			.map_err(rpc)?;
-		let grant = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().grants(), (id, me))
-			.await
-			.map_err(rpc)?
-			.ok_or(RecordError::NoGrant(id))?
-			.decode()
-			.map_err(rpc)?;
-		if grant.expires_at.is_some_and(|at_block| at.block_number() >= at_block as u64) {
+	/// Record `id` as the best block has it, with the data key this
+	/// account's current grant opens.
+	async fn my_data_key(&self, id: RecordId) -> Result<(RecordView, DataKey), RecordError> {
+		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		let grant = view.grant_of(&self.account()).ok_or(RecordError::NoGrant(id))?;
+		if grant.expires_at.is_some_and(|at| view.block >= at) {
 			return Err(RecordError::GrantExpired(id));
 		}
+		let record = &view.record;
 		if grant.key_version != record.key_version {
 			return Err(RecordError::GrantOutdated(id));
 		}
-		let data_key = wrap::unwrap(
-			&grant.wrapped_key.0,
-			&self.keys.encryption,
-			&self.context(id, grant.key_version),
-		)
-		.map_err(|e| RecordError::Unwrap(id, e))?;
-		Ok((record, grant, data_key))
+		let context = self.context(&record.owner, record.ciphertext_digest, grant.key_version);
+		let data_key = wrap::unwrap(&grant.wrapped_key.0, &self.keys.encryption, &context)
+			.map_err(|e| RecordError::Unwrap(id, e))?;
+		Ok((view, data_key))
 	}
 
-	/// `data_key` wrapped for every current (unexpired) reader of record
-	/// `id` except `leaving`, bound to `key_version`: the `keys` of a
-	/// `NewContent`.
-	async fn wrap_for_readers(
+	/// New content `stored` for the record in `view`, its data key wrapped
+	/// for every reader that keeps access (see
+	/// [`RecordView::readers_after_rekey`]), built on the view's key version.
+	async fn new_content(
 		&self,
-		id: RecordId,
-		key_version: u32,
+		view: &RecordView,
+		(cid, digest): (&str, [u8; 32]),
 		data_key: &DataKey,
 		leaving: Option<&AccountId>,
-	) -> Result<Vec<(AccountId, BoundedVec<u8>)>, RecordError> {
-		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
-		let now = query::block_number(&self.chain).await?;
-		let context = self.context(id, key_version);
+	) -> Result<NewContent, RecordError> {
+		let record = &view.record;
+		let context = self.context(&record.owner, digest, record.key_version + 1);
 		let mut keys = Vec::new();
-		for (reader, grant) in view.grants {
-			if Some(&reader) == leaving || grant.expires_at.is_some_and(|at| now >= at) {
-				continue;
-			}
+		for reader in view.readers_after_rekey(leaving) {
 			let their_key = self.encryption_key_of(&reader).await?;
-			keys.push((
-				reader,
-				BoundedVec(wrap::wrap(data_key, &their_key, &context, &mut os_rng())),
-			));
+			keys.push((reader, Self::wrap_for(data_key, &their_key, &context)));
 		}
-		Ok(keys)
-	}
-
-	/// Submits `call` (built from a new content) and unpins `stored` if the
-	/// chain refuses it; on success unpins `old_cid`, which nothing current
-	/// points at any more.
-	async fn move_content<Call: subxt::transactions::Payload>(
-		&self,
-		stored: &Stored,
-		call: Call,
-		old_cid: &str,
-	) -> Result<(), RecordError> {
-		self.or_unpin(stored, self.submit(&call)).await?;
-		if old_cid != stored.cid {
-			let _ = self.ipfs.unpin(old_cid).await;
-		}
-		Ok(())
-	}
-
-	fn new_content(stored: &Stored, keys: Vec<(AccountId, BoundedVec<u8>)>) -> NewContent {
-		types::NewContent {
-			cid: BoundedVec(stored.cid.clone().into_bytes()),
-			ciphertext_digest: stored.digest,
+		Ok(types::NewContent {
+			based_on: record.key_version,
+			cid: BoundedVec(cid.as_bytes().to_vec()),
+			ciphertext_digest: digest,
 			keys: BoundedVec(keys),
-		}
+		})
 	}
 
 	/// Replaces record `id`'s content with `file` under a fresh data key,
-	/// wrapped for every current reader. Returns the new version.
+	/// wrapped for every current reader. If the record is re-keyed or its
+	/// readers change before the call lands, the keys are wrapped again for
+	/// the record as it is then (the ciphertext stays). Returns the new
+	/// version.
 	pub async fn update_record(&self, id: RecordId, file: &Path) -> Result<u32, RecordError> {
-		let (record, grant, _) = self.my_data_key(id).await?;
-		if record.owner != self.account() && grant.access != Access::ReadWrite {
+		let (view, _) = self.my_data_key(id).await?;
+		let me = self.account();
+		if view.record.owner != me
+			&& view.grant_of(&me).map(|g| &g.access) != Some(&Access::ReadWrite)
+		{
 			return Err(RecordError::NotAllowedToWrite(id));
 		}
 		let (input, len) = open_input(file)?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
-		let keys = self
-			.or_unpin(&stored, self.wrap_for_readers(id, record.key_version + 1, &data_key, None))
+		let replaced = self
+			.or_unpin(
+				&stored,
+				Self::retry_stale(id, || async {
+					let (view, _) = self.my_data_key(id).await?;
+					let content = self
+						.new_content(&view, (&stored.cid, stored.digest), &data_key, None)
+						.await?;
+					self.submit(&runtime::transactions().ehr_acl().update_record(id, content))
+						.await?;
+					Ok(view.record)
+				}),
+			)
 			.await?;
-		let call =
-			runtime::transactions().ehr_acl().update_record(id, Self::new_content(&stored, keys));
-		self.move_content(&stored, call, &String::from_utf8_lossy(&record.cid.0)).await?;
-		Ok(record.version + 1)
+		self.unpin_replaced(&replaced, &stored).await;
+		Ok(replaced.version + 1)
+	}
+
+	/// Unpins the ciphertext `replaced` pointed at, now that nothing current
+	/// does (unless the new content is the same bytes).
+	async fn unpin_replaced(&self, replaced: &Record, stored: &Stored) {
+		let old_cid = String::from_utf8_lossy(&replaced.cid.0);
+		if old_cid != stored.cid {
+			let _ = self.ipfs.unpin(&old_cid).await;
+		}
 	}
 
 	/// Removes record `id` and every grant on it, then unpins its ciphertext.
@@ -521,7 +563,8 @@ impl Session {
 	}
 
 	/// Gives `to` access to record `id`: the data key this account holds,
-	/// wrapped to `to`'s registered encryption key.
+	/// wrapped to `to`'s registered encryption key for the record's current
+	/// key version (wrapped again if the record is re-keyed first).
 	pub async fn grant(
 		&self,
 		id: RecordId,
@@ -529,48 +572,85 @@ impl Session {
 		access: Access,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
-		let (record, _, data_key) = self.my_data_key(id).await?;
 		let their_key = self.encryption_key_of(to).await?;
-		let wrapped =
-			wrap::wrap(&data_key, &their_key, &self.context(id, record.key_version), &mut os_rng());
-		let call = runtime::transactions().ehr_acl().grant_access(
-			id,
-			*to,
-			access,
-			BoundedVec(wrapped),
-			expires_at,
-		);
-		self.submit(&call).await?;
+		Self::retry_stale(id, || async {
+			let (view, data_key) = self.my_data_key(id).await?;
+			let r = &view.record;
+			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
+			let call = runtime::transactions().ehr_acl().grant_access(
+				id,
+				*to,
+				access.clone(),
+				Self::wrap_for(&data_key, &their_key, &context),
+				r.key_version,
+				expires_at,
+			);
+			self.submit(&call).await?;
+			Ok(())
+		})
+		.await
+	}
+
+	/// Drops this account's own grant on record `id` (and whatever it
+	/// delegated from it).
+	pub async fn renounce(&self, id: RecordId) -> Result<(), RecordError> {
+		self.submit(&runtime::transactions().ehr_acl().renounce_grant(id)).await?;
 		Ok(())
 	}
 
-	/// Takes `from`'s access to record `id` away. With `rotate`, the record
-	/// is re-encrypted under a fresh data key in the same extrinsic (new
-	/// CID, key wrapped for the readers that remain), so a key `from` kept
-	/// opens nothing current. Plaintext never touches the disk: the old
-	/// envelope is decrypted straight into the new one through a pipe.
+	/// Takes `from`'s access to record `id` away, with every grant `from`
+	/// delegated. With `rotate`, the record is re-encrypted under a fresh
+	/// data key in the same extrinsic (new CID, key wrapped for the readers
+	/// that remain), so a key `from` kept opens nothing current. If the
+	/// record changes before the call lands (new content, re-key, readers),
+	/// the call fails on chain without effect and is rebuilt from the record
+	/// as it is then: the newest content is what gets re-encrypted.
 	pub async fn revoke(
 		&self,
 		id: RecordId,
 		from: &AccountId,
 		rotate: bool,
 	) -> Result<(), RecordError> {
-		let (record, _, old_key) = self.my_data_key(id).await?;
-		if record.owner != self.account() {
-			return Err(RecordError::NotOwner(id));
-		}
 		if !rotate {
 			self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
 			return Ok(());
 		}
-		let sealed = self.fetch_verified(&record, &std::env::temp_dir()).await?;
+		Self::retry_stale(id, || async {
+			let (view, old_key) = self.my_data_key(id).await?;
+			let new_key = DataKey::generate(&mut os_rng());
+			let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
+			self.or_unpin(&stored, async {
+				let content = self
+					.new_content(&view, (&stored.cid, stored.digest), &new_key, Some(from))
+					.await?;
+				let call =
+					runtime::transactions().ehr_acl().revoke_access(id, *from, Some(content));
+				self.submit(&call).await
+			})
+			.await?;
+			self.unpin_replaced(&view.record, &stored).await;
+			Ok(())
+		})
+		.await
+	}
+
+	/// Decrypts `record`'s current ciphertext with `old_key` and encrypts it
+	/// under `new_key` into IPFS. Plaintext never touches the disk: the old
+	/// envelope is decrypted straight into the new one through a pipe.
+	async fn reencrypt(
+		&self,
+		record: &Record,
+		id: RecordId,
+		old_key: DataKey,
+		new_key: &DataKey,
+	) -> Result<Stored, RecordError> {
+		let sealed = self.fetch_verified(record, &std::env::temp_dir()).await?;
 		let len = sealed.as_file().metadata()?.len();
 		let mut old = BufReader::new(File::open(sealed.path())?);
 		let (plain_in, mut plain_out) = std::io::pipe()?;
 		let decrypting =
 			std::thread::spawn(move || envelope::decrypt(&old_key, &mut old, &mut plain_out));
-		let new_key = DataKey::generate(&mut os_rng());
-		let stored = self.seal_and_store(&new_key, plain_in, len).await;
+		let stored = self.seal_and_store(new_key, plain_in, len).await;
 		let decrypted = decrypting.join().expect("the decrypting thread does not panic");
 		if let Err(e) = decrypted {
 			return Err(match stored {
@@ -583,19 +663,7 @@ impl Session {
 				}
 			});
 		}
-		let stored = stored?;
-		let keys = self
-			.or_unpin(
-				&stored,
-				self.wrap_for_readers(id, record.key_version + 1, &new_key, Some(from)),
-			)
-			.await?;
-		let call = runtime::transactions().ehr_acl().revoke_access(
-			id,
-			*from,
-			Some(Self::new_content(&stored, keys)),
-		);
-		self.move_content(&stored, call, &String::from_utf8_lossy(&record.cid.0)).await
+		stored
 	}
 
 	/// Fetches record `id`, checks its digest, decrypts it into `out` and
@@ -609,7 +677,8 @@ impl Session {
 	/// [`Session::get_record`] without the trace on chain: the plaintext is
 	/// in `out` when this returns.
 	pub async fn read_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
-		let (record, _, data_key) = self.my_data_key(id).await?;
+		let (view, data_key) = self.my_data_key(id).await?;
+		let record = view.record;
 		let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
 		// The ciphertext streams from IPFS into the decrypting thread; the
 		// plaintext lands in a temporary file that becomes `out` only once
@@ -647,8 +716,14 @@ impl Session {
 		Ok(())
 	}
 
-	/// Approves (wrapping the data key for `requester`) or denies a pending
-	/// request on record `id`.
+	/// Withdraws this account's pending request on record `id`.
+	pub async fn cancel_request(&self, id: RecordId) -> Result<(), RecordError> {
+		self.submit(&runtime::transactions().ehr_acl().cancel_request(id)).await?;
+		Ok(())
+	}
+
+	/// Approves (wrapping the data key for `requester`, again if the record
+	/// is re-keyed first) or denies a pending request on record `id`.
 	pub async fn answer(
 		&self,
 		id: RecordId,
@@ -656,18 +731,25 @@ impl Session {
 		approve: bool,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
-		let wrapped = if approve {
-			let (record, _, data_key) = self.my_data_key(id).await?;
-			let their_key = self.encryption_key_of(requester).await?;
-			let context = self.context(id, record.key_version);
-			Some(BoundedVec(wrap::wrap(&data_key, &their_key, &context, &mut os_rng())))
-		} else {
-			None
-		};
-		let call =
-			runtime::transactions().ehr_acl().answer_request(id, *requester, wrapped, expires_at);
-		self.submit(&call).await?;
-		Ok(())
+		let acl = runtime::transactions().ehr_acl();
+		if !approve {
+			self.submit(&acl.answer_request(id, *requester, None)).await?;
+			return Ok(());
+		}
+		let their_key = self.encryption_key_of(requester).await?;
+		Self::retry_stale(id, || async {
+			let (view, data_key) = self.my_data_key(id).await?;
+			let r = &view.record;
+			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
+			let approval = types::Approval {
+				wrapped_key: Self::wrap_for(&data_key, &their_key, &context),
+				key_version: r.key_version,
+				expires_at,
+			};
+			self.submit(&acl.answer_request(id, *requester, Some(approval))).await?;
+			Ok(())
+		})
+		.await
 	}
 
 	/// Registers `who` with `role` and encryption key `enc_key`: a patient
@@ -696,21 +778,33 @@ impl Session {
 		let owned = query::records_of(&self.chain, &self.account()).await?;
 		let mut held = Vec::new();
 		for id in &owned {
-			let (record, _, key) = self.my_data_key(*id).await?;
-			held.push((*id, record, key));
+			let (view, key) = self.my_data_key(*id).await?;
+			held.push((*id, view.record.ciphertext_digest, key));
 		}
 		self.submit(&runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes()))
 			.await?;
 		self.keys.encryption = new;
 		persist(&self.keys)?;
-		for (id, record, key) in &held {
-			let keys = self.wrap_for_readers(*id, record.key_version + 1, key, None).await?;
-			let content = types::NewContent {
-				cid: record.cid.clone(),
-				ciphertext_digest: record.ciphertext_digest,
-				keys: BoundedVec(keys),
-			};
-			self.submit(&runtime::transactions().ehr_acl().update_record(*id, content)).await?;
+		for (id, digest, key) in &held {
+			Self::retry_stale(*id, || async {
+				let view = query::record(&self.chain, *id)
+					.await?
+					.ok_or(RecordError::RecordNotFound(*id))?;
+				let record = &view.record;
+				// New content since (a ReadWrite grantee's update) came with
+				// its own data key, wrapped for the key now on chain.
+				let key = if record.ciphertext_digest == *digest {
+					key.clone()
+				} else {
+					self.my_data_key(*id).await?.1
+				};
+				let cid = String::from_utf8_lossy(&record.cid.0);
+				let same = (cid.as_ref(), record.ciphertext_digest);
+				let content = self.new_content(&view, same, &key, None).await?;
+				self.submit(&runtime::transactions().ehr_acl().update_record(*id, content)).await?;
+				Ok(())
+			})
+			.await?;
 		}
 		Ok(owned)
 	}

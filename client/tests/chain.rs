@@ -87,13 +87,13 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	let events = chain::submit(
 		&client,
 		&acl.add_record(
-			0,
 			account(&patient),
 			bytes(b"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"),
 			[9; 32],
 			RecordKind::Observation,
 			bytes(&[1; 80]),
 			None,
+			BoundedVec(vec![]),
 		),
 		&patient,
 		chain::Wait::Finalized,
@@ -108,7 +108,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 
 	chain::submit(
 		&client,
-		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(&[2; 80]), None),
+		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(&[2; 80]), 1, None),
 		&patient,
 		chain::Wait::Finalized,
 	)
@@ -118,7 +118,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	// A non-owner without a grant cannot grant, and nothing changes.
 	let refused = chain::submit(
 		&client,
-		&acl.grant_access(0, account(&stranger), Access::Read, bytes(&[5; 80]), None),
+		&acl.grant_access(0, account(&stranger), Access::Read, bytes(&[5; 80]), 1, None),
 		&stranger,
 		chain::Wait::Finalized,
 	)
@@ -179,6 +179,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	// Revoking with rotation moves the record to new ciphertext and re-keys
 	// the owner in the same extrinsic.
 	let rotation = NewContent {
+		based_on: 1,
 		cid: bytes(b"bafkreib4pqtikzdjlj4zigobmd63lig7u6oxlug24snlr6atjlmlza45dq"),
 		ciphertext_digest: [10; 32],
 		keys: BoundedVec(vec![(account(&patient), bytes(&[11; 80]))]),

@@ -73,7 +73,12 @@ fn rfc9180_base_x25519_sha256_aes256gcm_vector() {
 	}
 	// And our wrap format uses that suite: a wrap to pkRm opens with skRm.
 	let keypair = EncryptionKeypair::from_secret(&unhex(&v["skRm"]).try_into().unwrap());
-	let context = WrapContext { genesis_hash: [1; 32], record_id: 7, key_version: 1 };
+	let context = WrapContext::V2 {
+		genesis_hash: [1; 32],
+		owner: [2; 32],
+		ciphertext_digest: [3; 32],
+		key_version: 1,
+	};
 	let key = DataKey::from_bytes([9; 32]);
 	let wrapped = wrap::wrap(&key, &keypair.public_bytes(), &context, &mut TestRng(0));
 	assert_eq!(wrapped.len(), WRAPPED_KEY_LEN);
@@ -170,72 +175,117 @@ fn error_name(e: &EnvelopeError) -> &'static str {
 	}
 }
 
-fn wrap_cases() -> Vec<Value> {
-	let mut rng = TestRng(1000);
+/// A wrap context as the vector files write it: its fields beside the case's.
+fn context_fields(context: &WrapContext) -> Value {
+	match context {
+		WrapContext::V1 { genesis_hash, record_id, key_version } => json!({
+			"genesis_hash": hex::encode(genesis_hash),
+			"record_id": record_id,
+			"key_version": key_version,
+		}),
+		WrapContext::V2 { genesis_hash, owner, ciphertext_digest, key_version } => json!({
+			"genesis_hash": hex::encode(genesis_hash),
+			"owner": hex::encode(owner),
+			"ciphertext_digest": hex::encode(ciphertext_digest),
+			"key_version": key_version,
+		}),
+	}
+}
+
+/// The context a vector case names (v1 cases name a record id).
+fn context_of(case: &Value) -> WrapContext {
+	let bytes = |field: &str| unhex(&case[field]).try_into().unwrap();
+	let key_version = case["key_version"].as_u64().unwrap() as u32;
+	match case["record_id"].as_u64() {
+		Some(record_id) => {
+			WrapContext::V1 { genesis_hash: bytes("genesis_hash"), record_id, key_version }
+		}
+		None => WrapContext::V2 {
+			genesis_hash: bytes("genesis_hash"),
+			owner: bytes("owner"),
+			ciphertext_digest: bytes("ciphertext_digest"),
+			key_version,
+		},
+	}
+}
+
+/// A key wrapped for `context`, then opened with the right key and context
+/// (it opens), the wrong key, each of `others` (contexts differing in one
+/// field), altered and cut short (none opens).
+fn wrap_cases(seed: u64, context: WrapContext, others: &[(&str, WrapContext)]) -> Vec<Value> {
+	let mut rng = TestRng(seed);
 	let recipient = EncryptionKeypair::generate(&mut rng);
 	let stranger = EncryptionKeypair::generate(&mut rng);
-	let context = WrapContext { genesis_hash: [0xaa; 32], record_id: 42, key_version: 3 };
 	let key = DataKey::from_bytes([0x5c; 32]);
 	let wrapped = wrap::wrap(&key, &recipient.public_bytes(), &context, &mut rng);
-	let case =
-		|name: &str, secret: &EncryptionKeypair, ctx: WrapContext, w: &[u8], expect: Value| {
-			json!({
-				"name": name,
-				"recipient_secret": hex::encode(secret.secret_bytes().as_ref()),
-				"genesis_hash": hex::encode(ctx.genesis_hash),
-				"record_id": ctx.record_id,
-				"key_version": ctx.key_version,
-				"wrapped": hex::encode(w),
-				"expect": expect,
-			})
-		};
+	let case = |name: &str, secret: &EncryptionKeypair, ctx: &WrapContext, w: &[u8], expect| {
+		let mut case = context_fields(ctx);
+		let fields = case.as_object_mut().unwrap();
+		fields.insert("name".into(), json!(name));
+		fields
+			.insert("recipient_secret".into(), json!(hex::encode(secret.secret_bytes().as_ref())));
+		fields.insert("wrapped".into(), json!(hex::encode(w)));
+		fields.insert("expect".into(), expect);
+		case
+	};
+	let refused = || json!({"error": "NotForThisKeyOrContext"});
 	let mut tampered = wrapped.clone();
 	tampered[40] ^= 1;
-	vec![
+	let mut cases = vec![
 		case(
 			"opens",
 			&recipient,
-			context,
+			&context,
 			&wrapped,
 			json!({"data_key": hex::encode(key.as_bytes())}),
 		),
-		case(
-			"wrong recipient key",
-			&stranger,
-			context,
-			&wrapped,
-			json!({"error": "NotForThisKeyOrContext"}),
-		),
-		case(
-			"other record",
-			&recipient,
-			WrapContext { record_id: 43, ..context },
-			&wrapped,
-			json!({"error": "NotForThisKeyOrContext"}),
-		),
-		case(
-			"other key version",
-			&recipient,
-			WrapContext { key_version: 4, ..context },
-			&wrapped,
-			json!({"error": "NotForThisKeyOrContext"}),
-		),
-		case(
-			"other chain",
-			&recipient,
-			WrapContext { genesis_hash: [0xab; 32], ..context },
-			&wrapped,
-			json!({"error": "NotForThisKeyOrContext"}),
-		),
-		case(
-			"tampered",
-			&recipient,
-			context,
-			&tampered,
-			json!({"error": "NotForThisKeyOrContext"}),
-		),
-		case("short", &recipient, context, &wrapped[..79], json!({"error": "BadLength"})),
-	]
+		case("wrong recipient key", &stranger, &context, &wrapped, refused()),
+	];
+	for (name, other) in others {
+		cases.push(case(name, &recipient, other, &wrapped, refused()));
+	}
+	cases.push(case("tampered", &recipient, &context, &tampered, refused()));
+	cases.push(case("short", &recipient, &context, &wrapped[..79], json!({"error": "BadLength"})));
+	cases
+}
+
+fn wrap_v1_cases() -> Vec<Value> {
+	let (genesis_hash, record_id, key_version) = ([0xaa; 32], 42, 3);
+	let v1 = |genesis_hash, record_id, key_version| WrapContext::V1 {
+		genesis_hash,
+		record_id,
+		key_version,
+	};
+	wrap_cases(
+		1000,
+		v1(genesis_hash, record_id, key_version),
+		&[
+			("other record", v1(genesis_hash, 43, key_version)),
+			("other key version", v1(genesis_hash, record_id, 4)),
+			("other chain", v1([0xab; 32], record_id, key_version)),
+		],
+	)
+}
+
+fn wrap_v2_cases() -> Vec<Value> {
+	let v2 = |genesis_hash, owner, ciphertext_digest, key_version| WrapContext::V2 {
+		genesis_hash,
+		owner,
+		ciphertext_digest,
+		key_version,
+	};
+	let (chain, owner, digest) = ([0xaa; 32], [0x11; 32], [0xd1; 32]);
+	wrap_cases(
+		2000,
+		v2(chain, owner, digest, 3),
+		&[
+			("other owner", v2(chain, [0x12; 32], digest, 3)),
+			("other content", v2(chain, owner, [0xd2; 32], 3)),
+			("other key version", v2(chain, owner, digest, 4)),
+			("other chain", v2([0xab; 32], owner, digest, 3)),
+			("v1 context", WrapContext::V1 { genesis_hash: chain, record_id: 0, key_version: 3 }),
+		],
+	)
 }
 
 fn generated_vectors() -> Value {
@@ -252,49 +302,42 @@ fn generated_vectors() -> Value {
 	json!({
 		"description": "EHR envelope v1 and key-wrap v1 test vectors; see docs/envelope.md",
 		"envelope": envelopes,
-		"wrap": wrap_cases(),
+		"wrap": wrap_v1_cases(),
+	})
+}
+
+fn generated_wrap_v2_vectors() -> Value {
+	json!({
+		"description": "EHR key-wrap v2 test vectors; see docs/envelope.md",
+		"wrap": wrap_v2_cases(),
 	})
 }
 
 const VECTORS: &str = "ehr-v1.json";
+const WRAP_V2_VECTORS: &str = "ehr-wrap-v2.json";
 
-/// `EHR_WRITE_VECTORS=1 cargo test -p ehr-client --test crypto` rewrites the
-/// committed vectors (only needed when the format changes).
-#[test]
-fn committed_vectors_hold() {
-	let path = vectors_path(VECTORS);
+/// The committed vector file `name`, rewritten from `generated` first when
+/// `EHR_WRITE_VECTORS` is set; fails if the generator drifted from it.
+fn committed(name: &str, generated: Value) -> Value {
+	let path = vectors_path(name);
 	if std::env::var_os("EHR_WRITE_VECTORS").is_some() {
-		let text = serde_json::to_string_pretty(&generated_vectors()).unwrap();
+		let text = serde_json::to_string_pretty(&generated).unwrap();
 		std::fs::write(&path, text + "\n").unwrap();
 	}
 	let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("vectors")).unwrap();
 	// The generator still produces the committed bytes: the format has not drifted.
-	assert_eq!(v, generated_vectors(), "format drift: the committed vectors no longer match");
+	assert_eq!(v, generated, "format drift: the committed vectors {name} no longer match");
+	v
+}
 
-	for case in v["envelope"].as_array().unwrap() {
-		let key = DataKey::from_bytes(unhex(&case["data_key"]).try_into().unwrap());
-		let got = open(&key, &unhex(&case["envelope"]));
-		match (&case["expect"]["plaintext"], got) {
-			(Value::String(_), Ok(plain)) => {
-				assert_eq!(plain, unhex(&case["expect"]["plaintext"]), "{}", case["name"])
-			}
-			(Value::Null, Err(e)) => {
-				assert_eq!(error_name(&e), case["expect"]["error"], "{}", case["name"])
-			}
-			(_, got) => panic!("{}: unexpected {:?}", case["name"], got.map(|p| p.len())),
-		}
-	}
-	for case in v["wrap"].as_array().unwrap() {
+/// Opens every wrap case of `vectors` and compares with what it expects.
+fn check_wrap_cases(vectors: &Value) {
+	for case in vectors["wrap"].as_array().unwrap() {
 		let secret: [u8; 32] = unhex(&case["recipient_secret"]).try_into().unwrap();
-		let context = WrapContext {
-			genesis_hash: unhex(&case["genesis_hash"]).try_into().unwrap(),
-			record_id: case["record_id"].as_u64().unwrap(),
-			key_version: case["key_version"].as_u64().unwrap() as u32,
-		};
 		let got = wrap::unwrap(
 			&unhex(&case["wrapped"]),
 			&EncryptionKeypair::from_secret(&secret),
-			&context,
+			&context_of(case),
 		);
 		match got {
 			Ok(key) => assert_eq!(
@@ -309,6 +352,34 @@ fn committed_vectors_hold() {
 			}
 		}
 	}
+}
+
+/// `EHR_WRITE_VECTORS=1 cargo test -p ehr-client --test crypto` rewrites the
+/// committed vectors (only needed when the format changes).
+#[test]
+fn committed_vectors_hold() {
+	let v = committed(VECTORS, generated_vectors());
+	for case in v["envelope"].as_array().unwrap() {
+		let key = DataKey::from_bytes(unhex(&case["data_key"]).try_into().unwrap());
+		let got = open(&key, &unhex(&case["envelope"]));
+		match (&case["expect"]["plaintext"], got) {
+			(Value::String(_), Ok(plain)) => {
+				assert_eq!(plain, unhex(&case["expect"]["plaintext"]), "{}", case["name"])
+			}
+			(Value::Null, Err(e)) => {
+				assert_eq!(error_name(&e), case["expect"]["error"], "{}", case["name"])
+			}
+			(_, got) => panic!("{}: unexpected {:?}", case["name"], got.map(|p| p.len())),
+		}
+	}
+	check_wrap_cases(&v);
+}
+
+/// Format v2 of the key wrap (what the client writes now) against its
+/// committed vectors; v1 above is still read.
+#[test]
+fn committed_wrap_v2_vectors_hold() {
+	check_wrap_cases(&committed(WRAP_V2_VECTORS, generated_wrap_v2_vectors()));
 }
 
 #[test]

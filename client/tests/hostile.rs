@@ -134,9 +134,11 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 	// noise. The pool refuses each before any pallet code runs.
 	let add_record = |cid_len: usize, kind: u8| {
 		let mut call = vec![EHR_ACL, 5];
-		(0u64, who.0).encode_to(&mut call);
+		who.0.encode_to(&mut call);
 		vec![b'b'; cid_len].encode_to(&mut call);
 		([1u8; 32], kind, vec![1u8; 80], None::<(u64, Vec<u8>)>).encode_to(&mut call);
+		// No initial readers.
+		Vec::<u8>::new().encode_to(&mut call);
 		call
 	};
 	let mut register = vec![EHR_ACL, 2];
@@ -168,18 +170,23 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 	// A CID that is a path, signed and valid otherwise: the pallet refuses it.
 	let genesis = client.genesis_hash().0;
 	let key = DataKey::generate(&mut os_rng());
-	let context = WrapContext { genesis_hash: genesis, record_id: 0, key_version: 1 };
+	let context = WrapContext::V2 {
+		genesis_hash: genesis,
+		owner: who.0,
+		ciphertext_digest: [1; 32],
+		key_version: 1,
+	};
 	let wrapped = BoundedVec(wrap::wrap(&key, &[1; 32], &context, &mut os_rng()));
 	let refused = chain::submit(
 		&client,
 		&acl.add_record(
-			0,
 			who,
 			BoundedVec(b"bafy/../../api/v0/shutdown".to_vec()),
 			[1; 32],
 			RecordKind::Note,
 			wrapped,
 			None,
+			BoundedVec(vec![]),
 		),
 		&patient,
 		chain::Wait::InBlock,
@@ -207,22 +214,32 @@ fn all_output(out: &std::process::Output) -> String {
 /// (as another client could), with a data key properly wrapped for the
 /// patient so that reading reaches IPFS. Returns its id.
 async fn record_at(client: &Client, patient_key: [u8; 32], cid: &str) -> u64 {
-	let id = next_record_id(client).await;
-	let context =
-		WrapContext { genesis_hash: client.genesis_hash().0, record_id: id, key_version: 1 };
+	let owner = dev::charlie().public_key().to_account_id();
+	let context = WrapContext::V2 {
+		genesis_hash: client.genesis_hash().0,
+		owner: owner.0,
+		ciphertext_digest: [0; 32],
+		key_version: 1,
+	};
 	let key = DataKey::generate(&mut os_rng());
 	let wrapped = BoundedVec(wrap::wrap(&key, &patient_key, &context, &mut os_rng()));
 	let call = runtime::transactions().ehr_acl().add_record(
-		id,
-		dev::charlie().public_key().to_account_id(),
+		owner,
 		BoundedVec(cid.as_bytes().to_vec()),
 		[0; 32],
 		RecordKind::Note,
 		wrapped,
 		None,
+		BoundedVec(vec![]),
 	);
-	chain::submit(client, &call, &dev::charlie(), chain::Wait::InBlock).await.expect("add_record");
-	id
+	let events = chain::submit(client, &call, &dev::charlie(), chain::Wait::InBlock)
+		.await
+		.expect("add_record");
+	events
+		.find_first::<runtime::ehr_acl::events::RecordAdded>()
+		.expect("events decode")
+		.expect("RecordAdded")
+		.id
 }
 
 /// The CID kubo would give `bytes`, without storing them.

@@ -147,18 +147,13 @@ async fn patient_doctor_pharmacist_auditor() {
 	let obs_before = w.record(obs);
 	let doctor_keys =
 		KeystoreFile::read(&w.keystore("doctor")).unwrap().unlock(PASSPHRASE).unwrap();
-	let doctor_grant = query::record(&client, obs)
-		.await
-		.unwrap()
-		.unwrap()
-		.grants
-		.into_iter()
-		.find(|(who, _)| who.to_string() == doctor)
-		.unwrap()
-		.1;
-	let context = WrapContext {
+	let obs_view = query::record(&client, obs).await.unwrap().unwrap();
+	let doctor_grant =
+		obs_view.grants.iter().find(|(who, _)| who.to_string() == doctor).unwrap().1.clone();
+	let context = WrapContext::V2 {
 		genesis_hash: client.genesis_hash().0,
-		record_id: obs,
+		owner: obs_view.record.owner.0,
+		ciphertext_digest: obs_view.record.ciphertext_digest,
 		key_version: doctor_grant.key_version,
 	};
 	let kept_key = wrap::unwrap(&doctor_grant.wrapped_key.0, &doctor_keys.encryption, &context)
@@ -340,17 +335,27 @@ async fn patient_doctor_pharmacist_auditor() {
 		.collect();
 	for expected in [
 		("RecordAdded", patient.as_str()),
-		("AccessGranted", patient.as_str()),
+		("GrantAdded", patient.as_str()),
 		("AccessLogged", doctor.as_str()),
 		("RecordUpdated", doctor.as_str()),
-		("AccessRevoked", patient.as_str()),
+		("GrantRemoved", patient.as_str()),
+		("RecordUpdated", patient.as_str()),
 		("AccessRequested", stranger.as_str()),
 		("AccessLogged", stranger.as_str()),
 	] {
 		assert!(events.contains(&expected), "{expected:?} missing from {events:?}");
 	}
-	let revoked = trail.as_array().unwrap().iter().find(|e| e["event"] == "AccessRevoked").unwrap();
-	assert_eq!(revoked["details"], "data key rotated");
+	let revoked = trail.as_array().unwrap().iter().find(|e| e["event"] == "GrantRemoved").unwrap();
+	assert_eq!(
+		(revoked["subject"].as_str(), revoked["details"].as_str()),
+		(Some(doctor.as_str()), Some("Revoked"))
+	);
+	// Each content change names the version's CID and digest.
+	let updates = trail.as_array().unwrap().iter().filter(|e| e["event"] == "RecordUpdated");
+	assert!(
+		updates.clone().count() >= 2
+			&& updates.clone().all(|e| e["details"].as_str().unwrap().contains("sha256 "))
+	);
 	let csv =
 		w.plain("auditor", &["audit", "patient", &patient, "--format", "csv"]).output().unwrap();
 	assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));

@@ -150,10 +150,26 @@ impl pallet_node_authorization::Config for Runtime {
 	type WeightInfo = ();
 }
 
+/// Deposits of the ACL pallet: held from whoever creates the state, returned
+/// when it goes. Roughly 10x the fee of the call that creates it, so that
+/// state costs more to keep than to write once.
+pub const USER_DEPOSIT: Balance = 10 * MILLI_UNIT;
+pub const RECORD_DEPOSIT: Balance = 20 * MILLI_UNIT;
+pub const GRANT_DEPOSIT: Balance = 10 * MILLI_UNIT;
+pub const REQUEST_DEPOSIT: Balance = 5 * MILLI_UNIT;
+
 impl pallet_ehr_acl::Config for Runtime {
 	type RegistrarOrigin = GovernanceOrigin;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UserDeposit = ConstU128<USER_DEPOSIT>;
+	type RecordDeposit = ConstU128<RECORD_DEPOSIT>;
+	type GrantDeposit = ConstU128<GRANT_DEPOSIT>;
+	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
 	type MaxRecordsPerPatient = ConstU32<1_000>;
-	type MaxGrantsPerAccount = ConstU32<1_000>;
+	type MaxGrantsPerAccount = ConstU32<512>;
+	type MaxRequestsPerRecord = ConstU32<32>;
+	type MaxRequestsPerAccount = ConstU32<64>;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
 }
 

@@ -6,6 +6,11 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
 	let keypair = EncryptionKeypair::from_secret(&[7; 32]);
-	let context = WrapContext { genesis_hash: [0; 32], record_id: 1, key_version: 1 };
+	let context = WrapContext::V2 {
+		genesis_hash: [0; 32],
+		owner: [1; 32],
+		ciphertext_digest: [2; 32],
+		key_version: 1,
+	};
 	let _ = unwrap(data, &keypair, &context);
 });

@@ -1,9 +1,13 @@
 //! Wrapping a record's data key for one reader: HPKE base mode (RFC 9180)
 //! with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and AES-256-GCM.
 //!
-//! The HPKE `info` binds the chain (genesis hash), the record id and the key
-//! version, so a wrapped key copied onto another record, another chain or
-//! another key version does not open.
+//! The HPKE `info` binds what the wrapped key belongs to, so that a wrapped
+//! key copied onto another record, another chain or another key version does
+//! not open. Format v2 (written now) binds the chain, the record's owner, the
+//! digest of the ciphertext the key opens and the key version: all known
+//! before the call that stores it is included, so the chain can assign record
+//! ids. Format v1 bound the record id instead, which the client had to guess;
+//! it is still read (`WrapContext::V1`).
 
 use super::DataKey;
 use hpke::{
@@ -21,20 +25,34 @@ pub const WRAPPED_KEY_LEN: usize = 32 + 32 + 16;
 
 /// What a wrapped key is bound to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WrapContext {
-	pub genesis_hash: [u8; 32],
-	pub record_id: u64,
-	pub key_version: u32,
+pub enum WrapContext {
+	/// Format v1: the chain, the record id and the key version.
+	V1 { genesis_hash: [u8; 32], record_id: u64, key_version: u32 },
+	/// Format v2: the chain, the record's owner (its account id), the SHA-256
+	/// of the ciphertext this key version opens, and the key version.
+	V2 { genesis_hash: [u8; 32], owner: [u8; 32], ciphertext_digest: [u8; 32], key_version: u32 },
 }
 
 impl WrapContext {
 	/// The HPKE `info`: a label, then the fields in fixed-width little endian.
 	pub fn info(&self) -> Vec<u8> {
-		let mut info = b"ehr-acl key wrap v1".to_vec();
-		info.extend_from_slice(&self.genesis_hash);
-		info.extend_from_slice(&self.record_id.to_le_bytes());
-		info.extend_from_slice(&self.key_version.to_le_bytes());
-		info
+		match self {
+			WrapContext::V1 { genesis_hash, record_id, key_version } => {
+				let mut info = b"ehr-acl key wrap v1".to_vec();
+				info.extend_from_slice(genesis_hash);
+				info.extend_from_slice(&record_id.to_le_bytes());
+				info.extend_from_slice(&key_version.to_le_bytes());
+				info
+			}
+			WrapContext::V2 { genesis_hash, owner, ciphertext_digest, key_version } => {
+				let mut info = b"ehr-acl key wrap v2".to_vec();
+				info.extend_from_slice(genesis_hash);
+				info.extend_from_slice(owner);
+				info.extend_from_slice(ciphertext_digest);
+				info.extend_from_slice(&key_version.to_le_bytes());
+				info
+			}
+		}
 	}
 }
 
@@ -43,7 +61,9 @@ impl WrapContext {
 pub enum UnwrapError {
 	#[error("a wrapped key is {WRAPPED_KEY_LEN} bytes, this one is {0}")]
 	BadLength(usize),
-	#[error("the wrapped key does not open with this key for this record and key version")]
+	#[error(
+		"the wrapped key does not open with this key for this record, content and key version"
+	)]
 	NotForThisKeyOrContext,
 }
 

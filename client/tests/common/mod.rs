@@ -45,6 +45,11 @@ impl DevNode {
 		Self::launch(&["--tmp"])
 	}
 
+	/// A `--tmp` node started with `flags` too (a pruning setting, ...).
+	pub fn start_with(flags: &[&str]) -> DevNode {
+		Self::launch(&[&["--tmp"], flags].concat())
+	}
+
 	/// A node keeping its chain in `base`, so that a node started again on
 	/// it finds the same chain.
 	pub fn start_in(base: &Path) -> DevNode {

@@ -1,14 +1,25 @@
 //! Benchmarks for every call, each in its worst case.
+//!
+//! Components are named as in [`WeightInfo`] and count what the call's
+//! post-dispatch weight counts. Where a call walks every grant of a record to
+//! find what cascades, the record is filled with as many other grants as the
+//! configuration lets one owner arrange (all of them unless
+//! `MaxGrantsPerAccount` is small, as in the mock).
 
 use super::*;
 use crate::Pallet as EhrAcl;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{EnsureOrigin, Get},
+	traits::{
+		fungible::{Inspect, Unbalanced},
+		tokens::Precision,
+		EnsureOrigin, Get,
+	},
 	BoundedVec,
 };
-use frame_system::RawOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::Saturating;
 
 const SEED: u32 = 0;
 
@@ -20,69 +31,204 @@ fn long_cid(n: u8) -> Cid {
 	BoundedVec::truncate_from(alloc::vec![b'a' + n % 26; MAX_CID_LEN as usize])
 }
 
-fn registrar<T: Config>() -> T::AccountId {
-	let who: T::AccountId = account("registrar", 0, SEED);
-	Registrars::<T>::insert(&who, 1);
-	who
+fn now<T: Config>() -> BlockNumberFor<T> {
+	frame_system::Pallet::<T>::block_number()
 }
 
-fn register<T: Config>(name: &'static str, index: u32, role: Role) -> T::AccountId {
-	let who: T::AccountId = account(name, index, SEED);
-	let by = if role == Role::Patient { who.clone() } else { registrar::<T>() };
-	EhrAcl::<T>::register_user(RawOrigin::Signed(by).into(), who.clone(), role, [7; 32])
-		.expect("registers");
-	who
+/// An expiry one block away; [`expire`] makes it pass.
+fn soon<T: Config>() -> Option<BlockNumberFor<T>> {
+	Some(now::<T>().saturating_add(1u32.into()))
 }
 
-fn new_record<T: Config>(owner: &T::AccountId) -> RecordId {
-	let id = NextRecordId::<T>::get();
-	EhrAcl::<T>::add_record(
-		RawOrigin::Signed(owner.clone()).into(),
-		id,
-		owner.clone(),
-		long_cid(1),
-		[1; 32],
-		RecordKind::Observation,
-		wrapped(1),
-		None,
-	)
-	.expect("adds");
-	id
+fn expire<T: Config>() {
+	frame_system::Pallet::<T>::set_block_number(now::<T>().saturating_add(1u32.into()));
 }
 
-/// A record of a fresh patient read by `readers` doctors besides the owner.
-fn shared_record<T: Config>(readers: u32) -> (T::AccountId, RecordId, Vec<T::AccountId>) {
-	let owner = register::<T>("patient", 0, Role::Patient);
-	let id = new_record::<T>(&owner);
-	let readers: Vec<T::AccountId> = (0..readers)
-		.map(|i| {
-			let reader = register::<T>("reader", i, Role::Doctor);
-			EhrAcl::<T>::grant_access(
-				RawOrigin::Signed(owner.clone()).into(),
-				id,
-				reader.clone(),
-				Access::ReadWrite,
-				wrapped(2),
-				None,
-			)
-			.expect("grants");
-			reader
+fn key_version<T: Config>(id: RecordId) -> u32 {
+	Records::<T>::get(id).expect("the record exists").key_version
+}
+
+fn grants_given<T: Config>(who: &T::AccountId) -> u32 {
+	Users::<T>::get(who).map_or(0, |u| u.grants_given)
+}
+
+/// Credits `who` with enough for every deposit a benchmark makes it pay.
+///
+/// `Config::Currency` is only `fungible::MutateHold`, which implies
+/// `fungible::Unbalanced` (not `fungible::Mutate`): the balance is written
+/// directly, leaving total issuance as it was, which no benchmarked call reads.
+fn fund<T: Config>(who: &T::AccountId) {
+	let deposits = T::UserDeposit::get()
+		.saturating_add(T::RecordDeposit::get())
+		.saturating_add(T::GrantDeposit::get())
+		.saturating_add(T::RequestDeposit::get());
+	let amount =
+		T::Currency::minimum_balance().saturating_add(deposits.saturating_mul(10_000u32.into()));
+	T::Currency::increase_balance(who, amount, Precision::Exact).expect("funds the account");
+}
+
+/// New content for record `id`: its key wrapped for every reader that stays
+/// once `leaving`, what `leaving` delegated, and the expired grants go.
+fn content_for<T: Config>(id: RecordId, leaving: Option<&T::AccountId>) -> NewContentOf<T> {
+	let now = now::<T>();
+	let keys: Vec<_> = Grants::<T>::iter_prefix(id)
+		.filter(|(reader, g)| {
+			Some(reader) != leaving
+				&& Some(&g.granted_by) != leaving
+				&& g.expires_at.is_none_or(|at| at > now)
 		})
+		.map(|(reader, _)| (reader, wrapped(3)))
 		.collect();
-	(owner, id, readers)
-}
-
-fn content_for<T: Config>(readers: impl Iterator<Item = T::AccountId>) -> NewContentOf<T> {
 	NewContent {
+		based_on: key_version::<T>(id),
 		cid: long_cid(2),
 		ciphertext_digest: [2; 32],
-		keys: BoundedVec::truncate_from(readers.map(|r| (r, wrapped(3))).collect()),
+		keys: BoundedVec::truncate_from(keys),
 	}
 }
 
 fn assert_last_event<T: Config>(event: Event<T>) {
 	let event: <T as frame_system::Config>::RuntimeEvent = event.into();
 	frame_system::Pallet::<T>::assert_last_event(event);
+}
+
+/// Builds the state a benchmark starts from. Every account it makes is new
+/// and funded.
+struct Setup<T: Config> {
+	registrar: T::AccountId,
+	accounts: u32,
+}
+
+impl<T: Config> Setup<T> {
+	fn new() -> Self {
+		let registrar: T::AccountId = account("registrar", 0, SEED);
+		Registrars::<T>::insert(&registrar, 1);
+		fund::<T>(&registrar);
+		Setup { registrar, accounts: 0 }
+	}
+
+	fn account(&mut self, name: &'static str) -> T::AccountId {
+		let who = account(name, self.accounts, SEED);
+		self.accounts += 1;
+		fund::<T>(&who);
+		who
+	}
+
+	/// A registered user: a patient registers itself, anyone else is
+	/// registered by the registrar.
+	fn user(&mut self, name: &'static str, role: Role) -> T::AccountId {
+		let who = self.account(name);
+		let by = if role == Role::Patient { who.clone() } else { self.registrar.clone() };
+		EhrAcl::<T>::register_user(RawOrigin::Signed(by).into(), who.clone(), role, [7; 32])
+			.expect("registers");
+		who
+	}
+
+	/// A record of a new patient, with no reader but its owner.
+	fn record(&mut self) -> (T::AccountId, RecordId) {
+		let owner = self.user("patient", Role::Patient);
+		let id = NextRecordId::<T>::get();
+		EhrAcl::<T>::add_record(
+			RawOrigin::Signed(owner.clone()).into(),
+			owner.clone(),
+			long_cid(1),
+			[1; 32],
+			RecordKind::Observation,
+			wrapped(1),
+			None,
+			BoundedVec::new(),
+		)
+		.expect("adds a record");
+		(owner, id)
+	}
+
+	/// A record `author` writes into `owner`'s records through its ReadWrite
+	/// grant on `via`.
+	fn authored_record(
+		&mut self,
+		author: &T::AccountId,
+		owner: &T::AccountId,
+		via: RecordId,
+	) -> RecordId {
+		let id = NextRecordId::<T>::get();
+		EhrAcl::<T>::add_record(
+			RawOrigin::Signed(author.clone()).into(),
+			owner.clone(),
+			long_cid(4),
+			[4; 32],
+			RecordKind::Note,
+			wrapped(1),
+			Some((via, wrapped(2))),
+			BoundedVec::new(),
+		)
+		.expect("adds an authored record");
+		id
+	}
+
+	/// `by` gives `to` access to record `id`.
+	fn give(
+		&mut self,
+		by: &T::AccountId,
+		id: RecordId,
+		to: &T::AccountId,
+		access: Access,
+		expires_at: Option<BlockNumberFor<T>>,
+	) {
+		EhrAcl::<T>::grant_access(
+			RawOrigin::Signed(by.clone()).into(),
+			id,
+			to.clone(),
+			access,
+			wrapped(2),
+			key_version::<T>(id),
+			expires_at,
+		)
+		.expect("grants");
+	}
+
+	/// A new doctor whom `by` gives access to record `id`.
+	fn reader(
+		&mut self,
+		by: &T::AccountId,
+		id: RecordId,
+		access: Access,
+		expires_at: Option<BlockNumberFor<T>>,
+	) -> T::AccountId {
+		let reader = self.user("reader", Role::Doctor);
+		self.give(by, id, &reader, access, expires_at);
+		reader
+	}
+
+	/// `n` more grants on `owner`'s record `id`, expiring at `expires_at`:
+	/// ReadWrite grants of the owner's to helpers, each delegating as many
+	/// Read grants as it may give.
+	fn fill(
+		&mut self,
+		owner: &T::AccountId,
+		id: RecordId,
+		n: u32,
+		expires_at: Option<BlockNumberFor<T>>,
+	) {
+		let per_helper = T::MaxGrantsPerAccount::get();
+		let mut left = n;
+		while left > 0 {
+			let helper = self.reader(owner, id, Access::ReadWrite, expires_at);
+			let delegated = (left - 1).min(per_helper);
+			for _ in 0..delegated {
+				self.reader(&helper, id, Access::Read, None);
+			}
+			left -= 1 + delegated;
+		}
+	}
+
+	/// Fills `owner`'s record `id` with lasting grants until it is full or
+	/// the owner may give no more than `reserve` further grants.
+	fn fill_up(&mut self, owner: &T::AccountId, id: RecordId, reserve: u32) {
+		let per_helper = T::MaxGrantsPerAccount::get();
+		let helpers = per_helper.saturating_sub(grants_given::<T>(owner)).saturating_sub(reserve);
+		let free = Records::<T>::get(id).map_or(0, |r| MAX_GRANTS_PER_RECORD - r.grant_count);
+		self.fill(owner, id, free.min(helpers.saturating_mul(per_helper + 1)), None);
+	}
 }
 
 #[benchmarks]
@@ -104,7 +250,7 @@ mod benchmarks {
 	fn remove_registrar() -> Result<(), BenchmarkError> {
 		let origin =
 			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let who = registrar::<T>();
+		let who = Setup::<T>::new().registrar;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone());
 		assert!(!Registrars::<T>::contains_key(&who));
@@ -113,136 +259,266 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register_user() {
-		let by = registrar::<T>();
-		let who: T::AccountId = account("doctor", 0, SEED);
+		let mut setup = Setup::<T>::new();
+		let who = setup.account("doctor");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(by), who.clone(), Role::Doctor, [7; 32]);
+		_(RawOrigin::Signed(setup.registrar.clone()), who.clone(), Role::Doctor, [7; 32]);
 		assert!(Users::<T>::contains_key(&who));
 	}
 
+	/// `g` grants dropped: half held by the user on as many records, half
+	/// delegated from those and cascading; `q` requests closed. The user's
+	/// registrar deregisters it.
 	#[benchmark]
-	fn deregister_user(g: Linear<0, { T::MaxGrantsPerAccount::get() }>) {
-		let who = register::<T>("doctor", 0, Role::Doctor);
-		for i in 0..g {
-			let owner = register::<T>("patient", i, Role::Patient);
-			let id = new_record::<T>(&owner);
-			EhrAcl::<T>::grant_access(
-				RawOrigin::Signed(owner).into(),
-				id,
-				who.clone(),
-				Access::Read,
-				wrapped(2),
-				None,
-			)
-			.expect("grants");
+	fn deregister_user(
+		g: Linear<0, { T::MaxGrantsPerAccount::get().saturating_mul(2) }>,
+		q: Linear<0, { T::MaxRequestsPerAccount::get() }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let who = setup.user("doctor", Role::Doctor);
+		for i in 0..g.div_ceil(2) {
+			let (owner, id) = setup.record();
+			setup.give(&owner, id, &who, Access::ReadWrite, None);
+			if i < g / 2 {
+				setup.reader(&who, id, Access::Read, None);
+			}
 		}
+		for _ in 0..q {
+			let (_, id) = setup.record();
+			EhrAcl::<T>::request_access(RawOrigin::Signed(who.clone()).into(), id, Access::Read)
+				.expect("requests");
+		}
+		let registrar = setup.registrar.clone();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), who.clone());
+		_(RawOrigin::Signed(registrar.clone()), who.clone());
 		assert!(!Users::<T>::contains_key(&who));
-		assert_last_event::<T>(Event::UserDeregistered {
-			who: who.clone(),
-			by: who,
-			grants_dropped: g,
-		});
+		assert_last_event::<T>(Event::UserDeregistered { who, by: registrar });
 	}
 
 	#[benchmark]
 	fn rotate_encryption_key() {
-		let who = register::<T>("doctor", 0, Role::Doctor);
+		let who = Setup::<T>::new().user("doctor", Role::Doctor);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), [9; 32]);
 		assert_eq!(Users::<T>::get(&who).map(|u| u.enc_key), Some([9; 32]));
 	}
 
+	/// A clinician writing into a patient's records through an expiring
+	/// ReadWrite grant, with `r` Read readers (each capped to that expiry and
+	/// each a grant the clinician may give).
 	#[benchmark]
-	fn add_record() {
-		// Worst case: a clinician writing into a patient's records.
-		let (owner, via, readers) = shared_record::<T>(1);
-		let doctor = readers[0].clone();
+	fn add_record(
+		r: Linear<0, { MAX_INITIAL_READERS.min(T::MaxGrantsPerAccount::get().saturating_sub(1)) }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, via) = setup.record();
+		let until = Some(now::<T>().saturating_add(100u32.into()));
+		let clinician = setup.reader(&owner, via, Access::ReadWrite, until);
+		let readers: Vec<NewReaderOf<T>> = (0..r)
+			.map(|_| NewReader {
+				reader: setup.user("reader", Role::Doctor),
+				access: Access::Read,
+				wrapped_key: wrapped(3),
+				expires_at: None,
+			})
+			.collect();
+		let id = NextRecordId::<T>::get();
 		#[extrinsic_call]
 		_(
-			RawOrigin::Signed(doctor),
-			NextRecordId::<T>::get(),
+			RawOrigin::Signed(clinician),
 			owner.clone(),
 			long_cid(3),
 			[3; 32],
 			RecordKind::Prescription,
 			wrapped(1),
 			Some((via, wrapped(2))),
+			BoundedVec::truncate_from(readers),
 		);
-		assert_eq!(EhrAcl::<T>::records_of(&owner).len(), 2);
+		assert_eq!(Records::<T>::get(id).map(|r| r.grant_count), Some(r + 2));
 	}
 
+	/// A ReadWrite grantee re-keys a record whose `k` readers (the owner and
+	/// itself included) keep access and whose `e` expired grants go.
 	#[benchmark]
-	fn update_record(k: Linear<1, MAX_GRANTS_PER_RECORD>) {
-		let (owner, id, readers) = shared_record::<T>(k - 1);
-		let content = content_for::<T>(core::iter::once(owner.clone()).chain(readers));
+	fn update_record(
+		k: Linear<2, { MAX_GRANTS_PER_RECORD / 2 }>,
+		e: Linear<0, { MAX_GRANTS_PER_RECORD / 2 }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let writer = setup.reader(&owner, id, Access::ReadWrite, None);
+		setup.fill(&owner, id, k - 2, None);
+		setup.fill(&owner, id, e, soon::<T>());
+		expire::<T>();
+		let content = content_for::<T>(id, None);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, content);
-		assert_eq!(Records::<T>::get(id).map(|r| r.version), Some(2));
+		_(RawOrigin::Signed(writer), id, content);
+		assert_eq!(Records::<T>::get(id).map(|r| (r.version, r.grant_count)), Some((2, k)));
 	}
 
+	/// `g` grants (the owner's included) and `q` requests go with the record.
 	#[benchmark]
-	fn remove_record(g: Linear<1, MAX_GRANTS_PER_RECORD>) {
-		let (owner, id, _) = shared_record::<T>(g - 1);
+	fn remove_record(
+		g: Linear<1, MAX_GRANTS_PER_RECORD>,
+		q: Linear<0, { T::MaxRequestsPerRecord::get() }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		setup.fill(&owner, id, g - 1, None);
+		for _ in 0..q {
+			let who = setup.user("researcher", Role::Researcher);
+			EhrAcl::<T>::request_access(RawOrigin::Signed(who).into(), id, Access::Read)
+				.expect("requests");
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id);
 		assert!(!Records::<T>::contains_key(id));
 	}
 
+	/// A ReadWrite grantee delegates, capped to its own expiry, to an account
+	/// whose pending request closes.
 	#[benchmark]
 	fn grant_access() {
-		let (owner, id, _) = shared_record::<T>(0);
-		let to = register::<T>("pharmacist", 0, Role::Pharmacist);
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let until = Some(now::<T>().saturating_add(100u32.into()));
+		let delegator = setup.reader(&owner, id, Access::ReadWrite, until);
+		let to = setup.user("pharmacist", Role::Pharmacist);
+		EhrAcl::<T>::request_access(RawOrigin::Signed(to.clone()).into(), id, Access::Read)
+			.expect("requests");
+		let key_version = key_version::<T>(id);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, to.clone(), Access::Read, wrapped(4), None);
+		_(
+			RawOrigin::Signed(delegator),
+			id,
+			to.clone(),
+			Access::Read,
+			wrapped(4),
+			key_version,
+			None,
+		);
 		assert!(Grants::<T>::contains_key(id, &to));
+		assert!(!Requests::<T>::contains_key(id, &to));
 	}
 
+	/// The owner narrows to Read the grant of the clinician that wrote the
+	/// record (so the grant, and its deposit, become the owner's), removing
+	/// the `d` grants the clinician delegated; the record is otherwise full.
 	#[benchmark]
-	fn update_access() {
-		let (owner, id, readers) = shared_record::<T>(1);
+	fn update_access(
+		d: Linear<
+			0,
+			{ (MAX_GRANTS_PER_RECORD - 2).min(T::MaxGrantsPerAccount::get().saturating_sub(1)) },
+		>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, via) = setup.record();
+		let author = setup.reader(&owner, via, Access::ReadWrite, None);
+		let id = setup.authored_record(&author, &owner, via);
+		for _ in 0..d {
+			setup.reader(&author, id, Access::Read, None);
+		}
+		// The owner keeps one grant it may give: taking the author's over.
+		setup.fill_up(&owner, id, 1);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, readers[0].clone(), Access::Read, None);
-		assert_eq!(Grants::<T>::get(id, &readers[0]).map(|g| g.access), Some(Access::Read));
+		_(RawOrigin::Signed(owner.clone()), id, author.clone(), Access::Read, None);
+		let grant = Grants::<T>::get(id, &author).expect("the grant stays");
+		assert_eq!((grant.access, grant.granted_by), (Access::Read, owner));
+		assert_eq!(grants_given::<T>(&author), 0);
 	}
 
-	/// `k` readers keep access and get the rotated key.
+	/// The owner revokes a ReadWrite grant and re-keys: `k` readers (the
+	/// owner included) keep access, `d` grants go (the revoked one, what it
+	/// delegated, and expired ones).
 	#[benchmark]
-	fn revoke_access(k: Linear<1, { MAX_GRANTS_PER_RECORD - 1 }>) {
-		let (owner, id, mut readers) = shared_record::<T>(k);
-		let revoked = readers.pop().expect("k >= 1");
-		let rotation = content_for::<T>(core::iter::once(owner.clone()).chain(readers));
+	fn revoke_access(
+		k: Linear<1, { MAX_GRANTS_PER_RECORD / 2 }>,
+		d: Linear<1, { MAX_GRANTS_PER_RECORD / 2 }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let revoked = setup.reader(&owner, id, Access::ReadWrite, None);
+		let delegated = (d - 1).min(T::MaxGrantsPerAccount::get());
+		for _ in 0..delegated {
+			setup.reader(&revoked, id, Access::Read, None);
+		}
+		setup.fill(&owner, id, k - 1, None);
+		setup.fill(&owner, id, d - 1 - delegated, soon::<T>());
+		expire::<T>();
+		let rotation = content_for::<T>(id, Some(&revoked));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, revoked.clone(), Some(rotation));
 		assert!(!Grants::<T>::contains_key(id, &revoked));
+		assert_eq!(Records::<T>::get(id).map(|r| r.grant_count), Some(k));
 	}
 
 	#[benchmark]
 	fn request_access() {
-		let (_, id, _) = shared_record::<T>(0);
-		let who = register::<T>("researcher", 0, Role::Researcher);
+		let mut setup = Setup::<T>::new();
+		let (_, id) = setup.record();
+		let who = setup.user("researcher", Role::Researcher);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), id, Access::Read);
+		_(RawOrigin::Signed(who.clone()), id, Access::ReadWrite);
 		assert!(Requests::<T>::contains_key(id, &who));
 	}
 
+	/// The owner approves, paying the grant's deposit.
 	#[benchmark]
 	fn answer_request() {
-		let (owner, id, _) = shared_record::<T>(0);
-		let who = register::<T>("researcher", 0, Role::Researcher);
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let who = setup.user("researcher", Role::Researcher);
 		EhrAcl::<T>::request_access(RawOrigin::Signed(who.clone()).into(), id, Access::Read)
 			.expect("requests");
+		let approval = Approval {
+			wrapped_key: wrapped(5),
+			key_version: key_version::<T>(id),
+			expires_at: None,
+		};
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, who.clone(), Some(wrapped(5)), None);
+		_(RawOrigin::Signed(owner), id, who.clone(), Some(approval));
 		assert!(Grants::<T>::contains_key(id, &who));
+		assert!(!Requests::<T>::contains_key(id, &who));
 	}
 
 	#[benchmark]
 	fn log_access() {
-		let (_, id, readers) = shared_record::<T>(1);
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let reader = setup.reader(&owner, id, Access::Read, None);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(readers[0].clone()), id);
+		_(RawOrigin::Signed(reader), id);
+	}
+
+	/// A ReadWrite grantee renounces, taking the `d` grants it delegated
+	/// with it; the record is otherwise full.
+	#[benchmark]
+	fn renounce_grant(
+		d: Linear<0, { (MAX_GRANTS_PER_RECORD - 2).min(T::MaxGrantsPerAccount::get()) }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let holder = setup.reader(&owner, id, Access::ReadWrite, None);
+		for _ in 0..d {
+			setup.reader(&holder, id, Access::Read, None);
+		}
+		setup.fill_up(&owner, id, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), id);
+		assert!(!Grants::<T>::contains_key(id, &holder));
+		assert_eq!(grants_given::<T>(&holder), 0);
+	}
+
+	#[benchmark]
+	fn cancel_request() {
+		let mut setup = Setup::<T>::new();
+		let (_, id) = setup.record();
+		let who = setup.user("researcher", Role::Researcher);
+		EhrAcl::<T>::request_access(RawOrigin::Signed(who.clone()).into(), id, Access::Read)
+			.expect("requests");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), id);
+		assert!(!Requests::<T>::contains_key(id, &who));
 	}
 
 	impl_benchmark_test_suite!(EhrAcl, crate::mock::new_test_ext(), crate::mock::Test);

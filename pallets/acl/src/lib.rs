@@ -44,13 +44,25 @@ pub mod weights;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, MutateHold},
+			tokens::Precision,
+		},
+	};
 	use frame_system::pallet_prelude::*;
 
 	pub type UserOf<T> = User<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type RecordOf<T> = Record<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type GrantOf<T> = Grant<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type NewContentOf<T> = NewContent<<T as frame_system::Config>::AccountId>;
+	pub type NewReaderOf<T> = NewReader<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	pub type NewReadersOf<T> = BoundedVec<NewReaderOf<T>, ConstU32<MAX_INITIAL_READERS>>;
+	pub type ApprovalOf<T> = Approval<BlockNumberFor<T>>;
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -59,14 +71,52 @@ pub mod pallet {
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Who may add and remove registrars: consortium governance.
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Holds the deposits that whoever creates state pays while it exists.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons, of which this pallet's are part.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Held from whoever registers a user (the patient itself or the
+		/// registrar), released when the user is deregistered.
+		#[pallet::constant]
+		type UserDeposit: Get<BalanceOf<Self>>;
+		/// Held from a record's author while the record exists.
+		#[pallet::constant]
+		type RecordDeposit: Get<BalanceOf<Self>>;
+		/// Held from whoever gave a grant while the grant exists.
+		#[pallet::constant]
+		type GrantDeposit: Get<BalanceOf<Self>>;
+		/// Held from a requester while its request is pending.
+		#[pallet::constant]
+		type RequestDeposit: Get<BalanceOf<Self>>;
 		/// Most records one patient can own.
 		#[pallet::constant]
 		type MaxRecordsPerPatient: Get<u32>;
-		/// Most grants one account can hold.
+		/// Most grants one account can give (an owner's own grant on its
+		/// records not counted). Also the most grants an account may hold
+		/// when it is deregistered: it renounces the rest first.
 		#[pallet::constant]
 		type MaxGrantsPerAccount: Get<u32>;
+		/// Most pending requests on one record.
+		#[pallet::constant]
+		type MaxRequestsPerRecord: Get<u32>;
+		/// Most pending requests one account can have.
+		#[pallet::constant]
+		type MaxRequestsPerAccount: Get<u32>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds part of an account's balance.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A registered user.
+		User,
+		/// A record.
+		Record,
+		/// A grant given.
+		Grant,
+		/// A pending access request.
+		Request,
 	}
 
 	/// Registered accounts.
@@ -107,6 +157,11 @@ pub mod pallet {
 		AccessRequest<BlockNumberFor<T>>,
 	>;
 
+	/// Index of pending requests by requester.
+	#[pallet::storage]
+	pub type RequestsMade<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RecordId, ()>;
+
 	/// The id the next record gets.
 	#[pallet::storage]
 	pub type NextRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
@@ -115,7 +170,7 @@ pub mod pallet {
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Registrars present from genesis, with their hospital.
-		pub registrars: alloc::vec::Vec<(T::AccountId, OrgId)>,
+		pub registrars: Vec<(T::AccountId, OrgId)>,
 	}
 
 	#[pallet::genesis_build]
@@ -127,6 +182,8 @@ pub mod pallet {
 		}
 	}
 
+	/// Every change of state, with who made it. An auditor rebuilds each
+	/// record's grants, versions and requests from these alone.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -142,66 +199,85 @@ pub mod pallet {
 			role: Role,
 			org: Option<OrgId>,
 			by: T::AccountId,
+			enc_key: EncryptionKey,
 		},
+		/// Follows the removal events of every grant and request it ended.
 		UserDeregistered {
 			who: T::AccountId,
 			by: T::AccountId,
-			grants_dropped: u32,
 		},
 		EncryptionKeyRotated {
 			who: T::AccountId,
+			enc_key: EncryptionKey,
 			enc_key_version: u32,
 		},
+		/// Version 1 of a record, under key version 1. Its grants follow as
+		/// `GrantAdded`.
 		RecordAdded {
 			id: RecordId,
 			owner: T::AccountId,
 			author: T::AccountId,
 			kind: RecordKind,
+			cid: Cid,
+			ciphertext_digest: Digest,
 		},
+		/// New content under a new data key: every grant still on the record
+		/// now wraps `key_version` (grants that ended were removed by the
+		/// `GrantRemoved` events just before).
 		RecordUpdated {
 			id: RecordId,
 			by: T::AccountId,
+			cid: Cid,
+			ciphertext_digest: Digest,
 			version: u32,
 			key_version: u32,
 		},
+		/// Follows the removal events of every grant and request on it.
 		RecordRemoved {
 			id: RecordId,
 			by: T::AccountId,
-			grants_dropped: u32,
 		},
-		AccessGranted {
+		GrantAdded {
 			id: RecordId,
 			to: T::AccountId,
 			by: T::AccountId,
 			access: Access,
 			expires_at: Option<BlockNumberFor<T>>,
+			key_version: u32,
+			reason: GrantReason,
 		},
+		/// A grant's level or expiry changed; `granted_by` is who now answers
+		/// for it (the owner, when it changed a delegated grant).
 		AccessUpdated {
 			id: RecordId,
 			of: T::AccountId,
+			by: T::AccountId,
+			granted_by: T::AccountId,
 			access: Access,
 			expires_at: Option<BlockNumberFor<T>>,
 		},
-		AccessRevoked {
+		GrantRemoved {
 			id: RecordId,
 			from: T::AccountId,
 			by: T::AccountId,
-			key_rotated: bool,
+			reason: RemovalReason,
 		},
 		AccessRequested {
 			id: RecordId,
 			by: T::AccountId,
 			access: Access,
 		},
-		RequestAnswered {
+		RequestClosed {
 			id: RecordId,
 			requester: T::AccountId,
-			approved: bool,
+			by: T::AccountId,
+			outcome: RequestOutcome,
 		},
 		AccessLogged {
 			id: RecordId,
 			by: T::AccountId,
 			version: u32,
+			key_version: u32,
 		},
 	}
 
@@ -225,8 +301,8 @@ pub mod pallet {
 		UserOwnsRecords,
 		/// Records can only be owned by patients.
 		NotPatient,
-		/// Writing into another patient's records needs a ReadWrite grant on one
-		/// of them.
+		/// Writing into another patient's records needs a current ReadWrite
+		/// grant on one of them.
 		NoCareRelationship,
 		/// The CID is empty.
 		EmptyCid,
@@ -243,6 +319,8 @@ pub mod pallet {
 		NotAllowedToWrite,
 		/// Only the owner or a ReadWrite grantee may grant access.
 		NotAllowedToGrant,
+		/// Only the owner, or the grantee that delegated a grant, may revoke it.
+		NotAllowedToRevoke,
 		/// A ReadWrite grantee may only grant Read access.
 		CannotDelegateReadWrite,
 		/// The account already holds a grant on this record.
@@ -255,27 +333,38 @@ pub mod pallet {
 		GrantOutdated,
 		/// The record has the most grants allowed.
 		TooManyGrants,
-		/// The grantee holds the most grants allowed.
+		/// The caller has given the most grants allowed.
+		TooManyGrantsGiven,
+		/// The account holds more grants than one deregistration drops;
+		/// renounce some first.
 		TooManyGrantsHeld,
 		/// The expiry block is not in the future.
 		ExpiryInPast,
-		/// The owner's own grant cannot be changed or revoked.
+		/// The owner's own grant cannot be changed, revoked or renounced.
 		CannotChangeOwnerGrant,
-		/// The wrapped keys do not match the record's readers one for one.
-		RewrapMismatch,
+		/// The record was re-keyed since the caller read it: the call wraps or
+		/// builds on an older key version. Read the record again and rebuild.
+		StaleKeyVersion,
+		/// The wrapped keys do not name exactly the record's current readers
+		/// (a grant was added, removed or expired since the caller read them).
+		/// Read the record again and rebuild.
+		ReadersChanged,
+		/// The same reader is named twice.
+		DuplicateReader,
 		/// The wrapped key is empty.
 		EmptyWrappedKey,
 		/// A request for this record by this account is already pending.
 		AlreadyRequested,
 		/// No request for this record by this account is pending.
 		RequestNotFound,
-		/// Approving a request needs the data key wrapped for the requester.
-		MissingWrappedKey,
+		/// The record has the most pending requests allowed.
+		TooManyRequests,
+		/// The caller has the most pending requests allowed.
+		TooManyRequestsOpen,
+		/// The deposit cannot be held: the payer's free balance is too low.
+		InsufficientDeposit,
 		/// Record ids are exhausted.
 		RecordIdOverflow,
-		/// The record id given is not the next free one; read `NextRecordId`
-		/// and wrap the keys for that id.
-		UnexpectedRecordId,
 	}
 
 	#[pallet::call]
@@ -313,7 +402,8 @@ pub mod pallet {
 		///
 		/// Origin: signed. A patient may register itself (`who` = caller, role
 		/// `Patient`); any other registration needs a registrar, and the user
-		/// joins the registrar's hospital.
+		/// joins the registrar's hospital. The caller pays `UserDeposit`,
+		/// returned on deregistration.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_user())]
 		pub fn register_user(
@@ -331,6 +421,7 @@ pub mod pallet {
 			};
 			ensure!(enc_key != [0u8; 32], Error::<T>::InvalidEncryptionKey);
 			ensure!(!Users::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			Self::hold(HoldReason::User, &caller, T::UserDeposit::get())?;
 			let user = User {
 				role,
 				enc_key,
@@ -340,18 +431,26 @@ pub mod pallet {
 				registered_at: frame_system::Pallet::<T>::block_number(),
 				records_owned: 0,
 				grants_held: 0,
+				grants_given: 0,
+				requests_open: 0,
 			};
 			Users::<T>::insert(&who, user);
-			Self::deposit_event(Event::UserRegistered { who, role, org, by: caller });
+			Self::deposit_event(Event::UserRegistered { who, role, org, by: caller, enc_key });
 			Ok(())
 		}
 
-		/// Deregister `who` and drop every grant it holds.
+		/// Deregister `who`: drop every grant it holds (and what it delegated
+		/// from them) and every request it made, and return the deposit to
+		/// whoever registered it.
 		///
 		/// Origin: signed, by `who` itself or a registrar of `who`'s hospital.
-		/// Fails while `who` owns records. Weight grows with the grants held.
+		/// Fails while `who` owns records or holds more than
+		/// `MaxGrantsPerAccount` grants. Weight grows with what is dropped.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::deregister_user(T::MaxGrantsPerAccount::get()))]
+		#[pallet::weight(T::WeightInfo::deregister_user(
+			T::MaxGrantsPerAccount::get().saturating_mul(2),
+			T::MaxRequestsPerAccount::get(),
+		))]
 		pub fn deregister_user(
 			origin: OriginFor<T>,
 			who: T::AccountId,
@@ -361,23 +460,40 @@ pub mod pallet {
 			let by_registrar = user.org.is_some() && Registrars::<T>::get(&caller) == user.org;
 			ensure!(caller == who || by_registrar, Error::<T>::NotAllowedToDeregister);
 			ensure!(user.records_owned == 0, Error::<T>::UserOwnsRecords);
+			ensure!(
+				user.grants_held <= T::MaxGrantsPerAccount::get(),
+				Error::<T>::TooManyGrantsHeld
+			);
 			let mut dropped = 0u32;
-			for id in GrantsHeld::<T>::drain_prefix(&who).map(|(id, ())| id) {
-				Grants::<T>::remove(id, &who);
-				Records::<T>::mutate(id, |r| {
-					if let Some(r) = r {
-						r.grant_count = r.grant_count.saturating_sub(1);
-					}
-				});
-				dropped += 1;
+			let held: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who).collect();
+			for id in held {
+				let Some(mut record) = Records::<T>::get(id) else { continue };
+				dropped += Self::remove_grant_and_delegates(
+					id,
+					&mut record,
+					&who,
+					RemovalReason::Deregistered,
+					&caller,
+				);
+				Records::<T>::insert(id, record);
+			}
+			let asked: Vec<RecordId> = RequestsMade::<T>::iter_key_prefix(&who).collect();
+			for id in &asked {
+				if let Some(mut record) = Records::<T>::get(id) {
+					Self::close_request(
+						*id,
+						&mut record,
+						&who,
+						RequestOutcome::Deregistered,
+						&caller,
+					);
+					Records::<T>::insert(id, record);
+				}
 			}
 			Users::<T>::remove(&who);
-			Self::deposit_event(Event::UserDeregistered {
-				who,
-				by: caller,
-				grants_dropped: dropped,
-			});
-			Ok(Some(T::WeightInfo::deregister_user(dropped)).into())
+			Self::release(HoldReason::User, &user.registered_by, T::UserDeposit::get());
+			Self::deposit_event(Event::UserDeregistered { who, by: caller });
+			Ok(Some(T::WeightInfo::deregister_user(dropped, asked.len() as u32)).into())
 		}
 
 		/// Replace the caller's public encryption key. Grants already written
@@ -399,32 +515,42 @@ pub mod pallet {
 				user.enc_key_version = user.enc_key_version.saturating_add(1);
 				Ok(user.enc_key_version)
 			})?;
-			Self::deposit_event(Event::EncryptionKeyRotated { who, enc_key_version: version });
+			Self::deposit_event(Event::EncryptionKeyRotated {
+				who,
+				enc_key,
+				enc_key_version: version,
+			});
 			Ok(())
 		}
 
 		/// Add a record owned by `patient`, whose ciphertext is already pinned
-		/// in IPFS at `cid`. `owner_key` is the data key wrapped to the
-		/// patient; it becomes the owner's ReadWrite grant. `id` must be
-		/// `NextRecordId`: wrapped keys are bound to the record id, so the
-		/// client names the id it wrapped for and wraps again if another
-		/// record took it first.
+		/// in IPFS at `cid`, together with its first readers. The chain picks
+		/// the id (see `RecordAdded`); wrapped keys are bound to the owner,
+		/// the ciphertext digest and key version 1, all known before the call.
+		/// `owner_key` is the data key wrapped to the patient (its ReadWrite
+		/// grant). `readers` each get a grant in the same call: the record
+		/// never exists without them.
 		///
-		/// Origin: signed. The patient itself, or a clinician writing into the
-		/// patient's records: then `via` names a record of the patient on which
-		/// the caller holds a current ReadWrite grant, and `author_key` (the data
-		/// key wrapped to the caller) gives the caller a ReadWrite grant too.
+		/// Origin: signed. The patient itself (readers of any access), or a
+		/// clinician writing into the patient's records: then `author_key`
+		/// names a record of the patient on which the caller holds a current
+		/// ReadWrite grant and the data key wrapped to the caller, whose
+		/// ReadWrite grant on the new record expires with that grant; the
+		/// clinician's readers are Read only and expire no later.
+		///
+		/// The author pays `RecordDeposit`, and `GrantDeposit` for each grant
+		/// besides the owner's.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::add_record())]
+		#[pallet::weight(T::WeightInfo::add_record(readers.len() as u32))]
 		pub fn add_record(
 			origin: OriginFor<T>,
-			id: RecordId,
 			patient: T::AccountId,
 			cid: Cid,
 			ciphertext_digest: Digest,
 			kind: RecordKind,
 			owner_key: WrappedKey,
 			author_key: Option<(RecordId, WrappedKey)>,
+			readers: NewReadersOf<T>,
 		) -> DispatchResult {
 			let author = ensure_signed(origin)?;
 			ensure_cid::<T>(&cid)?;
@@ -435,6 +561,8 @@ pub mod pallet {
 				owner.records_owned < T::MaxRecordsPerPatient::get(),
 				Error::<T>::TooManyRecords
 			);
+			// `None`: the owner writes; `Some(limit)`: a clinician whose
+			// rights on the new record end when its care relationship does.
 			let author_grant = if author == patient {
 				None
 			} else {
@@ -445,27 +573,38 @@ pub mod pallet {
 				let grant = Self::current_grant(via, &via_record, &author)
 					.map_err(|_| Error::<T>::NoCareRelationship)?;
 				ensure!(grant.access == Access::ReadWrite, Error::<T>::NoCareRelationship);
-				let held = Users::<T>::get(&author).ok_or(Error::<T>::NotRegistered)?.grants_held;
-				ensure!(held < T::MaxGrantsPerAccount::get(), Error::<T>::TooManyGrantsHeld);
-				Some(key)
+				Some((key, grant.expires_at))
 			};
-			ensure!(
-				owner.grants_held < T::MaxGrantsPerAccount::get(),
-				Error::<T>::TooManyGrantsHeld
-			);
-			ensure!(id == NextRecordId::<T>::get(), Error::<T>::UnexpectedRecordId);
+			let limit = author_grant.as_ref().and_then(|(_, expires_at)| *expires_at);
+			for (i, r) in readers.iter().enumerate() {
+				ensure!(
+					r.reader != patient
+						&& r.reader != author
+						&& !readers[..i].iter().any(|o| o.reader == r.reader),
+					Error::<T>::DuplicateReader
+				);
+				ensure!(!r.wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+				ensure!(Users::<T>::contains_key(&r.reader), Error::<T>::NotRegistered);
+				Self::ensure_future(r.expires_at)?;
+				if author_grant.is_some() {
+					ensure!(r.access == Access::Read, Error::<T>::CannotDelegateReadWrite);
+				}
+			}
+			let id = NextRecordId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
+			Self::hold(HoldReason::Record, &author, T::RecordDeposit::get())?;
 
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut record = Record {
 				owner: patient.clone(),
 				author: author.clone(),
-				cid,
+				cid: cid.clone(),
 				ciphertext_digest,
 				kind,
 				version: 1,
 				key_version: 1,
 				grant_count: 0,
+				request_count: 0,
 				created_at: now,
 				updated_at: now,
 			};
@@ -476,35 +615,54 @@ pub mod pallet {
 					u.records_owned += 1;
 				}
 			});
-			Self::insert_grant(
+			Self::deposit_event(Event::RecordAdded {
 				id,
-				&mut record,
-				&patient,
-				owner_key,
-				Access::ReadWrite,
-				&author,
-				None,
-			);
-			if let Some(key) = author_grant {
-				Self::insert_grant(id, &mut record, &author, key, Access::ReadWrite, &author, None);
+				owner: patient.clone(),
+				author: author.clone(),
+				kind,
+				cid,
+				ciphertext_digest,
+			});
+			let new = |wrapped_key, access, expires_at| NewReader {
+				reader: author.clone(),
+				access,
+				wrapped_key,
+				expires_at,
+			};
+			let owners =
+				NewReader { reader: patient.clone(), ..new(owner_key, Access::ReadWrite, None) };
+			Self::insert_grant(id, &mut record, owners, &author, GrantReason::Owner)?;
+			let delegated = if let Some((key, expires_at)) = author_grant {
+				let authors = new(key, Access::ReadWrite, expires_at);
+				Self::insert_grant(id, &mut record, authors, &author, GrantReason::Authored)?;
+				GrantReason::Delegated
+			} else {
+				GrantReason::Granted
+			};
+			for mut reader in readers {
+				reader.expires_at = earliest(reader.expires_at, limit);
+				Self::insert_grant(id, &mut record, reader, &author, delegated)?;
 			}
 			Records::<T>::insert(id, record);
-			Self::deposit_event(Event::RecordAdded { id, owner: patient, author, kind });
 			Ok(())
 		}
 
 		/// Replace a record's content with a new version under a fresh data
-		/// key. `content.keys` must hold the new key wrapped for exactly the
-		/// record's current readers; expired grants are dropped.
+		/// key. `content.based_on` is the key version the caller built on;
+		/// `content.keys` must hold the new key wrapped for exactly the
+		/// record's current readers. Expired grants are dropped.
 		///
 		/// Origin: signed, the owner or a holder of a current ReadWrite grant.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::update_record(content.keys.len() as u32))]
+		#[pallet::weight(T::WeightInfo::update_record(
+			content.keys.len() as u32,
+			MAX_GRANTS_PER_RECORD.saturating_sub(content.keys.len() as u32),
+		))]
 		pub fn update_record(
 			origin: OriginFor<T>,
 			id: RecordId,
 			content: NewContentOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			if record.owner != who {
@@ -512,30 +670,39 @@ pub mod pallet {
 					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToWrite))?;
 				ensure!(grant.access == Access::ReadWrite, Error::<T>::NotAllowedToWrite);
 			}
-			Self::apply_new_content(id, &mut record, content, None)?;
-			let (version, key_version) = (record.version, record.key_version);
+			let kept = content.keys.len() as u32;
+			let dropped = Self::apply_new_content(id, &mut record, content, None, &who)?;
 			Records::<T>::insert(id, record);
-			Self::deposit_event(Event::RecordUpdated { id, by: who, version, key_version });
-			Ok(())
+			Ok(Some(T::WeightInfo::update_record(kept, dropped)).into())
 		}
 
-		/// Remove a record and every grant and request on it. The caller should
-		/// unpin the ciphertext from IPFS.
+		/// Remove a record and every grant and request on it, returning their
+		/// deposits. The caller should unpin the ciphertext from IPFS.
 		///
 		/// Origin: signed, the record's owner.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::remove_record(MAX_GRANTS_PER_RECORD))]
+		#[pallet::weight(T::WeightInfo::remove_record(
+			MAX_GRANTS_PER_RECORD,
+			T::MaxRequestsPerRecord::get(),
+		))]
 		pub fn remove_record(origin: OriginFor<T>, id: RecordId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(record.owner == who, Error::<T>::NotRecordOwner);
-			let mut dropped = 0u32;
-			for reader in Grants::<T>::drain_prefix(id).map(|(reader, _)| reader) {
-				GrantsHeld::<T>::remove(&reader, id);
-				Self::adjust_grants_held(&reader, false);
-				dropped += 1;
+			let readers: Vec<T::AccountId> = Grants::<T>::iter_key_prefix(id).collect();
+			for reader in &readers {
+				Self::remove_grant(id, &mut record, reader, RemovalReason::RecordRemoved, &who);
 			}
-			let _ = Requests::<T>::clear_prefix(id, u32::MAX, None);
+			let requesters: Vec<T::AccountId> = Requests::<T>::iter_key_prefix(id).collect();
+			for requester in &requesters {
+				Self::close_request(
+					id,
+					&mut record,
+					requester,
+					RequestOutcome::RecordRemoved,
+					&who,
+				);
+			}
 			Records::<T>::remove(id);
 			RecordsByOwner::<T>::remove(&who, id);
 			Users::<T>::mutate(&who, |u| {
@@ -543,15 +710,19 @@ pub mod pallet {
 					u.records_owned = u.records_owned.saturating_sub(1);
 				}
 			});
-			Self::deposit_event(Event::RecordRemoved { id, by: who, grants_dropped: dropped });
-			Ok(Some(T::WeightInfo::remove_record(dropped)).into())
+			Self::release(HoldReason::Record, &record.author, T::RecordDeposit::get());
+			Self::deposit_event(Event::RecordRemoved { id, by: who });
+			Ok(Some(T::WeightInfo::remove_record(readers.len() as u32, requesters.len() as u32))
+				.into())
 		}
 
-		/// Give `to` access to record `id`: `wrapped_key` is the record's
-		/// current data key wrapped to `to`'s encryption key.
+		/// Give `to` access to record `id`: `wrapped_key` is the record's data
+		/// key of `key_version` (the current one, else `StaleKeyVersion`)
+		/// wrapped to `to`'s encryption key. A pending request of `to` closes.
 		///
 		/// Origin: signed, the owner (any access) or a holder of a current
-		/// ReadWrite grant (Read only, expiring no later than its own grant).
+		/// ReadWrite grant (Read only, expiring no later than its own grant,
+		/// and revoked with it). The caller pays `GrantDeposit`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::grant_access())]
 		pub fn grant_access(
@@ -560,99 +731,148 @@ pub mod pallet {
 			to: T::AccountId,
 			access: Access,
 			wrapped_key: WrappedKey,
+			key_version: u32,
 			expires_at: Option<BlockNumberFor<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			let mut expires_at = expires_at;
-			if record.owner != who {
+			let reason = if record.owner == who {
+				GrantReason::Granted
+			} else {
 				let own = Self::current_grant(id, &record, &who)
 					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToGrant))?;
 				ensure!(own.access == Access::ReadWrite, Error::<T>::NotAllowedToGrant);
 				ensure!(access == Access::Read, Error::<T>::CannotDelegateReadWrite);
-				expires_at = match (expires_at, own.expires_at) {
-					(Some(a), Some(b)) => Some(a.min(b)),
-					(a, b) => a.or(b),
-				};
-			}
+				expires_at = earliest(expires_at, own.expires_at);
+				GrantReason::Delegated
+			};
+			ensure!(key_version == record.key_version, Error::<T>::StaleKeyVersion);
 			Self::ensure_future(expires_at)?;
 			ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
-			let grantee = Users::<T>::get(&to).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(Users::<T>::contains_key(&to), Error::<T>::NotRegistered);
 			ensure!(!Grants::<T>::contains_key(id, &to), Error::<T>::AlreadyGranted);
-			ensure!(record.grant_count < MAX_GRANTS_PER_RECORD, Error::<T>::TooManyGrants);
-			ensure!(
-				grantee.grants_held < T::MaxGrantsPerAccount::get(),
-				Error::<T>::TooManyGrantsHeld
-			);
-			Self::insert_grant(id, &mut record, &to, wrapped_key, access, &who, expires_at);
+			let grant = NewReader { reader: to.clone(), access, wrapped_key, expires_at };
+			Self::insert_grant(id, &mut record, grant, &who, reason)?;
+			Self::close_request(id, &mut record, &to, RequestOutcome::Granted, &who);
 			Records::<T>::insert(id, record);
-			Requests::<T>::remove(id, &to);
-			Self::deposit_event(Event::AccessGranted { id, to, by: who, access, expires_at });
 			Ok(())
 		}
 
 		/// Change the access level or expiry of `of`'s grant on record `id`.
+		/// Narrowing reaches what `of` delegated in the same call: to Read
+		/// removes its delegated grants, an earlier expiry caps theirs. A
+		/// delegated grant the owner changes becomes the owner's (its deposit
+		/// moves to the owner).
 		///
 		/// Origin: signed, the record's owner.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::update_access())]
+		#[pallet::weight(T::WeightInfo::update_access(MAX_GRANTS_PER_RECORD - 2))]
 		pub fn update_access(
 			origin: OriginFor<T>,
 			id: RecordId,
 			of: T::AccountId,
 			access: Access,
 			expires_at: Option<BlockNumberFor<T>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(record.owner == who, Error::<T>::NotRecordOwner);
 			ensure!(of != who, Error::<T>::CannotChangeOwnerGrant);
 			Self::ensure_future(expires_at)?;
-			Grants::<T>::try_mutate(id, &of, |grant| -> DispatchResult {
-				let grant = grant.as_mut().ok_or(Error::<T>::GrantNotFound)?;
-				grant.access = access;
-				grant.expires_at = expires_at;
-				Ok(())
-			})?;
-			Self::deposit_event(Event::AccessUpdated { id, of, access, expires_at });
-			Ok(())
+			let mut grant = Grants::<T>::get(id, &of).ok_or(Error::<T>::GrantNotFound)?;
+			if grant.granted_by != who {
+				Self::take_on_grant(&who)?;
+				Self::give_up_grant(&grant.granted_by);
+				grant.granted_by = who.clone();
+			}
+			grant.access = access;
+			grant.expires_at = expires_at;
+			Grants::<T>::insert(id, &of, &grant);
+			Self::deposit_event(Event::AccessUpdated {
+				id,
+				of: of.clone(),
+				by: who.clone(),
+				granted_by: who.clone(),
+				access,
+				expires_at,
+			});
+			let delegates = Self::delegates_of(id, &record, &of);
+			for (reader, mut delegated) in delegates.iter().cloned() {
+				if access == Access::Read {
+					Self::remove_grant(id, &mut record, &reader, RemovalReason::Cascaded, &who);
+				} else if earliest(delegated.expires_at, expires_at) != delegated.expires_at {
+					delegated.expires_at = expires_at;
+					Grants::<T>::insert(id, &reader, &delegated);
+					Self::deposit_event(Event::AccessUpdated {
+						id,
+						of: reader,
+						by: who.clone(),
+						granted_by: of.clone(),
+						access: delegated.access,
+						expires_at,
+					});
+				}
+			}
+			Records::<T>::insert(id, record);
+			Ok(Some(T::WeightInfo::update_access(delegates.len() as u32)).into())
 		}
 
-		/// Take away `from`'s access to record `id`. With `rotation`, the
-		/// record moves to new ciphertext under a fresh data key in the same
-		/// call, and `rotation.keys` must hold that key wrapped for exactly the
-		/// readers that remain; the revoked reader's old key then opens nothing
-		/// current.
+		/// Take `from`'s access to record `id` away, and with it every grant
+		/// `from` delegated. With `rotation`, the record moves to new
+		/// ciphertext under a fresh data key in the same call: `rotation`
+		/// names the key version it built on and holds the new key wrapped
+		/// for exactly the readers that remain, so a key `from` (or its
+		/// delegates) kept opens nothing current.
 		///
-		/// Origin: signed, the record's owner.
+		/// Origin: signed, the record's owner, or the holder of a current
+		/// ReadWrite grant revoking a grant it delegated.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::revoke_access(
-			rotation.as_ref().map_or(0, |r| r.keys.len() as u32)
+			rotation.as_ref().map_or(0, |r| r.keys.len() as u32),
+			(MAX_GRANTS_PER_RECORD - 1)
+				.saturating_sub(rotation.as_ref().map_or(0, |r| r.keys.len() as u32)),
 		))]
 		pub fn revoke_access(
 			origin: OriginFor<T>,
 			id: RecordId,
 			from: T::AccountId,
 			rotation: Option<NewContentOf<T>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
-			ensure!(record.owner == who, Error::<T>::NotRecordOwner);
-			ensure!(from != who, Error::<T>::CannotChangeOwnerGrant);
-			ensure!(Grants::<T>::contains_key(id, &from), Error::<T>::GrantNotFound);
-			let key_rotated = rotation.is_some();
-			if let Some(content) = rotation {
-				Self::apply_new_content(id, &mut record, content, Some(&from))?;
+			ensure!(from != record.owner, Error::<T>::CannotChangeOwnerGrant);
+			let grant = Grants::<T>::get(id, &from).ok_or(Error::<T>::GrantNotFound)?;
+			if record.owner != who {
+				// A grantee drops its own grant with `renounce_grant`.
+				ensure!(grant.granted_by == who && from != who, Error::<T>::NotAllowedToRevoke);
+				let own = Self::current_grant(id, &record, &who)
+					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToRevoke))?;
+				ensure!(own.access == Access::ReadWrite, Error::<T>::NotAllowedToRevoke);
 			}
-			Self::drop_grant(id, &mut record, &from);
+			let kept = rotation.as_ref().map_or(0, |r| r.keys.len() as u32);
+			let dropped = match rotation {
+				Some(content) => {
+					Self::apply_new_content(id, &mut record, content, Some(&from), &who)?
+				}
+				None => Self::remove_grant_and_delegates(
+					id,
+					&mut record,
+					&from,
+					RemovalReason::Revoked,
+					&who,
+				),
+			};
 			Records::<T>::insert(id, record);
-			Self::deposit_event(Event::AccessRevoked { id, from, by: who, key_rotated });
-			Ok(())
+			Ok(Some(T::WeightInfo::revoke_access(kept, dropped)).into())
 		}
 
 		/// Ask the owner of record `id` for `access`.
 		///
 		/// Origin: signed, a registered user without a grant on the record.
+		/// At most `MaxRequestsPerRecord` pending per record and
+		/// `MaxRequestsPerAccount` per requester; the requester pays
+		/// `RequestDeposit` until the request closes.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::request_access())]
 		pub fn request_access(
@@ -661,61 +881,66 @@ pub mod pallet {
 			access: Access,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(Users::<T>::contains_key(&who), Error::<T>::NotRegistered);
-			ensure!(Records::<T>::contains_key(id), Error::<T>::RecordNotFound);
+			let mut user = Users::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(!Grants::<T>::contains_key(id, &who), Error::<T>::AlreadyGranted);
 			ensure!(!Requests::<T>::contains_key(id, &who), Error::<T>::AlreadyRequested);
+			ensure!(
+				record.request_count < T::MaxRequestsPerRecord::get(),
+				Error::<T>::TooManyRequests
+			);
+			ensure!(
+				user.requests_open < T::MaxRequestsPerAccount::get(),
+				Error::<T>::TooManyRequestsOpen
+			);
+			Self::hold(HoldReason::Request, &who, T::RequestDeposit::get())?;
 			let requested_at = frame_system::Pallet::<T>::block_number();
 			Requests::<T>::insert(id, &who, AccessRequest { access, requested_at });
+			RequestsMade::<T>::insert(&who, id, ());
+			record.request_count += 1;
+			Records::<T>::insert(id, record);
+			user.requests_open += 1;
+			Users::<T>::insert(&who, user);
 			Self::deposit_event(Event::AccessRequested { id, by: who, access });
 			Ok(())
 		}
 
 		/// Approve or deny `requester`'s pending request on record `id`.
-		/// Approving needs `wrapped_key` and grants the requested access.
+		/// Approving grants the requested access with the data key of
+		/// `approval.key_version` (the current one, else `StaleKeyVersion`)
+		/// wrapped for the requester.
 		///
-		/// Origin: signed, the record's owner.
+		/// Origin: signed, the record's owner, who pays `GrantDeposit` on
+		/// approval.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::answer_request())]
 		pub fn answer_request(
 			origin: OriginFor<T>,
 			id: RecordId,
 			requester: T::AccountId,
-			wrapped_key: Option<WrappedKey>,
-			expires_at: Option<BlockNumberFor<T>>,
+			approval: Option<ApprovalOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(record.owner == who, Error::<T>::NotRecordOwner);
 			let request = Requests::<T>::get(id, &requester).ok_or(Error::<T>::RequestNotFound)?;
-			let approved = wrapped_key.is_some();
-			if let Some(key) = wrapped_key {
-				ensure!(!key.is_empty(), Error::<T>::EmptyWrappedKey);
-				Self::ensure_future(expires_at)?;
-				ensure!(record.grant_count < MAX_GRANTS_PER_RECORD, Error::<T>::TooManyGrants);
-				let held =
-					Users::<T>::get(&requester).ok_or(Error::<T>::NotRegistered)?.grants_held;
-				ensure!(held < T::MaxGrantsPerAccount::get(), Error::<T>::TooManyGrantsHeld);
-				Self::insert_grant(
-					id,
-					&mut record,
-					&requester,
-					key,
-					request.access,
-					&who,
-					expires_at,
-				);
-				Records::<T>::insert(id, record);
-				Self::deposit_event(Event::AccessGranted {
-					id,
-					to: requester.clone(),
-					by: who,
+			let outcome = if let Some(approval) = approval {
+				ensure!(approval.key_version == record.key_version, Error::<T>::StaleKeyVersion);
+				ensure!(!approval.wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+				Self::ensure_future(approval.expires_at)?;
+				let grant = NewReader {
+					reader: requester.clone(),
 					access: request.access,
-					expires_at,
-				});
-			}
-			Requests::<T>::remove(id, &requester);
-			Self::deposit_event(Event::RequestAnswered { id, requester, approved });
+					wrapped_key: approval.wrapped_key,
+					expires_at: approval.expires_at,
+				};
+				Self::insert_grant(id, &mut record, grant, &who, GrantReason::Approved)?;
+				RequestOutcome::Approved
+			} else {
+				RequestOutcome::Denied
+			};
+			Self::close_request(id, &mut record, &requester, outcome, &who);
+			Records::<T>::insert(id, record);
 			Ok(())
 		}
 
@@ -728,7 +953,50 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			Self::current_grant(id, &record, &who)?;
-			Self::deposit_event(Event::AccessLogged { id, by: who, version: record.version });
+			Self::deposit_event(Event::AccessLogged {
+				id,
+				by: who,
+				version: record.version,
+				key_version: record.key_version,
+			});
+			Ok(())
+		}
+
+		/// Drop the caller's own grant on record `id`, and every grant it
+		/// delegated from it; their deposits go back to whoever paid them.
+		///
+		/// Origin: signed, a holder of a grant on the record other than its
+		/// owner.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::renounce_grant(MAX_GRANTS_PER_RECORD - 2))]
+		pub fn renounce_grant(origin: OriginFor<T>, id: RecordId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			ensure!(record.owner != who, Error::<T>::CannotChangeOwnerGrant);
+			ensure!(Grants::<T>::contains_key(id, &who), Error::<T>::GrantNotFound);
+			let dropped = Self::remove_grant_and_delegates(
+				id,
+				&mut record,
+				&who,
+				RemovalReason::Renounced,
+				&who,
+			);
+			Records::<T>::insert(id, record);
+			Ok(Some(T::WeightInfo::renounce_grant(dropped - 1)).into())
+		}
+
+		/// Withdraw the caller's pending request on record `id`; its deposit
+		/// comes back.
+		///
+		/// Origin: signed, the requester.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::cancel_request())]
+		pub fn cancel_request(origin: OriginFor<T>, id: RecordId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Requests::<T>::contains_key(id, &who), Error::<T>::RequestNotFound);
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			Self::close_request(id, &mut record, &who, RequestOutcome::Cancelled, &who);
+			Records::<T>::insert(id, record);
 			Ok(())
 		}
 	}
@@ -743,6 +1011,14 @@ pub mod pallet {
 			Error::<T>::InvalidCid
 		);
 		Ok(())
+	}
+
+	/// The earlier of two expiries, `None` being never.
+	fn earliest<B: Ord>(a: Option<B>, b: Option<B>) -> Option<B> {
+		match (a, b) {
+			(Some(a), Some(b)) => Some(a.min(b)),
+			(a, b) => a.or(b),
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -781,42 +1057,91 @@ pub mod pallet {
 			}
 		}
 
-		/// Point `record` at new content and swap every remaining grant's
-		/// wrapped key for the one in `content.keys`, which must name exactly
-		/// the readers that keep access (`leaving` excluded, expired grants
-		/// dropped). Writes grants only after every check passed.
+		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			T::Currency::hold(&reason.into(), who, amount)
+				.map_err(|_| Error::<T>::InsufficientDeposit.into())
+		}
+
+		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
+			// Best effort: nothing else takes from these holds, so the whole
+			// amount is there.
+			let _ = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
+		}
+
+		/// The grants on record `id` that `delegator` gave as a grantee (not
+		/// its own grant, and never the owner's).
+		fn delegates_of(
+			id: RecordId,
+			record: &RecordOf<T>,
+			delegator: &T::AccountId,
+		) -> Vec<(T::AccountId, GrantOf<T>)> {
+			if *delegator == record.owner {
+				return Vec::new();
+			}
+			Grants::<T>::iter_prefix(id)
+				.filter(|(reader, g)| {
+					g.granted_by == *delegator && reader != delegator && *reader != record.owner
+				})
+				.collect()
+		}
+
+		/// Point `record` at new content under key version `based_on + 1`,
+		/// dropping `leaving` with its delegates (revoked) and expired grants
+		/// with theirs, and swap every remaining grant's wrapped key for the
+		/// one in `content.keys`, which must name exactly those readers.
+		/// Returns how many grants were dropped.
 		fn apply_new_content(
 			id: RecordId,
 			record: &mut RecordOf<T>,
 			content: NewContentOf<T>,
 			leaving: Option<&T::AccountId>,
-		) -> Result<(), Error<T>> {
+			by: &T::AccountId,
+		) -> Result<u32, DispatchError> {
+			ensure!(content.based_on == record.key_version, Error::<T>::StaleKeyVersion);
 			ensure_cid::<T>(&content.cid)?;
-			let mut expired = alloc::vec::Vec::new();
-			let mut remaining = 0usize;
-			for (reader, grant) in Grants::<T>::iter_prefix(id) {
-				if Some(&reader) == leaving {
-					continue;
-				}
-				if Self::is_expired(&grant) {
-					expired.push(reader);
-				} else {
-					remaining += 1;
-				}
-			}
-			ensure!(content.keys.len() == remaining, Error::<T>::RewrapMismatch);
 			for (i, (reader, key)) in content.keys.iter().enumerate() {
 				ensure!(!key.is_empty(), Error::<T>::EmptyWrappedKey);
 				ensure!(
-					!content.keys[..i].iter().any(|(r, _)| r == reader)
-						&& Some(reader) != leaving
-						&& !expired.contains(reader)
-						&& Grants::<T>::contains_key(id, reader),
-					Error::<T>::RewrapMismatch
+					!content.keys[..i].iter().any(|(r, _)| r == reader),
+					Error::<T>::DuplicateReader
 				);
 			}
-			for reader in &expired {
-				Self::drop_grant(id, record, reader);
+			// Grants that end here: `leaving`, expired ones, and whatever
+			// either delegated.
+			let grants: Vec<(T::AccountId, GrantOf<T>)> = Grants::<T>::iter_prefix(id).collect();
+			let ending_root = |reader: &T::AccountId, grant: &GrantOf<T>| {
+				Some(reader) == leaving || (*reader != record.owner && Self::is_expired(grant))
+			};
+			let mut ending = Vec::new();
+			for (reader, grant) in &grants {
+				let reason = if Some(reader) == leaving {
+					RemovalReason::Revoked
+				} else if ending_root(reader, grant) {
+					RemovalReason::Expired
+				} else if *reader != record.owner
+					&& grants
+						.iter()
+						.any(|(d, g)| *d == grant.granted_by && d != reader && ending_root(d, g))
+				{
+					RemovalReason::Cascaded
+				} else {
+					continue;
+				};
+				ending.push((reader.clone(), reason));
+			}
+			let remaining = grants.len() - ending.len();
+			ensure!(
+				content.keys.len() == remaining
+					&& content.keys.iter().all(|(reader, _)| {
+						Grants::<T>::contains_key(id, reader)
+							&& !ending.iter().any(|(e, _)| e == reader)
+					}),
+				Error::<T>::ReadersChanged
+			);
+			// Removals first, so that the events read in order: whatever is
+			// left when `RecordUpdated` comes holds the new key version.
+			for (reader, reason) in &ending {
+				Self::remove_grant(id, record, reader, *reason, by);
 			}
 			record.key_version = record.key_version.saturating_add(1);
 			for (reader, key) in content.keys {
@@ -831,45 +1156,148 @@ pub mod pallet {
 			record.ciphertext_digest = content.ciphertext_digest;
 			record.version = record.version.saturating_add(1);
 			record.updated_at = frame_system::Pallet::<T>::block_number();
+			Self::deposit_event(Event::RecordUpdated {
+				id,
+				by: by.clone(),
+				cid: record.cid.clone(),
+				ciphertext_digest: record.ciphertext_digest,
+				version: record.version,
+				key_version: record.key_version,
+			});
+			Ok(ending.len() as u32)
+		}
+
+		/// Counts a grant given by `by` (not on its own record) and holds its
+		/// deposit.
+		fn take_on_grant(by: &T::AccountId) -> DispatchResult {
+			let mut giver = Users::<T>::get(by).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(
+				giver.grants_given < T::MaxGrantsPerAccount::get(),
+				Error::<T>::TooManyGrantsGiven
+			);
+			Self::hold(HoldReason::Grant, by, T::GrantDeposit::get())?;
+			giver.grants_given += 1;
+			Users::<T>::insert(by, giver);
 			Ok(())
+		}
+
+		/// The reverse of [`Self::take_on_grant`].
+		fn give_up_grant(by: &T::AccountId) {
+			Users::<T>::mutate(by, |u| {
+				if let Some(u) = u {
+					u.grants_given = u.grants_given.saturating_sub(1);
+				}
+			});
+			Self::release(HoldReason::Grant, by, T::GrantDeposit::get());
 		}
 
 		fn insert_grant(
 			id: RecordId,
 			record: &mut RecordOf<T>,
-			to: &T::AccountId,
-			wrapped_key: WrappedKey,
-			access: Access,
+			new: NewReaderOf<T>,
 			by: &T::AccountId,
-			expires_at: Option<BlockNumberFor<T>>,
-		) {
+			reason: GrantReason,
+		) -> DispatchResult {
+			ensure!(record.grant_count < MAX_GRANTS_PER_RECORD, Error::<T>::TooManyGrants);
+			if new.reader != record.owner {
+				Self::take_on_grant(by)?;
+			}
 			let grant = Grant {
-				wrapped_key,
-				access,
+				wrapped_key: new.wrapped_key,
+				access: new.access,
 				granted_by: by.clone(),
 				granted_at: frame_system::Pallet::<T>::block_number(),
-				expires_at,
+				expires_at: new.expires_at,
 				key_version: record.key_version,
 			};
-			Grants::<T>::insert(id, to, grant);
-			GrantsHeld::<T>::insert(to, id, ());
+			Grants::<T>::insert(id, &new.reader, grant);
+			GrantsHeld::<T>::insert(&new.reader, id, ());
 			record.grant_count += 1;
-			Self::adjust_grants_held(to, true);
+			Users::<T>::mutate(&new.reader, |u| {
+				if let Some(u) = u {
+					u.grants_held += 1;
+				}
+			});
+			Self::deposit_event(Event::GrantAdded {
+				id,
+				to: new.reader,
+				by: by.clone(),
+				access: new.access,
+				expires_at: new.expires_at,
+				key_version: record.key_version,
+				reason,
+			});
+			Ok(())
 		}
 
-		fn drop_grant(id: RecordId, record: &mut RecordOf<T>, from: &T::AccountId) {
-			Grants::<T>::remove(id, from);
+		fn remove_grant(
+			id: RecordId,
+			record: &mut RecordOf<T>,
+			from: &T::AccountId,
+			reason: RemovalReason,
+			by: &T::AccountId,
+		) {
+			let Some(grant) = Grants::<T>::take(id, from) else { return };
 			GrantsHeld::<T>::remove(from, id);
 			record.grant_count = record.grant_count.saturating_sub(1);
-			Self::adjust_grants_held(from, false);
+			Users::<T>::mutate(from, |u| {
+				if let Some(u) = u {
+					u.grants_held = u.grants_held.saturating_sub(1);
+				}
+			});
+			if *from != record.owner {
+				Self::give_up_grant(&grant.granted_by);
+			}
+			Self::deposit_event(Event::GrantRemoved {
+				id,
+				from: from.clone(),
+				by: by.clone(),
+				reason,
+			});
 		}
 
-		fn adjust_grants_held(who: &T::AccountId, up: bool) {
-			Users::<T>::mutate(who, |u| {
+		/// Removes `from`'s grant for `reason` and its delegated grants as
+		/// cascaded. Returns how many grants went.
+		fn remove_grant_and_delegates(
+			id: RecordId,
+			record: &mut RecordOf<T>,
+			from: &T::AccountId,
+			reason: RemovalReason,
+			by: &T::AccountId,
+		) -> u32 {
+			let delegates = Self::delegates_of(id, record, from);
+			Self::remove_grant(id, record, from, reason, by);
+			for (reader, _) in &delegates {
+				Self::remove_grant(id, record, reader, RemovalReason::Cascaded, by);
+			}
+			1 + delegates.len() as u32
+		}
+
+		/// Ends `requester`'s pending request on `id`, if any, and returns
+		/// its deposit.
+		fn close_request(
+			id: RecordId,
+			record: &mut RecordOf<T>,
+			requester: &T::AccountId,
+			outcome: RequestOutcome,
+			by: &T::AccountId,
+		) {
+			if Requests::<T>::take(id, requester).is_none() {
+				return;
+			}
+			RequestsMade::<T>::remove(requester, id);
+			record.request_count = record.request_count.saturating_sub(1);
+			Users::<T>::mutate(requester, |u| {
 				if let Some(u) = u {
-					u.grants_held =
-						if up { u.grants_held + 1 } else { u.grants_held.saturating_sub(1) };
+					u.requests_open = u.requests_open.saturating_sub(1);
 				}
+			});
+			Self::release(HoldReason::Request, requester, T::RequestDeposit::get());
+			Self::deposit_event(Event::RequestClosed {
+				id,
+				requester: requester.clone(),
+				by: by.clone(),
+				outcome,
 			});
 		}
 
@@ -881,15 +1309,15 @@ pub mod pallet {
 		}
 
 		/// Ids of the records `owner` owns.
-		pub fn records_of(owner: &T::AccountId) -> alloc::vec::Vec<RecordId> {
-			let mut ids: alloc::vec::Vec<_> = RecordsByOwner::<T>::iter_key_prefix(owner).collect();
+		pub fn records_of(owner: &T::AccountId) -> Vec<RecordId> {
+			let mut ids: Vec<_> = RecordsByOwner::<T>::iter_key_prefix(owner).collect();
 			ids.sort_unstable();
 			ids
 		}
 
 		/// The grants `who` holds, by record.
-		pub fn grants_held(who: &T::AccountId) -> alloc::vec::Vec<(RecordId, GrantOf<T>)> {
-			let mut grants: alloc::vec::Vec<_> = GrantsHeld::<T>::iter_key_prefix(who)
+		pub fn grants_held(who: &T::AccountId) -> Vec<(RecordId, GrantOf<T>)> {
+			let mut grants: Vec<_> = GrantsHeld::<T>::iter_key_prefix(who)
 				.filter_map(|id| Grants::<T>::get(id, who).map(|g| (id, g)))
 				.collect();
 			grants.sort_unstable_by_key(|(id, _)| *id);

@@ -8,6 +8,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		EhrAcl: pallet_ehr_acl,
 	}
 );
@@ -15,6 +16,13 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
@@ -22,10 +30,28 @@ parameter_types! {
 	pub const MaxGrantsPerAccount: u32 = 6;
 }
 
+/// Deposits, small enough that every endowed account pays many.
+pub const USER_DEPOSIT: u64 = 100;
+pub const RECORD_DEPOSIT: u64 = 50;
+pub const GRANT_DEPOSIT: u64 = 10;
+pub const REQUEST_DEPOSIT: u64 = 5;
+/// What every account from 1 to 255 starts with, except [`POOR`].
+pub const ENDOWMENT: u64 = 1_000_000;
+/// An account that can pay fees but no deposit.
+pub const POOR: u64 = 77;
+
 impl pallet_ehr_acl::Config for Test {
 	type RegistrarOrigin = EnsureRoot<u64>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UserDeposit = frame_support::traits::ConstU64<USER_DEPOSIT>;
+	type RecordDeposit = frame_support::traits::ConstU64<RECORD_DEPOSIT>;
+	type GrantDeposit = frame_support::traits::ConstU64<GRANT_DEPOSIT>;
+	type RequestDeposit = frame_support::traits::ConstU64<REQUEST_DEPOSIT>;
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
 	type MaxGrantsPerAccount = MaxGrantsPerAccount;
+	type MaxRequestsPerRecord = frame_support::traits::ConstU32<3>;
+	type MaxRequestsPerAccount = frame_support::traits::ConstU32<2>;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Test>;
 }
 
@@ -38,6 +64,12 @@ pub const OTHER_HOSPITAL: u32 = 2;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=255u64).map(|who| (who, if who == POOR { 1 } else { ENDOWMENT })).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	pallet_ehr_acl::GenesisConfig::<Test> {
 		registrars: vec![(REGISTRAR, HOSPITAL), (OTHER_REGISTRAR, OTHER_HOSPITAL)],
 	}
@@ -46,4 +78,18 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
+}
+
+/// What `who` has on hold for this pallet, all reasons together.
+pub fn held(who: u64) -> u64 {
+	use frame_support::traits::fungible::InspectHold;
+	[
+		RuntimeHoldReason::EhrAcl(pallet_ehr_acl::HoldReason::User),
+		RuntimeHoldReason::EhrAcl(pallet_ehr_acl::HoldReason::Record),
+		RuntimeHoldReason::EhrAcl(pallet_ehr_acl::HoldReason::Grant),
+		RuntimeHoldReason::EhrAcl(pallet_ehr_acl::HoldReason::Request),
+	]
+	.iter()
+	.map(|reason| Balances::balance_on_hold(reason, &who))
+	.sum()
 }

@@ -1,8 +1,11 @@
 use crate::{mock::*, *};
 use codec::Encode;
-use frame_support::{assert_noop, assert_ok, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo, traits::PalletInfoAccess,
+	BoundedVec,
+};
 use frame_system::RawOrigin;
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, DispatchResult};
 
 const PATIENT: u64 = 10;
 const DOCTOR: u64 = 20;
@@ -19,34 +22,90 @@ fn enc_key(n: u8) -> EncryptionKey {
 	[n; 32]
 }
 
-fn wrapped(n: u8) -> WrappedKey {
-	vec![n; 80].try_into().unwrap()
+/// The data key of `key_version` wrapped to `who`: distinct for every pair.
+fn key(who: u64, key_version: u32) -> WrappedKey {
+	[who as u8, key_version as u8].repeat(40).try_into().unwrap()
 }
 
 fn cid(s: &str) -> Cid {
 	s.as_bytes().to_vec().try_into().unwrap()
 }
 
-fn content(c: &str, keys: Vec<(u64, u8)>) -> NewContent<u64> {
-	NewContent {
-		cid: cid(c),
-		ciphertext_digest: [7; 32],
-		keys: keys
-			.into_iter()
-			.map(|(who, k)| (who, wrapped(k)))
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap(),
-	}
-}
-
 fn next_id() -> RecordId {
 	NextRecordId::<Test>::get()
 }
 
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
+fn user(who: u64) -> UserOf<Test> {
+	Users::<Test>::get(who).expect("registered")
 }
+
+fn record(id: RecordId) -> RecordOf<Test> {
+	Records::<Test>::get(id).expect("record exists")
+}
+
+fn grant_of(id: RecordId, who: u64) -> GrantOf<Test> {
+	Grants::<Test>::get(id, who).expect("grant exists")
+}
+
+/// Who holds a grant on record `id`, in account order.
+fn readers(id: RecordId) -> Vec<u64> {
+	let mut readers: Vec<u64> = Grants::<Test>::iter_key_prefix(id).collect();
+	readers.sort();
+	readers
+}
+
+fn key_version(id: RecordId) -> u32 {
+	Records::<Test>::get(id).map_or(1, |r| r.key_version)
+}
+
+// ---- events ----
+
+/// This pallet's events since the last `System::reset_events`, in order.
+fn acl_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::EhrAcl(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// `GrantAdded` events since the last reset, in order, as
+/// (to, by, access, expires_at, reason).
+fn grants_added() -> Vec<(u64, u64, Access, Option<u64>, GrantReason)> {
+	acl_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::GrantAdded { to, by, access, expires_at, reason, .. } => {
+				Some((to, by, access, expires_at, reason))
+			}
+			_ => None,
+		})
+		.collect()
+}
+
+/// Grants on `id` removed since the last reset, with why, sorted by account
+/// (one call removes them in storage order, which is by hash).
+fn removals(id: RecordId) -> Vec<(u64, RemovalReason)> {
+	let mut removed: Vec<_> = acl_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::GrantRemoved { id: on, from, reason, .. } if on == id => Some((from, reason)),
+			_ => None,
+		})
+		.collect();
+	removed.sort_by_key(|(who, _)| *who);
+	removed
+}
+
+/// This pallet's latest event (the balance holds and releases it makes emit
+/// theirs as well).
+fn last_event() -> Event<Test> {
+	acl_events().pop().expect("an event")
+}
+
+// ---- calls ----
 
 fn register_all() {
 	assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
@@ -61,32 +120,132 @@ fn register_all() {
 	assert_ok!(EhrAcl::register_user(signed(REGISTRAR), RESEARCHER, Role::Researcher, enc_key(4)));
 }
 
-/// Patient's record 0 with the doctor holding ReadWrite.
-fn record_shared_with_doctor() -> RecordId {
-	register_all();
-	assert_ok!(EhrAcl::add_record(
-		signed(PATIENT),
-		next_id(),
-		PATIENT,
-		cid("bafy-observation"),
-		[1; 32],
-		RecordKind::Observation,
-		wrapped(1),
-		None
-	));
-	assert_ok!(EhrAcl::grant_access(
-		signed(PATIENT),
-		0,
-		DOCTOR,
-		Access::ReadWrite,
-		wrapped(2),
-		None
-	));
-	0
+/// Registers `accounts` as researchers of hospital 1.
+fn register_staff(accounts: impl IntoIterator<Item = u64>) {
+	for who in accounts {
+		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), who, Role::Researcher, enc_key(4)));
+	}
 }
 
-fn user(who: u64) -> UserOf<Test> {
-	Users::<Test>::get(who).expect("registered")
+/// An `add_record` call being put together.
+struct NewRecord {
+	by: u64,
+	patient: u64,
+	cid: Cid,
+	owner_key: WrappedKey,
+	author_key: Option<(RecordId, WrappedKey)>,
+	readers: Vec<NewReaderOf<Test>>,
+}
+
+impl NewRecord {
+	/// `patient` adding a record of its own.
+	fn of(patient: u64) -> Self {
+		Self {
+			by: patient,
+			patient,
+			cid: cid("bafy-note"),
+			owner_key: key(patient, 1),
+			author_key: None,
+			readers: Vec::new(),
+		}
+	}
+
+	/// `clinician` writing into `patient`'s records on the strength of its
+	/// ReadWrite grant on record `via`.
+	fn written_by(clinician: u64, patient: u64, via: RecordId) -> Self {
+		Self { by: clinician, author_key: Some((via, key(clinician, 1))), ..Self::of(patient) }
+	}
+
+	fn reader(mut self, who: u64, access: Access, expires_at: Option<u64>) -> Self {
+		self.readers.push(NewReader { reader: who, access, wrapped_key: key(who, 1), expires_at });
+		self
+	}
+
+	fn try_add(self) -> DispatchResult {
+		EhrAcl::add_record(
+			signed(self.by),
+			self.patient,
+			self.cid,
+			[1; 32],
+			RecordKind::Note,
+			self.owner_key,
+			self.author_key,
+			self.readers.try_into().unwrap(),
+		)
+	}
+
+	/// The `RecordAdded` event of this call, had it landed as record `id`.
+	fn added_as(&self, id: RecordId) -> Event<Test> {
+		Event::RecordAdded {
+			id,
+			owner: self.patient,
+			author: self.by,
+			kind: RecordKind::Note,
+			cid: self.cid.clone(),
+			ciphertext_digest: [1; 32],
+		}
+	}
+
+	/// Adds the record; returns the id the chain gave it.
+	fn add(self) -> RecordId {
+		let id = next_id();
+		assert_ok!(self.try_add());
+		id
+	}
+}
+
+/// `by` gives `to` access to record `id`, wrapping the current data key.
+fn grant(
+	by: u64,
+	id: RecordId,
+	to: u64,
+	access: Access,
+	expires_at: Option<u64>,
+) -> DispatchResult {
+	let key_version = key_version(id);
+	EhrAcl::grant_access(signed(by), id, to, access, key(to, key_version), key_version, expires_at)
+}
+
+/// New content built on key version `based_on`, its data key wrapped for
+/// `readers`.
+fn rekey(based_on: u32, readers: &[u64]) -> NewContent<u64> {
+	let keys: Vec<_> = readers.iter().map(|who| (*who, key(*who, based_on + 1))).collect();
+	NewContent {
+		based_on,
+		cid: cid(&format!("bafy-v{}", based_on + 1)),
+		ciphertext_digest: [based_on as u8 + 1; 32],
+		keys: keys.try_into().unwrap(),
+	}
+}
+
+/// `by` re-keys record `id` for `readers`, built on its current key version.
+fn update(by: u64, id: RecordId, readers: &[u64]) -> DispatchResultWithPostInfo {
+	EhrAcl::update_record(signed(by), id, rekey(key_version(id), readers))
+}
+
+fn revoke(by: u64, id: RecordId, from: u64) -> DispatchResultWithPostInfo {
+	EhrAcl::revoke_access(signed(by), id, from, None)
+}
+
+fn approval(to: u64, key_version: u32, expires_at: Option<u64>) -> Option<Approval<u64>> {
+	Some(Approval { wrapped_key: key(to, key_version), key_version, expires_at })
+}
+
+// ---- fixtures ----
+
+/// Everyone registered; the patient's record 0 with the doctor holding
+/// ReadWrite, given by the patient.
+fn record_shared_with_doctor() -> RecordId {
+	register_all();
+	NewRecord::of(PATIENT).reader(DOCTOR, Access::ReadWrite, None).add()
+}
+
+/// As [`record_shared_with_doctor`], and the doctor has delegated Read to
+/// the pharmacist.
+fn record_with_delegate() -> RecordId {
+	let id = record_shared_with_doctor();
+	assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, None));
+	id
 }
 
 // ---- registrars ----
@@ -96,10 +255,10 @@ fn governance_adds_and_removes_registrars() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(EhrAcl::add_registrar(RawOrigin::Root.into(), 3, 7));
 		assert_eq!(Registrars::<Test>::get(3), Some(7));
-		assert_eq!(last_event(), Event::RegistrarAdded { registrar: 3, org: 7 }.into());
+		assert_eq!(last_event(), Event::RegistrarAdded { registrar: 3, org: 7 });
 		assert_ok!(EhrAcl::remove_registrar(RawOrigin::Root.into(), 3));
 		assert_eq!(Registrars::<Test>::get(3), None);
-		assert_eq!(last_event(), Event::RegistrarRemoved { registrar: 3 }.into());
+		assert_eq!(last_event(), Event::RegistrarRemoved { registrar: 3 });
 	});
 }
 
@@ -128,18 +287,22 @@ fn registrar_changes_need_governance_and_are_checked() {
 fn patient_registers_itself_and_registrar_registers_staff() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
-		assert_eq!(user(PATIENT).org, None);
-		assert_eq!(user(PATIENT).registered_by, PATIENT);
+		assert_eq!((user(PATIENT).org, user(PATIENT).registered_by), (None, PATIENT));
 		assert_eq!(
 			last_event(),
-			Event::UserRegistered { who: PATIENT, role: Role::Patient, org: None, by: PATIENT }
-				.into()
+			Event::UserRegistered {
+				who: PATIENT,
+				role: Role::Patient,
+				org: None,
+				by: PATIENT,
+				enc_key: enc_key(1)
+			}
 		);
 		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
 		let doctor = user(DOCTOR);
 		assert_eq!(
-			(doctor.role, doctor.org, doctor.enc_key),
-			(Role::Doctor, Some(HOSPITAL), enc_key(2))
+			(doctor.role, doctor.org, doctor.enc_key, doctor.registered_by),
+			(Role::Doctor, Some(HOSPITAL), enc_key(2), REGISTRAR)
 		);
 		assert_eq!(
 			last_event(),
@@ -147,9 +310,9 @@ fn patient_registers_itself_and_registrar_registers_staff() {
 				who: DOCTOR,
 				role: Role::Doctor,
 				org: Some(HOSPITAL),
-				by: REGISTRAR
+				by: REGISTRAR,
+				enc_key: enc_key(2)
 			}
-			.into()
 		);
 	});
 }
@@ -183,20 +346,45 @@ fn register_user_errors() {
 }
 
 #[test]
-fn deregister_by_self_or_own_hospital_registrar_drops_held_grants() {
+fn deregister_by_self_or_own_hospital_registrar_drops_grants_and_requests() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_eq!(user(DOCTOR).grants_held, 1);
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		System::reset_events();
 		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
 		assert!(!Users::<Test>::contains_key(DOCTOR));
 		assert!(Grants::<Test>::get(id, DOCTOR).is_none());
 		assert!(GrantsHeld::<Test>::get(DOCTOR, id).is_none());
-		assert_eq!(Records::<Test>::get(id).unwrap().grant_count, 1);
+		assert_eq!(record(id).grant_count, 1);
 		assert_eq!(
-			last_event(),
-			Event::UserDeregistered { who: DOCTOR, by: REGISTRAR, grants_dropped: 1 }.into()
+			acl_events(),
+			vec![
+				Event::GrantRemoved {
+					id,
+					from: DOCTOR,
+					by: REGISTRAR,
+					reason: RemovalReason::Deregistered
+				},
+				Event::UserDeregistered { who: DOCTOR, by: REGISTRAR },
+			]
 		);
+
+		System::reset_events();
 		assert_ok!(EhrAcl::deregister_user(signed(RESEARCHER), RESEARCHER));
+		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
+		assert_eq!(record(id).request_count, 0);
+		assert_eq!(
+			acl_events(),
+			vec![
+				Event::RequestClosed {
+					id,
+					requester: RESEARCHER,
+					by: RESEARCHER,
+					outcome: RequestOutcome::Deregistered
+				},
+				Event::UserDeregistered { who: RESEARCHER, by: RESEARCHER },
+			]
+		);
 	});
 }
 
@@ -212,6 +400,11 @@ fn deregister_user_errors() {
 			EhrAcl::deregister_user(signed(OTHER_REGISTRAR), DOCTOR),
 			Error::<Test>::NotAllowedToDeregister
 		);
+		assert_noop!(
+			EhrAcl::deregister_user(signed(PHARMACIST), DOCTOR),
+			Error::<Test>::NotAllowedToDeregister
+		);
+		// A self-registered patient belongs to no hospital.
 		assert_noop!(
 			EhrAcl::deregister_user(signed(REGISTRAR), PATIENT),
 			Error::<Test>::NotAllowedToDeregister
@@ -231,7 +424,7 @@ fn rotate_encryption_key_replaces_key_and_bumps_version() {
 		assert_eq!((user(DOCTOR).enc_key, user(DOCTOR).enc_key_version), (enc_key(9), 1));
 		assert_eq!(
 			last_event(),
-			Event::EncryptionKeyRotated { who: DOCTOR, enc_key_version: 1 }.into()
+			Event::EncryptionKeyRotated { who: DOCTOR, enc_key: enc_key(9), enc_key_version: 1 }
 		);
 	});
 }
@@ -258,35 +451,48 @@ fn rotate_encryption_key_errors() {
 // ---- records ----
 
 #[test]
-fn patient_adds_record_and_holds_owner_grant() {
+fn patient_adds_record_with_its_first_readers_in_one_call() {
 	new_test_ext().execute_with(|| {
 		register_all();
-		assert_ok!(EhrAcl::add_record(
-			signed(PATIENT),
-			next_id(),
-			PATIENT,
-			cid("bafy1"),
-			[1; 32],
-			RecordKind::Lab,
-			wrapped(1),
-			None
-		));
-		let record = Records::<Test>::get(0).unwrap();
-		assert_eq!(
-			(record.owner, record.author, record.version, record.key_version),
-			(PATIENT, PATIENT, 1, 1)
+		System::reset_events();
+		let call = NewRecord::of(PATIENT).reader(DOCTOR, Access::ReadWrite, None).reader(
+			PHARMACIST,
+			Access::Read,
+			Some(20),
 		);
-		assert_eq!(record.grant_count, 1);
-		let grant = Grants::<Test>::get(0, PATIENT).unwrap();
-		assert_eq!((grant.access, grant.key_version), (Access::ReadWrite, 1));
-		assert_eq!(EhrAcl::records_of(&PATIENT), vec![0]);
-		assert_eq!((user(PATIENT).records_owned, user(PATIENT).grants_held), (1, 1));
-		assert_eq!(NextRecordId::<Test>::get(), 1);
+		let added_event = call.added_as(0);
+		let id = call.add();
+		assert_eq!((id, next_id()), (0, 1));
+		let added = record(id);
 		assert_eq!(
-			last_event(),
-			Event::RecordAdded { id: 0, owner: PATIENT, author: PATIENT, kind: RecordKind::Lab }
-				.into()
+			(added.owner, added.author, added.version, added.key_version, added.grant_count),
+			(PATIENT, PATIENT, 1, 1, 3)
 		);
+		assert_eq!(
+			grant_of(id, PHARMACIST),
+			Grant {
+				wrapped_key: key(PHARMACIST, 1),
+				access: Access::Read,
+				granted_by: PATIENT,
+				granted_at: 1,
+				expires_at: Some(20),
+				key_version: 1
+			}
+		);
+		assert_eq!(grant_of(id, PATIENT).access, Access::ReadWrite);
+		assert_eq!(EhrAcl::records_of(&PATIENT), vec![id]);
+		let patient = user(PATIENT);
+		assert_eq!((patient.records_owned, patient.grants_held, patient.grants_given), (1, 1, 2));
+		assert_eq!(acl_events()[0], added_event);
+		assert_eq!(
+			grants_added(),
+			vec![
+				(PATIENT, PATIENT, Access::ReadWrite, None, GrantReason::Owner),
+				(DOCTOR, PATIENT, Access::ReadWrite, None, GrantReason::Granted),
+				(PHARMACIST, PATIENT, Access::Read, Some(20), GrantReason::Granted),
+			]
+		);
+		assert_eq!(acl_events().len(), 4);
 	});
 }
 
@@ -294,29 +500,70 @@ fn patient_adds_record_and_holds_owner_grant() {
 fn doctor_with_read_write_writes_into_patient_records() {
 	new_test_ext().execute_with(|| {
 		let via = record_shared_with_doctor();
-		assert_ok!(EhrAcl::add_record(
-			signed(DOCTOR),
-			next_id(),
-			PATIENT,
-			cid("bafy-rx"),
-			[2; 32],
-			RecordKind::Prescription,
-			wrapped(1),
-			Some((via, wrapped(2)))
-		));
-		let record = Records::<Test>::get(1).unwrap();
-		assert_eq!((record.owner, record.author, record.grant_count), (PATIENT, DOCTOR, 2));
-		assert_eq!(Grants::<Test>::get(1, DOCTOR).unwrap().access, Access::ReadWrite);
-		assert_eq!(EhrAcl::records_of(&PATIENT), vec![0, 1]);
+		System::reset_events();
+		let call =
+			NewRecord::written_by(DOCTOR, PATIENT, via).reader(PHARMACIST, Access::Read, None);
+		let added_event = call.added_as(via + 1);
+		let id = call.add();
+		assert_eq!(id, via + 1);
+		let added = record(id);
+		assert_eq!((added.owner, added.author, added.grant_count), (PATIENT, DOCTOR, 3));
+		let authors = grant_of(id, DOCTOR);
+		assert_eq!((authors.access, authors.granted_by), (Access::ReadWrite, DOCTOR));
+		assert_eq!(grant_of(id, PHARMACIST).granted_by, DOCTOR);
+		assert_eq!(EhrAcl::records_of(&PATIENT), vec![via, id]);
+		assert_eq!(acl_events()[0], added_event);
 		assert_eq!(
-			last_event(),
-			Event::RecordAdded {
-				id: 1,
-				owner: PATIENT,
-				author: DOCTOR,
-				kind: RecordKind::Prescription
-			}
-			.into()
+			grants_added(),
+			vec![
+				(PATIENT, DOCTOR, Access::ReadWrite, None, GrantReason::Owner),
+				(DOCTOR, DOCTOR, Access::ReadWrite, None, GrantReason::Authored),
+				(PHARMACIST, DOCTOR, Access::Read, None, GrantReason::Delegated),
+			]
+		);
+		// The author's readers hang on its grant; the owner's grant, though
+		// the author wrote it, does not.
+		System::reset_events();
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
+		);
+		assert_eq!(readers(id), vec![PATIENT]);
+	});
+}
+
+#[test]
+fn author_grant_takes_the_via_grants_expiry_and_cannot_outlive_it() {
+	new_test_ext().execute_with(|| {
+		let via = record_shared_with_doctor();
+		assert_ok!(EhrAcl::update_access(
+			signed(PATIENT),
+			via,
+			DOCTOR,
+			Access::ReadWrite,
+			Some(50)
+		));
+		let id = NewRecord::written_by(DOCTOR, PATIENT, via)
+			.reader(PHARMACIST, Access::Read, Some(80))
+			.reader(RESEARCHER, Access::Read, None)
+			.reader(OTHER_PATIENT, Access::Read, Some(30))
+			.add();
+		let expiry = |who| grant_of(id, who).expires_at;
+		assert_eq!(expiry(DOCTOR), Some(50));
+		// The clinician's readers end no later than the clinician.
+		assert_eq!(
+			(expiry(PHARMACIST), expiry(RESEARCHER), expiry(OTHER_PATIENT)),
+			(Some(50), Some(50), Some(30))
+		);
+		assert_eq!(expiry(PATIENT), None);
+
+		System::set_block_number(50);
+		assert_noop!(EhrAcl::log_access(signed(DOCTOR), id), Error::<Test>::GrantExpired);
+		// Nor does the written record carry the care relationship on.
+		assert_noop!(
+			NewRecord::written_by(DOCTOR, PATIENT, id).try_add(),
+			Error::<Test>::NoCareRelationship
 		);
 	});
 }
@@ -325,83 +572,127 @@ fn doctor_with_read_write_writes_into_patient_records() {
 fn add_record_errors() {
 	new_test_ext().execute_with(|| {
 		let via = record_shared_with_doctor();
-		let add = |by: u64,
-		           patient: u64,
-		           c: &str,
-		           key: WrappedKey,
-		           author: Option<(RecordId, WrappedKey)>| {
-			EhrAcl::add_record(
-				signed(by),
-				next_id(),
-				patient,
-				cid(c),
-				[1; 32],
-				RecordKind::Note,
-				key,
-				author,
-			)
-		};
-		assert_noop!(add(PATIENT, PATIENT, "", wrapped(1), None), Error::<Test>::EmptyCid);
+		let by_doctor = || NewRecord::written_by(DOCTOR, PATIENT, via);
+		assert_noop!(
+			NewRecord { cid: cid(""), ..NewRecord::of(PATIENT) }.try_add(),
+			Error::<Test>::EmptyCid
+		);
 		// Paths, queries, spaces, escape sequences and non-ASCII are not CIDs.
 		for bad in ["bafy/../../etc", "bafy?arg=x", "bafy x", "bafy\u{1b}[2J", "bafyé"] {
-			assert_noop!(add(PATIENT, PATIENT, bad, wrapped(1), None), Error::<Test>::InvalidCid);
+			assert_noop!(
+				NewRecord { cid: cid(bad), ..NewRecord::of(PATIENT) }.try_add(),
+				Error::<Test>::InvalidCid
+			);
 		}
 		assert_noop!(
-			EhrAcl::add_record(
-				signed(PATIENT),
-				next_id() + 1,
-				PATIENT,
-				cid("c"),
-				[1; 32],
-				RecordKind::Note,
-				wrapped(1),
-				None
-			),
-			Error::<Test>::UnexpectedRecordId
-		);
-		assert_noop!(
-			add(PATIENT, PATIENT, "c", BoundedVec::new(), None),
+			NewRecord { owner_key: BoundedVec::new(), ..NewRecord::of(PATIENT) }.try_add(),
 			Error::<Test>::EmptyWrappedKey
 		);
-		assert_noop!(add(STRANGER, STRANGER, "c", wrapped(1), None), Error::<Test>::NotRegistered);
-		assert_noop!(add(DOCTOR, DOCTOR, "c", wrapped(1), None), Error::<Test>::NotPatient);
-		// A clinician needs a care relationship, proven by a ReadWrite grant.
-		assert_noop!(
-			add(DOCTOR, PATIENT, "c", wrapped(1), None),
-			Error::<Test>::NoCareRelationship
-		);
-		assert_noop!(
-			add(PHARMACIST, PATIENT, "c", wrapped(1), Some((via, wrapped(3)))),
-			Error::<Test>::NoCareRelationship
-		);
-		assert_noop!(
-			add(DOCTOR, OTHER_PATIENT, "c", wrapped(1), Some((via, wrapped(2)))),
-			Error::<Test>::NoCareRelationship
-		);
-		assert_noop!(
-			add(DOCTOR, PATIENT, "c", wrapped(1), Some((77, wrapped(2)))),
-			Error::<Test>::NoCareRelationship
-		);
-		assert_noop!(
-			add(DOCTOR, PATIENT, "c", wrapped(1), Some((via, BoundedVec::new()))),
-			Error::<Test>::EmptyWrappedKey
-		);
-		assert_ok!(EhrAcl::grant_access(
-			signed(PATIENT),
-			via,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			None
-		));
-		assert_noop!(
-			add(PHARMACIST, PATIENT, "c", wrapped(1), Some((via, wrapped(3)))),
-			Error::<Test>::NoCareRelationship
-		);
-		for _ in 1..4 {
-			assert_ok!(add(PATIENT, PATIENT, "c", wrapped(1), None));
+		assert_noop!(NewRecord::of(STRANGER).try_add(), Error::<Test>::NotRegistered);
+		assert_noop!(NewRecord::of(DOCTOR).try_add(), Error::<Test>::NotPatient);
+
+		// A clinician needs a care relationship: a current ReadWrite grant
+		// on a record of the same patient.
+		for no_care in [
+			NewRecord { author_key: None, ..by_doctor() },
+			NewRecord::written_by(PHARMACIST, PATIENT, via),
+			NewRecord::written_by(DOCTOR, OTHER_PATIENT, via),
+			NewRecord::written_by(DOCTOR, PATIENT, 9),
+		] {
+			assert_noop!(no_care.try_add(), Error::<Test>::NoCareRelationship);
 		}
-		assert_noop!(add(PATIENT, PATIENT, "c", wrapped(1), None), Error::<Test>::TooManyRecords);
+		assert_ok!(grant(PATIENT, via, PHARMACIST, Access::Read, None));
+		assert_noop!(
+			NewRecord::written_by(PHARMACIST, PATIENT, via).try_add(),
+			Error::<Test>::NoCareRelationship
+		);
+		assert_noop!(
+			NewRecord { author_key: Some((via, BoundedVec::new())), ..by_doctor() }.try_add(),
+			Error::<Test>::EmptyWrappedKey
+		);
+
+		// Readers: each once, never the owner or the author, registered,
+		// with a key and a future expiry; a clinician's only Read.
+		let researcher_twice = NewRecord::of(PATIENT)
+			.reader(RESEARCHER, Access::Read, None)
+			.reader(RESEARCHER, Access::ReadWrite, None);
+		for duplicate in [
+			NewRecord::of(PATIENT).reader(PATIENT, Access::Read, None),
+			researcher_twice,
+			by_doctor().reader(PATIENT, Access::Read, None),
+			by_doctor().reader(DOCTOR, Access::Read, None),
+		] {
+			assert_noop!(duplicate.try_add(), Error::<Test>::DuplicateReader);
+		}
+		assert_noop!(
+			NewRecord::of(PATIENT).reader(STRANGER, Access::Read, None).try_add(),
+			Error::<Test>::NotRegistered
+		);
+		assert_noop!(
+			NewRecord::of(PATIENT).reader(RESEARCHER, Access::Read, Some(1)).try_add(),
+			Error::<Test>::ExpiryInPast
+		);
+		let mut keyless = NewRecord::of(PATIENT).reader(RESEARCHER, Access::Read, None);
+		keyless.readers[0].wrapped_key = BoundedVec::new();
+		assert_noop!(keyless.try_add(), Error::<Test>::EmptyWrappedKey);
+		assert_noop!(
+			by_doctor().reader(RESEARCHER, Access::ReadWrite, None).try_add(),
+			Error::<Test>::CannotDelegateReadWrite
+		);
+
+		for _ in 1..MaxRecordsPerPatient::get() {
+			NewRecord::of(PATIENT).add();
+		}
+		assert_noop!(NewRecord::of(PATIENT).try_add(), Error::<Test>::TooManyRecords);
+	});
+}
+
+#[test]
+fn add_record_readers_land_all_or_nothing() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let readers = 100..100 + MaxGrantsPerAccount::get() as u64 + 1;
+		register_staff(readers.clone());
+		let held_before = held(PATIENT);
+		// The last reader is one grant more than the patient may give: the
+		// grants before it were written in the call, and go with it.
+		let too_many =
+			readers.fold(NewRecord::of(PATIENT), |r, who| r.reader(who, Access::Read, None));
+		assert_noop!(too_many.try_add(), Error::<Test>::TooManyGrantsGiven);
+		assert_noop!(
+			NewRecord::of(PATIENT)
+				.reader(DOCTOR, Access::Read, None)
+				.reader(STRANGER, Access::Read, None)
+				.try_add(),
+			Error::<Test>::NotRegistered
+		);
+		assert_eq!(next_id(), 0);
+		assert_eq!(held(PATIENT), held_before);
+		assert_eq!(Grants::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn concurrent_adds_from_different_patients_get_consecutive_ids() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		// Both clients build their call before either lands: nothing in it
+		// names the id, so neither can be refused for the other's.
+		let patients = NewRecord::of(PATIENT).reader(DOCTOR, Access::Read, None);
+		let other_patients = NewRecord::of(OTHER_PATIENT).reader(DOCTOR, Access::Read, None);
+		System::reset_events();
+		assert_ok!(patients.try_add());
+		assert_ok!(other_patients.try_add());
+		let added: Vec<(RecordId, u64)> = acl_events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::RecordAdded { id, owner, .. } => Some((id, owner)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(added, vec![(0, PATIENT), (1, OTHER_PATIENT)]);
+		assert_eq!((readers(0), readers(1)), (vec![PATIENT, DOCTOR], vec![DOCTOR, OTHER_PATIENT]));
+		assert_eq!(next_id(), 2);
 	});
 }
 
@@ -412,16 +703,7 @@ fn expired_care_relationship_cannot_write() {
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), via, DOCTOR, Access::ReadWrite, Some(5)));
 		System::set_block_number(5);
 		assert_noop!(
-			EhrAcl::add_record(
-				signed(DOCTOR),
-				next_id(),
-				PATIENT,
-				cid("c"),
-				[1; 32],
-				RecordKind::Note,
-				wrapped(1),
-				Some((via, wrapped(2)))
-			),
+			NewRecord::written_by(DOCTOR, PATIENT, via).try_add(),
 			Error::<Test>::NoCareRelationship
 		);
 	});
@@ -431,22 +713,27 @@ fn expired_care_relationship_cannot_write() {
 fn update_record_rekeys_every_reader() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_ok!(EhrAcl::update_record(
-			signed(DOCTOR),
-			id,
-			content("bafy-v2", vec![(PATIENT, 11), (DOCTOR, 12)])
-		));
-		let record = Records::<Test>::get(id).unwrap();
+		System::reset_events();
+		assert_ok!(EhrAcl::update_record(signed(DOCTOR), id, rekey(1, &[PATIENT, DOCTOR])));
+		let updated = record(id);
 		assert_eq!(
-			(record.version, record.key_version, record.cid.to_vec()),
-			(2, 2, b"bafy-v2".to_vec())
+			(updated.version, updated.key_version, updated.cid, updated.ciphertext_digest),
+			(2, 2, cid("bafy-v2"), [2; 32])
 		);
-		assert_eq!(record.ciphertext_digest, [7; 32]);
-		let grant = Grants::<Test>::get(id, DOCTOR).unwrap();
-		assert_eq!((grant.wrapped_key, grant.key_version), (wrapped(12), 2));
+		for who in [PATIENT, DOCTOR] {
+			let grant = grant_of(id, who);
+			assert_eq!((grant.wrapped_key, grant.key_version), (key(who, 2), 2));
+		}
 		assert_eq!(
-			last_event(),
-			Event::RecordUpdated { id, by: DOCTOR, version: 2, key_version: 2 }.into()
+			acl_events(),
+			vec![Event::RecordUpdated {
+				id,
+				by: DOCTOR,
+				cid: cid("bafy-v2"),
+				ciphertext_digest: [2; 32],
+				version: 2,
+				key_version: 2
+			}]
 		);
 	});
 }
@@ -455,23 +742,30 @@ fn update_record_rekeys_every_reader() {
 fn update_record_drops_expired_grants() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_ok!(EhrAcl::grant_access(
-			signed(PATIENT),
-			id,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			Some(3)
-		));
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, Some(3)));
 		System::set_block_number(3);
-		assert_ok!(EhrAcl::update_record(
-			signed(PATIENT),
-			id,
-			content("v2", vec![(PATIENT, 11), (DOCTOR, 12)])
-		));
-		assert!(Grants::<Test>::get(id, PHARMACIST).is_none());
-		assert_eq!(user(PHARMACIST).grants_held, 0);
-		assert_eq!(Records::<Test>::get(id).unwrap().grant_count, 2);
+		// An expired reader is no reader: naming it is naming the wrong set.
+		assert_noop!(
+			update(PATIENT, id, &[PATIENT, DOCTOR, PHARMACIST]),
+			Error::<Test>::ReadersChanged
+		);
+		System::reset_events();
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR]));
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR]);
+		assert_eq!(record(id).grant_count, 2);
+		assert_eq!((user(PHARMACIST).grants_held, user(PATIENT).grants_given), (0, 1));
+		// Removals come first: whatever holds a grant after `RecordUpdated`
+		// holds the new key.
+		assert_eq!(
+			acl_events()[0],
+			Event::GrantRemoved {
+				id,
+				from: PHARMACIST,
+				by: PATIENT,
+				reason: RemovalReason::Expired
+			}
+		);
+		assert!(matches!(acl_events()[1], Event::RecordUpdated { key_version: 2, .. }));
 	});
 }
 
@@ -479,93 +773,85 @@ fn update_record_drops_expired_grants() {
 fn update_record_errors() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		let both = || content("v2", vec![(PATIENT, 11), (DOCTOR, 12)]);
-		assert_noop!(
-			EhrAcl::update_record(signed(PATIENT), 9, both()),
-			Error::<Test>::RecordNotFound
-		);
-		assert_noop!(
-			EhrAcl::update_record(signed(STRANGER), id, both()),
-			Error::<Test>::NotAllowedToWrite
-		);
-		assert_ok!(EhrAcl::grant_access(
-			signed(PATIENT),
-			id,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			None
-		));
-		let all = || content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]);
-		let mut empty_key = all();
-		empty_key.keys[2].1 = BoundedVec::new();
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		let all = [PATIENT, DOCTOR, PHARMACIST];
+		let mut keyless = rekey(1, &all);
+		keyless.keys[2].1 = BoundedVec::new();
 		let cases = [
-			(PHARMACIST, all(), Error::<Test>::NotAllowedToWrite),
+			(STRANGER, rekey(1, &all), Error::<Test>::NotAllowedToWrite),
+			(PHARMACIST, rekey(1, &all), Error::<Test>::NotAllowedToWrite),
+			(PATIENT, rekey(0, &all), Error::<Test>::StaleKeyVersion),
+			(PATIENT, rekey(2, &all), Error::<Test>::StaleKeyVersion),
 			// Keys must name exactly the current readers: one missing, one
-			// stranger, one twice.
-			(PATIENT, both(), Error::<Test>::RewrapMismatch),
+			// without a grant, one twice.
+			(PATIENT, rekey(1, &[PATIENT, DOCTOR]), Error::<Test>::ReadersChanged),
 			(
 				PATIENT,
-				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (RESEARCHER, 13)]),
-				Error::<Test>::RewrapMismatch,
+				rekey(1, &[PATIENT, DOCTOR, PHARMACIST, RESEARCHER]),
+				Error::<Test>::ReadersChanged,
 			),
 			(
 				PATIENT,
-				content("v2", vec![(PATIENT, 11), (DOCTOR, 12), (DOCTOR, 13)]),
-				Error::<Test>::RewrapMismatch,
+				rekey(1, &[PATIENT, DOCTOR, PHARMACIST, DOCTOR]),
+				Error::<Test>::DuplicateReader,
 			),
+			(PATIENT, NewContent { cid: cid(""), ..rekey(1, &all) }, Error::<Test>::EmptyCid),
 			(
 				PATIENT,
-				content("", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]),
-				Error::<Test>::EmptyCid,
-			),
-			(
-				PATIENT,
-				content("v2/../../x", vec![(PATIENT, 11), (DOCTOR, 12), (PHARMACIST, 13)]),
+				NewContent { cid: cid("v2/../../x"), ..rekey(1, &all) },
 				Error::<Test>::InvalidCid,
 			),
-			(PATIENT, empty_key, Error::<Test>::EmptyWrappedKey),
+			(PATIENT, keyless, Error::<Test>::EmptyWrappedKey),
 		];
-		for (by, new_content, error) in cases {
-			assert_noop!(EhrAcl::update_record(signed(by), id, new_content), error);
+		assert_noop!(
+			EhrAcl::update_record(signed(PATIENT), 9, rekey(1, &all)),
+			Error::<Test>::RecordNotFound
+		);
+		for (by, content, error) in cases {
+			assert_noop!(EhrAcl::update_record(signed(by), id, content), error);
 		}
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(4)));
 		System::set_block_number(4);
-		assert_noop!(EhrAcl::update_record(signed(DOCTOR), id, all()), Error::<Test>::GrantExpired);
+		assert_noop!(update(DOCTOR, id, &all), Error::<Test>::GrantExpired);
 	});
 }
 
 #[test]
 fn remove_record_drops_every_grant_and_request() {
 	new_test_ext().execute_with(|| {
-		let id = record_shared_with_doctor();
+		let id = record_with_delegate();
 		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		System::reset_events();
 		assert_ok!(EhrAcl::remove_record(signed(PATIENT), id));
 		assert!(Records::<Test>::get(id).is_none());
-		assert_eq!(Grants::<Test>::iter_prefix(id).count(), 0);
+		assert!(readers(id).is_empty());
 		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
 		assert!(EhrAcl::records_of(&PATIENT).is_empty());
 		assert!(EhrAcl::grants_held(&DOCTOR).is_empty());
+		let counts = |who| {
+			let u = user(who);
+			(u.records_owned, u.grants_held, u.grants_given, u.requests_open)
+		};
+		for who in [PATIENT, DOCTOR, PHARMACIST, RESEARCHER] {
+			assert_eq!(counts(who), (0, 0, 0, 0));
+		}
 		assert_eq!(
-			(user(PATIENT).records_owned, user(PATIENT).grants_held, user(DOCTOR).grants_held),
-			(0, 0, 0)
+			removals(id),
+			vec![
+				(PATIENT, RemovalReason::RecordRemoved),
+				(DOCTOR, RemovalReason::RecordRemoved),
+				(PHARMACIST, RemovalReason::RecordRemoved),
+			]
 		);
-		assert_eq!(
-			last_event(),
-			Event::RecordRemoved { id, by: PATIENT, grants_dropped: 2 }.into()
-		);
+		assert!(acl_events().contains(&Event::RequestClosed {
+			id,
+			requester: RESEARCHER,
+			by: PATIENT,
+			outcome: RequestOutcome::RecordRemoved
+		}));
+		assert_eq!(last_event(), Event::RecordRemoved { id, by: PATIENT });
 		// Ids are never reused.
-		assert_ok!(EhrAcl::add_record(
-			signed(PATIENT),
-			next_id(),
-			PATIENT,
-			cid("n"),
-			[1; 32],
-			RecordKind::Note,
-			wrapped(1),
-			None
-		));
-		assert_eq!(EhrAcl::records_of(&PATIENT), vec![1]);
+		assert_eq!(NewRecord::of(PATIENT).add(), id + 1);
 	});
 }
 
@@ -578,30 +864,154 @@ fn remove_record_errors() {
 	});
 }
 
+// ---- compare-and-set: calls built on what the caller read ----
+
+#[test]
+fn update_built_on_a_replaced_key_version_is_stale() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		// Patient and doctor both read key version 1; the doctor lands first.
+		let patients = rekey(1, &[PATIENT, DOCTOR]);
+		assert_ok!(EhrAcl::update_record(signed(DOCTOR), id, rekey(1, &[PATIENT, DOCTOR])));
+		assert_noop!(
+			EhrAcl::update_record(signed(PATIENT), id, patients),
+			Error::<Test>::StaleKeyVersion
+		);
+		// Read again and rebuilt, it lands.
+		assert_ok!(EhrAcl::update_record(signed(PATIENT), id, rekey(2, &[PATIENT, DOCTOR])));
+		assert_eq!((record(id).version, record(id).key_version), (3, 3));
+	});
+}
+
+#[test]
+fn update_and_revoke_built_on_the_same_view() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		// Both read key version 1: the doctor updates for all three readers,
+		// the patient revokes the pharmacist and re-keys for the other two.
+		let doctors_update = rekey(1, &[PATIENT, DOCTOR, PHARMACIST]);
+		let patients_revoke = rekey(1, &[PATIENT, DOCTOR]);
+		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), id, PHARMACIST, Some(patients_revoke)));
+		// Had the update landed, it would have handed the revoked pharmacist
+		// the new key.
+		assert_noop!(
+			EhrAcl::update_record(signed(DOCTOR), id, doctors_update),
+			Error::<Test>::StaleKeyVersion
+		);
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR]);
+		assert_eq!(record(id).key_version, 2);
+	});
+}
+
+#[test]
+fn revoke_without_rotation_racing_an_update_makes_the_update_fail() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		let doctors_update = rekey(1, &[PATIENT, DOCTOR, PHARMACIST]);
+		assert_ok!(revoke(PATIENT, id, PHARMACIST));
+		// The key version did not move, but the readers did.
+		assert_noop!(
+			EhrAcl::update_record(signed(DOCTOR), id, doctors_update),
+			Error::<Test>::ReadersChanged
+		);
+	});
+}
+
+#[test]
+fn grant_racing_a_rekey_makes_the_rekey_fail() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(grant(PATIENT, id, RESEARCHER, Access::Read, None));
+		let patients_update = rekey(1, &[PATIENT, DOCTOR, RESEARCHER]);
+		let patients_revoke = rekey(1, &[PATIENT, DOCTOR]);
+		// The doctor's delegation lands first; either re-key would leave the
+		// pharmacist on the old key.
+		assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, None));
+		assert_noop!(
+			EhrAcl::update_record(signed(PATIENT), id, patients_update),
+			Error::<Test>::ReadersChanged
+		);
+		assert_noop!(
+			EhrAcl::revoke_access(signed(PATIENT), id, RESEARCHER, Some(patients_revoke)),
+			Error::<Test>::ReadersChanged
+		);
+	});
+}
+
+#[test]
+fn grant_wrapping_an_old_key_version_is_stale() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR]));
+		for (by, key_version) in [(PATIENT, 1), (PATIENT, 3), (DOCTOR, 1)] {
+			assert_noop!(
+				EhrAcl::grant_access(
+					signed(by),
+					id,
+					PHARMACIST,
+					Access::Read,
+					key(PHARMACIST, key_version),
+					key_version,
+					None
+				),
+				Error::<Test>::StaleKeyVersion
+			);
+		}
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		assert_eq!(grant_of(id, PHARMACIST).key_version, 2);
+	});
+}
+
+#[test]
+fn approval_wrapping_an_old_key_version_is_stale() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR]));
+		assert_noop!(
+			EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, approval(RESEARCHER, 1, None)),
+			Error::<Test>::StaleKeyVersion
+		);
+		assert_ok!(EhrAcl::answer_request(
+			signed(PATIENT),
+			id,
+			RESEARCHER,
+			approval(RESEARCHER, 2, None)
+		));
+		assert_eq!(grant_of(id, RESEARCHER).key_version, 2);
+	});
+}
+
 // ---- grants ----
 
 #[test]
 fn owner_grants_access() {
 	new_test_ext().execute_with(|| {
-		let id = record_shared_with_doctor();
+		register_all();
+		let id = NewRecord::of(PATIENT).add();
+		assert_ok!(grant(PATIENT, id, DOCTOR, Access::ReadWrite, Some(40)));
 		assert_eq!(
 			last_event(),
-			Event::AccessGranted {
+			Event::GrantAdded {
 				id,
 				to: DOCTOR,
 				by: PATIENT,
 				access: Access::ReadWrite,
-				expires_at: None
+				expires_at: Some(40),
+				key_version: 1,
+				reason: GrantReason::Granted
 			}
-			.into()
 		);
-		let grant = Grants::<Test>::get(id, DOCTOR).unwrap();
+		let grant = grant_of(id, DOCTOR);
 		assert_eq!(
 			(grant.granted_by, grant.wrapped_key.clone(), grant.key_version),
-			(PATIENT, wrapped(2), 1)
+			(PATIENT, key(DOCTOR, 1), 1)
 		);
 		assert_eq!(EhrAcl::grants_held(&DOCTOR), vec![(id, grant)]);
-		assert_eq!(Records::<Test>::get(id).unwrap().grant_count, 2);
+		assert_eq!(record(id).grant_count, 2);
+		assert_eq!((user(PATIENT).grants_given, user(DOCTOR).grants_held), (1, 1));
 	});
 }
 
@@ -610,19 +1020,27 @@ fn read_write_grantee_delegates_read_within_its_own_expiry() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(50)));
-		assert_ok!(EhrAcl::grant_access(
-			signed(DOCTOR),
-			id,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			Some(80)
-		));
-		let grant = Grants::<Test>::get(id, PHARMACIST).unwrap();
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, None));
+		assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, Some(80)));
+		let grant = grant_of(id, PHARMACIST);
 		assert_eq!(
 			(grant.granted_by, grant.access, grant.expires_at),
 			(DOCTOR, Access::Read, Some(50))
 		);
+		assert_eq!(grant_of(id, RESEARCHER).expires_at, Some(50));
+		assert_eq!(
+			last_event(),
+			Event::GrantAdded {
+				id,
+				to: PHARMACIST,
+				by: DOCTOR,
+				access: Access::Read,
+				expires_at: Some(50),
+				key_version: 1,
+				reason: GrantReason::Delegated
+			}
+		);
+		assert_eq!(user(DOCTOR).grants_given, 2);
 	});
 }
 
@@ -630,119 +1048,72 @@ fn read_write_grantee_delegates_read_within_its_own_expiry() {
 fn grant_access_errors() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		let grant = |by: u64, to: u64, access: Access, key: WrappedKey, exp: Option<u64>| {
-			EhrAcl::grant_access(signed(by), id, to, access, key, exp)
-		};
 		assert_noop!(
-			EhrAcl::grant_access(signed(PATIENT), 9, PHARMACIST, Access::Read, wrapped(3), None),
+			grant(PATIENT, 9, PHARMACIST, Access::Read, None),
 			Error::<Test>::RecordNotFound
 		);
 		assert_noop!(
-			grant(STRANGER, PHARMACIST, Access::Read, wrapped(3), None),
+			grant(STRANGER, id, PHARMACIST, Access::Read, None),
 			Error::<Test>::NotAllowedToGrant
 		);
 		assert_noop!(
-			grant(DOCTOR, PHARMACIST, Access::ReadWrite, wrapped(3), None),
+			grant(DOCTOR, id, PHARMACIST, Access::ReadWrite, None),
 			Error::<Test>::CannotDelegateReadWrite
 		);
 		assert_noop!(
-			grant(PATIENT, STRANGER, Access::Read, wrapped(3), None),
+			grant(PATIENT, id, STRANGER, Access::Read, None),
 			Error::<Test>::NotRegistered
 		);
+		assert_noop!(grant(PATIENT, id, DOCTOR, Access::Read, None), Error::<Test>::AlreadyGranted);
 		assert_noop!(
-			grant(PATIENT, DOCTOR, Access::Read, wrapped(3), None),
-			Error::<Test>::AlreadyGranted
-		);
-		assert_noop!(
-			grant(PATIENT, PHARMACIST, Access::Read, wrapped(3), Some(1)),
+			grant(PATIENT, id, PHARMACIST, Access::Read, Some(1)),
 			Error::<Test>::ExpiryInPast
 		);
 		assert_noop!(
-			grant(PATIENT, PHARMACIST, Access::Read, BoundedVec::new(), None),
+			EhrAcl::grant_access(
+				signed(PATIENT),
+				id,
+				PHARMACIST,
+				Access::Read,
+				BoundedVec::new(),
+				1,
+				None
+			),
 			Error::<Test>::EmptyWrappedKey
 		);
-		assert_ok!(grant(PATIENT, PHARMACIST, Access::Read, wrapped(3), None));
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
 		assert_noop!(
-			grant(PHARMACIST, RESEARCHER, Access::Read, wrapped(4), None),
+			grant(PHARMACIST, id, RESEARCHER, Access::Read, None),
 			Error::<Test>::NotAllowedToGrant
 		);
-		// Expired and outdated grants keep their own errors.
+		// An expired grant keeps its own error.
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(3)));
 		System::set_block_number(3);
 		assert_noop!(
-			grant(DOCTOR, RESEARCHER, Access::Read, wrapped(4), None),
+			grant(DOCTOR, id, RESEARCHER, Access::Read, None),
 			Error::<Test>::GrantExpired
 		);
 	});
 }
 
 #[test]
-fn grant_limits_hold() {
+fn granting_closes_the_grantees_pending_request() {
 	new_test_ext().execute_with(|| {
-		register_all();
-		// Per account (MaxGrantsPerAccount = 6): doctor fills up on 4 records of
-		// two patients.
-		for (n, p) in
-			[PATIENT, PATIENT, PATIENT, PATIENT, OTHER_PATIENT, OTHER_PATIENT, OTHER_PATIENT]
-				.iter()
-				.enumerate()
-		{
-			assert_ok!(EhrAcl::add_record(
-				signed(*p),
-				next_id(),
-				*p,
-				cid("c"),
-				[1; 32],
-				RecordKind::Note,
-				wrapped(1),
-				None
-			));
-			let result =
-				EhrAcl::grant_access(signed(*p), n as u64, DOCTOR, Access::Read, wrapped(2), None);
-			if n < 6 {
-				assert_ok!(result);
-			} else {
-				assert_noop!(result, Error::<Test>::TooManyGrantsHeld);
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		assert_ok!(EhrAcl::request_access(signed(PHARMACIST), id, Access::Read));
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, None));
+		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
+		assert_eq!((record(id).request_count, user(RESEARCHER).requests_open), (1, 0));
+		assert_eq!(held(RESEARCHER), 0);
+		assert_eq!(
+			last_event(),
+			Event::RequestClosed {
+				id,
+				requester: RESEARCHER,
+				by: DOCTOR,
+				outcome: RequestOutcome::Granted
 			}
-		}
-	});
-	new_test_ext().execute_with(|| {
-		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
-		assert_ok!(EhrAcl::add_record(
-			signed(PATIENT),
-			next_id(),
-			PATIENT,
-			cid("c"),
-			[1; 32],
-			RecordKind::Note,
-			wrapped(1),
-			None
-		));
-		for reader in 100..100 + MAX_GRANTS_PER_RECORD as u64 - 1 {
-			assert_ok!(EhrAcl::register_user(
-				signed(REGISTRAR),
-				reader,
-				Role::Researcher,
-				enc_key(4)
-			));
-			assert_ok!(EhrAcl::grant_access(
-				signed(PATIENT),
-				0,
-				reader,
-				Access::Read,
-				wrapped(4),
-				None
-			));
-		}
-		assert_ok!(EhrAcl::register_user(
-			signed(REGISTRAR),
-			STRANGER,
-			Role::Researcher,
-			enc_key(4)
-		));
-		assert_noop!(
-			EhrAcl::grant_access(signed(PATIENT), 0, STRANGER, Access::Read, wrapped(4), None),
-			Error::<Test>::TooManyGrants
 		);
 	});
 }
@@ -752,12 +1123,21 @@ fn update_access_changes_level_and_expiry() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::Read, Some(9)));
-		let grant = Grants::<Test>::get(id, DOCTOR).unwrap();
-		assert_eq!((grant.access, grant.expires_at), (Access::Read, Some(9)));
+		let grant = grant_of(id, DOCTOR);
+		assert_eq!(
+			(grant.access, grant.expires_at, grant.granted_by),
+			(Access::Read, Some(9), PATIENT)
+		);
 		assert_eq!(
 			last_event(),
-			Event::AccessUpdated { id, of: DOCTOR, access: Access::Read, expires_at: Some(9) }
-				.into()
+			Event::AccessUpdated {
+				id,
+				of: DOCTOR,
+				by: PATIENT,
+				granted_by: PATIENT,
+				access: Access::Read,
+				expires_at: Some(9)
+			}
 		);
 	});
 }
@@ -766,26 +1146,17 @@ fn update_access_changes_level_and_expiry() {
 fn update_access_errors() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
+		let update_access = |by: u64, on: RecordId, of: u64, expires_at: Option<u64>| {
+			EhrAcl::update_access(signed(by), on, of, Access::Read, expires_at)
+		};
+		assert_noop!(update_access(PATIENT, 9, DOCTOR, None), Error::<Test>::RecordNotFound);
+		assert_noop!(update_access(DOCTOR, id, DOCTOR, None), Error::<Test>::NotRecordOwner);
 		assert_noop!(
-			EhrAcl::update_access(signed(PATIENT), 9, DOCTOR, Access::Read, None),
-			Error::<Test>::RecordNotFound
-		);
-		assert_noop!(
-			EhrAcl::update_access(signed(DOCTOR), id, DOCTOR, Access::Read, None),
-			Error::<Test>::NotRecordOwner
-		);
-		assert_noop!(
-			EhrAcl::update_access(signed(PATIENT), id, PATIENT, Access::Read, None),
+			update_access(PATIENT, id, PATIENT, None),
 			Error::<Test>::CannotChangeOwnerGrant
 		);
-		assert_noop!(
-			EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::Read, Some(1)),
-			Error::<Test>::ExpiryInPast
-		);
-		assert_noop!(
-			EhrAcl::update_access(signed(PATIENT), id, PHARMACIST, Access::Read, None),
-			Error::<Test>::GrantNotFound
-		);
+		assert_noop!(update_access(PATIENT, id, DOCTOR, Some(1)), Error::<Test>::ExpiryInPast);
+		assert_noop!(update_access(PATIENT, id, PHARMACIST, None), Error::<Test>::GrantNotFound);
 	});
 }
 
@@ -793,15 +1164,13 @@ fn update_access_errors() {
 fn revoke_without_rotation_removes_the_grant() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, None));
-		assert!(Grants::<Test>::get(id, DOCTOR).is_none());
-		assert_eq!(
-			(Records::<Test>::get(id).unwrap().grant_count, user(DOCTOR).grants_held),
-			(1, 0)
-		);
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(readers(id), vec![PATIENT]);
+		assert_eq!((record(id).grant_count, user(DOCTOR).grants_held), (1, 0));
+		assert_eq!(user(PATIENT).grants_given, 0);
 		assert_eq!(
 			last_event(),
-			Event::AccessRevoked { id, from: DOCTOR, by: PATIENT, key_rotated: false }.into()
+			Event::GrantRemoved { id, from: DOCTOR, by: PATIENT, reason: RemovalReason::Revoked }
 		);
 	});
 }
@@ -810,64 +1179,406 @@ fn revoke_without_rotation_removes_the_grant() {
 fn revoke_with_rotation_rekeys_the_rest_atomically() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_ok!(EhrAcl::grant_access(
-			signed(PATIENT),
-			id,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			None
-		));
-		let rotation = content("bafy-v2", vec![(PATIENT, 21), (PHARMACIST, 23)]);
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		System::reset_events();
+		let rotation = rekey(1, &[PATIENT, PHARMACIST]);
 		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, Some(rotation)));
-		let record = Records::<Test>::get(id).unwrap();
+		let rotated = record(id);
 		assert_eq!(
-			(record.cid.to_vec(), record.version, record.key_version, record.grant_count),
-			(b"bafy-v2".to_vec(), 2, 2, 2)
+			(rotated.cid, rotated.version, rotated.key_version, rotated.grant_count),
+			(cid("bafy-v2"), 2, 2, 2)
 		);
-		let grant = Grants::<Test>::get(id, PHARMACIST).unwrap();
-		assert_eq!((grant.wrapped_key, grant.key_version), (wrapped(23), 2));
-		assert!(Grants::<Test>::get(id, DOCTOR).is_none());
+		let grant = grant_of(id, PHARMACIST);
+		assert_eq!((grant.wrapped_key, grant.key_version), (key(PHARMACIST, 2), 2));
+		assert_eq!(readers(id), vec![PATIENT, PHARMACIST]);
 		assert_eq!(
-			last_event(),
-			Event::AccessRevoked { id, from: DOCTOR, by: PATIENT, key_rotated: true }.into()
+			acl_events()[0],
+			Event::GrantRemoved { id, from: DOCTOR, by: PATIENT, reason: RemovalReason::Revoked }
 		);
+		assert!(matches!(acl_events()[1], Event::RecordUpdated { key_version: 2, .. }));
 	});
 }
 
 #[test]
 fn revoke_access_errors() {
 	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(grant(PATIENT, id, RESEARCHER, Access::Read, None));
+		assert_noop!(revoke(PATIENT, 9, DOCTOR), Error::<Test>::RecordNotFound);
+		assert_noop!(revoke(PATIENT, id, PATIENT), Error::<Test>::CannotChangeOwnerGrant);
+		assert_noop!(revoke(DOCTOR, id, PATIENT), Error::<Test>::CannotChangeOwnerGrant);
+		assert_noop!(revoke(PATIENT, id, OTHER_PATIENT), Error::<Test>::GrantNotFound);
+		// Only the owner, or the delegator of that very grant.
+		for (by, from) in [(STRANGER, DOCTOR), (DOCTOR, RESEARCHER), (RESEARCHER, PHARMACIST)] {
+			assert_noop!(revoke(by, id, from), Error::<Test>::NotAllowedToRevoke);
+		}
+		// The re-key must leave out the revoked reader and its delegates,
+		// and name everyone else once.
+		let revoke_doctor_rekeying = |readers: &[u64], based_on: u32| {
+			EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, Some(rekey(based_on, readers)))
+		};
+		for readers in [
+			&[PATIENT, RESEARCHER, DOCTOR][..],
+			&[PATIENT, RESEARCHER, PHARMACIST],
+			&[PATIENT],
+			&[],
+		] {
+			assert_noop!(revoke_doctor_rekeying(readers, 1), Error::<Test>::ReadersChanged);
+		}
+		assert_noop!(
+			revoke_doctor_rekeying(&[PATIENT, RESEARCHER, PATIENT], 1),
+			Error::<Test>::DuplicateReader
+		);
+		assert_noop!(
+			revoke_doctor_rekeying(&[PATIENT, RESEARCHER], 0),
+			Error::<Test>::StaleKeyVersion
+		);
+	});
+}
+
+// ---- delegation ----
+
+#[test]
+fn delegator_revokes_a_grant_it_gave() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(revoke(DOCTOR, id, PHARMACIST));
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR]);
+		assert_eq!(user(DOCTOR).grants_given, 0);
+		assert_eq!(
+			last_event(),
+			Event::GrantRemoved {
+				id,
+				from: PHARMACIST,
+				by: DOCTOR,
+				reason: RemovalReason::Revoked
+			}
+		);
+		// Its standing is its current ReadWrite grant.
+		assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, None));
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(5)));
+		System::set_block_number(5);
+		assert_noop!(revoke(DOCTOR, id, PHARMACIST), Error::<Test>::GrantExpired);
+	});
+}
+
+#[test]
+fn revoking_a_delegator_takes_its_delegates_in_the_same_call() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, None));
+		assert_ok!(grant(PATIENT, id, OTHER_PATIENT, Access::Read, None));
+		System::reset_events();
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(
+			removals(id),
+			vec![
+				(DOCTOR, RemovalReason::Revoked),
+				(PHARMACIST, RemovalReason::Cascaded),
+				(RESEARCHER, RemovalReason::Cascaded),
+			]
+		);
+		assert!(acl_events().contains(&Event::GrantRemoved {
+			id,
+			from: PHARMACIST,
+			by: PATIENT,
+			reason: RemovalReason::Cascaded
+		}));
+		assert_eq!(readers(id), vec![PATIENT, OTHER_PATIENT]);
+		assert_eq!(record(id).grant_count, 2);
+		assert_eq!((user(DOCTOR).grants_given, held(DOCTOR)), (0, 0));
+	});
+}
+
+#[test]
+fn revoking_a_delegator_with_rotation_rekeys_only_what_remains() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(grant(PATIENT, id, RESEARCHER, Access::Read, None));
+		System::reset_events();
+		let rotation = rekey(1, &[PATIENT, RESEARCHER]);
+		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, Some(rotation)));
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
+		);
+		assert_eq!(readers(id), vec![PATIENT, RESEARCHER]);
+		assert_eq!(grant_of(id, RESEARCHER).key_version, 2);
+	});
+}
+
+#[test]
+fn renouncing_a_delegator_takes_its_delegates() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		System::reset_events();
+		assert_ok!(EhrAcl::renounce_grant(signed(DOCTOR), id));
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Renounced), (PHARMACIST, RemovalReason::Cascaded)]
+		);
+		assert_eq!(readers(id), vec![PATIENT]);
+	});
+}
+
+#[test]
+fn narrowing_a_delegator_to_read_removes_its_delegates() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		System::reset_events();
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::Read, None));
+		assert_eq!(removals(id), vec![(PHARMACIST, RemovalReason::Cascaded)]);
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR]);
+		assert_eq!(user(DOCTOR).grants_given, 0);
+	});
+}
+
+#[test]
+fn an_earlier_expiry_for_a_delegator_caps_its_delegates() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, Some(20)));
+		System::reset_events();
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(30)));
+		let expiry = |who| grant_of(id, who).expires_at;
+		assert_eq!((expiry(PHARMACIST), expiry(RESEARCHER)), (Some(30), Some(20)));
+		assert_eq!(
+			acl_events(),
+			vec![
+				Event::AccessUpdated {
+					id,
+					of: DOCTOR,
+					by: PATIENT,
+					granted_by: PATIENT,
+					access: Access::ReadWrite,
+					expires_at: Some(30)
+				},
+				Event::AccessUpdated {
+					id,
+					of: PHARMACIST,
+					by: PATIENT,
+					granted_by: DOCTOR,
+					access: Access::Read,
+					expires_at: Some(30)
+				},
+			]
+		);
+		// A later one does not extend them.
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, None));
+		assert_eq!(expiry(PHARMACIST), Some(30));
+	});
+}
+
+#[test]
+fn deregistering_a_delegator_takes_its_delegates() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		System::reset_events();
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Deregistered), (PHARMACIST, RemovalReason::Cascaded)]
+		);
+		assert_eq!(user(PHARMACIST).grants_held, 0);
+		assert_eq!(readers(id), vec![PATIENT]);
+	});
+}
+
+#[test]
+fn rekey_drops_an_expired_delegator_with_its_delegates() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(5)));
+		System::set_block_number(5);
+		System::reset_events();
+		assert_ok!(update(PATIENT, id, &[PATIENT]));
+		// The delegate's expiry was capped to its delegator's: both expired.
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Expired), (PHARMACIST, RemovalReason::Expired)]
+		);
+		assert_eq!(readers(id), vec![PATIENT]);
+		assert_eq!((user(PATIENT).grants_given, user(DOCTOR).grants_given), (0, 0));
+	});
+}
+
+#[test]
+fn owner_changing_a_delegated_grant_makes_it_the_owners() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		let (doctor_held, patient_held) = (held(DOCTOR), held(PATIENT));
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, PHARMACIST, Access::Read, Some(90)));
+		assert_eq!(grant_of(id, PHARMACIST).granted_by, PATIENT);
+		assert_eq!(
+			(held(DOCTOR), held(PATIENT)),
+			(doctor_held - GRANT_DEPOSIT, patient_held + GRANT_DEPOSIT)
+		);
+		assert_eq!((user(DOCTOR).grants_given, user(PATIENT).grants_given), (0, 2));
+		assert_eq!(
+			last_event(),
+			Event::AccessUpdated {
+				id,
+				of: PHARMACIST,
+				by: PATIENT,
+				granted_by: PATIENT,
+				access: Access::Read,
+				expires_at: Some(90)
+			}
+		);
+		// It no longer answers to the doctor, nor goes with its grant.
+		assert_noop!(revoke(DOCTOR, id, PHARMACIST), Error::<Test>::NotAllowedToRevoke);
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(readers(id), vec![PATIENT, PHARMACIST]);
+	});
+}
+
+#[test]
+fn delegate_may_regrant_an_account_the_owner_revoked_until_the_delegator_goes() {
+	new_test_ext().execute_with(|| {
+		// By design a revocation bars nobody: the owner's remedy against a
+		// delegator re-granting is to revoke the delegator, which takes the
+		// re-grant with it.
 		let id = record_shared_with_doctor();
-		assert_noop!(
-			EhrAcl::revoke_access(signed(PATIENT), 9, DOCTOR, None),
-			Error::<Test>::RecordNotFound
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
+		assert_ok!(revoke(PATIENT, id, PHARMACIST));
+		assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, None));
+		assert_eq!(grant_of(id, PHARMACIST).granted_by, DOCTOR);
+		System::reset_events();
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(
+			removals(id),
+			vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
 		);
-		assert_noop!(
-			EhrAcl::revoke_access(signed(DOCTOR), id, DOCTOR, None),
-			Error::<Test>::NotRecordOwner
+		assert_eq!(readers(id), vec![PATIENT]);
+	});
+}
+
+// ---- consent and limits ----
+
+#[test]
+fn grantee_renounces_its_grant() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(grant(PATIENT, id, RESEARCHER, Access::Read, None));
+		let patient_held = held(PATIENT);
+		assert_ok!(EhrAcl::renounce_grant(signed(RESEARCHER), id));
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR]);
+		assert_eq!((user(RESEARCHER).grants_held, user(PATIENT).grants_given), (0, 1));
+		assert_eq!(held(PATIENT), patient_held - GRANT_DEPOSIT);
+		assert_eq!(
+			last_event(),
+			Event::GrantRemoved {
+				id,
+				from: RESEARCHER,
+				by: RESEARCHER,
+				reason: RemovalReason::Renounced
+			}
 		);
+	});
+}
+
+#[test]
+fn renounce_grant_errors() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_noop!(EhrAcl::renounce_grant(signed(DOCTOR), 9), Error::<Test>::RecordNotFound);
 		assert_noop!(
-			EhrAcl::revoke_access(signed(PATIENT), id, PATIENT, None),
+			EhrAcl::renounce_grant(signed(PATIENT), id),
 			Error::<Test>::CannotChangeOwnerGrant
 		);
+		assert_noop!(EhrAcl::renounce_grant(signed(RESEARCHER), id), Error::<Test>::GrantNotFound);
+	});
+}
+
+#[test]
+fn grants_given_are_bounded_per_giver_and_renouncing_frees_a_slot() {
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		// The owner's own grant is not counted: it gave one to the doctor,
+		// five more fill its allowance.
+		let others = 100..100 + MaxGrantsPerAccount::get() as u64 - 1;
+		register_staff(others.clone());
+		for who in others {
+			assert_ok!(grant(PATIENT, id, who, Access::Read, None));
+		}
+		assert_eq!(user(PATIENT).grants_given, MaxGrantsPerAccount::get());
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
 		assert_noop!(
-			EhrAcl::revoke_access(signed(PATIENT), id, PHARMACIST, None),
-			Error::<Test>::GrantNotFound
+			grant(PATIENT, id, RESEARCHER, Access::Read, None),
+			Error::<Test>::TooManyGrantsGiven
 		);
-		// The revoked reader must not get the new key.
 		assert_noop!(
-			EhrAcl::revoke_access(
-				signed(PATIENT),
-				id,
-				DOCTOR,
-				Some(content("v2", vec![(PATIENT, 1), (DOCTOR, 2)]))
-			),
-			Error::<Test>::RewrapMismatch
+			EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, approval(RESEARCHER, 1, None)),
+			Error::<Test>::TooManyGrantsGiven
 		);
 		assert_noop!(
-			EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, Some(content("v2", vec![]))),
-			Error::<Test>::RewrapMismatch
+			NewRecord::of(PATIENT).reader(RESEARCHER, Access::Read, None).try_add(),
+			Error::<Test>::TooManyGrantsGiven
+		);
+		// Taking over the doctor's delegated grant would be one more.
+		assert_noop!(
+			EhrAcl::update_access(signed(PATIENT), id, PHARMACIST, Access::Read, None),
+			Error::<Test>::TooManyGrantsGiven
+		);
+		assert_ok!(EhrAcl::renounce_grant(signed(100), id));
+		assert_ok!(grant(PATIENT, id, RESEARCHER, Access::Read, None));
+	});
+}
+
+#[test]
+fn receiver_limits_cannot_be_consumed_by_others() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		// Patients fill the doctor up with more grants than it may give.
+		let shared: Vec<RecordId> = [PATIENT, PATIENT, PATIENT]
+			.into_iter()
+			.chain([OTHER_PATIENT; 4])
+			.map(|patient| NewRecord::of(patient).reader(DOCTOR, Access::ReadWrite, None).add())
+			.collect();
+		assert!(user(DOCTOR).grants_held > MaxGrantsPerAccount::get());
+		// What the doctor may do is bounded by what it gave, not what it holds.
+		let written = NewRecord::written_by(DOCTOR, PATIENT, shared[0])
+			.reader(PHARMACIST, Access::Read, None)
+			.add();
+		assert_ok!(grant(DOCTOR, shared[1], RESEARCHER, Access::Read, None));
+		assert_eq!(user(DOCTOR).grants_given, 3);
+		// Holding bounds deregistration only: it drops everything in one
+		// call. The doctor renounces down to the bound first.
+		assert_eq!(user(DOCTOR).grants_held, 8);
+		assert_noop!(
+			EhrAcl::deregister_user(signed(DOCTOR), DOCTOR),
+			Error::<Test>::TooManyGrantsHeld
+		);
+		for id in &shared[5..] {
+			assert_ok!(EhrAcl::renounce_grant(signed(DOCTOR), *id));
+		}
+		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
+		assert_eq!((readers(written), readers(shared[1])), (vec![PATIENT], vec![PATIENT]));
+	});
+}
+
+#[test]
+fn grants_per_record_are_bounded() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let id = NewRecord::of(PATIENT).add();
+		// No one account may give that many: the owner's ReadWrite grantees
+		// delegate the rest.
+		let per_giver = MaxGrantsPerAccount::get() as u64;
+		let grantees = 100..100 + per_giver;
+		let delegates = 200..200 + MAX_GRANTS_PER_RECORD as u64 - 1 - per_giver;
+		register_staff(grantees.clone().chain(delegates.clone()).chain([STRANGER]));
+		for who in grantees.clone() {
+			assert_ok!(grant(PATIENT, id, who, Access::ReadWrite, None));
+		}
+		for (n, who) in delegates.enumerate() {
+			let delegator = grantees.start + n as u64 / per_giver;
+			assert_ok!(grant(delegator, id, who, Access::Read, None));
+		}
+		assert_eq!(record(id).grant_count, MAX_GRANTS_PER_RECORD);
+		assert_noop!(
+			grant(grantees.end - 1, id, STRANGER, Access::Read, None),
+			Error::<Test>::TooManyGrants
 		);
 	});
 }
@@ -881,21 +1592,35 @@ fn request_then_approve_grants_requested_access() {
 		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
 		assert_eq!(
 			last_event(),
-			Event::AccessRequested { id, by: RESEARCHER, access: Access::Read }.into()
+			Event::AccessRequested { id, by: RESEARCHER, access: Access::Read }
 		);
+		assert_eq!((record(id).request_count, user(RESEARCHER).requests_open), (1, 1));
+		System::reset_events();
 		assert_ok!(EhrAcl::answer_request(
 			signed(PATIENT),
 			id,
 			RESEARCHER,
-			Some(wrapped(4)),
-			Some(20)
+			approval(RESEARCHER, 1, Some(20))
 		));
-		let grant = Grants::<Test>::get(id, RESEARCHER).unwrap();
-		assert_eq!((grant.access, grant.expires_at), (Access::Read, Some(20)));
+		let grant = grant_of(id, RESEARCHER);
+		assert_eq!(
+			(grant.access, grant.expires_at, grant.granted_by),
+			(Access::Read, Some(20), PATIENT)
+		);
 		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
+		assert_eq!((record(id).request_count, user(RESEARCHER).requests_open), (0, 0));
+		assert_eq!(
+			grants_added(),
+			vec![(RESEARCHER, PATIENT, Access::Read, Some(20), GrantReason::Approved)]
+		);
 		assert_eq!(
 			last_event(),
-			Event::RequestAnswered { id, requester: RESEARCHER, approved: true }.into()
+			Event::RequestClosed {
+				id,
+				requester: RESEARCHER,
+				by: PATIENT,
+				outcome: RequestOutcome::Approved
+			}
 		);
 	});
 }
@@ -905,13 +1630,67 @@ fn request_then_deny_grants_nothing() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
-		assert_ok!(EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, None, None));
+		assert_ok!(EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, None));
 		assert!(Grants::<Test>::get(id, RESEARCHER).is_none());
 		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
 		assert_eq!(
 			last_event(),
-			Event::RequestAnswered { id, requester: RESEARCHER, approved: false }.into()
+			Event::RequestClosed {
+				id,
+				requester: RESEARCHER,
+				by: PATIENT,
+				outcome: RequestOutcome::Denied
+			}
 		);
+	});
+}
+
+#[test]
+fn requester_cancels_its_request() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		assert_eq!(held(RESEARCHER), REQUEST_DEPOSIT);
+		assert_ok!(EhrAcl::cancel_request(signed(RESEARCHER), id));
+		assert_eq!(held(RESEARCHER), 0);
+		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
+		assert_eq!((record(id).request_count, user(RESEARCHER).requests_open), (0, 0));
+		assert_eq!(
+			last_event(),
+			Event::RequestClosed {
+				id,
+				requester: RESEARCHER,
+				by: RESEARCHER,
+				outcome: RequestOutcome::Cancelled
+			}
+		);
+		assert_noop!(
+			EhrAcl::cancel_request(signed(RESEARCHER), id),
+			Error::<Test>::RequestNotFound
+		);
+		assert_noop!(EhrAcl::cancel_request(signed(RESEARCHER), 9), Error::<Test>::RequestNotFound);
+	});
+}
+
+#[test]
+fn requests_are_bounded_per_record_and_per_requester() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let id = NewRecord::of(PATIENT).add();
+		let others = [NewRecord::of(OTHER_PATIENT).add(), NewRecord::of(OTHER_PATIENT).add()];
+		let request = |who, id| EhrAcl::request_access(signed(who), id, Access::Read);
+		// Three per record (MaxRequestsPerRecord).
+		for who in [DOCTOR, PHARMACIST, RESEARCHER] {
+			assert_ok!(request(who, id));
+		}
+		assert_noop!(request(OTHER_PATIENT, id), Error::<Test>::TooManyRequests);
+		// Two per requester (MaxRequestsPerAccount).
+		assert_ok!(request(DOCTOR, others[0]));
+		assert_noop!(request(DOCTOR, others[1]), Error::<Test>::TooManyRequestsOpen);
+		// Closing a request frees a slot of each.
+		assert_ok!(EhrAcl::cancel_request(signed(DOCTOR), id));
+		assert_ok!(request(OTHER_PATIENT, id));
+		assert_ok!(request(DOCTOR, others[1]));
 	});
 }
 
@@ -944,38 +1723,146 @@ fn answer_request_errors() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
-		let answer =
-			|by: u64, rec: RecordId, who: u64, key: Option<WrappedKey>, exp: Option<u64>| {
-				EhrAcl::answer_request(signed(by), rec, who, key, exp)
-			};
-		assert_noop!(answer(PATIENT, 9, RESEARCHER, None, None), Error::<Test>::RecordNotFound);
-		assert_noop!(answer(DOCTOR, id, RESEARCHER, None, None), Error::<Test>::NotRecordOwner);
-		assert_noop!(answer(PATIENT, id, PHARMACIST, None, None), Error::<Test>::RequestNotFound);
+		let answer = |by: u64, on: RecordId, who: u64, approval: Option<Approval<u64>>| {
+			EhrAcl::answer_request(signed(by), on, who, approval)
+		};
+		assert_noop!(answer(PATIENT, 9, RESEARCHER, None), Error::<Test>::RecordNotFound);
+		assert_noop!(answer(DOCTOR, id, RESEARCHER, None), Error::<Test>::NotRecordOwner);
+		assert_noop!(answer(PATIENT, id, PHARMACIST, None), Error::<Test>::RequestNotFound);
+		let keyless = Approval { wrapped_key: BoundedVec::new(), key_version: 1, expires_at: None };
 		assert_noop!(
-			answer(PATIENT, id, RESEARCHER, Some(BoundedVec::new()), None),
+			answer(PATIENT, id, RESEARCHER, Some(keyless)),
 			Error::<Test>::EmptyWrappedKey
 		);
 		assert_noop!(
-			answer(PATIENT, id, RESEARCHER, Some(wrapped(4)), Some(1)),
+			answer(PATIENT, id, RESEARCHER, approval(RESEARCHER, 1, Some(1))),
 			Error::<Test>::ExpiryInPast
 		);
+		// A deregistered requester's request went with it.
 		assert_ok!(EhrAcl::deregister_user(signed(RESEARCHER), RESEARCHER));
 		assert_noop!(
-			answer(PATIENT, id, RESEARCHER, Some(wrapped(4)), None),
-			Error::<Test>::NotRegistered
+			answer(PATIENT, id, RESEARCHER, approval(RESEARCHER, 1, None)),
+			Error::<Test>::RequestNotFound
 		);
+	});
+}
+
+// ---- deposits ----
+
+#[test]
+fn user_deposit_is_held_from_the_registerer_until_deregistration() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
+		assert_eq!(held(PATIENT), USER_DEPOSIT);
+		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
+		assert_eq!((held(REGISTRAR), held(DOCTOR)), (USER_DEPOSIT, 0));
+		// Back to whoever paid, whoever deregisters.
+		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
+		assert_ok!(EhrAcl::deregister_user(signed(PATIENT), PATIENT));
+		assert_eq!((held(REGISTRAR), held(PATIENT)), (0, 0));
+		assert_eq!(Balances::free_balance(REGISTRAR), ENDOWMENT);
+	});
+}
+
+#[test]
+fn record_and_grant_deposits_are_held_from_author_and_giver() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let id = NewRecord::of(PATIENT).reader(DOCTOR, Access::ReadWrite, None).add();
+		// The owner's own grant rides on the record's deposit.
+		assert_eq!(held(PATIENT), USER_DEPOSIT + RECORD_DEPOSIT + GRANT_DEPOSIT);
+		// A clinician author pays for the record, its own grant and its
+		// readers; the owner pays nothing.
+		let _ =
+			NewRecord::written_by(DOCTOR, PATIENT, id).reader(PHARMACIST, Access::Read, None).add();
+		assert_eq!(held(DOCTOR), RECORD_DEPOSIT + 2 * GRANT_DEPOSIT);
+		assert_eq!(held(PATIENT), USER_DEPOSIT + RECORD_DEPOSIT + GRANT_DEPOSIT);
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, None));
+		assert_eq!(held(DOCTOR), RECORD_DEPOSIT + 3 * GRANT_DEPOSIT);
+		// A request holds from the requester until it closes.
+		assert_ok!(EhrAcl::request_access(signed(OTHER_PATIENT), id, Access::Read));
+		assert_eq!(held(OTHER_PATIENT), USER_DEPOSIT + REQUEST_DEPOSIT);
+		assert_ok!(EhrAcl::answer_request(signed(PATIENT), id, OTHER_PATIENT, None));
+		assert_eq!(held(OTHER_PATIENT), USER_DEPOSIT);
+	});
+}
+
+#[test]
+fn removing_everything_returns_every_deposit() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let id = NewRecord::of(PATIENT).reader(DOCTOR, Access::ReadWrite, None).add();
+		let written =
+			NewRecord::written_by(DOCTOR, PATIENT, id).reader(PHARMACIST, Access::Read, None).add();
+		assert_ok!(grant(DOCTOR, id, RESEARCHER, Access::Read, None));
+		assert_ok!(EhrAcl::request_access(signed(OTHER_PATIENT), id, Access::Read));
+		// Staff leave first: the grants they held and gave go with them, but
+		// the record the doctor wrote keeps the doctor's deposit while it
+		// exists.
+		let staff = [DOCTOR, PHARMACIST, RESEARCHER];
+		for who in staff {
+			assert_ok!(EhrAcl::deregister_user(signed(who), who));
+		}
+		assert_eq!(held(DOCTOR), RECORD_DEPOSIT);
+		assert_eq!(held(PATIENT), USER_DEPOSIT + RECORD_DEPOSIT);
+		assert_ok!(EhrAcl::remove_record(signed(PATIENT), written));
+		assert_ok!(EhrAcl::remove_record(signed(PATIENT), id));
+		for who in [PATIENT, OTHER_PATIENT] {
+			assert_ok!(EhrAcl::deregister_user(signed(who), who));
+		}
+		for who in staff.into_iter().chain([PATIENT, OTHER_PATIENT, REGISTRAR]) {
+			assert_eq!((held(who), Balances::free_balance(who)), (0, ENDOWMENT));
+		}
+	});
+}
+
+#[test]
+fn accounts_that_cannot_pay_a_deposit_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_noop!(
+			EhrAcl::register_user(signed(POOR), POOR, Role::Patient, enc_key(7)),
+			Error::<Test>::InsufficientDeposit
+		);
+		// The registrar pays for registering it.
+		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), POOR, Role::Patient, enc_key(7)));
+		assert_noop!(NewRecord::of(POOR).try_add(), Error::<Test>::InsufficientDeposit);
+		assert_noop!(
+			EhrAcl::request_access(signed(POOR), id, Access::Read),
+			Error::<Test>::InsufficientDeposit
+		);
+		// Given ReadWrite by a patient who pays for it, it can still neither
+		// write into that patient's records nor delegate.
+		assert_ok!(grant(PATIENT, id, POOR, Access::ReadWrite, None));
+		assert_noop!(
+			NewRecord::written_by(POOR, PATIENT, id).try_add(),
+			Error::<Test>::InsufficientDeposit
+		);
+		assert_noop!(
+			grant(POOR, id, RESEARCHER, Access::Read, None),
+			Error::<Test>::InsufficientDeposit
+		);
+		assert_eq!(held(POOR), 0);
 	});
 }
 
 // ---- access log ----
 
 #[test]
-fn log_access_records_reader_and_version() {
+fn log_access_records_reader_and_versions() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		assert_ok!(EhrAcl::log_access(signed(DOCTOR), id));
-		assert_eq!(last_event(), Event::AccessLogged { id, by: DOCTOR, version: 1 }.into());
+		assert_eq!(
+			last_event(),
+			Event::AccessLogged { id, by: DOCTOR, version: 1, key_version: 1 }
+		);
+		assert_ok!(update(DOCTOR, id, &[PATIENT, DOCTOR]));
 		assert_ok!(EhrAcl::log_access(signed(PATIENT), id));
+		assert_eq!(
+			last_event(),
+			Event::AccessLogged { id, by: PATIENT, version: 2, key_version: 2 }
+		);
 	});
 }
 
@@ -985,15 +1872,9 @@ fn log_access_errors() {
 		let id = record_shared_with_doctor();
 		assert_noop!(EhrAcl::log_access(signed(DOCTOR), 9), Error::<Test>::RecordNotFound);
 		assert_noop!(EhrAcl::log_access(signed(STRANGER), id), Error::<Test>::GrantNotFound);
-		// A grant wrapping an older key is outdated.
-		assert_ok!(EhrAcl::grant_access(
-			signed(PATIENT),
-			id,
-			PHARMACIST,
-			Access::Read,
-			wrapped(3),
-			Some(5)
-		));
+		// A re-key moves every grant it keeps, so an outdated grant can only
+		// be made by hand.
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, Some(5)));
 		Grants::<Test>::mutate(id, PHARMACIST, |g| g.as_mut().unwrap().key_version = 0);
 		assert_noop!(EhrAcl::log_access(signed(PHARMACIST), id), Error::<Test>::GrantOutdated);
 		System::set_block_number(5);
@@ -1004,15 +1885,17 @@ fn log_access_errors() {
 // ---- queries ----
 
 #[test]
-fn record_view_lists_every_grant() {
+fn queries_list_records_and_grants() {
 	new_test_ext().execute_with(|| {
-		let id = record_shared_with_doctor();
+		let id = record_with_delegate();
 		let view = EhrAcl::record_view(id).unwrap();
-		let mut readers: Vec<u64> = view.grants.iter().map(|(who, _)| *who).collect();
-		readers.sort();
-		assert_eq!(readers, vec![PATIENT, DOCTOR]);
-		assert_eq!(view.record.owner, PATIENT);
+		let mut viewed: Vec<u64> = view.grants.iter().map(|(who, _)| *who).collect();
+		viewed.sort();
+		assert_eq!(viewed, vec![PATIENT, DOCTOR, PHARMACIST]);
+		assert_eq!((view.id, view.record), (id, record(id)));
 		assert!(EhrAcl::record_view(9).is_none());
+		assert_eq!(EhrAcl::records_of(&PATIENT), vec![id]);
+		assert_eq!(EhrAcl::grants_held(&PHARMACIST), vec![(id, grant_of(id, PHARMACIST))]);
 	});
 }
 
@@ -1021,7 +1904,7 @@ fn record_view_lists_every_grant() {
 /// The SCALE bytes of an `EhrAcl` call: pallet index, call index, then the
 /// arguments as a client would encode them, however malformed.
 fn raw_call(call_index: u8, args: impl Encode) -> Vec<u8> {
-	let mut bytes = vec![1u8, call_index]; // EhrAcl is pallet 1 in the mock
+	let mut bytes = vec![EhrAcl::index() as u8, call_index];
 	args.encode_to(&mut bytes);
 	bytes
 }
@@ -1033,37 +1916,48 @@ fn decodes(bytes: &[u8]) -> bool {
 
 #[test]
 fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
-	let add_record = |cid_len: usize, kind: u8, key_len: usize| {
+	// A reader as the client encodes it: account, access, key, expiry.
+	let reader = |access: u8| (DOCTOR, access, vec![2u8; 80], None::<u64>);
+	let add_record = |cid_len: usize, kind: u8, key_len: usize, readers: Vec<_>| {
 		let args = (
-			0u64,
 			PATIENT,
 			vec![b'b'; cid_len],
 			[1u8; 32],
 			kind,
 			vec![1u8; key_len],
 			None::<(u64, Vec<u8>)>,
+			readers,
 		);
 		raw_call(5, args)
 	};
-	// At the bounds the call decodes; one byte or variant over, it does not.
-	assert!(decodes(&add_record(MAX_CID_LEN as usize, 6, MAX_WRAPPED_KEY_LEN as usize)));
-	assert!(!decodes(&add_record(MAX_CID_LEN as usize + 1, 6, 80)));
-	assert!(!decodes(&add_record(59, 6, MAX_WRAPPED_KEY_LEN as usize + 1)));
-	assert!(!decodes(&add_record(59, 7, 80)), "unknown record kind");
-	assert!(!decodes(&add_record(59, 0xff, 80)), "unknown record kind");
+	// At the bounds the call decodes; one byte, reader or variant over, it
+	// does not.
+	let most_readers = vec![reader(0); MAX_INITIAL_READERS as usize];
+	assert!(decodes(&add_record(
+		MAX_CID_LEN as usize,
+		6,
+		MAX_WRAPPED_KEY_LEN as usize,
+		most_readers.clone()
+	)));
+	assert!(!decodes(&add_record(MAX_CID_LEN as usize + 1, 6, 80, vec![])));
+	assert!(!decodes(&add_record(59, 6, MAX_WRAPPED_KEY_LEN as usize + 1, vec![])));
+	assert!(!decodes(&add_record(59, 7, 80, vec![])), "unknown record kind");
+	assert!(!decodes(&add_record(59, 0xff, 80, vec![])), "unknown record kind");
+	assert!(!decodes(&add_record(59, 6, 80, [most_readers, vec![reader(0)]].concat())));
+	assert!(!decodes(&add_record(59, 6, 80, vec![reader(2)])), "unknown access level");
 
 	let register = |role: u8| raw_call(2, (PATIENT, role, [1u8; 32]));
 	assert!(decodes(&register(3)));
 	assert!(!decodes(&register(4)), "unknown role");
 
-	let grant = |access: u8| raw_call(8, (0u64, DOCTOR, access, vec![2u8; 80], None::<u64>));
+	let grant = |access: u8| raw_call(8, (0u64, DOCTOR, access, vec![2u8; 80], 1u32, None::<u64>));
 	assert!(decodes(&grant(1)));
 	assert!(!decodes(&grant(2)), "unknown access level");
 
 	// A re-key naming more readers than a record can have.
 	let update = |readers: u64| {
 		let keys: Vec<(u64, Vec<u8>)> = (0..readers).map(|r| (r, vec![3u8; 80])).collect();
-		raw_call(6, (0u64, vec![b'b'; 59], [1u8; 32], keys))
+		raw_call(6, (0u64, 1u32, vec![b'b'; 59], [1u8; 32], keys))
 	};
 	assert!(decodes(&update(MAX_GRANTS_PER_RECORD as u64)));
 	assert!(!decodes(&update(MAX_GRANTS_PER_RECORD as u64 + 1)));
@@ -1074,7 +1968,7 @@ fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
 	assert!(!decodes(&good[..good.len() - 1]));
 	assert!(!decodes(&[good.as_slice(), &[0]].concat()));
 	assert!(!decodes(&raw_call(99, ())));
-	let mut lying = raw_call(5, (0u64, PATIENT));
+	let mut lying = raw_call(5, PATIENT);
 	codec::Compact(u32::MAX).encode_to(&mut lying);
 	assert!(!decodes(&lying));
 }
@@ -1084,40 +1978,34 @@ fn self_grants_and_grants_to_the_unregistered_change_nothing() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
 		// The owner and a ReadWrite grantee already hold a grant: granting
-		// themselves again (to swap in another wrapped key) is refused.
+		// themselves again (to swap in another wrapped key) is refused, as
+		// is a grantee granting the owner.
+		for (by, to) in [(PATIENT, PATIENT), (DOCTOR, DOCTOR), (DOCTOR, PATIENT)] {
+			assert_noop!(grant(by, id, to, Access::Read, None), Error::<Test>::AlreadyGranted);
+		}
+		// A stranger cannot grant itself anything, nor request.
 		assert_noop!(
-			EhrAcl::grant_access(signed(PATIENT), id, PATIENT, Access::Read, wrapped(9), None),
-			Error::<Test>::AlreadyGranted
-		);
-		assert_noop!(
-			EhrAcl::grant_access(signed(DOCTOR), id, DOCTOR, Access::Read, wrapped(9), None),
-			Error::<Test>::AlreadyGranted
-		);
-		// A stranger cannot grant itself anything, nor request twice.
-		assert_noop!(
-			EhrAcl::grant_access(signed(STRANGER), id, STRANGER, Access::Read, wrapped(9), None),
+			grant(STRANGER, id, STRANGER, Access::Read, None),
 			Error::<Test>::NotAllowedToGrant
 		);
 		assert_noop!(
 			EhrAcl::request_access(signed(STRANGER), id, Access::Read),
 			Error::<Test>::NotRegistered
 		);
-		// The owner cannot downgrade, expire or revoke its own grant.
+		// The owner cannot downgrade, expire, revoke or renounce its own grant.
 		assert_noop!(
 			EhrAcl::update_access(signed(PATIENT), id, PATIENT, Access::Read, None),
 			Error::<Test>::CannotChangeOwnerGrant
 		);
+		assert_noop!(revoke(PATIENT, id, PATIENT), Error::<Test>::CannotChangeOwnerGrant);
 		assert_noop!(
-			EhrAcl::revoke_access(signed(PATIENT), id, PATIENT, None),
+			EhrAcl::renounce_grant(signed(PATIENT), id),
 			Error::<Test>::CannotChangeOwnerGrant
 		);
 		// A deregistered reader's grants went with it; granting it again
 		// needs it registered again.
 		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
-		assert_noop!(
-			EhrAcl::grant_access(signed(PATIENT), id, DOCTOR, Access::Read, wrapped(2), None),
-			Error::<Test>::NotRegistered
-		);
-		assert_eq!(EhrAcl::record_view(id).unwrap().grants.len(), 1);
+		assert_noop!(grant(PATIENT, id, DOCTOR, Access::Read, None), Error::<Test>::NotRegistered);
+		assert_eq!(readers(id), vec![PATIENT]);
 	});
 }

@@ -16,6 +16,9 @@ pub const MAX_WRAPPED_KEY_LEN: u32 = 128;
 
 /// Most grants one record can have, the owner's own grant included.
 pub const MAX_GRANTS_PER_RECORD: u32 = 32;
+/// Most readers `add_record` can grant access to along with the record (the
+/// owner's and the author's own grants come on top).
+pub const MAX_INITIAL_READERS: u32 = 16;
 
 /// Identifier of a record; assigned by the chain, never reused.
 pub type RecordId = u64;
@@ -67,7 +70,15 @@ pub struct User<AccountId, BlockNumber> {
 	/// Records this account owns.
 	pub records_owned: u32,
 	/// Grants this account holds (including those to its own records).
+	/// Others can raise it; it bounds nothing but deregistration, and the
+	/// holder can drop any grant it holds (`renounce_grant`).
 	pub grants_held: u32,
+	/// Grants this account gave and whose deposit it holds (an owner's own
+	/// grant on its records is not counted: the record's deposit covers it).
+	/// Bounded by `MaxGrantsPerAccount`; only this account's own calls raise it.
+	pub grants_given: u32,
+	/// Access requests this account has pending.
+	pub requests_open: u32,
 }
 
 /// What kind of health data a record holds.
@@ -112,6 +123,8 @@ pub struct Record<AccountId, BlockNumber> {
 	pub key_version: u32,
 	/// Number of grants on this record (the owner's own grant included).
 	pub grant_count: u32,
+	/// Number of pending access requests on this record.
+	pub request_count: u32,
 	pub created_at: BlockNumber,
 	pub updated_at: BlockNumber,
 }
@@ -140,12 +153,119 @@ pub struct Grant<AccountId, BlockNumber> {
 	/// The record's data key wrapped to the reader's encryption key.
 	pub wrapped_key: WrappedKey,
 	pub access: Access,
+	/// Who gave the grant and holds its deposit: the owner, or a ReadWrite
+	/// grantee that delegated it (then the grant is Read, expires no later
+	/// than the delegator's, and goes when the delegator's grant goes). On
+	/// the owner's own grant and an author's grant, the record's author (who
+	/// wrote them; the record's deposit covers the owner's).
 	pub granted_by: AccountId,
 	pub granted_at: BlockNumber,
 	/// The grant stops working at this block.
 	pub expires_at: Option<BlockNumber>,
 	/// The record key version `wrapped_key` holds.
 	pub key_version: u32,
+}
+
+/// A reader given access in the same call that adds a record.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct NewReader<AccountId, BlockNumber> {
+	pub reader: AccountId,
+	pub access: Access,
+	/// The data key wrapped to `reader` for key version 1.
+	pub wrapped_key: WrappedKey,
+	pub expires_at: Option<BlockNumber>,
+}
+
+/// An owner's yes to an access request: the data key wrapped for the
+/// requester at the key version it was wrapped for.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct Approval<BlockNumber> {
+	pub wrapped_key: WrappedKey,
+	pub key_version: u32,
+	pub expires_at: Option<BlockNumber>,
+}
+
+/// Why a grant came into being; carried by `GrantAdded`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum GrantReason {
+	/// The owner's own grant on a new record.
+	Owner,
+	/// The author's grant on a record it wrote into a patient's records.
+	Authored,
+	/// Given by the owner.
+	Granted,
+	/// Given by a ReadWrite grantee.
+	Delegated,
+	/// The owner approved the reader's request.
+	Approved,
+}
+
+/// Why a grant ended; carried by `GrantRemoved`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum RemovalReason {
+	/// Taken away by the owner or by the delegator that gave it.
+	Revoked,
+	/// The grant it was delegated from ended or was narrowed to Read.
+	Cascaded,
+	/// Past its expiry; dropped when the record was re-keyed.
+	Expired,
+	/// The holder dropped it.
+	Renounced,
+	/// The record was removed.
+	RecordRemoved,
+	/// The holder was deregistered.
+	Deregistered,
+}
+
+/// How a pending request ended; carried by `RequestClosed`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum RequestOutcome {
+	Approved,
+	Denied,
+	/// The requester withdrew it.
+	Cancelled,
+	/// The requester was granted access some other way.
+	Granted,
+	RecordRemoved,
+	/// The requester was deregistered.
+	Deregistered,
 }
 
 /// A pending request for access.
@@ -156,11 +276,14 @@ pub struct AccessRequest<BlockNumber> {
 }
 
 /// New content for a record together with its data key wrapped for every
-/// reader that keeps access.
+/// reader that keeps access. `based_on` is the key version the caller read
+/// and built on: the call fails with `StaleKeyVersion` if the record was
+/// re-keyed since, and the new key version is `based_on + 1`.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct NewContent<AccountId> {
+	pub based_on: u32,
 	pub cid: Cid,
 	pub ciphertext_digest: Digest,
 	pub keys: BoundedVec<(AccountId, WrappedKey), ConstU32<MAX_GRANTS_PER_RECORD>>,

@@ -1,0 +1,211 @@
+//! The access model under many writers and hostile timing, on a real dev
+//! node and kubo, driven by the real `ehr` binary: clients adding records at
+//! the same moment, an update racing a revocation built on the same view,
+//! a revoked grantee's delegate, a dropped grant. And the audit trail on a
+//! pruning node against an archive node.
+
+mod common;
+
+use common::{wait_for_node, DevNode, Kubo, World};
+use ehr::chain::{self, runtime, AccountId};
+use serde_json::Value;
+use std::{
+	process::{Child, Stdio},
+	time::Duration,
+};
+
+fn readers(record: &Value) -> Vec<String> {
+	let mut who: Vec<String> = record["grants"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|g| g["account"].as_str().unwrap().to_string())
+		.collect();
+	who.sort();
+	who
+}
+
+fn sorted(mut accounts: Vec<&String>) -> Vec<String> {
+	accounts.sort();
+	accounts.into_iter().cloned().collect()
+}
+
+/// Waits for every child started with `--json` and returns their outputs,
+/// failing on any that did not succeed.
+fn all_succeed(children: Vec<(String, Child)>) -> Vec<Value> {
+	children
+		.into_iter()
+		.map(|(what, child)| {
+			let out = child.wait_with_output().unwrap();
+			assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+			serde_json::from_slice(&out.stdout).expect("--json output")
+		})
+		.collect()
+}
+
+impl World {
+	/// Starts `ehr ARGS --json` as `who` without waiting for it.
+	fn spawn(&self, who: &str, args: &[&str]) -> (String, Child) {
+		let child =
+			self.command(who, args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+		(format!("{who}: ehr {}", args.join(" ")), child)
+	}
+
+	/// `who` reads record `id`; returns the plaintext.
+	fn read(&self, who: &str, id: u64) -> Vec<u8> {
+		let out = self.out_path(&format!("{who}-{id}.out"));
+		self.ok(who, &["record", "get", &id.to_string(), "-o", &out]);
+		std::fs::read(out).unwrap()
+	}
+}
+
+/// The grants `who` gave that count against its limit.
+async fn grants_given(client: &chain::Client, who: &str) -> u32 {
+	let who: AccountId = who.parse().unwrap();
+	let at = chain::at_best(client).await.unwrap();
+	let user = at
+		.storage()
+		.fetch(runtime::storage().ehr_acl().users(), (who,))
+		.await
+		.unwrap()
+		.decode()
+		.unwrap();
+	user.grants_given
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("registrar", "//Alice");
+	let doctor = w.import("doctor", "//Dave");
+	let pharmacist = w.import("pharmacist", "//Eve");
+	let patients = ["charlie", "ferdie", "one", "two"];
+	let accounts: Vec<String> = patients
+		.iter()
+		.map(|p| {
+			let suri = format!("//{}{}", p[..1].to_uppercase(), &p[1..]);
+			w.import(p, &suri)
+		})
+		.collect();
+	for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
+		let public = w.run(who, &["keys", "export-public"]);
+		let public = w.file(&format!("{who}.pub.json"), &public.stdout);
+		w.ok("registrar", &["user", "register", "--role", role, "--public-keys", &public]);
+	}
+	all_succeed(patients.iter().map(|p| w.spawn(p, &["user", "register"])).collect());
+
+	// 1. Four patients add a record at the same moment, each shared with
+	// the doctor in the same call: all land, with ids the chain chose.
+	let files: Vec<String> = patients
+		.iter()
+		.map(|p| w.file(&format!("{p}.txt"), format!("observation of {p}").as_bytes()))
+		.collect();
+	let share = format!("{doctor}:readwrite");
+	let added = all_succeed(
+		patients
+			.iter()
+			.zip(&files)
+			.map(|(p, file)| {
+				w.spawn(p, &["record", "add", file, "--kind", "observation", "--share", &share])
+			})
+			.collect(),
+	);
+	let mut ids: Vec<u64> = added.iter().map(|a| a["id"].as_u64().unwrap()).collect();
+	ids.sort();
+	assert_eq!(ids, vec![0, 1, 2, 3], "every concurrent add succeeded once");
+	for (p, a) in patients.iter().zip(&added) {
+		let id = a["id"].as_u64().unwrap();
+		assert_eq!(w.read("doctor", id), format!("observation of {p}").as_bytes());
+	}
+
+	// 2. The doctor updates a record while the owner revokes the
+	// pharmacist, both built on the same view. Whichever lands second is
+	// refused as stale and rebuilt: the record ends with the doctor's
+	// content, readable by exactly the owner and the doctor.
+	let record = added[0]["id"].as_u64().unwrap().to_string();
+	w.ok("charlie", &["access", "grant", &record, &pharmacist, "--read"]);
+	assert_eq!(w.read("pharmacist", 0), b"observation of charlie");
+	let amended = w.file("amended.txt", b"amended by the doctor");
+	all_succeed(vec![
+		w.spawn("doctor", &["record", "update", &record, &amended]),
+		w.spawn("charlie", &["access", "revoke", &record, &pharmacist]),
+	]);
+	let view = w.record(0);
+	assert_eq!(readers(&view), sorted(vec![&accounts[0], &doctor]));
+	assert!(view["grants"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.all(|g| g["key_version"] == view["record"]["key_version"]));
+	assert_eq!(w.read("charlie", 0), b"amended by the doctor");
+	assert_eq!(w.read("doctor", 0), b"amended by the doctor");
+	w.fails("pharmacist", &["record", "get", &record, "-o", &w.out_path("x")], 4, "no grant");
+
+	// 3. The doctor (ReadWrite) delegates Read to the pharmacist; the owner
+	// revokes the doctor: the delegated grant goes in the same call, and the
+	// pharmacist cannot read the new version.
+	let second = added[1]["id"].as_u64().unwrap().to_string();
+	w.ok("doctor", &["access", "grant", &second, &pharmacist, "--read"]);
+	assert!(readers(&w.record(1)).contains(&pharmacist));
+	w.ok("ferdie", &["access", "revoke", &second, &doctor]);
+	assert_eq!(readers(&w.record(1)), vec![accounts[1].clone()]);
+	w.fails("pharmacist", &["record", "get", &second, "-o", &w.out_path("y")], 4, "no grant");
+
+	// 4. A reader drops a grant it did not want: it is gone, and the slot
+	// the owner spent on it is free again.
+	let third = added[2]["id"].as_u64().unwrap().to_string();
+	let given = grants_given(&client, &accounts[2]).await;
+	w.ok("one", &["access", "grant", &third, &pharmacist, "--read"]);
+	assert_eq!(grants_given(&client, &accounts[2]).await, given + 1);
+	w.ok("pharmacist", &["access", "renounce", &third]);
+	assert!(!readers(&w.record(2)).contains(&pharmacist));
+	assert_eq!(grants_given(&client, &accounts[2]).await, given);
+	w.fails("pharmacist", &["access", "renounce", &third], 4, "GrantNotFound");
+	w.fails("one", &["access", "renounce", &third], 4, "CannotChangeOwnerGrant");
+}
+
+/// Waits until the node's best block is at least `number`.
+async fn wait_for_block(client: &chain::Client, number: u64) {
+	while chain::at_best(client).await.unwrap().block_number() < number {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audits_reach_genesis_on_an_archive_node_and_say_so_on_a_pruning_one() {
+	// The same short history on two dev chains: one node prunes state older
+	// than 4 blocks (as a default node does past 256), one keeps it all.
+	let pruning = DevNode::start_with(&["--state-pruning", "4"]);
+	let archive =
+		DevNode::start_with(&["--state-pruning", "archive", "--blocks-pruning", "archive"]);
+	let mut worlds = Vec::new();
+	for node in [pruning, archive] {
+		let client = wait_for_node(&node.ws_url).await;
+		let w = World { node, kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+		let patient = w.import("patient", "//Charlie");
+		w.ok("patient", &["user", "register"]);
+		worlds.push((w, client, patient));
+	}
+	for (_, client, _) in &worlds {
+		wait_for_block(client, 12).await;
+	}
+
+	let (pruned, _, patient) = &worlds[0];
+	let out = pruned.run("auditor", &["audit", "patient", patient]);
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(out.status.code(), Some(8), "{stderr}");
+	assert!(stderr.contains("archive node") && stderr.contains("--since"), "{stderr}");
+	assert!(!stderr.contains("State already discarded"), "one clear message: {stderr}");
+	let since = stderr.split("--since ").nth(1).unwrap().trim().to_string();
+	let recent = pruned.ok("auditor", &["audit", "patient", patient, "--since", &since]);
+	assert!(recent.as_array().unwrap().is_empty(), "the registration is older than that");
+
+	let (archived, _, patient) = &worlds[1];
+	let trail = archived.ok("auditor", &["audit", "patient", patient]);
+	assert!(
+		trail.as_array().unwrap().iter().any(|e| e["event"] == "UserRegistered"),
+		"an archive node answers from block 1: {trail}"
+	);
+}
