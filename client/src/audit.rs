@@ -209,10 +209,16 @@ async fn block_events(
 /// pruning node discards state older than its window (256 blocks by
 /// default); an archive node keeps all of it.
 async fn has_state(client: &Client, number: u64) -> Result<bool, RecordError> {
-	let at = client.at_block(number).await.map_err(rpc)?;
+	let discarded = |e: &dyn std::fmt::Display| e.to_string().contains("State already discarded");
+	// Opening the block already reads its state (the runtime version).
+	let at = match client.at_block(number).await {
+		Ok(at) => at,
+		Err(e) if discarded(&e) => return Ok(false),
+		Err(e) => return Err(rpc(e)),
+	};
 	match at.events().fetch().await {
 		Ok(_) => Ok(true),
-		Err(e) if e.to_string().contains("State already discarded") => Ok(false),
+		Err(e) if discarded(&e) => Ok(false),
 		Err(e) => Err(rpc(e)),
 	}
 }

@@ -124,43 +124,47 @@ async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
 	// pharmacist, both built on the same view. Whichever lands second is
 	// refused as stale and rebuilt: the record ends with the doctor's
 	// content, readable by exactly the owner and the doctor.
-	let record = added[0]["id"].as_u64().unwrap().to_string();
+	let id_of = |n: usize| added[n]["id"].as_u64().unwrap();
+	let first = id_of(0);
+	let record = first.to_string();
 	w.ok("charlie", &["access", "grant", &record, &pharmacist, "--read"]);
-	assert_eq!(w.read("pharmacist", 0), b"observation of charlie");
+	assert_eq!(w.read("pharmacist", first), b"observation of charlie");
 	let amended = w.file("amended.txt", b"amended by the doctor");
 	all_succeed(vec![
 		w.spawn("doctor", &["record", "update", &record, &amended]),
 		w.spawn("charlie", &["access", "revoke", &record, &pharmacist]),
 	]);
-	let view = w.record(0);
+	let view = w.record(first);
 	assert_eq!(readers(&view), sorted(vec![&accounts[0], &doctor]));
 	assert!(view["grants"]
 		.as_array()
 		.unwrap()
 		.iter()
 		.all(|g| g["key_version"] == view["record"]["key_version"]));
-	assert_eq!(w.read("charlie", 0), b"amended by the doctor");
-	assert_eq!(w.read("doctor", 0), b"amended by the doctor");
+	assert_eq!(w.read("charlie", first), b"amended by the doctor");
+	assert_eq!(w.read("doctor", first), b"amended by the doctor");
 	w.fails("pharmacist", &["record", "get", &record, "-o", &w.out_path("x")], 4, "no grant");
 
 	// 3. The doctor (ReadWrite) delegates Read to the pharmacist; the owner
 	// revokes the doctor: the delegated grant goes in the same call, and the
 	// pharmacist cannot read the new version.
-	let second = added[1]["id"].as_u64().unwrap().to_string();
+	let second_id = id_of(1);
+	let second = second_id.to_string();
 	w.ok("doctor", &["access", "grant", &second, &pharmacist, "--read"]);
-	assert!(readers(&w.record(1)).contains(&pharmacist));
+	assert!(readers(&w.record(second_id)).contains(&pharmacist));
 	w.ok("ferdie", &["access", "revoke", &second, &doctor]);
-	assert_eq!(readers(&w.record(1)), vec![accounts[1].clone()]);
+	assert_eq!(readers(&w.record(second_id)), vec![accounts[1].clone()]);
 	w.fails("pharmacist", &["record", "get", &second, "-o", &w.out_path("y")], 4, "no grant");
 
 	// 4. A reader drops a grant it did not want: it is gone, and the slot
 	// the owner spent on it is free again.
-	let third = added[2]["id"].as_u64().unwrap().to_string();
+	let third_id = id_of(2);
+	let third = third_id.to_string();
 	let given = grants_given(&client, &accounts[2]).await;
 	w.ok("one", &["access", "grant", &third, &pharmacist, "--read"]);
 	assert_eq!(grants_given(&client, &accounts[2]).await, given + 1);
 	w.ok("pharmacist", &["access", "renounce", &third]);
-	assert!(!readers(&w.record(2)).contains(&pharmacist));
+	assert!(!readers(&w.record(third_id)).contains(&pharmacist));
 	assert_eq!(grants_given(&client, &accounts[2]).await, given);
 	w.fails("pharmacist", &["access", "renounce", &third], 4, "GrantNotFound");
 	w.fails("one", &["access", "renounce", &third], 4, "CannotChangeOwnerGrant");
