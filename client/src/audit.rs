@@ -86,6 +86,10 @@ fn fields(event: &AclEvent) -> (&'static str, Fields) {
 		AclEvent::UserDeregistered { who, by } => {
 			("UserDeregistered", f(None, Some(*by), Some(*who), String::new()))
 		}
+		AclEvent::DeregistrationContinues { who, by, grants_left } => (
+			"DeregistrationContinues",
+			f(None, Some(*by), Some(*who), format!("{grants_left} grants left to drop")),
+		),
 		AclEvent::EncryptionKeyRotated { who, enc_key, enc_key_version } => (
 			"EncryptionKeyRotated",
 			f(

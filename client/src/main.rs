@@ -389,7 +389,7 @@ impl CliError {
 				| R::NotAllowedToWrite(_)
 				| R::NotOwner(_) => exit::REFUSED,
 				R::TooManyReaders(_) => exit::USAGE,
-				R::KeptChanging(_) => exit::REFUSED,
+				R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
 				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
 				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
 			},

@@ -106,6 +106,8 @@ pub enum RecordError {
 	Envelope(RecordId, EnvelopeError),
 	#[error("record {0} kept changing (re-keyed or its readers changed) while this call was built; tried {STALE_RETRIES} times: look with `ehr access list {0}` and try again")]
 	KeptChanging(RecordId),
+	#[error("record {0} got new content (version {1}) while your update was on its way, and yours was not applied: read it and update again")]
+	ChangedMeanwhile(RecordId, u32),
 	#[error("a record can be shared with at most {MAX_INITIAL_READERS} readers as it is added ({0} given); grant the rest with `ehr access grant`")]
 	TooManyReaders(usize),
 	#[error("{1}; its ciphertext stays pinned at {0} in case the call landed: look with `ehr record list` before retrying")]
@@ -511,8 +513,9 @@ impl Session {
 	/// Replaces record `id`'s content with `file` under a fresh data key,
 	/// wrapped for every current reader. If the record is re-keyed or its
 	/// readers change before the call lands, the keys are wrapped again for
-	/// the record as it is then (the ciphertext stays). Returns the new
-	/// version.
+	/// the record as it is then (the ciphertext stays); if someone else
+	/// updated its content meanwhile, nothing is overwritten and the update
+	/// fails with [`RecordError::ChangedMeanwhile`]. Returns the new version.
 	pub async fn update_record(&self, id: RecordId, file: &Path) -> Result<u32, RecordError> {
 		let (view, _) = self.my_data_key(id).await?;
 		let me = self.account();
@@ -524,11 +527,15 @@ impl Session {
 		let (input, len) = open_input(file)?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
+		let based_on = view.record.version;
 		let replaced = self
 			.or_unpin(
 				&stored,
 				Self::retry_stale(id, || async {
 					let (view, _) = self.my_data_key(id).await?;
+					if view.record.version != based_on {
+						return Err(RecordError::ChangedMeanwhile(id, view.record.version));
+					}
 					let content = self
 						.new_content(&view, (&stored.cid, stored.digest), &data_key, None)
 						.await?;
@@ -604,7 +611,9 @@ impl Session {
 	/// that remain), so a key `from` kept opens nothing current. If the
 	/// record changes before the call lands (new content, re-key, readers),
 	/// the call fails on chain without effect and is rebuilt from the record
-	/// as it is then: the newest content is what gets re-encrypted.
+	/// as it is then: the newest content is what gets re-encrypted. If it
+	/// keeps changing (the account being revoked could do that on purpose),
+	/// the access is taken away first and the key rotated by an update.
 	pub async fn revoke(
 		&self,
 		id: RecordId,
@@ -615,23 +624,36 @@ impl Session {
 			self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
 			return Ok(());
 		}
-		Self::retry_stale(id, || async {
-			let (view, old_key) = self.my_data_key(id).await?;
-			let new_key = DataKey::generate(&mut os_rng());
-			let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
-			self.or_unpin(&stored, async {
-				let content = self
-					.new_content(&view, (&stored.cid, stored.digest), &new_key, Some(from))
-					.await?;
-				let call =
-					runtime::transactions().ehr_acl().revoke_access(id, *from, Some(content));
-				self.submit(&call).await
-			})
-			.await?;
-			self.unpin_replaced(&view.record, &stored).await;
-			Ok(())
+		let atomic = Self::retry_stale(id, || self.rotate(id, Some(from))).await;
+		if !matches!(atomic, Err(RecordError::KeptChanging(_))) {
+			return atomic;
+		}
+		// Someone (the account being revoked, perhaps) keeps changing the
+		// record so that a revocation built on it never lands: take the
+		// access away first, which needs no view, then rotate the key.
+		self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
+		Self::retry_stale(id, || self.rotate(id, None)).await
+	}
+
+	/// Re-encrypts record `id`'s current content under a fresh data key for
+	/// the readers that remain: in the call that revokes `leaving`, or as an
+	/// update when nobody leaves.
+	async fn rotate(&self, id: RecordId, leaving: Option<&AccountId>) -> Result<(), RecordError> {
+		let (view, old_key) = self.my_data_key(id).await?;
+		let new_key = DataKey::generate(&mut os_rng());
+		let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
+		self.or_unpin(&stored, async {
+			let content =
+				self.new_content(&view, (&stored.cid, stored.digest), &new_key, leaving).await?;
+			let acl = runtime::transactions().ehr_acl();
+			match leaving {
+				Some(from) => self.submit(&acl.revoke_access(id, *from, Some(content))).await,
+				None => self.submit(&acl.update_record(id, content)).await,
+			}
 		})
-		.await
+		.await?;
+		self.unpin_replaced(&view.record, &stored).await;
+		Ok(())
 	}
 
 	/// Decrypts `record`'s current ciphertext with `old_key` and encrypts it

@@ -6,24 +6,13 @@
 
 mod common;
 
-use common::{wait_for_node, DevNode, Kubo, World};
+use common::{readers, wait_for_node, DevNode, Kubo, World};
 use ehr::chain::{self, runtime, AccountId};
 use serde_json::Value;
 use std::{
 	process::{Child, Stdio},
 	time::Duration,
 };
-
-fn readers(record: &Value) -> Vec<String> {
-	let mut who: Vec<String> = record["grants"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.map(|g| g["account"].as_str().unwrap().to_string())
-		.collect();
-	who.sort();
-	who
-}
 
 fn sorted(mut accounts: Vec<&String>) -> Vec<String> {
 	accounts.sort();
@@ -144,6 +133,33 @@ async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
 	assert_eq!(w.read("charlie", first), b"amended by the doctor");
 	assert_eq!(w.read("doctor", first), b"amended by the doctor");
 	w.fails("pharmacist", &["record", "get", &record, "-o", &w.out_path("x")], 4, "no grant");
+
+	// Two writers update the same version at once: one wins, the other is
+	// told and overwrites nothing.
+	let by_owner = w.file("by-owner.txt", b"the owner's version");
+	let by_doctor = w.file("by-doctor.txt", b"the doctor's version");
+	let outcomes: Vec<_> = [("charlie", &by_owner), ("doctor", &by_doctor)]
+		.map(|(who, file)| w.spawn(who, &["record", "update", &record, file]))
+		.into_iter()
+		.map(|(what, child)| (what, child.wait_with_output().unwrap()))
+		.collect();
+	// Whoever lands second, built on the version the first replaced, is
+	// refused; one that started after the first landed builds on it.
+	let mut landed = Vec::new();
+	for ((_, out), text) in
+		outcomes.iter().zip([&b"the owner's version"[..], b"the doctor's version"])
+	{
+		if out.status.success() {
+			let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+			landed.push((done["version"].as_u64().unwrap(), text));
+		} else {
+			assert_eq!(out.status.code(), Some(4));
+			assert!(String::from_utf8_lossy(&out.stderr).contains("new content"));
+		}
+	}
+	landed.sort();
+	assert!(!landed.is_empty() && (landed.len() == 1 || landed[0].0 < landed[1].0));
+	assert_eq!(w.read("doctor", first), landed.last().unwrap().1);
 
 	// 3. The doctor (ReadWrite) delegates Read to the pharmacist; the owner
 	// revokes the doctor: the delegated grant goes in the same call, and the

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{block_file, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
+use common::{block_file, pinned_count, readers, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
 use ehr::{
 	crypto::{
 		envelope::{self, EnvelopeError},
@@ -25,17 +25,6 @@ use std::{
 
 fn id_of(value: &Value) -> u64 {
 	value["id"].as_u64().expect("a record id")
-}
-
-fn readers(record: &Value) -> Vec<String> {
-	let mut who: Vec<String> = record["grants"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.map(|g| g["account"].as_str().unwrap().to_string())
-		.collect();
-	who.sort();
-	who
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -236,6 +236,18 @@ impl World {
 	}
 }
 
+/// The accounts holding a grant in `ehr access list --json` output, sorted.
+pub fn readers(record: &Value) -> Vec<String> {
+	let mut who: Vec<String> = record["grants"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|g| g["account"].as_str().unwrap().to_string())
+		.collect();
+	who.sort();
+	who
+}
+
 /// Waits until the node answers the client.
 pub async fn wait_for_node(url: &str) -> chain::Client {
 	for _ in 0..120 {

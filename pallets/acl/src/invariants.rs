@@ -1306,6 +1306,11 @@ impl Audit {
 				let left = self.grants.keys().chain(self.requests.keys()).any(|(_, r)| *r == who);
 				assert!(!left, "{who} deregistered before its grants and requests went");
 			}
+			Event::DeregistrationContinues { who, grants_left, .. } => {
+				assert!(self.users.contains_key(&who), "unknown {who} deregistering");
+				let held = self.grants.keys().filter(|(_, r)| *r == who).count() as u32;
+				assert_eq!(held, grants_left, "{who}'s grants left");
+			}
 			Event::EncryptionKeyRotated { who, enc_key, enc_key_version } => {
 				let user = self.users.get_mut(&who).expect("a registered user rotates");
 				(user.enc_key, user.enc_key_version) = (enc_key, enc_key_version);

@@ -206,6 +206,13 @@ pub mod pallet {
 			who: T::AccountId,
 			by: T::AccountId,
 		},
+		/// A deregistration dropped as many grants as one call may; `who`
+		/// stays registered until a later `deregister_user` drops the rest.
+		DeregistrationContinues {
+			who: T::AccountId,
+			by: T::AccountId,
+			grants_left: u32,
+		},
 		EncryptionKeyRotated {
 			who: T::AccountId,
 			enc_key: EncryptionKey,
@@ -221,9 +228,11 @@ pub mod pallet {
 			cid: Cid,
 			ciphertext_digest: Digest,
 		},
-		/// New content under a new data key: every grant still on the record
-		/// now wraps `key_version` (grants that ended were removed by the
-		/// `GrantRemoved` events just before).
+		/// New ciphertext under a new data key: every grant still on the
+		/// record now wraps `key_version` (grants that ended were removed by
+		/// the `GrantRemoved` events just before). `version` is the content
+		/// version: an update raises it, a revocation's re-encryption of the
+		/// same content does not.
 		RecordUpdated {
 			id: RecordId,
 			by: T::AccountId,
@@ -335,9 +344,6 @@ pub mod pallet {
 		TooManyGrants,
 		/// The caller has given the most grants allowed.
 		TooManyGrantsGiven,
-		/// The account holds more grants than one deregistration drops;
-		/// renounce some first.
-		TooManyGrantsHeld,
 		/// The expiry block is not in the future.
 		ExpiryInPast,
 		/// The owner's own grant cannot be changed, revoked or renounced.
@@ -441,11 +447,13 @@ pub mod pallet {
 
 		/// Deregister `who`: drop every grant it holds (and what it delegated
 		/// from them) and every request it made, and return the deposit to
-		/// whoever registered it.
+		/// whoever registered it. One call drops at most `MaxGrantsPerAccount`
+		/// held grants: an account that others filled with more is drained
+		/// over several calls (`DeregistrationContinues` says how many are
+		/// left), so nobody can make an account impossible to deregister.
 		///
 		/// Origin: signed, by `who` itself or a registrar of `who`'s hospital.
-		/// Fails while `who` owns records or holds more than
-		/// `MaxGrantsPerAccount` grants. Weight grows with what is dropped.
+		/// Fails while `who` owns records. Weight grows with what is dropped.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::deregister_user(
 			T::MaxGrantsPerAccount::get().saturating_mul(2),
@@ -460,12 +468,10 @@ pub mod pallet {
 			let by_registrar = user.org.is_some() && Registrars::<T>::get(&caller) == user.org;
 			ensure!(caller == who || by_registrar, Error::<T>::NotAllowedToDeregister);
 			ensure!(user.records_owned == 0, Error::<T>::UserOwnsRecords);
-			ensure!(
-				user.grants_held <= T::MaxGrantsPerAccount::get(),
-				Error::<T>::TooManyGrantsHeld
-			);
 			let mut dropped = 0u32;
-			let held: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who).collect();
+			let held: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who)
+				.take(T::MaxGrantsPerAccount::get() as usize)
+				.collect();
 			for id in held {
 				let Some(mut record) = Records::<T>::get(id) else { continue };
 				dropped += Self::remove_grant_and_delegates(
@@ -476,6 +482,15 @@ pub mod pallet {
 					&caller,
 				);
 				Records::<T>::insert(id, record);
+			}
+			let grants_left = Users::<T>::get(&who).map_or(0, |u| u.grants_held);
+			if grants_left > 0 {
+				Self::deposit_event(Event::DeregistrationContinues {
+					who,
+					by: caller,
+					grants_left,
+				});
+				return Ok(Some(T::WeightInfo::deregister_user(dropped, 0)).into());
 			}
 			let asked: Vec<RecordId> = RequestsMade::<T>::iter_key_prefix(&who).collect();
 			for id in &asked {
@@ -572,7 +587,13 @@ pub mod pallet {
 				ensure!(via_record.owner == patient, Error::<T>::NoCareRelationship);
 				let grant = Self::current_grant(via, &via_record, &author)
 					.map_err(|_| Error::<T>::NoCareRelationship)?;
-				ensure!(grant.access == Access::ReadWrite, Error::<T>::NoCareRelationship);
+				// The care relationship is a grant the owner gave: a grant
+				// the clinician holds on a record it wrote itself would let
+				// it write on after the owner revoked the original.
+				ensure!(
+					grant.access == Access::ReadWrite && grant.granted_by != author,
+					Error::<T>::NoCareRelationship
+				);
 				Some((key, grant.expires_at))
 			};
 			let limit = author_grant.as_ref().and_then(|(_, expires_at)| *expires_at);
@@ -1154,7 +1175,11 @@ pub mod pallet {
 			}
 			record.cid = content.cid;
 			record.ciphertext_digest = content.ciphertext_digest;
-			record.version = record.version.saturating_add(1);
+			// A revocation re-encrypts the same content: a new key version and
+			// CID, not a new version.
+			if leaving.is_none() {
+				record.version = record.version.saturating_add(1);
+			}
 			record.updated_at = frame_system::Pallet::<T>::block_number();
 			Self::deposit_event(Event::RecordUpdated {
 				id,

@@ -250,6 +250,18 @@ fn record_with_delegate() -> RecordId {
 
 // ---- registrars ----
 
+/// The owner revokes the doctor: the pharmacist's grant, which the doctor
+/// gave, goes in the same call and only the owner is left.
+fn revoke_doctor_and_its_delegate(id: RecordId) {
+	System::reset_events();
+	assert_ok!(revoke(PATIENT, id, DOCTOR));
+	assert_eq!(
+		removals(id),
+		vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
+	);
+	assert_eq!(readers(id), vec![PATIENT]);
+}
+
 #[test]
 fn governance_adds_and_removes_registrars() {
 	new_test_ext().execute_with(|| {
@@ -523,13 +535,7 @@ fn doctor_with_read_write_writes_into_patient_records() {
 		);
 		// The author's readers hang on its grant; the owner's grant, though
 		// the author wrote it, does not.
-		System::reset_events();
-		assert_ok!(revoke(PATIENT, id, DOCTOR));
-		assert_eq!(
-			removals(id),
-			vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
-		);
-		assert_eq!(readers(id), vec![PATIENT]);
+		revoke_doctor_and_its_delegate(id);
 	});
 }
 
@@ -1183,10 +1189,11 @@ fn revoke_with_rotation_rekeys_the_rest_atomically() {
 		System::reset_events();
 		let rotation = rekey(1, &[PATIENT, PHARMACIST]);
 		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), id, DOCTOR, Some(rotation)));
+		// Same content, new ciphertext and key: the version stays.
 		let rotated = record(id);
 		assert_eq!(
 			(rotated.cid, rotated.version, rotated.key_version, rotated.grant_count),
-			(cid("bafy-v2"), 2, 2, 2)
+			(cid("bafy-v2"), 1, 2, 2)
 		);
 		let grant = grant_of(id, PHARMACIST);
 		assert_eq!((grant.wrapped_key, grant.key_version), (key(PHARMACIST, 2), 2));
@@ -1443,13 +1450,7 @@ fn delegate_may_regrant_an_account_the_owner_revoked_until_the_delegator_goes() 
 		assert_ok!(revoke(PATIENT, id, PHARMACIST));
 		assert_ok!(grant(DOCTOR, id, PHARMACIST, Access::Read, None));
 		assert_eq!(grant_of(id, PHARMACIST).granted_by, DOCTOR);
-		System::reset_events();
-		assert_ok!(revoke(PATIENT, id, DOCTOR));
-		assert_eq!(
-			removals(id),
-			vec![(DOCTOR, RemovalReason::Revoked), (PHARMACIST, RemovalReason::Cascaded)]
-		);
-		assert_eq!(readers(id), vec![PATIENT]);
+		revoke_doctor_and_its_delegate(id);
 	});
 }
 
@@ -1542,17 +1543,19 @@ fn receiver_limits_cannot_be_consumed_by_others() {
 			.add();
 		assert_ok!(grant(DOCTOR, shared[1], RESEARCHER, Access::Read, None));
 		assert_eq!(user(DOCTOR).grants_given, 3);
-		// Holding bounds deregistration only: it drops everything in one
-		// call. The doctor renounces down to the bound first.
+		// Holding more than one call drops does not block deregistration,
+		// by the doctor or its registrar: it drains over two calls.
 		assert_eq!(user(DOCTOR).grants_held, 8);
-		assert_noop!(
-			EhrAcl::deregister_user(signed(DOCTOR), DOCTOR),
-			Error::<Test>::TooManyGrantsHeld
+		System::reset_events();
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		assert_eq!(
+			last_event(),
+			Event::DeregistrationContinues { who: DOCTOR, by: REGISTRAR, grants_left: 2 }
 		);
-		for id in &shared[5..] {
-			assert_ok!(EhrAcl::renounce_grant(signed(DOCTOR), *id));
-		}
-		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
+		assert_eq!(user(DOCTOR).grants_held, 2);
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		assert_eq!(last_event(), Event::UserDeregistered { who: DOCTOR, by: REGISTRAR });
+		assert!(!Users::<Test>::contains_key(DOCTOR));
 		assert_eq!((readers(written), readers(shared[1])), (vec![PATIENT], vec![PATIENT]));
 	});
 }
@@ -2007,5 +2010,27 @@ fn self_grants_and_grants_to_the_unregistered_change_nothing() {
 		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
 		assert_noop!(grant(PATIENT, id, DOCTOR, Access::Read, None), Error::<Test>::NotRegistered);
 		assert_eq!(readers(id), vec![PATIENT]);
+	});
+}
+
+// ---- care relationships ----
+
+/// Revoking a clinician's ReadWrite grant on the record it wrote through
+/// ends its right to write into the patient's records: its author grant on
+/// a record it wrote may not serve as the next `via`.
+#[test]
+fn an_authored_record_is_no_care_relationship() {
+	new_test_ext().execute_with(|| {
+		let via = record_shared_with_doctor();
+		let written = NewRecord::written_by(DOCTOR, PATIENT, via).add();
+		assert_noop!(
+			NewRecord::written_by(DOCTOR, PATIENT, written).try_add(),
+			Error::<Test>::NoCareRelationship
+		);
+		assert_ok!(revoke(PATIENT, via, DOCTOR));
+		assert_noop!(
+			NewRecord::written_by(DOCTOR, PATIENT, written).try_add(),
+			Error::<Test>::NoCareRelationship
+		);
 	});
 }

@@ -116,7 +116,8 @@ pub struct Record<AccountId, BlockNumber> {
 	pub cid: Cid,
 	pub ciphertext_digest: Digest,
 	pub kind: RecordKind,
-	/// Bumped on every content change.
+	/// Bumped on every content change (`update_record`); a revocation's
+	/// re-encryption of the same content keeps it.
 	pub version: u32,
 	/// Bumped whenever the data key changes; grants of another key version are
 	/// stale.
