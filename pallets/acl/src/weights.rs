@@ -12,6 +12,7 @@
 //!   `remove_record`, with the granter's counter and the deposit release);
 //! - a request closed: 10 µs + 2 reads + 4 writes;
 //! - a deposit held or released: 1 read + 1 write.
+//!
 //! `scripts/bench-weights` replaces this file with measured figures; the
 //! benchmarks in `benchmarking.rs` already exercise each call's worst case.
 
