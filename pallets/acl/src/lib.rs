@@ -631,11 +631,7 @@ pub mod pallet {
 			};
 			NextRecordId::<T>::put(next);
 			RecordsByOwner::<T>::insert(&patient, id, ());
-			Users::<T>::mutate(&patient, |u| {
-				if let Some(u) = u {
-					u.records_owned += 1;
-				}
-			});
+			Self::update_user(&patient, |u| u.records_owned += 1);
 			Self::deposit_event(Event::RecordAdded {
 				id,
 				owner: patient.clone(),
@@ -726,11 +722,7 @@ pub mod pallet {
 			}
 			Records::<T>::remove(id);
 			RecordsByOwner::<T>::remove(&who, id);
-			Users::<T>::mutate(&who, |u| {
-				if let Some(u) = u {
-					u.records_owned = u.records_owned.saturating_sub(1);
-				}
-			});
+			Self::update_user(&who, |u| u.records_owned = u.records_owned.saturating_sub(1));
 			Self::release(HoldReason::Record, &record.author, T::RecordDeposit::get());
 			Self::deposit_event(Event::RecordRemoved { id, by: who });
 			Ok(Some(T::WeightInfo::remove_record(readers.len() as u32, requesters.len() as u32))
@@ -1192,6 +1184,16 @@ pub mod pallet {
 			Ok(ending.len() as u32)
 		}
 
+		/// Changes registered user `who`'s counters; nothing if it is not
+		/// registered (any more).
+		fn update_user(who: &T::AccountId, change: impl FnOnce(&mut UserOf<T>)) {
+			Users::<T>::mutate(who, |u| {
+				if let Some(u) = u {
+					change(u)
+				}
+			});
+		}
+
 		/// Counts a grant given by `by` (not on its own record) and holds its
 		/// deposit.
 		fn take_on_grant(by: &T::AccountId) -> DispatchResult {
@@ -1208,11 +1210,7 @@ pub mod pallet {
 
 		/// The reverse of [`Self::take_on_grant`].
 		fn give_up_grant(by: &T::AccountId) {
-			Users::<T>::mutate(by, |u| {
-				if let Some(u) = u {
-					u.grants_given = u.grants_given.saturating_sub(1);
-				}
-			});
+			Self::update_user(by, |u| u.grants_given = u.grants_given.saturating_sub(1));
 			Self::release(HoldReason::Grant, by, T::GrantDeposit::get());
 		}
 
@@ -1238,11 +1236,7 @@ pub mod pallet {
 			Grants::<T>::insert(id, &new.reader, grant);
 			GrantsHeld::<T>::insert(&new.reader, id, ());
 			record.grant_count += 1;
-			Users::<T>::mutate(&new.reader, |u| {
-				if let Some(u) = u {
-					u.grants_held += 1;
-				}
-			});
+			Self::update_user(&new.reader, |u| u.grants_held += 1);
 			Self::deposit_event(Event::GrantAdded {
 				id,
 				to: new.reader,
@@ -1265,11 +1259,7 @@ pub mod pallet {
 			let Some(grant) = Grants::<T>::take(id, from) else { return };
 			GrantsHeld::<T>::remove(from, id);
 			record.grant_count = record.grant_count.saturating_sub(1);
-			Users::<T>::mutate(from, |u| {
-				if let Some(u) = u {
-					u.grants_held = u.grants_held.saturating_sub(1);
-				}
-			});
+			Self::update_user(from, |u| u.grants_held = u.grants_held.saturating_sub(1));
 			if *from != record.owner {
 				Self::give_up_grant(&grant.granted_by);
 			}
@@ -1312,11 +1302,7 @@ pub mod pallet {
 			}
 			RequestsMade::<T>::remove(requester, id);
 			record.request_count = record.request_count.saturating_sub(1);
-			Users::<T>::mutate(requester, |u| {
-				if let Some(u) = u {
-					u.requests_open = u.requests_open.saturating_sub(1);
-				}
-			});
+			Self::update_user(requester, |u| u.requests_open = u.requests_open.saturating_sub(1));
 			Self::release(HoldReason::Request, requester, T::RequestDeposit::get());
 			Self::deposit_event(Event::RequestClosed {
 				id,
