@@ -14,6 +14,8 @@ export PATH="$HOME/.cargo/bin:$HOME/go/bin:$PATH"
 # Where scripts keep chain and IPFS data; never inside the clone's tracked files.
 export EHR_DATA_DIR="${EHR_DATA_DIR:-$ROOT/.data}"
 NODE_BIN="${NODE_BIN:-$CARGO_TARGET_DIR/release/ehr-node}"
+# The FHIR schema validator's npm install (scripts/setup --fhir).
+export FHIR_VALIDATOR_DIR="${FHIR_VALIDATOR_DIR:-$HOME/.cache/ehr-chain/fhir-validator}"
 export NODE_BIN
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

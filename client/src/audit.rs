@@ -10,6 +10,7 @@ use crate::{
 			runtime_types::{
 				bounded_collections::bounded_vec::BoundedVec,
 				pallet_ehr_acl::pallet::Event as AclEvent,
+				pallet_ehr_validators::pallet::Event as ValidatorsEvent,
 			},
 		},
 		AccountId, Client,
@@ -17,7 +18,7 @@ use crate::{
 	records::{rpc, RecordError, RecordId},
 };
 use futures::{StreamExt, TryStreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Which history to rebuild.
@@ -31,10 +32,15 @@ pub enum Subject {
 	Account(AccountId),
 }
 
-/// One event of the history.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// One event of the history, as the block scan and the index both give it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
 	pub block: u64,
+	/// The block's hash (0x-hex): with `block` and `event_index`, where on
+	/// chain `ehr audit verify` finds the event again.
+	pub block_hash: String,
+	/// The event's position among all its block's events.
+	pub event_index: u32,
 	/// Block time, RFC 3339 UTC.
 	pub time: String,
 	pub event: String,
@@ -55,13 +61,11 @@ struct Fields {
 	record: Option<RecordId>,
 	by: Option<AccountId>,
 	subject: Option<AccountId>,
-	owner: Option<AccountId>,
 	details: String,
 }
 
 fn fields(event: &AclEvent) -> (&'static str, Fields) {
-	let f =
-		|record, by, subject, details: String| Fields { record, by, subject, owner: None, details };
+	let f = |record, by, subject, details: String| Fields { record, by, subject, details };
 	match event {
 		AclEvent::RegistrarAdded { registrar, org } => {
 			("RegistrarAdded", f(None, None, Some(*registrar), format!("hospital {org}")))
@@ -101,13 +105,12 @@ fn fields(event: &AclEvent) -> (&'static str, Fields) {
 		),
 		AclEvent::RecordAdded { id, owner, author, kind, cid, ciphertext_digest } => (
 			"RecordAdded",
-			Fields {
-				record: Some(*id),
-				by: Some(*author),
-				subject: Some(*owner),
-				owner: Some(*owner),
-				details: format!("{kind:?}, {}", content(cid, ciphertext_digest)),
-			},
+			f(
+				Some(*id),
+				Some(*author),
+				Some(*owner),
+				format!("{kind:?}, {}", content(cid, ciphertext_digest)),
+			),
 		),
 		AclEvent::RecordUpdated { id, by, cid, ciphertext_digest, version, key_version } => (
 			"RecordUpdated",
@@ -178,35 +181,99 @@ fn with_expiry(access: String, expires_at: &Option<u32>) -> String {
 	}
 }
 
-/// The ACL events of block `number` with the block's time.
-async fn block_events(
+/// The governance pallets whose events an auditor needs beside the ACL's:
+/// who may validate, which nodes may connect, which hospitals are members,
+/// what the council decided, what the sudo key did.
+const GOVERNANCE: [&str; 5] =
+	["Validators", "NodeAuthorization", "HospitalMembership", "Council", "Sudo"];
+
+/// A governance event, flattened: the validators pallet's by name, the
+/// others with their fields as the metadata describes them.
+fn governance_fields(
+	event: &subxt::events::Event<chain::Config>,
+) -> Result<(String, Fields), RecordError> {
+	let name = format!("{}.{}", event.pallet_name(), event.event_name());
+	let f =
+		|subject: Option<AccountId>, details| Fields { record: None, by: None, subject, details };
+	Ok(match event.decode_as::<runtime::Event>().map_err(rpc)? {
+		runtime::Event::Validators(
+			ValidatorsEvent::ValidatorAdded { who } | ValidatorsEvent::ValidatorRemoved { who },
+		) => (name, f(Some(who), String::new())),
+		_ => {
+			let fields = event
+				.decode_fields_unchecked_as::<subxt::ext::scale_value::Composite<()>>()
+				.map_err(rpc)?;
+			(name, f(None, fields.to_string()))
+		}
+	})
+}
+
+/// A block's auditable events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockEvents {
+	pub number: u64,
+	/// 0x-hex.
+	pub hash: String,
+	/// Possibly none.
+	pub entries: Vec<Entry>,
+}
+
+/// Every event of block `at` an auditor reads (the ACL pallet's and the
+/// governance pallets'), with the block's number, hash and time, marked as
+/// not finalized.
+pub async fn block_events(
 	client: &Client,
-	number: u64,
-) -> Result<(u64, String, Vec<AclEvent>), RecordError> {
-	let at = client.at_block(number).await.map_err(rpc)?;
+	at: impl Into<subxt::client::BlockNumberOrRef<chain::Config>>,
+) -> Result<BlockEvents, RecordError> {
+	let at = client.at_block(at).await.map_err(rpc)?;
+	let (number, hash) = (at.block_number(), format!("{:?}", at.block_hash()));
 	let events = at.events().fetch().await.map_err(rpc)?;
-	let mut acl = Vec::new();
+	let mut flat = Vec::new();
 	for event in events.iter() {
 		let event = event.map_err(rpc)?;
-		if let runtime::Event::EhrAcl(inner) = event.decode_as::<runtime::Event>().map_err(rpc)? {
-			acl.push(inner);
-		}
+		let (name, f) = if event.pallet_name() == "EhrAcl" {
+			let runtime::Event::EhrAcl(inner) = event.decode_as::<runtime::Event>().map_err(rpc)?
+			else {
+				continue;
+			};
+			let (name, f) = fields(&inner);
+			(name.to_string(), f)
+		} else if GOVERNANCE.contains(&event.pallet_name()) {
+			governance_fields(&event)?
+		} else {
+			continue;
+		};
+		flat.push((event.index(), name, f));
 	}
-	let time = if acl.is_empty() {
-		String::new()
-	} else {
-		let millis = at
-			.storage()
-			.fetch(runtime::storage().timestamp().now(), ())
-			.await
-			.map_err(rpc)?
-			.decode()
-			.map_err(rpc)?;
-		chrono::DateTime::from_timestamp_millis(millis as i64)
-			.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-			.unwrap_or_default()
-	};
-	Ok((number, time, acl))
+	if flat.is_empty() {
+		return Ok(BlockEvents { number, hash, entries: Vec::new() });
+	}
+	let millis = at
+		.storage()
+		.fetch(runtime::storage().timestamp().now(), ())
+		.await
+		.map_err(rpc)?
+		.decode()
+		.map_err(rpc)?;
+	let time = chrono::DateTime::from_timestamp_millis(millis as i64)
+		.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+		.unwrap_or_default();
+	let entries = flat
+		.into_iter()
+		.map(|(event_index, event, f)| Entry {
+			block: number,
+			block_hash: hash.clone(),
+			event_index,
+			time: time.clone(),
+			event,
+			record: f.record,
+			by: f.by.map(|a| a.to_string()),
+			subject: f.subject.map(|a| a.to_string()),
+			details: f.details,
+			finalized: false,
+		})
+		.collect();
+	Ok(BlockEvents { number, hash, entries })
 }
 
 /// Whether the node still has block `number`'s state (its events): a
@@ -230,7 +297,11 @@ async fn has_state(client: &Client, number: u64) -> Result<bool, RecordError> {
 /// Fails with [`RecordError::HistoryPruned`] if the node no longer has the
 /// state of block `first`, naming the oldest block it still has (found by
 /// bisection up to `head`).
-async fn ensure_history_from(client: &Client, first: u64, head: u64) -> Result<(), RecordError> {
+pub async fn ensure_history_from(
+	client: &Client,
+	first: u64,
+	head: u64,
+) -> Result<(), RecordError> {
 	if first > head || has_state(client, first).await? {
 		return Ok(());
 	}
@@ -246,53 +317,181 @@ async fn ensure_history_from(client: &Client, first: u64, head: u64) -> Result<(
 	Err(RecordError::HistoryPruned { from: first, available_from: present })
 }
 
-/// Rebuilds `subject`'s history from block `since` to the best block,
-/// oldest first, marking which entries are finalized. Blocks are fetched a
-/// few at a time in parallel.
+/// Which part of a history to show: a block range, a time range (RFC 3339
+/// UTC, as entries give it; `from` inclusive, `to` exclusive) and event
+/// names (all when empty). The index answers the same window the same way.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Window {
+	pub since: Option<u64>,
+	pub until: Option<u64>,
+	pub from: Option<String>,
+	pub to: Option<String>,
+	#[serde(default)]
+	pub events: Vec<String>,
+}
+
+impl Window {
+	/// The first block to read.
+	pub fn first_block(&self) -> u64 {
+		self.since.unwrap_or(1).max(1)
+	}
+
+	/// Whether `entry` falls in the window.
+	pub fn admits(&self, entry: &Entry) -> bool {
+		self.since.is_none_or(|b| entry.block >= b)
+			&& self.until.is_none_or(|b| entry.block <= b)
+			&& self.from.as_ref().is_none_or(|t| entry.time.as_str() >= t.as_str())
+			&& self.to.as_ref().is_none_or(|t| entry.time.as_str() < t.as_str())
+			&& (self.events.is_empty() || self.events.contains(&entry.event))
+	}
+}
+
+/// Keeps the entries of `subject`'s history, in order. A patient's
+/// history holds its records' events from their `RecordAdded` on, so the
+/// filter remembers which records it has seen the patient add.
+#[derive(Default)]
+pub struct Filter {
+	patient_records: BTreeSet<RecordId>,
+}
+
+impl Filter {
+	/// Whether `entry` (the next one in chain order) belongs to `subject`'s
+	/// history.
+	pub fn wants(&mut self, subject: &Subject, entry: &Entry) -> bool {
+		let involves = |who: &AccountId| {
+			let who = Some(who.to_string());
+			entry.by == who || entry.subject == who
+		};
+		match subject {
+			Subject::Record(id) => entry.record == Some(*id),
+			Subject::Account(who) => involves(who),
+			Subject::Patient(p) => {
+				if let (Some(id), "RecordAdded") = (entry.record, entry.event.as_str()) {
+					if entry.subject == Some(p.to_string()) {
+						self.patient_records.insert(id);
+					}
+				}
+				entry.record.is_some_and(|id| self.patient_records.contains(&id))
+					|| (entry.record.is_none() && involves(p))
+			}
+		}
+	}
+}
+
+/// Rebuilds `subject`'s history in `window` (up to the best block) by
+/// reading every block's events, oldest first, marking which entries are
+/// finalized. Blocks are fetched a few at a time in parallel. A patient's
+/// history holds the events of the records it added inside the window.
 pub async fn history(
 	client: &Client,
 	subject: &Subject,
-	since: u64,
+	window: &Window,
 ) -> Result<Vec<Entry>, RecordError> {
 	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
 	let head = chain::at_best(client).await?.block_number();
-	ensure_history_from(client, since.max(1), head).await?;
-	let mut blocks = futures::stream::iter(since.max(1)..=head)
+	let last = window.until.map_or(head, |until| until.min(head));
+	ensure_history_from(client, window.first_block(), last).await?;
+	let mut blocks = futures::stream::iter(window.first_block()..=last)
 		.map(|number| block_events(client, number))
 		.buffered(16);
-	let mut patient_records = BTreeSet::new();
+	let mut filter = Filter::default();
 	let mut entries = Vec::new();
-	while let Some((block, time, events)) = blocks.try_next().await? {
-		for event in events {
-			let (name, f) = fields(&event);
-			if let (Subject::Patient(p), Some(owner), Some(id)) = (subject, &f.owner, f.record) {
-				if owner == p {
-					patient_records.insert(id);
-				}
-			}
-			let involves =
-				|who: &AccountId| f.by.as_ref() == Some(who) || f.subject.as_ref() == Some(who);
-			let wanted = match subject {
-				Subject::Record(id) => f.record == Some(*id),
-				Subject::Account(who) => involves(who),
-				Subject::Patient(p) => {
-					f.record.is_some_and(|id| patient_records.contains(&id))
-						|| (f.record.is_none() && involves(p))
-				}
-			};
-			if wanted {
-				entries.push(Entry {
-					block,
-					time: time.clone(),
-					event: name.into(),
-					record: f.record,
-					by: f.by.map(|a| a.to_string()),
-					subject: f.subject.map(|a| a.to_string()),
-					details: f.details,
-					finalized: block <= finalized,
-				});
+	while let Some(block) = blocks.try_next().await? {
+		for mut entry in block.entries {
+			if filter.wants(subject, &entry) && window.admits(&entry) {
+				entry.finalized = entry.block <= finalized;
+				entries.push(entry);
 			}
 		}
 	}
 	Ok(entries)
+}
+
+/// What is wrong with an entry someone else (an index) claims is on chain.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Discrepancy {
+	pub entry: Entry,
+	/// What the chain says instead.
+	pub problem: String,
+}
+
+/// Checks each of `entries` against the chain: its block is finalized and
+/// canonical with that hash, and the event at its index says what the
+/// entry says. Returns what does not hold (nothing when all do).
+pub async fn verify(client: &Client, entries: &[Entry]) -> Result<Vec<Discrepancy>, RecordError> {
+	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
+	let mut blocks: Vec<u64> = entries.iter().map(|e| e.block).collect();
+	blocks.sort();
+	blocks.dedup();
+	let head = blocks.last().copied().unwrap_or(0).min(finalized);
+	if let Some(&first) = blocks.first() {
+		ensure_history_from(client, first, head).await?;
+	}
+	let chain: std::collections::BTreeMap<u64, Vec<Entry>> = futures::stream::iter(blocks)
+		.filter(|number| std::future::ready(*number <= finalized))
+		.map(|number| async move {
+			Ok::<_, RecordError>((number, block_events(client, number).await?.entries))
+		})
+		.buffered(16)
+		.try_collect()
+		.await?;
+	let problem = |entry: &Entry| -> Option<String> {
+		let Some(block) = chain.get(&entry.block) else {
+			return Some(format!(
+				"block {} is not finalized (finalized head {finalized})",
+				entry.block
+			));
+		};
+		let Some(found) = block.iter().find(|e| e.event_index == entry.event_index) else {
+			return Some(format!(
+				"block {} has no auditable event at index {}",
+				entry.block, entry.event_index
+			));
+		};
+		if found.block_hash != entry.block_hash {
+			return Some(format!("block {} is {} on chain", entry.block, found.block_hash));
+		}
+		let claimed = Entry { finalized: true, ..entry.clone() };
+		let on_chain = Entry { finalized: true, ..found.clone() };
+		(claimed != on_chain).then(|| {
+			format!(
+				"the chain says {} at {}: by {:?}, subject {:?}, record {:?}, {}",
+				on_chain.event,
+				on_chain.time,
+				on_chain.by,
+				on_chain.subject,
+				on_chain.record,
+				on_chain.details
+			)
+		})
+	};
+	Ok(entries
+		.iter()
+		.filter_map(|entry| {
+			problem(entry).map(|problem| Discrepancy { entry: entry.clone(), problem })
+		})
+		.collect())
+}
+
+/// `n` of `entries` drawn at random (all of them if there are fewer), in
+/// their order.
+pub fn sample(mut entries: Vec<Entry>, n: usize) -> Vec<Entry> {
+	use rand_core::RngCore;
+	let mut rng = crate::crypto::os_rng();
+	// A partial Fisher-Yates shuffle picks n distinct positions.
+	let mut picked: Vec<usize> = (0..entries.len()).collect();
+	let n = n.min(entries.len());
+	for i in 0..n {
+		let j = i + (rng.next_u64() % (picked.len() - i) as u64) as usize;
+		picked.swap(i, j);
+	}
+	let mut keep = picked[..n].to_vec();
+	keep.sort_unstable();
+	let mut position = 0;
+	entries.retain(|_| {
+		let kept = keep.binary_search(&position).is_ok();
+		position += 1;
+		kept
+	});
+	entries
 }

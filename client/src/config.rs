@@ -14,6 +14,7 @@ struct File {
 	ipfs_url: Option<String>,
 	keystore: Option<PathBuf>,
 	genesis_hash: Option<String>,
+	index_url: Option<String>,
 }
 
 pub struct Settings {
@@ -22,6 +23,8 @@ pub struct Settings {
 	pub keystore: PathBuf,
 	/// The chain the client must find at `node_url`, if pinned.
 	pub genesis: Option<[u8; 32]>,
+	/// The audit index `ehr audit` asks, if any (`--index` overrides it).
+	pub index_url: Option<String>,
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -72,6 +75,7 @@ impl Settings {
 			node_url: node_url.or(file.node_url).unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
 			ipfs_url: ipfs_url.or(file.ipfs_url).unwrap_or_else(|| "http://127.0.0.1:5001".into()),
 			keystore,
+			index_url: file.index_url,
 		})
 	}
 }

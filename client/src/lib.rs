@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod chain;
 pub mod crypto;
+pub mod fhir;
+pub mod index;
 pub mod keystore;
 pub mod records;
 pub mod storage;

@@ -12,8 +12,12 @@ use ehr::{
 	audit::{self, Subject},
 	chain::{self, AccountId, ChainError, Wait},
 	crypto::{os_rng, wrap::EncryptionKeypair},
+	index::{Index, IndexError, IndexStatus},
 	keystore::{Keys, KeystoreError, KeystoreFile, PublicKeys, DEFAULT_KDF},
-	records::{self, query, Access, BlockNumber, RecordError, RecordId, RecordKind, Role, Session},
+	records::{
+		self, query, Access, BlockNumber, RecordError, RecordId, RecordKind, Revocation, Role,
+		Session,
+	},
 	storage::{Ipfs, StorageError},
 };
 use output::Out;
@@ -47,10 +51,11 @@ mod exit {
 	version,
 	about = "Share encrypted health records over the EHR consortium chain",
 	after_help = "Settings come from flags, then EHR_* environment variables, then the config \
-	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore, genesis_hash).\n\
+	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore, genesis_hash, index_url).\n\
 	              Exit codes: 0 ok, 1 failure, 2 usage, 3 keystore, 4 refused by the chain, \
 	              5 node or IPFS unreachable (or lost mid-call), 6 integrity check failed, \
-	              7 the node serves another chain."
+	              7 the node serves another chain, 8 the node no longer has the history asked \
+	              for (use an archive node)."
 )]
 struct Cli {
 	#[command(flatten)]
@@ -254,6 +259,28 @@ struct Level {
 
 #[derive(Subcommand)]
 enum AuditCommand {
+	#[command(flatten)]
+	History(HistoryCommand),
+	/// Re-check what an index says about a subject against the chain (on
+	/// an archive node): every row, or a random sample. Exit 6 when any
+	/// row differs from the chain.
+	Verify {
+		#[command(subcommand)]
+		subject: HistoryCommand,
+		/// Check this many rows drawn at random instead of all.
+		#[arg(long, global = true)]
+		sample: Option<usize>,
+	},
+	/// How far an index is behind this node's finalized head.
+	Status {
+		#[arg(long, env = "EHR_INDEX_URL")]
+		index: Option<String>,
+	},
+}
+
+/// Whose history to show.
+#[derive(Subcommand)]
+enum HistoryCommand {
 	/// Everything that happened to record ID.
 	Record {
 		id: RecordId,
@@ -276,11 +303,43 @@ enum AuditCommand {
 
 #[derive(Args)]
 struct AuditOptions {
-	/// First block to scan.
-	#[arg(long, default_value_t = 1)]
-	since: u64,
-	#[arg(long, value_enum, default_value = "table")]
+	/// Ask this audit index (`ehr-indexer`'s URL) instead of reading every
+	/// block from the node.
+	#[arg(long, env = "EHR_INDEX_URL", global = true)]
+	index: Option<String>,
+	/// First block.
+	#[arg(long, global = true)]
+	since: Option<u64>,
+	/// Last block.
+	#[arg(long, global = true)]
+	until: Option<u64>,
+	/// From this time on (RFC 3339 UTC, e.g. 2026-12-01T00:00:00Z).
+	#[arg(long, global = true)]
+	from: Option<String>,
+	/// Before this time (RFC 3339 UTC).
+	#[arg(long, global = true)]
+	to: Option<String>,
+	/// Only these events (repeat, or comma-separate: GrantAdded,AccessLogged).
+	#[arg(long = "event", value_delimiter = ',', global = true)]
+	events: Vec<String>,
+	#[arg(long, value_enum, default_value = "table", global = true)]
 	format: output::Format,
+}
+
+impl AuditOptions {
+	fn window(&self) -> Result<audit::Window, CliError> {
+		for time in self.from.iter().chain(&self.to) {
+			chrono::DateTime::parse_from_rfc3339(time)
+				.map_err(|e| CliError::Usage(format!("`{time}` is not an RFC 3339 time ({e})")))?;
+		}
+		Ok(audit::Window {
+			since: self.since,
+			until: self.until,
+			from: self.from.clone(),
+			to: self.to.clone(),
+			events: self.events.clone(),
+		})
+	}
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -338,6 +397,10 @@ enum CliError {
 	Io(#[from] std::io::Error),
 	#[error(transparent)]
 	Record(#[from] RecordError),
+	#[error(transparent)]
+	Index(#[from] IndexError),
+	#[error("{0} rows of the index differ from the chain")]
+	Integrity(usize),
 }
 
 impl From<ChainError> for CliError {
@@ -364,6 +427,10 @@ impl CliError {
 				| KeystoreError::UnsupportedVersion(_),
 			) => exit::KEYSTORE,
 			CliError::Keystore(_) | CliError::Io(_) => exit::FAILURE,
+			CliError::Index(IndexError::Unreachable { .. }) => exit::UNREACHABLE,
+			CliError::Index(IndexError::Refused { .. }) => exit::REFUSED,
+			CliError::Index(IndexError::WrongChain { .. }) => exit::WRONG_CHAIN,
+			CliError::Integrity(_) => exit::INTEGRITY,
 			CliError::Record(e) => match e {
 				R::Chain(chain) => match **chain {
 					ChainError::Unreachable { .. }
@@ -475,6 +542,12 @@ impl Ctx {
 			)));
 		}
 		Ok(KeystoreFile::read(path)?)
+	}
+
+	/// The audit index to ask: `given` (flag or environment), else the
+	/// config file's.
+	fn index_url<'a>(&'a self, given: &'a Option<String>) -> Option<&'a str> {
+		given.as_deref().or(self.settings.index_url.as_deref())
 	}
 
 	fn account(&self) -> Result<AccountId, CliError> {
@@ -780,13 +853,22 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 		AccessCommand::Revoke { id, account, no_rotate } => {
 			let from = parse_account(&account)?;
 			let session = ctx.session(!no_rotate).await?;
-			session.revoke(id, &from, !no_rotate).await?;
-			ctx.out.done(
-				&format!(
-					"revoked {from} on record {id}{}",
-					if no_rotate { " (data key kept)" } else { "; data key rotated" }
+			let done = session.revoke(id, &from, !no_rotate).await?;
+			let text = match (done, no_rotate) {
+				(Revocation::Revoked, true) => format!("revoked {from} on record {id} (data key kept)"),
+				(Revocation::Revoked, false) => format!("revoked {from} on record {id}; data key rotated"),
+				(Revocation::RotatedOnly, _) => format!(
+					"{from} holds no grant on record {id}; data key rotated, so a key {from} kept opens nothing current"
 				),
-				serde_json::json!({ "id": id, "from": from.to_string(), "key_rotated": !no_rotate }),
+			};
+			ctx.out.done(
+				&text,
+				serde_json::json!({
+					"id": id,
+					"from": from.to_string(),
+					"revoked": done == Revocation::Revoked,
+					"key_rotated": !no_rotate,
+				}),
 			);
 		}
 		AccessCommand::List { id } => {
@@ -839,20 +921,70 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 	Ok(())
 }
 
+impl HistoryCommand {
+	fn parts(self) -> Result<(Subject, AuditOptions), CliError> {
+		Ok(match self {
+			HistoryCommand::Record { id, options } => (Subject::Record(id), options),
+			HistoryCommand::Patient { account, options } => {
+				(Subject::Patient(parse_account(&account)?), options)
+			}
+			HistoryCommand::Account { account, options } => {
+				(Subject::Account(parse_account(&account)?), options)
+			}
+		})
+	}
+}
+
+/// The index at `url`, after checking it follows the node's chain.
+async fn index_of(chain: &chain::Client, url: &str) -> Result<(Index, IndexStatus), CliError> {
+	let index = Index::new(url);
+	let status = index.ensure_chain(&format!("{:?}", chain.genesis_hash())).await?;
+	Ok((index, status))
+}
+
 async fn audit_cmd(ctx: &Ctx, command: AuditCommand) -> Result<(), CliError> {
-	let (subject, options) = match command {
-		AuditCommand::Record { id, options } => (Subject::Record(id), options),
-		AuditCommand::Patient { account, options } => {
-			(Subject::Patient(parse_account(&account)?), options)
-		}
-		AuditCommand::Account { account, options } => {
-			(Subject::Account(parse_account(&account)?), options)
-		}
-	};
 	let chain = ctx.chain().await?;
-	let entries = audit::history(&chain, &subject, options.since).await?;
-	let format = if ctx.out.json { output::Format::Json } else { options.format };
-	output::audit(&entries, format);
+	match command {
+		AuditCommand::History(history) => {
+			let (subject, options) = history.parts()?;
+			let window = options.window()?;
+			let entries = match ctx.index_url(&options.index) {
+				Some(url) => index_of(&chain, url).await?.0.history(&subject, &window).await?,
+				None => audit::history(&chain, &subject, &window).await?,
+			};
+			// --json stands for --format json unless another format is named.
+			let format = match options.format {
+				output::Format::Table if ctx.out.json => output::Format::Json,
+				format => format,
+			};
+			output::audit(&entries, format);
+		}
+		AuditCommand::Verify { subject, sample } => {
+			let (subject, options) = subject.parts()?;
+			let url = ctx.index_url(&options.index).ok_or_else(|| {
+				CliError::Usage("verify checks an index: pass --index URL".into())
+			})?;
+			let mut entries =
+				index_of(&chain, url).await?.0.history(&subject, &options.window()?).await?;
+			let rows = entries.len();
+			if let Some(n) = sample {
+				entries = audit::sample(entries, n);
+			}
+			let discrepancies = audit::verify(&chain, &entries).await?;
+			ctx.out.verified(rows, entries.len(), &discrepancies);
+			if !discrepancies.is_empty() {
+				return Err(CliError::Integrity(discrepancies.len()));
+			}
+		}
+		AuditCommand::Status { index } => {
+			let url = ctx
+				.index_url(&index)
+				.ok_or_else(|| CliError::Usage("pass --index URL (or EHR_INDEX_URL)".into()))?;
+			let (_, status) = index_of(&chain, url).await?;
+			let finalized = chain.at_current_block().await.map_err(records::rpc)?.block_number();
+			ctx.out.index_status(&status, finalized);
+		}
+	}
 	Ok(())
 }
 

@@ -3,8 +3,9 @@
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use ehr::{
-	audit::Entry,
+	audit::{Discrepancy, Entry},
 	chain::AccountId,
+	index::IndexStatus,
 	keystore::PublicKeys,
 	records::{Access, BlockNumber, Grant, RecordView, User},
 };
@@ -16,6 +17,8 @@ pub enum Format {
 	Table,
 	Json,
 	Csv,
+	/// A FHIR R4 Bundle of AuditEvent resources.
+	Fhir,
 }
 
 pub struct Out {
@@ -70,6 +73,50 @@ impl Out {
 			println!("{value}");
 		} else {
 			println!("{text}");
+		}
+	}
+
+	/// The outcome of `ehr audit verify`: `checked` of the index's `rows`.
+	pub fn verified(&self, rows: usize, checked: usize, discrepancies: &[Discrepancy]) {
+		if self.json {
+			let value = json!({ "rows": rows, "checked": checked, "discrepancies": discrepancies });
+			println!("{value}");
+			return;
+		}
+		if !discrepancies.is_empty() {
+			let rows = discrepancies
+				.iter()
+				.map(|d| {
+					let e = &d.entry;
+					vec![
+						e.block.to_string(),
+						e.event_index.to_string(),
+						e.event.clone(),
+						d.problem.clone(),
+					]
+				})
+				.collect();
+			println!("{}", table(&["block", "event index", "index says", "chain says"], rows));
+		}
+		println!(
+			"checked {checked} of {rows} rows against the chain: {} differ",
+			discrepancies.len()
+		);
+	}
+
+	/// An index's progress beside this node's finalized head.
+	pub fn index_status(&self, status: &IndexStatus, finalized: u64) {
+		let lag = finalized.saturating_sub(status.indexed_block);
+		if self.json {
+			let mut value = serde_json::to_value(status).expect("serializes");
+			value["node_finalized_block"] = json!(finalized);
+			value["lag_blocks"] = json!(lag);
+			println!("{value}");
+		} else {
+			println!(
+				"indexed up to block {} of {finalized} finalized ({lag} behind), {} events",
+				status.indexed_block, status.events
+			);
 		}
 	}
 
@@ -238,10 +285,14 @@ pub fn audit(entries: &[Entry], format: Format) {
 	let header = ["block", "time", "event", "record", "by", "subject", "details", "finalized"];
 	match format {
 		Format::Json => println!("{}", serde_json::to_string(entries).expect("serializes")),
+		Format::Fhir => println!("{}", ehr::fhir::bundle(entries)),
 		Format::Csv => {
-			println!("{}", header.join(","));
+			// Where each row is on chain comes last, for `ehr audit verify`.
+			println!("{},block_hash,event_index", header.join(","));
 			for entry in entries {
-				let row: Vec<String> = fields(entry).iter().map(|f| csv_field(f)).collect();
+				let mut row = fields(entry);
+				row.extend([entry.block_hash.clone(), entry.event_index.to_string()]);
+				let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
 				println!("{}", row.join(","));
 			}
 		}

@@ -119,7 +119,7 @@ pub enum RecordError {
 }
 
 /// Any subxt failure (connection, storage, decoding) as a record error.
-pub(crate) fn rpc(e: impl Into<subxt::Error>) -> RecordError {
+pub fn rpc(e: impl Into<subxt::Error>) -> RecordError {
 	ChainError::from(e.into()).into()
 }
 
@@ -136,6 +136,17 @@ impl RecordError {
 		matches!(self, RecordError::Chain(e)
 			if matches!(e.pallet_error(), Some("StaleKeyVersion" | "ReadersChanged")))
 	}
+}
+
+/// What [`Session::revoke`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revocation {
+	/// The grant (and what it delegated) was taken away.
+	Revoked,
+	/// The account held no grant (a revocation interrupted before its
+	/// rotation, or no access to begin with): the record was only
+	/// re-encrypted under a fresh key.
+	RotatedOnly,
 }
 
 /// A record and every grant on it, as the runtime API returns them.
@@ -614,25 +625,35 @@ impl Session {
 	/// as it is then: the newest content is what gets re-encrypted. If it
 	/// keeps changing (the account being revoked could do that on purpose),
 	/// the access is taken away first and the key rotated by an update.
+	///
+	/// Run again after it was interrupted (the process killed between the
+	/// revocation and the rotation), it finds `from` without a grant and
+	/// only rotates: [`Revocation::RotatedOnly`].
 	pub async fn revoke(
 		&self,
 		id: RecordId,
 		from: &AccountId,
 		rotate: bool,
-	) -> Result<(), RecordError> {
+	) -> Result<Revocation, RecordError> {
 		if !rotate {
 			self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
-			return Ok(());
+			return Ok(Revocation::Revoked);
+		}
+		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		if view.grant_of(from).is_none() {
+			Self::retry_stale(id, || self.rotate(id, None)).await?;
+			return Ok(Revocation::RotatedOnly);
 		}
 		let atomic = Self::retry_stale(id, || self.rotate(id, Some(from))).await;
 		if !matches!(atomic, Err(RecordError::KeptChanging(_))) {
-			return atomic;
+			return atomic.map(|()| Revocation::Revoked);
 		}
 		// Someone (the account being revoked, perhaps) keeps changing the
 		// record so that a revocation built on it never lands: take the
 		// access away first, which needs no view, then rotate the key.
 		self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
-		Self::retry_stale(id, || self.rotate(id, None)).await
+		Self::retry_stale(id, || self.rotate(id, None)).await?;
+		Ok(Revocation::Revoked)
 	}
 
 	/// Re-encrypts record `id`'s current content under a fresh data key for
@@ -640,6 +661,9 @@ impl Session {
 	/// update when nobody leaves.
 	async fn rotate(&self, id: RecordId, leaving: Option<&AccountId>) -> Result<(), RecordError> {
 		let (view, old_key) = self.my_data_key(id).await?;
+		// Gone meanwhile (an earlier run of this revocation, killed after it
+		// sent its call, landed since): only rotate.
+		let leaving = leaving.filter(|from| view.grant_of(from).is_some());
 		let new_key = DataKey::generate(&mut os_rng());
 		let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
 		self.or_unpin(&stored, async {

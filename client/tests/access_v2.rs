@@ -184,6 +184,42 @@ async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
 	assert_eq!(grants_given(&client, &accounts[2]).await, given);
 	w.fails("pharmacist", &["access", "renounce", &third], 4, "GrantNotFound");
 	w.fails("one", &["access", "renounce", &third], 4, "CannotChangeOwnerGrant");
+
+	// 5. A revocation killed half-way, then run again, always ends with the
+	// revoked account out and the record re-keyed past every key it held,
+	// readable by the owner and the doctor. First the state a kill between
+	// the two steps of a contended revocation leaves (access taken, key not
+	// yet rotated), made on purpose; then real kills at several moments.
+	let fourth_id = id_of(3);
+	let fourth = fourth_id.to_string();
+	let owner_and_doctor = sorted(vec![&accounts[3], &doctor]);
+	let mut interruptions = vec![None];
+	interruptions.extend([200, 1_500, 4_000].map(|ms| Some(Duration::from_millis(ms))));
+	for kill_after in interruptions {
+		w.ok("two", &["access", "grant", &fourth, &pharmacist, "--read"]);
+		let granted = w.record(fourth_id)["record"].clone();
+		match kill_after {
+			None => {
+				w.ok("two", &["access", "revoke", &fourth, &pharmacist, "--no-rotate"]);
+			}
+			Some(after) => {
+				let (_, mut child) = w.spawn("two", &["access", "revoke", &fourth, &pharmacist]);
+				tokio::time::sleep(after).await;
+				let _ = child.kill();
+				child.wait().unwrap();
+			}
+		}
+		let done = w.ok("two", &["access", "revoke", &fourth, &pharmacist]);
+		assert_eq!(done["key_rotated"], true);
+		let view = w.record(fourth_id);
+		assert_eq!(readers(&view), owner_and_doctor, "killed after {kill_after:?}");
+		let now = &view["record"];
+		assert!(now["key_version"].as_u64() > granted["key_version"].as_u64(), "{view}");
+		assert_ne!(now["cid"], granted["cid"], "the content the pharmacist could open is gone");
+		assert_eq!(w.read("two", fourth_id), b"observation of two");
+		assert_eq!(w.read("doctor", fourth_id), b"observation of two");
+		w.fails("pharmacist", &["record", "get", &fourth, "-o", &w.out_path("z")], 4, "no grant");
+	}
 }
 
 /// Waits until the node's best block is at least `number`.

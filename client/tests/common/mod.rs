@@ -22,21 +22,35 @@ fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-/// The node binary cargo built next to this test (`target/<profile>/ehr-node`),
-/// or `$EHR_NODE_BIN`.
-pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("EHR_NODE_BIN") {
-		return path.into();
-	}
+/// The workspace binary `name` cargo built next to this test
+/// (`target/<profile>/NAME`).
+pub fn workspace_binary(name: &str, package: &str) -> PathBuf {
 	let exe = std::env::current_exe().expect("test executable path");
 	let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
-	let node = profile_dir.join("ehr-node");
+	let binary = profile_dir.join(name);
 	assert!(
-		node.exists(),
-		"{} is missing: build it with `cargo build --release -p ehr-node`",
-		node.display()
+		binary.exists(),
+		"{} is missing: build it with `cargo build --release -p {package}`",
+		binary.display()
 	);
-	node
+	binary
+}
+
+/// The node binary (`$EHR_NODE_BIN`, or the one cargo built).
+pub fn node_binary() -> PathBuf {
+	match std::env::var_os("EHR_NODE_BIN") {
+		Some(path) => path.into(),
+		None => workspace_binary("ehr-node", "ehr-node"),
+	}
+}
+
+/// The `ehr` binary: cargo's own for the client's tests, the one built
+/// beside them for other packages'.
+pub fn ehr_binary() -> PathBuf {
+	match option_env!("CARGO_BIN_EXE_ehr") {
+		Some(path) => path.into(),
+		None => workspace_binary("ehr", "ehr-client"),
+	}
 }
 
 impl DevNode {
@@ -90,6 +104,11 @@ impl Drop for DevNode {
 	}
 }
 
+/// One of the workspace's `scripts/`.
+pub fn script(name: &str) -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("scripts").join(name)
+}
+
 /// A kubo daemon for one test; stopped on drop.
 pub struct Kubo {
 	data: tempfile::TempDir,
@@ -99,8 +118,7 @@ pub struct Kubo {
 
 impl Kubo {
 	fn script(data: &std::path::Path, ports: [u16; 3], action: &str) -> std::process::Output {
-		let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-		Command::new(root.join("scripts/ipfs"))
+		Command::new(script("ipfs"))
 			.arg(action)
 			.env("EHR_DATA_DIR", data)
 			.env("EHR_IPFS_API_PORT", ports[0].to_string())
@@ -153,6 +171,44 @@ impl Drop for Kubo {
 	}
 }
 
+/// A throwaway PostgreSQL cluster (`scripts/postgres`) on a free loopback
+/// port; stopped on drop.
+pub struct Postgres {
+	data: tempfile::TempDir,
+	port: u16,
+	pub url: String,
+}
+
+impl Postgres {
+	fn script(data: &Path, port: u16, action: &str) -> Output {
+		Command::new(script("postgres"))
+			.arg(action)
+			.env("EHR_DATA_DIR", data)
+			.env("EHR_PG_PORT", port.to_string())
+			.output()
+			.expect("run scripts/postgres")
+	}
+
+	pub fn start() -> Postgres {
+		let data = tempfile::tempdir().expect("tempdir");
+		let port = free_port();
+		let out = Self::script(data.path(), port, "start");
+		assert!(
+			out.status.success(),
+			"scripts/postgres start: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
+		let url = String::from_utf8(Self::script(data.path(), port, "url").stdout).unwrap();
+		Postgres { data, port, url: url.trim().to_string() }
+	}
+}
+
+impl Drop for Postgres {
+	fn drop(&mut self) {
+		Self::script(self.data.path(), self.port, "stop");
+	}
+}
+
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
 /// Runs `ehr` as a user with keystore `who` would.
@@ -169,7 +225,7 @@ impl World {
 
 	/// `ehr ARGS` as `who`, printing text.
 	pub fn plain(&self, who: &str, args: &[&str]) -> Command {
-		let mut cmd = Command::new(env!("CARGO_BIN_EXE_ehr"));
+		let mut cmd = Command::new(ehr_binary());
 		cmd.args(args)
 			.env("XDG_CONFIG_HOME", self.dir.path())
 			.env("EHR_NODE_URL", &self.node.ws_url)
