@@ -4,8 +4,9 @@
 //!   bench_tps WORKLOAD SECONDS RATE URL[,URL...] [PID,...]
 //!
 //! WORKLOAD is `acl` (a round-robin mix of `grant_access`, `add_record` and
-//! `log_access` from many accounts) or `transfer` (`transfer_keep_alive`
-//! between the same accounts: the baseline). Calls are signed before the
+//! `log_access` from many accounts), `audit` (the same mix with every read
+//! on one record, for the audit index's benchmark) or `transfer`
+//! (`transfer_keep_alive` between the same accounts: the baseline). Calls are signed before the
 //! clock starts and offered at RATE per second, spread over the URLs, while
 //! at most `MAX_PENDING` wait in the pools. The first URL's blocks are
 //! watched. Prints one Markdown table row (see `scripts/bench`).
@@ -257,7 +258,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
 	let args: Vec<String> = std::env::args().collect();
-	let usage = "bench_tps acl|transfer SECONDS RATE URL[,URL...] [PID,...]";
+	let usage = "bench_tps acl|audit|transfer SECONDS RATE URL[,URL...] [PID,...]";
 	let [_, workload, seconds, rate, urls, rest @ ..] = &args[..] else { panic!("{usage}") };
 	let seconds: f64 = seconds.parse().expect(usage);
 	let rate: f64 = rate.parse().expect(usage);
@@ -276,10 +277,12 @@ async fn main() {
 	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
 	let adders: Vec<Keypair> = (0..ADDERS).map(|i| sender_key(2, i)).collect();
 	let load = (rate * seconds) as usize;
-	let plan = if workload == "acl" {
-		acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, load).await
-	} else {
-		transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await
+	let plan = match workload.as_str() {
+		"acl" | "audit" => {
+			let hot = workload == "audit";
+			acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, hot).await
+		}
+		_ => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
 	};
 	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
 }
@@ -328,7 +331,9 @@ fn add_record(patient: &Keypair) -> impl Payload {
 /// Registers the senders and adders as patients and has the senders add
 /// `RECORDS` records between them (the chain numbers them); then signs the
 /// load: senders grant Read on their records to other senders (built on key
-/// version 1), adders add records, senders log reads of their records.
+/// version 1), adders add records, senders log reads of their records (with
+/// `hot`, the first sender logs reads of its first record, the one the
+/// audit index's benchmark asks for).
 async fn acl_plan(
 	client: &Client,
 	rpc: &Rpc,
@@ -336,6 +341,7 @@ async fn acl_plan(
 	senders: &[Keypair],
 	adders: &[Keypair],
 	load: usize,
+	hot: bool,
 ) -> Vec<Signed> {
 	let everyone: Vec<&Keypair> = senders.iter().chain(adders).collect();
 	fund(client, rpc, tracker, &everyone).await;
@@ -388,6 +394,7 @@ async fn acl_plan(
 				)
 				.await
 			}
+			_ if hot => s.sign("log_access", &senders[0], acl.log_access(owned[0][0])).await,
 			_ => s.sign("log_access", sender, acl.log_access(own(k / 3 / SENDERS))).await,
 		}
 	}
