@@ -56,6 +56,14 @@ pub struct Entry {
 	pub finalized: bool,
 }
 
+impl Entry {
+	/// Whether both name the same event with the same content (whatever
+	/// each knew of finality).
+	pub fn says_the_same_as(&self, other: &Entry) -> bool {
+		Entry { finalized: other.finalized, ..self.clone() } == *other
+	}
+}
+
 /// What an event says, flattened.
 struct Fields {
 	record: Option<RecordId>,
@@ -330,7 +338,33 @@ pub struct Window {
 	pub events: Vec<String>,
 }
 
+/// `text` (RFC 3339, any offset, any fraction) as the entries write
+/// times: UTC, whole seconds, `Z`. Times compare as text in this form.
+pub fn utc(text: &str) -> Result<String, String> {
+	let time = chrono::DateTime::parse_from_rfc3339(text)
+		.map_err(|e| format!("`{text}` is not an RFC 3339 time ({e})"))?;
+	Ok(time.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
 impl Window {
+	/// A window whose times are normalised with [`utc`]. A `from` with a
+	/// fraction of a second still admits that whole second.
+	pub fn new(
+		since: Option<u64>,
+		until: Option<u64>,
+		from: Option<&str>,
+		to: Option<&str>,
+		events: Vec<String>,
+	) -> Result<Window, String> {
+		Ok(Window {
+			since,
+			until,
+			from: from.map(utc).transpose()?,
+			to: to.map(utc).transpose()?,
+			events,
+		})
+	}
+
 	/// The first block to read.
 	pub fn first_block(&self) -> u64 {
 		self.since.unwrap_or(1).max(1)
@@ -352,6 +386,25 @@ impl Window {
 #[derive(Default)]
 pub struct Filter {
 	patient_records: BTreeSet<RecordId>,
+}
+
+impl Filter {
+	/// A filter that already knows the records `subject` (a patient) owned
+	/// at the end of block `before` (nothing to know for other subjects,
+	/// or before block 1).
+	pub async fn at(
+		client: &Client,
+		subject: &Subject,
+		before: u64,
+	) -> Result<Filter, RecordError> {
+		let (Subject::Patient(patient), 1..) = (subject, before) else {
+			return Ok(Filter::default());
+		};
+		let at = client.at_block(before).await.map_err(rpc)?;
+		let api = runtime::runtime_apis().ehr_acl_api();
+		let owned = at.runtime_apis().call(api.records_of(*patient)).await.map_err(rpc)?;
+		Ok(Filter { patient_records: owned.into_iter().collect() })
+	}
 }
 
 impl Filter {
@@ -381,7 +434,7 @@ impl Filter {
 /// Rebuilds `subject`'s history in `window` (up to the best block) by
 /// reading every block's events, oldest first, marking which entries are
 /// finalized. Blocks are fetched a few at a time in parallel. A patient's
-/// history holds the events of the records it added inside the window.
+/// history holds the events of every record it owned in the window.
 pub async fn history(
 	client: &Client,
 	subject: &Subject,
@@ -390,11 +443,22 @@ pub async fn history(
 	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
 	let head = chain::at_best(client).await?.block_number();
 	let last = window.until.map_or(head, |until| until.min(head));
-	ensure_history_from(client, window.first_block(), last).await?;
-	let mut blocks = futures::stream::iter(window.first_block()..=last)
-		.map(|number| block_events(client, number))
-		.buffered(16);
-	let mut filter = Filter::default();
+	let first = window.first_block();
+	// A patient's records of before the window: the state of the block
+	// before it, which the node must still have too.
+	let before = match subject {
+		Subject::Patient(_) if first > 1 => first - 1,
+		_ => first,
+	};
+	ensure_history_from(client, before, last).await.map_err(|e| match e {
+		RecordError::HistoryPruned { available_from, .. } if before < first => {
+			RecordError::HistoryPruned { from: first, available_from: available_from + 1 }
+		}
+		e => e,
+	})?;
+	let mut filter = Filter::at(client, subject, first - 1).await?;
+	let mut blocks =
+		futures::stream::iter(first..=last).map(|number| block_events(client, number)).buffered(16);
 	let mut entries = Vec::new();
 	while let Some(block) = blocks.try_next().await? {
 		for mut entry in block.entries {
@@ -407,7 +471,8 @@ pub async fn history(
 	Ok(entries)
 }
 
-/// What is wrong with an entry someone else (an index) claims is on chain.
+/// What is wrong with an entry someone else (an index) claims is on chain,
+/// or an event on chain it left out.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Discrepancy {
 	pub entry: Entry,
@@ -415,62 +480,174 @@ pub struct Discrepancy {
 	pub problem: String,
 }
 
-/// Checks each of `entries` against the chain: its block is finalized and
-/// canonical with that hash, and the event at its index says what the
-/// entry says. Returns what does not hold (nothing when all do).
-pub async fn verify(client: &Client, entries: &[Entry]) -> Result<Vec<Discrepancy>, RecordError> {
+/// The outcome of [`verify`].
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Verification {
+	/// Rows the index gave, and how many of them were re-read from chain.
+	pub rows: usize,
+	pub checked: usize,
+	/// Blocks read from the chain.
+	pub blocks: usize,
+	pub discrepancies: Vec<Discrepancy>,
+}
+
+/// Whether `entry` names `who` on either side.
+fn involves(entry: &Entry, who: &AccountId) -> bool {
+	let who = Some(who.to_string());
+	entry.by == who || entry.subject == who
+}
+
+/// Checks what an index answered for `subject` in `window` (`rows`, in
+/// order) against the chain, through this client's node:
+/// - every row is in order, once, inside the window, about the subject;
+/// - each checked row (all, or `sample` drawn at random) names a finalized
+///   block with that hash, and the event at its index says what the row
+///   says;
+/// - every block read has no event about the subject that the index left
+///   out; with `complete`, every block of the window is read, so no
+///   omission anywhere goes unseen.
+pub async fn verify(
+	client: &Client,
+	subject: &Subject,
+	window: &Window,
+	rows: Vec<Entry>,
+	sample: Option<usize>,
+	complete: bool,
+) -> Result<Verification, RecordError> {
 	let finalized = client.at_current_block().await.map_err(rpc)?.block_number();
-	let mut blocks: Vec<u64> = entries.iter().map(|e| e.block).collect();
+	let mut found = std::collections::BTreeMap::<(u64, u32), Discrepancy>::new();
+	let mut flag = |entry: &Entry, problem: String| {
+		found
+			.entry((entry.block, entry.event_index))
+			.or_insert_with(|| Discrepancy { entry: entry.clone(), problem });
+	};
+	let claimed: std::collections::BTreeMap<(u64, u32), &Entry> =
+		rows.iter().map(|e| ((e.block, e.event_index), e)).collect();
+	for pair in rows.windows(2) {
+		if (pair[1].block, pair[1].event_index) <= (pair[0].block, pair[0].event_index) {
+			flag(&pair[1], "out of order, or given twice".into());
+		}
+	}
+	for entry in &rows {
+		if !window.admits(entry) {
+			flag(entry, "outside the window asked for".into());
+		}
+		let about = match subject {
+			Subject::Record(id) => entry.record == Some(*id),
+			Subject::Account(who) => involves(entry, who),
+			// Checked against the chain's records below.
+			Subject::Patient(_) => true,
+		};
+		if !about {
+			flag(entry, "not about the subject asked for".into());
+		}
+	}
+	let checked = match sample {
+		Some(n) => self::sample(rows.clone(), n),
+		None => rows.clone(),
+	};
+	let mut blocks: Vec<u64> = checked.iter().map(|e| e.block).collect();
 	blocks.sort();
 	blocks.dedup();
-	let head = blocks.last().copied().unwrap_or(0).min(finalized);
-	if let Some(&first) = blocks.first() {
-		ensure_history_from(client, first, head).await?;
+	for entry in checked.iter().filter(|e| e.block > finalized) {
+		flag(entry, format!("block {} is not finalized (finalized head {finalized})", entry.block));
 	}
-	let chain: std::collections::BTreeMap<u64, Vec<Entry>> = futures::stream::iter(blocks)
-		.filter(|number| std::future::ready(*number <= finalized))
-		.map(|number| async move {
-			Ok::<_, RecordError>((number, block_events(client, number).await?.entries))
-		})
+	blocks.retain(|b| *b <= finalized);
+	if let Some(&first) = blocks.first() {
+		ensure_history_from(client, first, finalized).await?;
+	}
+	let chain: std::collections::BTreeMap<u64, BlockEvents> = futures::stream::iter(blocks)
+		.map(
+			|number| async move { Ok::<_, RecordError>((number, block_events(client, number).await?)) },
+		)
 		.buffered(16)
 		.try_collect()
 		.await?;
-	let problem = |entry: &Entry| -> Option<String> {
-		let Some(block) = chain.get(&entry.block) else {
-			return Some(format!(
-				"block {} is not finalized (finalized head {finalized})",
-				entry.block
-			));
+	for entry in checked.iter().filter(|e| e.block <= finalized) {
+		let block = &chain[&entry.block];
+		let Some(on_chain) = block.entries.iter().find(|e| e.event_index == entry.event_index)
+		else {
+			flag(
+				entry,
+				format!(
+					"block {} has no auditable event at index {}",
+					entry.block, entry.event_index
+				),
+			);
+			continue;
 		};
-		let Some(found) = block.iter().find(|e| e.event_index == entry.event_index) else {
-			return Some(format!(
-				"block {} has no auditable event at index {}",
-				entry.block, entry.event_index
-			));
-		};
-		if found.block_hash != entry.block_hash {
-			return Some(format!("block {} is {} on chain", entry.block, found.block_hash));
+		if block.hash != entry.block_hash {
+			flag(entry, format!("block {} is {} on chain", entry.block, block.hash));
+		} else if !on_chain.says_the_same_as(entry) {
+			flag(
+				entry,
+				format!(
+					"the chain says {} at {}: by {:?}, subject {:?}, record {:?}, {}",
+					on_chain.event,
+					on_chain.time,
+					on_chain.by,
+					on_chain.subject,
+					on_chain.record,
+					on_chain.details
+				),
+			);
 		}
-		let claimed = Entry { finalized: true, ..entry.clone() };
-		let on_chain = Entry { finalized: true, ..found.clone() };
-		(claimed != on_chain).then(|| {
-			format!(
-				"the chain says {} at {}: by {:?}, subject {:?}, record {:?}, {}",
-				on_chain.event,
-				on_chain.time,
-				on_chain.by,
-				on_chain.subject,
-				on_chain.record,
-				on_chain.details
-			)
-		})
+	}
+	// The patient's records, as far as the chain and the rows tell.
+	let mut patient_records: BTreeSet<RecordId> = match subject {
+		Subject::Patient(p) => {
+			let at = client.at_block(finalized).await.map_err(rpc)?;
+			let api = runtime::runtime_apis().ehr_acl_api();
+			at.runtime_apis().call(api.records_of(*p)).await.map_err(rpc)?.into_iter().collect()
+		}
+		_ => BTreeSet::new(),
 	};
-	Ok(entries
-		.iter()
-		.filter_map(|entry| {
-			problem(entry).map(|problem| Discrepancy { entry: entry.clone(), problem })
-		})
-		.collect())
+	let about = |entry: &Entry, records: &BTreeSet<RecordId>| match subject {
+		Subject::Record(id) => entry.record == Some(*id),
+		Subject::Account(who) => involves(entry, who),
+		Subject::Patient(p) => {
+			entry.record.is_some_and(|id| records.contains(&id))
+				|| (entry.record.is_none() && involves(entry, p))
+		}
+	};
+	let mut on_chain: Vec<Entry> = chain.into_values().flat_map(|b| b.entries).collect();
+	let block_count = on_chain.iter().map(|e| e.block).collect::<BTreeSet<_>>().len();
+	let mut scanned = block_count;
+	if complete {
+		let until = window.until.map_or(finalized, |u| u.min(finalized));
+		let whole = Window { until: Some(until), ..window.clone() };
+		scanned = (until + 1).saturating_sub(whole.first_block()) as usize;
+		on_chain = history(client, subject, &whole).await?;
+	}
+	if let Subject::Patient(p) = subject {
+		patient_records.extend(rows.iter().filter_map(|e| e.record));
+		patient_records.extend(
+			on_chain
+				.iter()
+				.filter(|e| e.event == "RecordAdded" && e.subject == Some(p.to_string()))
+				.filter_map(|e| e.record),
+		);
+	}
+	for entry in &on_chain {
+		let wanted = complete || about(entry, &patient_records);
+		if wanted
+			&& window.admits(entry)
+			&& !claimed.contains_key(&(entry.block, entry.event_index))
+		{
+			flag(entry, "on chain, but missing from the index".into());
+		}
+	}
+	for entry in rows.iter().filter(|_| matches!(subject, Subject::Patient(_))) {
+		if !about(entry, &patient_records) {
+			flag(entry, "not about the patient asked for".into());
+		}
+	}
+	Ok(Verification {
+		rows: rows.len(),
+		checked: checked.len(),
+		blocks: scanned,
+		discrepancies: found.into_values().collect(),
+	})
 }
 
 /// `n` of `entries` drawn at random (all of them if there are fewer), in

@@ -51,12 +51,16 @@ pub fn audit_event(entry: &Entry) -> Value {
 			"requestor": false,
 		}),
 	};
-	let mut entities = vec![json!({
+	let mut event = json!({
 		"what": { "identifier": { "system": EVENT, "value": reference } },
 		"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2", "display": "System Object" },
 		"name": entry.event,
-		"detail": [{ "type": "details", "valueString": entry.details }],
-	})];
+	});
+	// A FHIR string is never empty.
+	if !entry.details.is_empty() {
+		event["detail"] = json!([{ "type": "details", "valueString": entry.details }]);
+	}
+	let mut entities = vec![event];
 	if let Some(record) = entry.record {
 		entities.push(json!({
 			"what": { "identifier": { "system": RECORD, "value": record.to_string() } },

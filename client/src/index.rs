@@ -70,19 +70,15 @@ impl HistoryQuery {
 			(None, None, Some(who)) => Subject::Account(account(who)?),
 			_ => return Err("name exactly one of record, patient, account".into()),
 		};
-		let window = Window {
-			since: self.since,
-			until: self.until,
-			from: self.from.clone(),
-			to: self.to.clone(),
-			events: self
-				.events
-				.iter()
-				.flat_map(|list| list.split(','))
-				.filter(|name| !name.is_empty())
-				.map(str::to_string)
-				.collect(),
-		};
+		let events = self
+			.events
+			.iter()
+			.flat_map(|list| list.split(','))
+			.filter(|name| !name.is_empty())
+			.map(str::to_string)
+			.collect();
+		let window =
+			Window::new(self.since, self.until, self.from.as_deref(), self.to.as_deref(), events)?;
 		Ok((subject, window))
 	}
 }
@@ -109,7 +105,12 @@ pub struct Index {
 
 impl Index {
 	pub fn new(url: &str) -> Index {
-		Index { http: reqwest::Client::new(), url: url.trim_end_matches('/').to_string() }
+		// An index that stops answering must not hang an audit.
+		let http = reqwest::Client::builder()
+			.timeout(std::time::Duration::from_secs(120))
+			.build()
+			.expect("a client with a timeout");
+		Index { http, url: url.trim_end_matches('/').to_string() }
 	}
 
 	async fn get<T: serde::de::DeserializeOwned>(

@@ -3,7 +3,7 @@
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use ehr::{
-	audit::{Discrepancy, Entry},
+	audit::{Entry, Verification},
 	chain::AccountId,
 	index::IndexStatus,
 	keystore::PublicKeys,
@@ -76,15 +76,15 @@ impl Out {
 		}
 	}
 
-	/// The outcome of `ehr audit verify`: `checked` of the index's `rows`.
-	pub fn verified(&self, rows: usize, checked: usize, discrepancies: &[Discrepancy]) {
+	/// The outcome of `ehr audit verify`.
+	pub fn verified(&self, outcome: &Verification) {
 		if self.json {
-			let value = json!({ "rows": rows, "checked": checked, "discrepancies": discrepancies });
-			println!("{value}");
+			println!("{}", serde_json::to_value(outcome).expect("serializes"));
 			return;
 		}
-		if !discrepancies.is_empty() {
-			let rows = discrepancies
+		if !outcome.discrepancies.is_empty() {
+			let rows = outcome
+				.discrepancies
 				.iter()
 				.map(|d| {
 					let e = &d.entry;
@@ -96,11 +96,14 @@ impl Out {
 					]
 				})
 				.collect();
-			println!("{}", table(&["block", "event index", "index says", "chain says"], rows));
+			println!("{}", table(&["block", "event index", "event", "what is wrong"], rows));
 		}
 		println!(
-			"checked {checked} of {rows} rows against the chain: {} differ",
-			discrepancies.len()
+			"re-read {} of {} rows and {} blocks from the chain: {} discrepancies",
+			outcome.checked,
+			outcome.rows,
+			outcome.blocks,
+			outcome.discrepancies.len()
 		);
 	}
 

@@ -12,8 +12,12 @@ use hyper::{
 	service::service_fn,
 	Method, Request, Response, StatusCode,
 };
-use hyper_util::rt::TokioIo;
-use std::sync::{atomic::Ordering, Arc};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::{
+	convert::Infallible,
+	sync::{atomic::Ordering, Arc},
+	time::Duration,
+};
 use tokio::net::TcpListener;
 
 type Reply = Response<Full<Bytes>>;
@@ -89,24 +93,37 @@ async fn handle(store: &Store, progress: &Progress, request: Request<Incoming>) 
 	}
 }
 
-/// Serves the API on `listener` until the task is dropped.
-pub async fn serve(
-	listener: TcpListener,
-	store: Arc<Store>,
-	progress: Arc<Progress>,
-) -> std::io::Result<()> {
+/// Connections served at once; more wait to be accepted.
+const MAX_CONNECTIONS: usize = 64;
+
+/// Serves the API on `listener` until the task is dropped. A client gets
+/// 10 s to send its request head.
+pub async fn serve(listener: TcpListener, store: Arc<Store>, progress: Arc<Progress>) {
+	let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
 	loop {
-		let (stream, _) = listener.accept().await?;
+		let slot = slots.clone().acquire_owned().await.expect("the semaphore is never closed");
+		let stream = match listener.accept().await {
+			Ok((stream, _)) => stream,
+			Err(e) => {
+				// Out of file descriptors, say: wait, then go on serving.
+				eprintln!("accepting a connection: {e}");
+				tokio::time::sleep(Duration::from_millis(100)).await;
+				continue;
+			}
+		};
 		let (store, progress) = (store.clone(), progress.clone());
 		tokio::spawn(async move {
 			let service = service_fn(|request| {
 				let (store, progress) = (store.clone(), progress.clone());
-				async move {
-					Ok::<_, std::convert::Infallible>(handle(&store, &progress, request).await)
-				}
+				async move { Ok::<_, Infallible>(handle(&store, &progress, request).await) }
 			});
 			// A client that hangs up mid-request is its own business.
-			let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+			let _ = http1::Builder::new()
+				.timer(TokioTimer::new())
+				.header_read_timeout(Duration::from_secs(10))
+				.serve_connection(TokioIo::new(stream), service)
+				.await;
+			drop(slot);
 		});
 	}
 }

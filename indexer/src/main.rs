@@ -54,6 +54,7 @@ impl Error {
 		match self {
 			Error::Chain(e) => lost(e),
 			Error::Follow(FollowError::Chain(R::Chain(e))) => lost(e),
+			Error::Follow(FollowError::Store(e)) => e.transient(),
 			_ => false,
 		}
 	}
@@ -91,7 +92,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 			server.abort();
 			return Err(e);
 		}
-		eprintln!("lost the node ({e}); reconnecting");
+		eprintln!("{e}; trying again");
 		client = loop {
 			tokio::time::sleep(Duration::from_secs(2)).await;
 			match chain::connect(&cli.node).await {

@@ -23,11 +23,35 @@ pub enum StoreError {
 	Concurrent(u64),
 }
 
+impl StoreError {
+	/// Whether the database may answer again soon (a lost connection, a
+	/// server restarting, a busy SQLite file), as opposed to an error
+	/// that waiting does not mend (a full disk, a constraint, another
+	/// chain).
+	pub fn transient(&self) -> bool {
+		let StoreError::Db(e) = self else { return false };
+		match e {
+			sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => true,
+			sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+				// PostgreSQL: connection exceptions, the server shutting down;
+				// SQLite: busy, locked.
+				code.starts_with("08") || code.starts_with("57P0") || code == "5" || code == "6"
+			}),
+			_ => false,
+		}
+	}
+}
+
 /// The schema, one migration per entry, applied in order and recorded in
 /// `schema_migrations`. Integers are BIGINT on both databases.
 const MIGRATIONS: &[&[&str]] = &[&[
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-	"CREATE TABLE cursor (id BIGINT PRIMARY KEY, block BIGINT NOT NULL, block_hash TEXT NOT NULL)",
+	"CREATE TABLE cursor (
+		id BIGINT PRIMARY KEY,
+		block BIGINT NOT NULL,
+		block_hash TEXT NOT NULL,
+		events BIGINT NOT NULL
+	)",
 	"CREATE TABLE events (
 		block BIGINT NOT NULL,
 		block_hash TEXT NOT NULL,
@@ -58,8 +82,11 @@ pub struct Cursor {
 	pub hash: String,
 }
 
+/// One writer (the follower, one connection) and readers (the HTTP API)
+/// in pools of their own: slow queries never hold up indexing.
 pub struct Store {
-	pool: AnyPool,
+	writer: AnyPool,
+	reader: AnyPool,
 	url: String,
 }
 
@@ -79,12 +106,19 @@ impl Store {
 	pub async fn open(url: &str, genesis: &str) -> Result<Store, StoreError> {
 		sqlx::any::install_default_drivers();
 		let full = database_url(url);
-		let pool = AnyPoolOptions::new().max_connections(4).connect(&full).await?;
+		let writer = AnyPoolOptions::new().max_connections(1).connect(&full).await?;
 		if full.starts_with("sqlite:") {
 			// Readers (the HTTP API) do not block the writer, nor it them.
-			sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+			sqlx::query("PRAGMA journal_mode=WAL").execute(&writer).await?;
+			// Who read whose records: for this account's eyes only.
+			if !url.contains("://") && !url.starts_with("sqlite:") {
+				use std::os::unix::fs::PermissionsExt;
+				std::fs::set_permissions(url, std::fs::Permissions::from_mode(0o600))
+					.map_err(|e| StoreError::Db(e.into()))?;
+			}
 		}
-		let store = Store { pool, url: url.to_string() };
+		let reader = AnyPoolOptions::new().max_connections(4).connect(&full).await?;
+		let store = Store { writer, reader, url: url.to_string() };
 		store.migrate().await?;
 		store.bind_to_chain(genesis).await?;
 		Ok(store)
@@ -92,14 +126,14 @@ impl Store {
 
 	async fn migrate(&self) -> Result<(), StoreError> {
 		sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
-			.execute(&self.pool)
+			.execute(&self.writer)
 			.await?;
 		let applied: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations")
-			.fetch_one(&self.pool)
+			.fetch_one(&self.writer)
 			.await?
 			.try_get(0)?;
 		for (version, statements) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
-			let mut tx = self.pool.begin().await?;
+			let mut tx = self.writer.begin().await?;
 			for statement in *statements {
 				sqlx::query(*statement).execute(&mut *tx).await?;
 			}
@@ -114,7 +148,7 @@ impl Store {
 
 	/// Records the chain on first use; refuses another chain afterwards.
 	async fn bind_to_chain(&self, genesis: &str) -> Result<(), StoreError> {
-		let mut tx = self.pool.begin().await?;
+		let mut tx = self.writer.begin().await?;
 		let stored: Option<String> = sqlx::query("SELECT value FROM meta WHERE key = 'genesis'")
 			.fetch_optional(&mut *tx)
 			.await?
@@ -134,10 +168,12 @@ impl Store {
 					.bind(genesis)
 					.execute(&mut *tx)
 					.await?;
-				sqlx::query("INSERT INTO cursor (id, block, block_hash) VALUES (1, 0, $1)")
-					.bind(genesis)
-					.execute(&mut *tx)
-					.await?;
+				sqlx::query(
+					"INSERT INTO cursor (id, block, block_hash, events) VALUES (1, 0, $1, 0)",
+				)
+				.bind(genesis)
+				.execute(&mut *tx)
+				.await?;
 			}
 		}
 		tx.commit().await?;
@@ -146,7 +182,7 @@ impl Store {
 
 	pub async fn genesis(&self) -> Result<String, StoreError> {
 		Ok(sqlx::query("SELECT value FROM meta WHERE key = 'genesis'")
-			.fetch_one(&self.pool)
+			.fetch_one(&self.reader)
 			.await?
 			.try_get(0)?)
 	}
@@ -154,7 +190,7 @@ impl Store {
 	/// The last block indexed (block 0, the genesis, before any).
 	pub async fn cursor(&self) -> Result<Cursor, StoreError> {
 		let row = sqlx::query("SELECT block, block_hash FROM cursor WHERE id = 1")
-			.fetch_one(&self.pool)
+			.fetch_one(&self.writer)
 			.await?;
 		Ok(Cursor { block: row.try_get::<i64, _>(0)? as u64, hash: row.try_get(1)? })
 	}
@@ -168,12 +204,15 @@ impl Store {
 		blocks: &[BlockEvents],
 	) -> Result<Cursor, StoreError> {
 		let Some(last) = blocks.last() else { return Ok(after.clone()) };
-		let mut tx = self.pool.begin().await?;
+		let mut tx = self.writer.begin().await?;
+		let entries: Vec<&Entry> = blocks.iter().flat_map(|b| &b.entries).collect();
 		let moved = sqlx::query(
-			"UPDATE cursor SET block = $1, block_hash = $2 WHERE id = 1 AND block = $3 AND block_hash = $4",
+			"UPDATE cursor SET block = $1, block_hash = $2, events = events + $3
+			 WHERE id = 1 AND block = $4 AND block_hash = $5",
 		)
 		.bind(last.number as i64)
 		.bind(&last.hash)
+		.bind(entries.len() as i64)
 		.bind(after.block as i64)
 		.bind(&after.hash)
 		.execute(&mut *tx)
@@ -182,7 +221,6 @@ impl Store {
 			drop(tx);
 			return Err(StoreError::Concurrent(self.cursor().await?.block));
 		}
-		let entries: Vec<&Entry> = blocks.iter().flat_map(|b| &b.entries).collect();
 		for chunk in entries.chunks(ROWS_PER_INSERT) {
 			let rows: Vec<String> = (0..chunk.len())
 				.map(|i| {
@@ -240,8 +278,10 @@ impl Store {
 			args.push(arg);
 			format!("${}", args.len())
 		};
+		// Numbers past i64::MAX (the databases' BIGINT) mean "no bound".
+		let bounded = |n: u64| Arg::Int(n.min(i64::MAX as u64) as i64);
 		let mut conditions = vec![match subject {
-			Subject::Record(id) => format!("record = {}", param(Arg::Int(*id as i64))),
+			Subject::Record(id) => format!("record = {}", param(bounded(*id))),
 			Subject::Account(who) => {
 				let p = param(Arg::Text(who.to_string()));
 				format!("(by_account = {p} OR subject = {p})")
@@ -254,10 +294,10 @@ impl Store {
 			}
 		}];
 		if let Some(since) = window.since {
-			conditions.push(format!("block >= {}", param(Arg::Int(since as i64))));
+			conditions.push(format!("block >= {}", param(bounded(since))));
 		}
 		if let Some(until) = window.until {
-			conditions.push(format!("block <= {}", param(Arg::Int(until as i64))));
+			conditions.push(format!("block <= {}", param(bounded(until))));
 		}
 		if let Some(from) = &window.from {
 			conditions.push(format!("time >= {}", param(Arg::Text(from.clone()))));
@@ -284,7 +324,7 @@ impl Store {
 				Arg::Text(v) => query.bind(v),
 			};
 		}
-		let rows = query.fetch_all(&self.pool).await?;
+		let rows = query.fetch_all(&self.reader).await?;
 		rows.iter()
 			.map(|row| {
 				Ok(Entry {
@@ -305,15 +345,15 @@ impl Store {
 
 	/// How far the index is; `finalized_block` as the caller last saw it.
 	pub async fn status(&self, finalized_block: u64) -> Result<IndexStatus, StoreError> {
-		let cursor = self.cursor().await?;
-		let events: i64 =
-			sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?.try_get(0)?;
+		let row = sqlx::query("SELECT block, block_hash, events FROM cursor WHERE id = 1")
+			.fetch_one(&self.reader)
+			.await?;
 		Ok(IndexStatus {
 			genesis: self.genesis().await?,
-			indexed_block: cursor.block,
-			indexed_hash: cursor.hash,
+			indexed_block: row.try_get::<i64, _>(0)? as u64,
+			indexed_hash: row.try_get(1)?,
 			finalized_block,
-			events: events as u64,
+			events: row.try_get::<i64, _>(2)? as u64,
 		})
 	}
 }

@@ -132,6 +132,11 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	w.ok("doctor", &["access", "grant", &record, &pharmacist, "--read"]);
 	w.ok("pharmacist", &["record", "get", &record, "-o", &w.out_path("p.json")]);
 	w.ok("patient", &["access", "revoke", &record, &doctor]);
+	// A record added and removed: events whose details are empty.
+	let note = w.file("note.txt", b"a note the patient thought better of");
+	let removed =
+		w.ok("patient", &["record", "add", &note, "--kind", "note"])["id"].as_u64().unwrap();
+	w.ok("patient", &["record", "rm", &removed.to_string()]);
 	let end = chain::at_best(&client).await.unwrap().block_number();
 	wait_finalized(&client, end).await;
 
@@ -221,6 +226,26 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	let discrepancies = caught["discrepancies"].as_array().unwrap();
 	assert_eq!(discrepancies.len(), 1, "{caught}");
 	assert!(discrepancies[0]["problem"].as_str().unwrap().contains(&pharmacist), "{caught}");
+	// A row left out is found where verify reads its block; `--complete`
+	// reads every block, so it finds it wherever it was.
+	let deleted = sqlx::query("DELETE FROM events WHERE event = 'GrantAdded' AND subject = $1")
+		.bind(&pharmacist)
+		.execute(&db)
+		.await
+		.unwrap();
+	assert_eq!(deleted.rows_affected(), 1);
+	let out =
+		w.run("auditor", &[&verify[..], &["--index", &from_sqlite.url, "--complete"]].concat());
+	assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+	let caught: Value = serde_json::from_slice(&out.stdout).unwrap();
+	let problems: Vec<&str> = caught["discrepancies"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|d| d["problem"].as_str().unwrap())
+		.collect();
+	assert_eq!(problems.len(), 2, "{caught}");
+	assert!(problems.iter().any(|p| p.contains("missing from the index")), "{caught}");
 
 	// 5. Exports: the patient's history as a FHIR R4 Bundle of AuditEvents
 	// that the official R4 JSON schema accepts, and as CSV, row for row.
