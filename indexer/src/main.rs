@@ -23,6 +23,10 @@ struct Cli {
 	/// `postgres://user@host:port/db`.
 	#[arg(long, env = "EHR_INDEX_DB", default_value = "ehr-index.sqlite")]
 	db: String,
+	/// Read the database URL from this file instead (a URL with a
+	/// password stays out of the process list and the environment).
+	#[arg(long, env = "EHR_INDEX_DB_FILE")]
+	db_file: Option<std::path::PathBuf>,
 	/// Where the HTTP API listens (read-only; keep it on loopback or behind
 	/// an authenticating proxy).
 	#[arg(long, env = "EHR_INDEX_LISTEN", default_value = "127.0.0.1:9960")]
@@ -44,6 +48,8 @@ enum Error {
 	Follow(#[from] FollowError),
 	#[error("cannot listen on {0}: {1}")]
 	Listen(SocketAddr, std::io::Error),
+	#[error("cannot read the database URL from {0}: {1}")]
+	DbFile(std::path::PathBuf, std::io::Error),
 }
 
 impl Error {
@@ -63,7 +69,14 @@ impl Error {
 async fn run(cli: &Cli) -> Result<(), Error> {
 	let client = chain::connect(&cli.node).await?;
 	let genesis = format!("{:?}", client.genesis_hash());
-	let store = Arc::new(Store::open(&cli.db, &genesis).await.map_err(FollowError::from)?);
+	let db = match &cli.db_file {
+		Some(path) => std::fs::read_to_string(path)
+			.map_err(|e| Error::DbFile(path.clone(), e))?
+			.trim()
+			.to_string(),
+		None => cli.db.clone(),
+	};
+	let store = Arc::new(Store::open(&db, &genesis).await.map_err(FollowError::from)?);
 	let progress = Arc::new(Progress::default());
 	if cli.once {
 		let until = match cli.until {

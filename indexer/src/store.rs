@@ -90,6 +90,20 @@ pub struct Store {
 	url: String,
 }
 
+/// `url` without its password, for messages.
+fn redacted(url: &str) -> String {
+	match (url.find("://"), url.rfind('@')) {
+		(Some(scheme), Some(at)) if at > scheme => {
+			let user_info = &url[scheme + 3..at];
+			match user_info.split_once(':') {
+				Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+				None => url.to_string(),
+			}
+		}
+		_ => url.to_string(),
+	}
+}
+
 /// `sqlite://…` and `postgres://…` URLs as given; a plain path is a SQLite
 /// file, created if missing.
 fn database_url(given: &str) -> String {
@@ -118,7 +132,7 @@ impl Store {
 			}
 		}
 		let reader = AnyPoolOptions::new().max_connections(4).connect(&full).await?;
-		let store = Store { writer, reader, url: url.to_string() };
+		let store = Store { writer, reader, url: redacted(url) };
 		store.migrate().await?;
 		store.bind_to_chain(genesis).await?;
 		Ok(store)
@@ -355,5 +369,23 @@ impl Store {
 			finalized_block,
 			events: row.try_get::<i64, _>(2)? as u64,
 		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::redacted;
+
+	#[test]
+	fn messages_never_carry_a_database_password() {
+		assert_eq!(
+			redacted("postgres://ehr:s3cret@db/ehr_index"),
+			"postgres://ehr:***@db/ehr_index"
+		);
+		assert_eq!(
+			redacted("postgres://ehr@db/ehr_index?host=/x"),
+			"postgres://ehr@db/ehr_index?host=/x"
+		);
+		assert_eq!(redacted("/var/lib/ehr/index.sqlite"), "/var/lib/ehr/index.sqlite");
 	}
 }
