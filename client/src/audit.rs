@@ -450,11 +450,12 @@ pub async fn history(
 		Subject::Patient(_) if first > 1 => first - 1,
 		_ => first,
 	};
-	ensure_history_from(client, before, last).await.map_err(|e| match e {
-		RecordError::HistoryPruned { available_from, .. } if before < first => {
+	ensure_history_from(client, before, last).await.map_err(|e| match (e, subject) {
+		// `--since N` for a patient needs block N - 1 as well.
+		(RecordError::HistoryPruned { available_from, .. }, Subject::Patient(_)) => {
 			RecordError::HistoryPruned { from: first, available_from: available_from + 1 }
 		}
-		e => e,
+		(e, _) => e,
 	})?;
 	let mut filter = Filter::at(client, subject, first - 1).await?;
 	let mut blocks =

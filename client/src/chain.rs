@@ -177,17 +177,20 @@ pub struct Batch<'a> {
 impl<'a> Batch<'a> {
 	/// An empty batch signed by `signer`, built on the node's best block.
 	pub async fn new(client: &Client, signer: &'a Keypair) -> Result<Batch<'a>, ChainError> {
-		// The nonce comes from the best block (it counts calls just
-		// included); the calls' lifetime is anchored at the last finalized
-		// block, which every fork the node's pool validates against
-		// descends from.
+		// The nonce counts the calls in the best block and those of this
+		// account still waiting in the node's pool (another command running
+		// at the same time, or one killed after it submitted): a call with
+		// a nonce already pooled would be refused as a replacement. The
+		// calls' lifetime is anchored at the last finalized block, which
+		// every fork the node's pool validates against descends from.
 		let finalized = client.at_current_block().await.map_err(subxt::Error::from)?;
 		let at = at_best(client).await?;
-		let nonce = at
-			.transactions()
-			.account_nonce(&signer.public_key().to_account_id())
-			.await
-			.map_err(subxt::Error::from)?;
+		let account = signer.public_key().to_account_id();
+		let in_block =
+			at.transactions().account_nonce(&account).await.map_err(subxt::Error::from)?;
+		let pooled =
+			client.rpc.system_account_next_index(&account).await.map_err(subxt::Error::from)?;
+		let nonce = in_block.max(pooled);
 		let anchor = (finalized.block_number(), finalized.block_ref().hash());
 		Ok(Batch { signer, at, anchor, nonce, signed: Vec::new() })
 	}

@@ -644,14 +644,27 @@ impl Session {
 			Self::retry_stale(id, || self.rotate(id, None)).await?;
 			return Ok(Revocation::RotatedOnly);
 		}
-		let atomic = Self::retry_stale(id, || self.rotate(id, Some(from))).await;
-		if !matches!(atomic, Err(RecordError::KeptChanging(_))) {
-			return atomic.map(|()| Revocation::Revoked);
+		// The grant went between the view and the call: an earlier run of
+		// this revocation, killed after it submitted, landed first (or the
+		// grantee renounced). What is left to do is the rotation.
+		let gone = |e: &RecordError| matches!(e, RecordError::Chain(c) if c.pallet_error() == Some("GrantNotFound"));
+		match Self::retry_stale(id, || self.rotate(id, Some(from))).await {
+			Err(RecordError::KeptChanging(_)) => {
+				// Someone (the account being revoked, perhaps) keeps changing
+				// the record so that a revocation built on it never lands:
+				// take the access away first, which needs no view, then
+				// rotate the key.
+				let acl = runtime::transactions().ehr_acl();
+				match self.submit(&acl.revoke_access(id, *from, None)).await {
+					Err(e) if gone(&e) => {}
+					taken => {
+						taken?;
+					}
+				}
+			}
+			Err(e) if gone(&e) => {}
+			done => return done.map(|()| Revocation::Revoked),
 		}
-		// Someone (the account being revoked, perhaps) keeps changing the
-		// record so that a revocation built on it never lands: take the
-		// access away first, which needs no view, then rotate the key.
-		self.submit(&runtime::transactions().ehr_acl().revoke_access(id, *from, None)).await?;
 		Self::retry_stale(id, || self.rotate(id, None)).await?;
 		Ok(Revocation::Revoked)
 	}
