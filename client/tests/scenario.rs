@@ -349,7 +349,12 @@ async fn patient_doctor_pharmacist_auditor() {
 		w.plain("auditor", &["audit", "patient", &patient, "--format", "csv"]).output().unwrap();
 	assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
 	let csv = String::from_utf8(csv.stdout).unwrap();
-	assert!(csv.starts_with("block,time,event,record,by,subject,details,finalized\n"), "{csv}");
+	assert!(
+		csv.starts_with(
+			"block,time,event,record,by,subject,details,finalized,block_hash,event_index\n"
+		),
+		"{csv}"
+	);
 	assert!(csv.contains("UserRegistered") && csv.contains("RecordAdded"), "{csv}");
 	assert!(csv.lines().any(|l| l.contains("RecordAdded") && l.contains(&format!(",{rx},"))));
 }
