@@ -541,7 +541,7 @@ pub async fn verify(
 	let mut blocks: Vec<u64> = checked.iter().map(|e| e.block).collect();
 	blocks.sort();
 	blocks.dedup();
-	for entry in checked.iter().filter(|e| e.block > finalized) {
+	for entry in rows.iter().filter(|e| e.block > finalized) {
 		flag(entry, format!("block {} is not finalized (finalized head {finalized})", entry.block));
 	}
 	blocks.retain(|b| *b <= finalized);
@@ -611,13 +611,31 @@ pub async fn verify(
 		on_chain = history(client, subject, &whole).await?;
 	}
 	if let Subject::Patient(p) = subject {
-		patient_records.extend(rows.iter().filter_map(|e| e.record));
 		patient_records.extend(
 			on_chain
 				.iter()
 				.filter(|e| e.event == "RecordAdded" && e.subject == Some(p.to_string()))
 				.filter_map(|e| e.record),
 		);
+		// A record a row names that the patient no longer owns (removed
+		// since) is the patient's only if the chain says so at the row's
+		// block: the index's word is not enough.
+		let mut asked = BTreeSet::new();
+		let unknown: Vec<(RecordId, u64)> = rows
+			.iter()
+			.filter(|e| e.block <= finalized)
+			.filter_map(|e| Some((e.record?, e.block)))
+			.filter(|(id, _)| !patient_records.contains(id))
+			.filter(|pair| asked.insert(*pair))
+			.collect();
+		if let Some(first) = unknown.iter().map(|(_, block)| *block).min() {
+			ensure_history_from(client, first.saturating_sub(1).max(1), finalized).await?;
+		}
+		for (id, block) in unknown {
+			if !patient_records.contains(&id) && owned_at(client, p, id, block).await? {
+				patient_records.insert(id);
+			}
+		}
 	}
 	for entry in &on_chain {
 		let wanted = complete || about(entry, &patient_records);
@@ -639,6 +657,27 @@ pub async fn verify(
 		blocks: scanned,
 		discrepancies: found.into_values().collect(),
 	})
+}
+
+/// Whether `patient` owned record `id` in block `number`: its records
+/// after the block, or before it (the block removed the record), or the
+/// block added it for the patient (and removed it again).
+async fn owned_at(
+	client: &Client,
+	patient: &AccountId,
+	id: RecordId,
+	number: u64,
+) -> Result<bool, RecordError> {
+	let subject = Subject::Patient(*patient);
+	for at in [number, number.saturating_sub(1)] {
+		if Filter::at(client, &subject, at).await?.patient_records.contains(&id) {
+			return Ok(true);
+		}
+	}
+	let added = block_events(client, number).await?.entries.into_iter().any(|e| {
+		e.event == "RecordAdded" && e.record == Some(id) && e.subject == Some(patient.to_string())
+	});
+	Ok(added)
 }
 
 /// `n` of `entries` drawn at random (all of them if there are fewer), in

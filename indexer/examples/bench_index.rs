@@ -16,7 +16,7 @@ use ehr::{
 	index::Index,
 };
 use ehr_indexer::{
-	follow::{follow, Progress},
+	follow::{follow, Progress, BATCH},
 	http,
 	store::Store,
 };
@@ -74,7 +74,7 @@ async fn main() {
 		let store = Arc::new(Store::open(db, &genesis).await.expect("open the index"));
 		let progress = Arc::new(Progress::default());
 		let start = Instant::now();
-		follow(&client, &store, Some(head), &progress).await.expect("index");
+		follow(&client, &store, Some(head), BATCH, &progress).await.expect("index");
 		let took = start.elapsed();
 		let events = store.status(head).await.expect("status").events;
 		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

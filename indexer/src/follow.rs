@@ -14,8 +14,9 @@ use std::{
 	time::Duration,
 };
 
-/// Blocks written per transaction while catching up.
-const BATCH: u64 = 64;
+/// Blocks written per transaction while catching up, unless told
+/// otherwise.
+pub const BATCH: u64 = 64;
 /// Blocks read from the node at once.
 const PARALLEL: usize = 16;
 
@@ -55,11 +56,13 @@ async fn check_cursor(client: &Client, cursor: &Cursor) -> Result<(), FollowErro
 }
 
 /// Indexes every finalized block up to `until` (or for ever when `None`,
-/// waiting for new ones), resuming after the store's cursor.
+/// waiting for new ones), resuming after the store's cursor, `batch`
+/// blocks (at least one) per transaction.
 pub async fn follow(
 	client: &Client,
 	store: &Store,
 	until: Option<u64>,
+	batch: u64,
 	progress: &Progress,
 ) -> Result<Cursor, FollowError> {
 	let mut cursor = store.cursor().await?;
@@ -76,7 +79,7 @@ pub async fn follow(
 			tokio::time::sleep(Duration::from_millis(500)).await;
 			continue;
 		}
-		let last = target.min(cursor.block + BATCH);
+		let last = target.min(cursor.block + batch.max(1));
 		// A pruning node no longer has old blocks' events: say so once,
 		// instead of a stack of RPC errors.
 		audit::ensure_history_from(client, cursor.block + 1, last).await?;

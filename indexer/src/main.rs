@@ -4,7 +4,7 @@
 use clap::Parser;
 use ehr::chain;
 use ehr_indexer::{
-	follow::{follow, FollowError, Progress},
+	follow::{follow, FollowError, Progress, BATCH},
 	http,
 	store::Store,
 };
@@ -38,6 +38,10 @@ struct Cli {
 	/// Stop after this block (with `--once`).
 	#[arg(long, requires = "once")]
 	until: Option<u64>,
+	/// Blocks written per database transaction while catching up (fewer:
+	/// shorter transactions; more: faster catch-up).
+	#[arg(long, default_value_t = BATCH, value_parser = clap::value_parser!(u64).range(1..=4096))]
+	batch_blocks: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +92,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 				.map_err(FollowError::from)?
 				.block_number(),
 		};
-		let cursor = follow(&client, &store, Some(until), &progress).await?;
+		let cursor = follow(&client, &store, Some(until), cli.batch_blocks, &progress).await?;
 		eprintln!("indexed up to block {} ({})", cursor.block, cursor.hash);
 		return Ok(());
 	}
@@ -99,7 +103,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 	let server = tokio::spawn(http::serve(listener, store.clone(), progress.clone()));
 	let mut client = client;
 	loop {
-		let outcome = follow(&client, &store, None, &progress).await;
+		let outcome = follow(&client, &store, None, cli.batch_blocks, &progress).await;
 		let Err(e) = outcome.map_err(Error::from) else { continue };
 		if !e.transient() {
 			server.abort();

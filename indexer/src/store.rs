@@ -9,6 +9,7 @@ use ehr::{
 	index::IndexStatus,
 };
 use sqlx::{any::AnyPoolOptions, AnyPool, AssertSqlSafe, Row};
+use std::time::Duration;
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,7 @@ pub struct Store {
 	writer: AnyPool,
 	reader: AnyPool,
 	url: String,
+	postgres: bool,
 }
 
 /// `url` without its password, for messages.
@@ -114,10 +116,47 @@ fn database_url(given: &str) -> String {
 	}
 }
 
+/// Makes `tx` wait for any other process's transaction that set up the
+/// database (two indexers started at once on a new database take turns
+/// to create its tables), by writing the lock row (version 0) of
+/// `schema_migrations`.
+/// PostgreSQL's transaction must be READ COMMITTED (its default) for the
+/// waiting one to see the other's row rather than fail.
+async fn lock(tx: &mut sqlx::Transaction<'_, sqlx::Any>, postgres: bool) -> Result<(), StoreError> {
+	if postgres {
+		sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut **tx).await?;
+	}
+	for statement in [
+		"INSERT INTO schema_migrations (version) VALUES (0) ON CONFLICT (version) DO NOTHING",
+		"UPDATE schema_migrations SET version = 0 WHERE version = 0",
+	] {
+		sqlx::query(statement).execute(&mut **tx).await?;
+	}
+	Ok(())
+}
+
 impl Store {
 	/// Opens (and creates or migrates) the index at `url` for the chain with
 	/// genesis hash `genesis`.
 	pub async fn open(url: &str, genesis: &str) -> Result<Store, StoreError> {
+		// Another process opening the same new SQLite file at the same
+		// moment can find it locked where no busy timeout applies (while
+		// it switches to WAL): that, and a database server not answering
+		// yet, is tried again for a few seconds, at staggered times.
+		let mut attempt = 0;
+		loop {
+			match Self::open_once(url, genesis).await {
+				Err(e) if e.transient() && attempt < 20 => {
+					attempt += 1;
+					let jitter = u64::from(std::process::id() % 50);
+					tokio::time::sleep(Duration::from_millis(50 * attempt + jitter)).await;
+				}
+				outcome => return outcome,
+			}
+		}
+	}
+
+	async fn open_once(url: &str, genesis: &str) -> Result<Store, StoreError> {
 		sqlx::any::install_default_drivers();
 		let full = database_url(url);
 		let writer = AnyPoolOptions::new().max_connections(1).connect(&full).await?;
@@ -132,27 +171,38 @@ impl Store {
 			}
 		}
 		let reader = AnyPoolOptions::new().max_connections(4).connect(&full).await?;
-		let store = Store { writer, reader, url: redacted(url) };
+		let postgres = !full.starts_with("sqlite:");
+		let store = Store { writer, reader, url: redacted(url), postgres };
 		store.migrate().await?;
 		store.bind_to_chain(genesis).await?;
 		Ok(store)
 	}
 
 	async fn migrate(&self) -> Result<(), StoreError> {
-		sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
-			.execute(&self.writer)
-			.await?;
-		let applied: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations")
-			.fetch_one(&self.writer)
-			.await?
-			.try_get(0)?;
-		for (version, statements) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+		// Two processes creating it at once: PostgreSQL may fail one of them
+		// (IF NOT EXISTS is not atomic there); its second try finds it.
+		let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)";
+		if sqlx::query(create).execute(&self.writer).await.is_err() {
+			sqlx::query(create).execute(&self.writer).await?;
+		}
+		for (version, statements) in MIGRATIONS.iter().enumerate() {
+			let version = version as i64 + 1;
 			let mut tx = self.writer.begin().await?;
+			lock(&mut tx, self.postgres).await?;
+			let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+				.bind(version)
+				.fetch_optional(&mut *tx)
+				.await?
+				.is_some();
+			if applied {
+				tx.rollback().await?;
+				continue;
+			}
 			for statement in *statements {
 				sqlx::query(*statement).execute(&mut *tx).await?;
 			}
 			sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
-				.bind(version as i64 + 1)
+				.bind(version)
 				.execute(&mut *tx)
 				.await?;
 			tx.commit().await?;
@@ -163,6 +213,7 @@ impl Store {
 	/// Records the chain on first use; refuses another chain afterwards.
 	async fn bind_to_chain(&self, genesis: &str) -> Result<(), StoreError> {
 		let mut tx = self.writer.begin().await?;
+		lock(&mut tx, self.postgres).await?;
 		let stored: Option<String> = sqlx::query("SELECT value FROM meta WHERE key = 'genesis'")
 			.fetch_optional(&mut *tx)
 			.await?

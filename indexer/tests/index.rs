@@ -11,6 +11,7 @@ use common::{wait_for_node, workspace_binary, DevNode, Kubo, Postgres, World};
 use ehr::chain;
 use serde_json::Value;
 use std::{
+	io::Read,
 	net::TcpListener,
 	process::{Child, Command, Output, Stdio},
 	time::{Duration, Instant},
@@ -34,15 +35,23 @@ struct Indexer {
 }
 
 impl Indexer {
-	fn start(node: &str, db: &str) -> Indexer {
+	fn start(node: &str, db: &str, flags: &[&str]) -> Indexer {
 		let port = free_port();
 		let child = indexer()
 			.args(["--node", node, "--db", db, "--listen", &format!("127.0.0.1:{port}")])
+			.args(flags)
 			.stdout(Stdio::null())
-			.stderr(Stdio::null())
+			.stderr(Stdio::piped())
 			.spawn()
 			.expect("start ehr-indexer");
 		Indexer { child, url: format!("http://127.0.0.1:{port}") }
+	}
+
+	/// The block the index holds, as its status says (None until it
+	/// answers).
+	async fn indexed(&self) -> Option<u64> {
+		let status: Value = serde_json::from_str(&self.get("/v1/status").await?).ok()?;
+		status["indexed_block"].as_u64()
 	}
 
 	fn kill(&mut self) {
@@ -137,33 +146,62 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	let removed =
 		w.ok("patient", &["record", "add", &note, "--kind", "note"])["id"].as_u64().unwrap();
 	w.ok("patient", &["record", "rm", &removed.to_string()]);
+	// Another patient's record: never part of this patient's history.
+	w.import("other", "//Ferdie");
+	w.ok("other", &["user", "register"]);
+	let others = w.ok("other", &["record", "add", &note, "--kind", "note"])["id"].as_u64().unwrap();
 	let end = chain::at_best(&client).await.unwrap().block_number();
 	wait_finalized(&client, end).await;
 
 	// 1. An indexer stopped at a block holds exactly the blocks up to it.
-	let sqlite = w.out_path("index.sqlite");
+	let genesis = format!("{:?}", client.genesis_hash());
 	let half = end / 2;
-	let out = indexer()
-		.args(["--node", &w.node.ws_url, "--db", &sqlite, "--once", "--until", &half.to_string()])
-		.output()
-		.unwrap();
-	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	let store = ehr_indexer::store::Store::open(&sqlite, &format!("{:?}", client.genesis_hash()))
-		.await
-		.unwrap();
-	assert_eq!(store.cursor().await.unwrap().block, half);
-	drop(store);
+	let cursor_of = |path: String| {
+		let genesis = genesis.clone();
+		async move {
+			let store = ehr_indexer::store::Store::open(&path, &genesis).await.unwrap();
+			store.cursor().await.unwrap().block
+		}
+	};
+	let index_to_half = |path: &str| {
+		let out = indexer()
+			.args(["--node", &w.node.ws_url, "--db", path, "--once", "--until", &half.to_string()])
+			.output()
+			.unwrap();
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	};
 
-	// 2. Killed at once mid-stream, then started again: it resumes from its
-	// cursor. A second indexer follows into PostgreSQL meanwhile.
-	let mut killed = Indexer::start(&w.node.ws_url, &sqlite);
-	tokio::time::sleep(Duration::from_millis(150)).await;
-	killed.kill();
-	let from_sqlite = Indexer::start(&w.node.ws_url, &sqlite);
-	let from_postgres = Indexer::start(&w.node.ws_url, &postgres.url);
+	// 2. Killed (SIGKILL) mid-stream, one block per transaction, once the
+	// index holds more than `half` and before it holds `end`; started
+	// again, it resumes from its cursor. A kill that came too late is
+	// tried again on a new file.
+	let mut attempt = 0;
+	let sqlite = loop {
+		attempt += 1;
+		assert!(attempt <= 10, "the indexer was never killed before block {end}");
+		let sqlite = w.out_path(&format!("index-{attempt}.sqlite"));
+		index_to_half(&sqlite);
+		assert_eq!(cursor_of(sqlite.clone()).await, half);
+		let mut killed = Indexer::start(&w.node.ws_url, &sqlite, &["--batch-blocks", "1"]);
+		let deadline = Instant::now() + Duration::from_secs(60);
+		while killed.indexed().await.is_none_or(|block| block <= half) {
+			assert!(Instant::now() < deadline, "the indexer did not go past block {half}");
+			tokio::time::sleep(Duration::from_millis(2)).await;
+		}
+		killed.kill();
+		let stopped_at = cursor_of(sqlite.clone()).await;
+		assert!(stopped_at > half, "{stopped_at}");
+		if stopped_at < end {
+			break sqlite;
+		}
+	};
+	// It starts again where it stopped; a second indexer follows into
+	// PostgreSQL meanwhile.
+	let from_sqlite = Indexer::start(&w.node.ws_url, &sqlite, &[]);
+	let from_postgres = Indexer::start(&w.node.ws_url, &postgres.url, &[]);
 	for index in [&from_sqlite, &from_postgres] {
 		let status = index.wait_for(end).await;
-		assert_eq!(status["genesis"], format!("{:?}", client.genesis_hash()));
+		assert_eq!(status["genesis"], genesis);
 	}
 
 	// Every history from either index is the chain's, row for row: none
@@ -190,6 +228,33 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	let indexed = json(&w.run("auditor", &[&reads[..], &["--index", &from_postgres.url]].concat()));
 	assert_eq!(indexed, scanned);
 
+	// Two indexers started at once on one new database take turns to set
+	// it up; the one that then loses a race to write a block stops with a
+	// clear error, and the other goes on: no block missing, none twice.
+	let shared = w.out_path("shared.sqlite");
+	let mut pair = [
+		Indexer::start(&w.node.ws_url, &shared, &[]),
+		Indexer::start(&w.node.ws_url, &shared, &[]),
+	];
+	let deadline = Instant::now() + Duration::from_secs(120);
+	let stopped = loop {
+		if let Some(i) = pair.iter_mut().position(|x| x.child.try_wait().unwrap().is_some()) {
+			break i;
+		}
+		assert!(Instant::now() < deadline, "two indexers went on writing one database");
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	};
+	let mut stderr = String::new();
+	pair[stopped].child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+	assert!(stderr.contains("another indexer wrote to this database"), "{stderr}");
+	let survivor = &pair[1 - stopped];
+	survivor.wait_for(end).await;
+	let history = ["audit", "account", &doctor, "--until", &until];
+	assert_eq!(
+		json(&w.run("auditor", &[&history[..], &["--index", &survivor.url]].concat())),
+		json(&w.run("auditor", &history))
+	);
+
 	// 3. Status and metrics show the lag behind the finalized head.
 	let status = json(&w.run("auditor", &["audit", "status", "--index", &from_sqlite.url]));
 	assert!(status["lag_blocks"].as_u64().unwrap() < 10, "{status}");
@@ -210,6 +275,25 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 		&[&verify[..], &["--index", &from_postgres.url, "--sample", "2"]].concat(),
 	));
 	assert_eq!(sampled["checked"], 2);
+	// The patient's history holds a record removed since: verify finds it
+	// was the patient's from the chain's state, also where the window
+	// starts after the record was added.
+	let patient_history = json(&w.run("auditor", &["audit", "patient", &patient]));
+	let added = patient_history
+		.as_array()
+		.unwrap()
+		.iter()
+		.find(|e| e["event"] == "RecordAdded" && e["record"] == removed)
+		.expect("the removed record's RecordAdded")["block"]
+		.as_u64()
+		.unwrap();
+	for since in [1, added + 1] {
+		let args = ["audit", "verify", "patient", &patient, "--since", &since.to_string()];
+		let args = [&args[..], &["--until", &until, "--index", &from_postgres.url]].concat();
+		let ok = json(&w.run("auditor", &args));
+		assert_eq!(ok["discrepancies"], Value::Array(vec![]), "since {since}: {ok}");
+		assert!(ok["rows"].as_u64().unwrap() >= 1, "{ok}");
+	}
 	let db = sqlx::SqlitePool::connect(&format!("sqlite://{sqlite}")).await.unwrap();
 	let changed = sqlx::query(
 		"UPDATE events SET by_account = $1 WHERE event = 'AccessLogged' AND by_account = $2",
@@ -246,6 +330,26 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 		.collect();
 	assert_eq!(problems.len(), 2, "{caught}");
 	assert!(problems.iter().any(|p| p.contains("missing from the index")), "{caught}");
+	// An index that files another patient's record under this patient is
+	// caught too: the chain never said the record was this patient's.
+	sqlx::query("UPDATE records SET owner = $1 WHERE id = $2")
+		.bind(&patient)
+		.bind(others as i64)
+		.execute(&db)
+		.await
+		.unwrap();
+	let verify = ["audit", "verify", "patient", &patient, "--until", &until];
+	let out = w.run("auditor", &[&verify[..], &["--index", &from_sqlite.url]].concat());
+	assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+	let caught: Value = serde_json::from_slice(&out.stdout).unwrap();
+	let foreign: Vec<&Value> = caught["discrepancies"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.filter(|d| d["problem"].as_str().unwrap().contains("not about the subject"))
+		.collect();
+	assert!(!foreign.is_empty(), "{caught}");
+	assert!(foreign.iter().all(|d| d["entry"]["record"] == others), "{caught}");
 
 	// 5. Exports: the patient's history as a FHIR R4 Bundle of AuditEvents
 	// that the official R4 JSON schema accepts, and as CSV, row for row.
@@ -293,4 +397,31 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 		stderr.contains("archive node") && !stderr.contains("State already discarded"),
 		"{stderr}"
 	);
+}
+
+/// The indexer outlives its node: killed and started again (same chain,
+/// same port), the node is found again and indexing goes on from where it
+/// stopped.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_indexer_waits_for_its_node_to_come_back() {
+	let chain_dir = tempfile::tempdir().unwrap();
+	let mut node = DevNode::start_in(chain_dir.path());
+	let client = wait_for_node(&node.ws_url).await;
+	wait_finalized(&client, 2).await;
+	let db = chain_dir.path().join("index.sqlite");
+	let mut index = Indexer::start(&node.ws_url, db.to_str().unwrap(), &[]);
+	index.wait_for(finalized(&client).await).await;
+	drop(client);
+
+	node.restart();
+	let client = wait_for_node(&node.ws_url).await;
+	let later = finalized(&client).await + 2;
+	wait_finalized(&client, later).await;
+	let status = index.wait_for(later).await;
+	assert_eq!(status["genesis"], format!("{:?}", client.genesis_hash()));
+	assert!(index.child.try_wait().unwrap().is_none(), "the indexer stopped");
+	let mut stderr = String::new();
+	index.kill();
+	index.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+	assert!(stderr.contains("trying again"), "{stderr}");
 }

@@ -15,6 +15,7 @@ use std::{
 /// A `--dev --tmp` node on free loopback ports, killed on drop.
 pub struct DevNode {
 	child: Child,
+	args: Vec<String>,
 	pub ws_url: String,
 }
 
@@ -73,22 +74,43 @@ impl DevNode {
 	fn launch(storage: &[&str]) -> DevNode {
 		let rpc = free_port();
 		let p2p = free_port();
-		let child = Command::new(node_binary())
-			.args(["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.args(storage)
-			.args(["--rpc-port", &rpc.to_string()])
-			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p}")])
+		let mut args: Vec<String> = ["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"]
+			.iter()
+			.chain(storage)
+			.map(|arg| arg.to_string())
+			.collect();
+		args.extend(["--rpc-port".into(), rpc.to_string()]);
+		args.extend(["--listen-addr".into(), format!("/ip4/127.0.0.1/tcp/{p2p}")]);
+		let node =
+			DevNode { child: Self::spawn(&args), args, ws_url: format!("ws://127.0.0.1:{rpc}") };
+		Self::wait_for_rpc(rpc);
+		node
+	}
+
+	fn spawn(args: &[String]) -> Child {
+		Command::new(node_binary())
+			.args(args)
 			.stdout(Stdio::null())
 			.stderr(Stdio::null())
 			.spawn()
-			.expect("start ehr-node");
-		let node = DevNode { child, ws_url: format!("ws://127.0.0.1:{rpc}") };
+			.expect("start ehr-node")
+	}
+
+	fn wait_for_rpc(rpc: u16) {
 		let deadline = Instant::now() + Duration::from_secs(60);
 		while std::net::TcpStream::connect(("127.0.0.1", rpc)).is_err() {
 			assert!(Instant::now() < deadline, "ehr-node did not open its RPC port in 60 s");
 			std::thread::sleep(Duration::from_millis(200));
 		}
-		node
+	}
+
+	/// Kills the node (SIGKILL) and starts it again with the same storage
+	/// and ports: clients see their node go away and come back.
+	pub fn restart(&mut self) {
+		self.kill();
+		self.child = Self::spawn(&self.args);
+		let rpc = self.ws_url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+		Self::wait_for_rpc(rpc);
 	}
 
 	/// Kills the node at once (SIGKILL), as a crash or power cut would.
