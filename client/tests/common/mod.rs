@@ -16,6 +16,7 @@ use std::{
 pub struct DevNode {
 	child: Child,
 	args: Vec<String>,
+	rpc: u16,
 	pub ws_url: String,
 }
 
@@ -81,8 +82,12 @@ impl DevNode {
 			.collect();
 		args.extend(["--rpc-port".into(), rpc.to_string()]);
 		args.extend(["--listen-addr".into(), format!("/ip4/127.0.0.1/tcp/{p2p}")]);
-		let node =
-			DevNode { child: Self::spawn(&args), args, ws_url: format!("ws://127.0.0.1:{rpc}") };
+		let node = DevNode {
+			child: Self::spawn(&args),
+			args,
+			rpc,
+			ws_url: format!("ws://127.0.0.1:{rpc}"),
+		};
 		Self::wait_for_rpc(rpc);
 		node
 	}
@@ -109,8 +114,7 @@ impl DevNode {
 	pub fn restart(&mut self) {
 		self.kill();
 		self.child = Self::spawn(&self.args);
-		let rpc = self.ws_url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-		Self::wait_for_rpc(rpc);
+		Self::wait_for_rpc(self.rpc);
 	}
 
 	/// Kills the node at once (SIGKILL), as a crash or power cut would.
