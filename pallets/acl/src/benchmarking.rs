@@ -1,10 +1,11 @@
 //! Benchmarks for every call, each in its worst case.
 //!
 //! Components are named as in [`WeightInfo`] and count what the call's
-//! post-dispatch weight counts. Where a call walks every grant of a record to
-//! find what cascades, the record is filled with as many other grants as the
-//! configuration lets one owner arrange (all of them unless
-//! `MaxGrantsPerAccount` is small, as in the mock).
+//! post-dispatch weight counts. Where a call's cost may grow with the other
+//! grants of a record (a re-key walks them all), the record is filled with as
+//! many other grants as the configuration lets one owner arrange (all of them
+//! unless `MaxGrantsPerAccount` is small, as in the mock), given by as many
+//! different accounts as can be (see [`per_helper`]).
 
 use super::*;
 use crate::Pallet as EhrAcl;
@@ -200,8 +201,8 @@ impl<T: Config> Setup<T> {
 	}
 
 	/// `n` more grants on `owner`'s record `id`, expiring at `expires_at`:
-	/// ReadWrite grants of the owner's to helpers, each delegating as many
-	/// Read grants as it may give.
+	/// ReadWrite grants of the owner's to helpers, each delegating
+	/// [`per_helper`] Read grants.
 	fn fill(
 		&mut self,
 		owner: &T::AccountId,
@@ -209,11 +210,10 @@ impl<T: Config> Setup<T> {
 		n: u32,
 		expires_at: Option<BlockNumberFor<T>>,
 	) {
-		let per_helper = T::MaxGrantsPerAccount::get();
 		let mut left = n;
 		while left > 0 {
 			let helper = self.reader(owner, id, Access::ReadWrite, expires_at);
-			let delegated = (left - 1).min(per_helper);
+			let delegated = (left - 1).min(per_helper::<T>());
 			for _ in 0..delegated {
 				self.reader(&helper, id, Access::Read, None);
 			}
@@ -224,10 +224,25 @@ impl<T: Config> Setup<T> {
 	/// Fills `owner`'s record `id` with lasting grants until it is full or
 	/// the owner may give no more than `reserve` further grants.
 	fn fill_up(&mut self, owner: &T::AccountId, id: RecordId, reserve: u32) {
-		let per_helper = T::MaxGrantsPerAccount::get();
-		let helpers = per_helper.saturating_sub(grants_given::<T>(owner)).saturating_sub(reserve);
+		let helpers = T::MaxGrantsPerAccount::get()
+			.saturating_sub(grants_given::<T>(owner))
+			.saturating_sub(reserve);
 		let free = Records::<T>::get(id).map_or(0, |r| MAX_GRANTS_PER_RECORD - r.grant_count);
-		self.fill(owner, id, free.min(helpers.saturating_mul(per_helper + 1)), None);
+		self.fill(owner, id, free.min(helpers.saturating_mul(per_helper::<T>() + 1)), None);
+	}
+}
+
+/// How many Read grants each helper of [`Setup::fill`] delegates: one where
+/// an owner may give a grant to every reader of a full record, so that as
+/// many grants as can be have distinct givers (each giver's deposit is
+/// storage of its own to touch when the grant goes); as many as it may
+/// where it may not (the mock).
+fn per_helper<T: Config>() -> u32 {
+	let most = T::MaxGrantsPerAccount::get();
+	if most >= MAX_GRANTS_PER_RECORD {
+		1
+	} else {
+		most
 	}
 }
 
@@ -266,22 +281,28 @@ mod benchmarks {
 		assert!(Users::<T>::contains_key(&who));
 	}
 
-	/// `g` grants dropped: half held by the user on as many records, half
-	/// delegated from those and cascading; `q` requests closed. The user's
-	/// registrar deregisters it.
+	/// `h` grants the user holds dropped, each on a record of another
+	/// patient, and `c` it delegated from them cascading (spread over those
+	/// records, as many as fit; none without held grants); `q` requests
+	/// closed. The user's registrar deregisters it.
 	#[benchmark]
 	fn deregister_user(
-		g: Linear<0, { T::MaxGrantsPerAccount::get().saturating_mul(2) }>,
+		h: Linear<0, { T::MaxGrantsPerAccount::get() }>,
+		c: Linear<0, { T::MaxGrantsPerAccount::get() }>,
 		q: Linear<0, { T::MaxRequestsPerAccount::get() }>,
 	) {
 		let mut setup = Setup::<T>::new();
 		let who = setup.user("doctor", Role::Doctor);
-		for i in 0..g.div_ceil(2) {
-			let (owner, id) = setup.record();
-			setup.give(&owner, id, &who, Access::ReadWrite, None);
-			if i < g / 2 {
-				setup.reader(&who, id, Access::Read, None);
-			}
+		let held: Vec<RecordId> = (0..h)
+			.map(|_| {
+				let (owner, id) = setup.record();
+				setup.give(&owner, id, &who, Access::ReadWrite, None);
+				id
+			})
+			.collect();
+		let room = h.saturating_mul(MAX_GRANTS_PER_RECORD - 2);
+		for i in 0..c.min(room) {
+			setup.reader(&who, held[(i % h) as usize], Access::Read, None);
 		}
 		for _ in 0..q {
 			let (_, id) = setup.record();
@@ -427,27 +448,53 @@ mod benchmarks {
 		assert_eq!(grants_given::<T>(&author), 0);
 	}
 
-	/// The owner revokes a ReadWrite grant and re-keys: `k` readers (the
-	/// owner included) keep access, `d` grants go (the revoked one, what it
-	/// delegated, and expired ones).
+	/// The owner revokes a ReadWrite grant without re-keying: `d` grants go
+	/// (the revoked one and what it delegated); the record is otherwise
+	/// full.
 	#[benchmark]
 	fn revoke_access(
+		d: Linear<1, { (MAX_GRANTS_PER_RECORD - 1).min(T::MaxGrantsPerAccount::get() + 1) }>,
+	) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let revoked = setup.reader(&owner, id, Access::ReadWrite, None);
+		for _ in 1..d {
+			setup.reader(&revoked, id, Access::Read, None);
+		}
+		setup.fill_up(&owner, id, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, revoked.clone(), None);
+		assert!(!Grants::<T>::contains_key(id, &revoked));
+		assert_eq!(grants_given::<T>(&revoked), 0);
+	}
+
+	/// The owner revokes a ReadWrite grant and re-keys: `k` readers (the
+	/// owner included) keep access, `d` grants go (the revoked one and
+	/// expired ones with what those delegated, each helper's delegation
+	/// given by a giver of its own).
+	#[benchmark]
+	fn revoke_and_rekey(
 		k: Linear<1, { MAX_GRANTS_PER_RECORD / 2 }>,
 		d: Linear<1, { MAX_GRANTS_PER_RECORD / 2 }>,
 	) {
 		let mut setup = Setup::<T>::new();
 		let (owner, id) = setup.record();
 		let revoked = setup.reader(&owner, id, Access::ReadWrite, None);
-		let delegated = (d - 1).min(T::MaxGrantsPerAccount::get());
-		for _ in 0..delegated {
+		setup.fill(&owner, id, k - 1, None);
+		// Expired grants where the owner may still give them (every one on
+		// the runtime), the rest delegated by the revoked grantee.
+		let room = T::MaxGrantsPerAccount::get()
+			.saturating_sub(grants_given::<T>(&owner))
+			.saturating_mul(per_helper::<T>() + 1);
+		let expired = (d - 1).min(room);
+		for _ in expired..d - 1 {
 			setup.reader(&revoked, id, Access::Read, None);
 		}
-		setup.fill(&owner, id, k - 1, None);
-		setup.fill(&owner, id, d - 1 - delegated, soon::<T>());
+		setup.fill(&owner, id, expired, soon::<T>());
 		expire::<T>();
 		let rotation = content_for::<T>(id, Some(&revoked));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, revoked.clone(), Some(rotation));
+		revoke_access(RawOrigin::Signed(owner), id, revoked.clone(), Some(rotation));
 		assert!(!Grants::<T>::contains_key(id, &revoked));
 		assert_eq!(Records::<T>::get(id).map(|r| r.grant_count), Some(k));
 	}

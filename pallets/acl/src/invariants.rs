@@ -802,6 +802,7 @@ struct Snapshot {
 	by_owner: BTreeSet<(u64, RecordId)>,
 	grants: BTreeMap<(RecordId, u64), GrantOf<Test>>,
 	held: BTreeSet<(u64, RecordId)>,
+	delegations: BTreeSet<(RecordId, u64, u64)>,
 	requests: BTreeMap<(RecordId, u64), AccessRequest<u64>>,
 	made: BTreeSet<(u64, RecordId)>,
 	next_id: RecordId,
@@ -817,6 +818,7 @@ fn snapshot() -> Snapshot {
 		by_owner: RecordsByOwner::<Test>::iter().map(|(a, r, ())| (a, r)).collect(),
 		grants: Grants::<Test>::iter().map(|(r, a, g)| ((r, a), g)).collect(),
 		held: GrantsHeld::<Test>::iter().map(|(a, r, ())| (a, r)).collect(),
+		delegations: Delegations::<Test>::iter_keys().collect(),
 		requests: Requests::<Test>::iter().map(|(r, a, q)| ((r, a), q)).collect(),
 		made: RequestsMade::<Test>::iter().map(|(a, r, ())| (a, r)).collect(),
 		next_id: NextRecordId::<Test>::get(),
@@ -881,6 +883,16 @@ fn check_invariants(s: &Snapshot) {
 fn check_indexes(s: &Snapshot) {
 	let held: BTreeSet<(u64, RecordId)> = s.grants.keys().map(|(r, a)| (*a, *r)).collect();
 	assert_eq!(held, s.held, "GrantsHeld mirrors Grants");
+	let delegations: BTreeSet<(RecordId, u64, u64)> = s
+		.grants
+		.iter()
+		.filter(|((id, reader), g)| {
+			let owner = s.owner(*id);
+			Some(g.granted_by) != owner && *reader != g.granted_by && Some(*reader) != owner
+		})
+		.map(|((id, reader), g)| (*id, g.granted_by, *reader))
+		.collect();
+	assert_eq!(delegations, s.delegations, "Delegations mirrors the delegated grants");
 	let made: BTreeSet<(u64, RecordId)> = s.requests.keys().map(|(r, a)| (*a, *r)).collect();
 	assert_eq!(made, s.made, "RequestsMade mirrors Requests");
 	let owned: BTreeSet<(u64, RecordId)> = s.records.iter().map(|(id, r)| (r.owner, *id)).collect();

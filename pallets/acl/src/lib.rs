@@ -146,6 +146,20 @@ pub mod pallet {
 	pub type GrantsHeld<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RecordId, ()>;
 
+	/// Index of delegated grants: record, the grantee that gave the grant
+	/// from its own (never the owner), then the reader. Lets a revocation
+	/// find what cascades without walking every grant of the record.
+	#[pallet::storage]
+	pub type Delegations<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, RecordId>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+		),
+		(),
+	>;
+
 	/// Pending access requests, by record then requester.
 	#[pallet::storage]
 	pub type Requests<T: Config> = StorageDoubleMap<
@@ -456,7 +470,8 @@ pub mod pallet {
 		/// Fails while `who` owns records. Weight grows with what is dropped.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::deregister_user(
-			T::MaxGrantsPerAccount::get().saturating_mul(2),
+			T::MaxGrantsPerAccount::get(),
+			T::MaxGrantsPerAccount::get(),
 			T::MaxRequestsPerAccount::get(),
 		))]
 		pub fn deregister_user(
@@ -468,19 +483,23 @@ pub mod pallet {
 			let by_registrar = user.org.is_some() && Registrars::<T>::get(&caller) == user.org;
 			ensure!(caller == who || by_registrar, Error::<T>::NotAllowedToDeregister);
 			ensure!(user.records_owned == 0, Error::<T>::UserOwnsRecords);
-			let mut dropped = 0u32;
-			let held: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who)
+			// Grants dropped: held by `who`, and cascading from those (what
+			// `who` delegated, at most `MaxGrantsPerAccount` in all).
+			let (mut held, mut cascaded) = (0u32, 0u32);
+			let ids: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who)
 				.take(T::MaxGrantsPerAccount::get() as usize)
 				.collect();
-			for id in held {
+			for id in ids {
 				let Some(mut record) = Records::<T>::get(id) else { continue };
-				dropped += Self::remove_grant_and_delegates(
+				let dropped = Self::remove_grant_and_delegates(
 					id,
 					&mut record,
 					&who,
 					RemovalReason::Deregistered,
 					&caller,
 				);
+				held += 1;
+				cascaded += dropped - 1;
 				Records::<T>::insert(id, record);
 			}
 			let grants_left = Users::<T>::get(&who).map_or(0, |u| u.grants_held);
@@ -490,7 +509,7 @@ pub mod pallet {
 					by: caller,
 					grants_left,
 				});
-				return Ok(Some(T::WeightInfo::deregister_user(dropped, 0)).into());
+				return Ok(Some(T::WeightInfo::deregister_user(held, cascaded, 0)).into());
 			}
 			let asked: Vec<RecordId> = RequestsMade::<T>::iter_key_prefix(&who).collect();
 			for id in &asked {
@@ -508,7 +527,7 @@ pub mod pallet {
 			Users::<T>::remove(&who);
 			Self::release(HoldReason::User, &user.registered_by, T::UserDeposit::get());
 			Self::deposit_event(Event::UserDeregistered { who, by: caller });
-			Ok(Some(T::WeightInfo::deregister_user(dropped, asked.len() as u32)).into())
+			Ok(Some(T::WeightInfo::deregister_user(held, cascaded, asked.len() as u32)).into())
 		}
 
 		/// Replace the caller's public encryption key. Grants already written
@@ -797,6 +816,7 @@ pub mod pallet {
 			if grant.granted_by != who {
 				Self::take_on_grant(&who)?;
 				Self::give_up_grant(&grant.granted_by);
+				Delegations::<T>::remove((id, &grant.granted_by, &of));
 				grant.granted_by = who.clone();
 			}
 			grant.access = access;
@@ -810,7 +830,7 @@ pub mod pallet {
 				access,
 				expires_at,
 			});
-			let delegates = Self::delegates_of(id, &record, &of);
+			let delegates = Self::delegates_of(id, &of);
 			for (reader, mut delegated) in delegates.iter().cloned() {
 				if access == Access::Read {
 					Self::remove_grant(id, &mut record, &reader, RemovalReason::Cascaded, &who);
@@ -841,11 +861,15 @@ pub mod pallet {
 		/// Origin: signed, the record's owner, or the holder of a current
 		/// ReadWrite grant revoking a grant it delegated.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::revoke_access(
-			rotation.as_ref().map_or(0, |r| r.keys.len() as u32),
-			(MAX_GRANTS_PER_RECORD - 1)
-				.saturating_sub(rotation.as_ref().map_or(0, |r| r.keys.len() as u32)),
-		))]
+		#[pallet::weight(match rotation {
+			// The owner stays: at most all other grants go.
+			None => T::WeightInfo::revoke_access(MAX_GRANTS_PER_RECORD - 1),
+			// `keys` readers stay; at most the rest of a full record goes.
+			Some(r) => T::WeightInfo::revoke_and_rekey(
+				r.keys.len() as u32,
+				MAX_GRANTS_PER_RECORD.saturating_sub(r.keys.len() as u32),
+			),
+		})]
 		pub fn revoke_access(
 			origin: OriginFor<T>,
 			id: RecordId,
@@ -863,21 +887,23 @@ pub mod pallet {
 					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToRevoke))?;
 				ensure!(own.access == Access::ReadWrite, Error::<T>::NotAllowedToRevoke);
 			}
-			let kept = rotation.as_ref().map_or(0, |r| r.keys.len() as u32);
-			let dropped = match rotation {
+			let weight = match rotation {
 				Some(content) => {
-					Self::apply_new_content(id, &mut record, content, Some(&from), &who)?
+					let kept = content.keys.len() as u32;
+					let dropped =
+						Self::apply_new_content(id, &mut record, content, Some(&from), &who)?;
+					T::WeightInfo::revoke_and_rekey(kept, dropped)
 				}
-				None => Self::remove_grant_and_delegates(
+				None => T::WeightInfo::revoke_access(Self::remove_grant_and_delegates(
 					id,
 					&mut record,
 					&from,
 					RemovalReason::Revoked,
 					&who,
-				),
+				)),
 			};
 			Records::<T>::insert(id, record);
-			Ok(Some(T::WeightInfo::revoke_access(kept, dropped)).into())
+			Ok(Some(weight).into())
 		}
 
 		/// Ask the owner of record `id` for `access`.
@@ -1083,19 +1109,17 @@ pub mod pallet {
 
 		/// The grants on record `id` that `delegator` gave as a grantee (not
 		/// its own grant, and never the owner's).
-		fn delegates_of(
-			id: RecordId,
-			record: &RecordOf<T>,
-			delegator: &T::AccountId,
-		) -> Vec<(T::AccountId, GrantOf<T>)> {
-			if *delegator == record.owner {
-				return Vec::new();
-			}
-			Grants::<T>::iter_prefix(id)
-				.filter(|(reader, g)| {
-					g.granted_by == *delegator && reader != delegator && *reader != record.owner
-				})
+		fn delegates_of(id: RecordId, delegator: &T::AccountId) -> Vec<(T::AccountId, GrantOf<T>)> {
+			Delegations::<T>::iter_key_prefix((id, delegator))
+				.filter_map(|reader| Grants::<T>::get(id, &reader).map(|g| (reader, g)))
 				.collect()
+		}
+
+		/// Whether a grant `by` gives `reader` on `record` is a delegation:
+		/// given by a grantee from its own grant, to someone else than the
+		/// owner.
+		fn is_delegation(record: &RecordOf<T>, by: &T::AccountId, reader: &T::AccountId) -> bool {
+			*by != record.owner && reader != by && *reader != record.owner
 		}
 
 		/// Point `record` at new content under key version `based_on + 1`,
@@ -1233,6 +1257,9 @@ pub mod pallet {
 				expires_at: new.expires_at,
 				key_version: record.key_version,
 			};
+			if Self::is_delegation(record, by, &new.reader) {
+				Delegations::<T>::insert((id, by, &new.reader), ());
+			}
 			Grants::<T>::insert(id, &new.reader, grant);
 			GrantsHeld::<T>::insert(&new.reader, id, ());
 			record.grant_count += 1;
@@ -1257,6 +1284,9 @@ pub mod pallet {
 			by: &T::AccountId,
 		) {
 			let Some(grant) = Grants::<T>::take(id, from) else { return };
+			if Self::is_delegation(record, &grant.granted_by, from) {
+				Delegations::<T>::remove((id, &grant.granted_by, from));
+			}
 			GrantsHeld::<T>::remove(from, id);
 			record.grant_count = record.grant_count.saturating_sub(1);
 			Self::update_user(from, |u| u.grants_held = u.grants_held.saturating_sub(1));
@@ -1280,7 +1310,7 @@ pub mod pallet {
 			reason: RemovalReason,
 			by: &T::AccountId,
 		) -> u32 {
-			let delegates = Self::delegates_of(id, record, from);
+			let delegates = Self::delegates_of(id, from);
 			Self::remove_grant(id, record, from, reason, by);
 			for (reader, _) in &delegates {
 				Self::remove_grant(id, record, reader, RemovalReason::Cascaded, by);

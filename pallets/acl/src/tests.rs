@@ -400,6 +400,65 @@ fn deregister_by_self_or_own_hospital_registrar_drops_grants_and_requests() {
 	});
 }
 
+/// Storage keys of the grants on record `id` that a call run by `call` read
+/// (their values are in the call's storage proof), by reader.
+fn grants_read(id: RecordId, call: impl FnOnce()) -> Vec<u64> {
+	let mut ext = new_test_ext();
+	let mut readers = Vec::new();
+	ext.execute_with(|| {
+		// The doctor holds ReadWrite and delegated to the pharmacist; five
+		// other readers the patient gave access to have nothing to do with
+		// either.
+		assert_eq!(record_with_delegate(), id);
+		register_staff(60..65);
+		for other in 60..65 {
+			assert_ok!(grant(PATIENT, id, other, Access::Read, None));
+		}
+		readers = Grants::<Test>::iter_key_prefix(id).collect();
+	});
+	ext.commit_all().unwrap();
+	let root = *ext.as_backend().root();
+	let ((), proof) = ext.execute_and_prove(call);
+	let mut read: Vec<u64> = readers
+		.into_iter()
+		.filter(|reader| {
+			let key = Grants::<Test>::hashed_key_for(id, reader);
+			sp_state_machine::read_proof_check::<sp_runtime::traits::BlakeTwo256, _>(
+				root,
+				proof.clone(),
+				[key],
+			)
+			.is_ok()
+		})
+		.collect();
+	read.sort_unstable();
+	read
+}
+
+/// Dropping a grant finds what cascades from it through `Delegations`, not
+/// by reading every grant of the record: what a call touches (and what its
+/// weight must price) grows with what it drops, not with the record.
+#[test]
+fn cascades_read_only_the_grants_they_drop() {
+	let id = 0;
+	let deregistered = grants_read(id, || {
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+	});
+	assert_eq!(deregistered, vec![DOCTOR, PHARMACIST]);
+	let revoked = grants_read(id, || {
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+	});
+	assert_eq!(revoked, vec![DOCTOR, PHARMACIST]);
+	let renounced = grants_read(id, || {
+		assert_ok!(EhrAcl::renounce_grant(signed(DOCTOR), id));
+	});
+	assert_eq!(renounced, vec![DOCTOR, PHARMACIST]);
+	let narrowed = grants_read(id, || {
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::Read, None));
+	});
+	assert_eq!(narrowed, vec![DOCTOR, PHARMACIST]);
+}
+
 #[test]
 fn deregister_user_errors() {
 	new_test_ext().execute_with(|| {

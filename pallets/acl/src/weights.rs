@@ -38,14 +38,15 @@ pub trait WeightInfo {
 	fn add_registrar() -> Weight;
 	fn remove_registrar() -> Weight;
 	fn register_user() -> Weight;
-	fn deregister_user(g: u32, q: u32, ) -> Weight;
+	fn deregister_user(h: u32, c: u32, q: u32, ) -> Weight;
 	fn rotate_encryption_key() -> Weight;
 	fn add_record(r: u32, ) -> Weight;
 	fn update_record(k: u32, e: u32, ) -> Weight;
 	fn remove_record(g: u32, q: u32, ) -> Weight;
 	fn grant_access() -> Weight;
 	fn update_access(d: u32, ) -> Weight;
-	fn revoke_access(k: u32, d: u32, ) -> Weight;
+	fn revoke_access(d: u32, ) -> Weight;
+	fn revoke_and_rekey(k: u32, d: u32, ) -> Weight;
 	fn request_access() -> Weight;
 	fn answer_request() -> Weight;
 	fn log_access() -> Weight;
@@ -109,19 +110,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Requests` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 1024]`.
 	/// The range of component `q` is `[0, 64]`.
-	fn deregister_user(g: u32, q: u32, ) -> Weight {
+	fn deregister_user(h: u32, c: u32, q: u32, ) -> Weight {
 		// Proof size: measured `0 + g * 648 + q * 566`, estimated `6427 + g * 5429 + q * 2748` bytes.
 		// Minimum execution time: 5_051_142_000 ps.
 		Weight::from_parts(1_333_343_929, 6427)
-			.saturating_add(Weight::from_parts(124_503_711, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(124_503_711, 0).saturating_mul((h + c).into()))
 			.saturating_add(Weight::from_parts(42_744_352, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(g.into())))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul((h + c).into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(q.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(g.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul((h + c).into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 5429).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(0, 5429).saturating_mul((h + c).into()))
 			.saturating_add(Weight::from_parts(0, 2748).saturating_mul(q.into()))
 	}
 	/// Storage: `EhrAcl::Users` (r:1 w:1)
@@ -286,7 +287,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 16]`.
 	/// The range of component `d` is `[1, 16]`.
-	fn revoke_access(k: u32, d: u32, ) -> Weight {
+	fn revoke_access(d: u32, ) -> Weight {
+		Self::revoke_and_rekey(1, d)
+	}
+	fn revoke_and_rekey(k: u32, d: u32, ) -> Weight {
 		// Proof size: measured `1792 + d * 178 + k * 120`, estimated `5384 + d * 2715 + k * 2715` bytes.
 		// Minimum execution time: 264_174_000 ps.
 		Weight::from_parts(19_238_574, 5384)
