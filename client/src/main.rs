@@ -455,7 +455,8 @@ impl CliError {
 				| R::GrantExpired(_)
 				| R::GrantOutdated(_)
 				| R::NotAllowedToWrite(_)
-				| R::NotOwner(_) => exit::REFUSED,
+				| R::NotOwner(_)
+				| R::UnusableKey(_) => exit::REFUSED,
 				R::TooManyReaders(_) => exit::USAGE,
 				R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
 				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,

@@ -114,6 +114,8 @@ pub enum RecordError {
 	Unconfirmed(String, Box<ChainError>),
 	#[error("this node keeps state only from block {available_from} on: history from block {from} needs an archive node (started with `--state-pruning archive`); point --node at one, or pass --since {available_from}")]
 	HistoryPruned { from: u64, available_from: u64 },
+	#[error("the encryption key {0} registered on chain is not usable for key agreement (a low-order X25519 point): nothing was wrapped for it; that account must rotate its key (`ehr user rotate-key`)")]
+	UnusableKey(AccountId),
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
@@ -316,9 +318,16 @@ impl Session {
 		}
 	}
 
-	/// `data_key` wrapped to `recipient` for `context`, as the chain stores it.
-	fn wrap_for(data_key: &DataKey, recipient: &[u8; 32], context: &WrapContext) -> BoundedVec<u8> {
-		BoundedVec(wrap::wrap(data_key, recipient, context, &mut os_rng()))
+	/// `data_key` wrapped to `who`'s encryption key `key` for `context`, as
+	/// the chain stores it.
+	fn wrap_for(
+		data_key: &DataKey,
+		(who, key): (&AccountId, &[u8; 32]),
+		context: &WrapContext,
+	) -> Result<BoundedVec<u8>, RecordError> {
+		let wrapped = wrap::wrap(data_key, key, context, &mut os_rng())
+			.map_err(|_| RecordError::UnusableKey(*who))?;
+		Ok(BoundedVec(wrapped))
 	}
 
 	/// Runs `attempt` again while it fails because the record changed under
@@ -452,20 +461,28 @@ impl Session {
 			let my_key = self.keys.encryption.public_bytes();
 			let readers = reader_keys
 				.iter()
-				.map(|(reader, access, key)| NewReader {
-					reader: *reader,
-					access: access.clone(),
-					wrapped_key: Self::wrap_for(&data_key, key, &context),
-					expires_at: None,
+				.map(|(reader, access, key)| {
+					Ok(NewReader {
+						reader: *reader,
+						access: access.clone(),
+						wrapped_key: Self::wrap_for(&data_key, (reader, key), &context)?,
+						expires_at: None,
+					})
 				})
-				.collect();
+				.collect::<Result<_, RecordError>>()?;
+			let author_key = match via {
+				Some(via) => {
+					Some((via, Self::wrap_for(&data_key, (&self.account(), &my_key), &context)?))
+				}
+				None => None,
+			};
 			let call = runtime::transactions().ehr_acl().add_record(
 				*patient,
 				BoundedVec(stored.cid.clone().into_bytes()),
 				stored.digest,
 				kind,
-				Self::wrap_for(&data_key, &owner_key, &context),
-				via.map(|via| (via, Self::wrap_for(&data_key, &my_key, &context))),
+				Self::wrap_for(&data_key, (patient, &owner_key), &context)?,
+				author_key,
 				BoundedVec(readers),
 			);
 			let events = self.submit(&call).await?;
@@ -511,7 +528,7 @@ impl Session {
 		let mut keys = Vec::new();
 		for reader in view.readers_after_rekey(leaving) {
 			let their_key = self.encryption_key_of(&reader).await?;
-			keys.push((reader, Self::wrap_for(data_key, &their_key, &context)));
+			keys.push((reader, Self::wrap_for(data_key, (&reader, &their_key), &context)?));
 		}
 		Ok(types::NewContent {
 			based_on: record.key_version,
@@ -599,7 +616,7 @@ impl Session {
 				id,
 				*to,
 				access.clone(),
-				Self::wrap_for(&data_key, &their_key, &context),
+				Self::wrap_for(&data_key, (to, &their_key), &context)?,
 				r.key_version,
 				expires_at,
 			);
@@ -801,7 +818,7 @@ impl Session {
 			let r = &view.record;
 			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
 			let approval = types::Approval {
-				wrapped_key: Self::wrap_for(&data_key, &their_key, &context),
+				wrapped_key: Self::wrap_for(&data_key, (requester, &their_key), &context)?,
 				key_version: r.key_version,
 				expires_at,
 			};

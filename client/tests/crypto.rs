@@ -3,7 +3,7 @@
 
 use ehr::crypto::{
 	envelope::{self, EnvelopeError, HEADER_LEN, TAG_LEN},
-	wrap::{self, EncryptionKeypair, UnwrapError, WrapContext, WRAPPED_KEY_LEN},
+	wrap::{self, EncryptionKeypair, UnwrapError, WrapContext, WrapError, WRAPPED_KEY_LEN},
 	DataKey,
 };
 use hpke::{
@@ -80,7 +80,7 @@ fn rfc9180_base_x25519_sha256_aes256gcm_vector() {
 		key_version: 1,
 	};
 	let key = DataKey::from_bytes([9; 32]);
-	let wrapped = wrap::wrap(&key, &keypair.public_bytes(), &context, &mut TestRng(0));
+	let wrapped = wrap::wrap(&key, &keypair.public_bytes(), &context, &mut TestRng(0)).unwrap();
 	assert_eq!(wrapped.len(), WRAPPED_KEY_LEN);
 	assert_eq!(wrap::unwrap(&wrapped, &keypair, &context).unwrap().as_bytes(), &[9; 32]);
 }
@@ -217,7 +217,7 @@ fn wrap_cases(seed: u64, context: WrapContext, others: &[(&str, WrapContext)]) -
 	let recipient = EncryptionKeypair::generate(&mut rng);
 	let stranger = EncryptionKeypair::generate(&mut rng);
 	let key = DataKey::from_bytes([0x5c; 32]);
-	let wrapped = wrap::wrap(&key, &recipient.public_bytes(), &context, &mut rng);
+	let wrapped = wrap::wrap(&key, &recipient.public_bytes(), &context, &mut rng).unwrap();
 	let case = |name: &str, secret: &EncryptionKeypair, ctx: &WrapContext, w: &[u8], expect| {
 		let mut case = context_fields(ctx);
 		let fields = case.as_object_mut().unwrap();
@@ -427,4 +427,43 @@ proptest! {
 		sealed[i / 8] ^= 1 << (i % 8);
 		prop_assert!(open(&key, &sealed).is_err());
 	}
+}
+
+/// Every encoding of a low-order X25519 point (RFC 7748 section 7 and the
+/// curve's small-order points, canonical and not): wrapping to it is a typed
+/// error, never a panic and never a wrapped key. A point of full order
+/// beside them wraps.
+#[test]
+fn wrapping_to_a_low_order_key_is_an_error() {
+	let le = |hex: &str| -> [u8; 32] { hex::decode(hex).unwrap().try_into().unwrap() };
+	let low_order = [
+		le("0000000000000000000000000000000000000000000000000000000000000000"),
+		le("0100000000000000000000000000000000000000000000000000000000000000"),
+		le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+		le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
+		le("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+		le("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+		le("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+		le("0000000000000000000000000000000000000000000000000000000000000080"),
+		le("0100000000000000000000000000000000000000000000000000000000000080"),
+		le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880"),
+		le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7"),
+	];
+	let context = WrapContext::V2 {
+		genesis_hash: [1; 32],
+		owner: [2; 32],
+		ciphertext_digest: [3; 32],
+		key_version: 1,
+	};
+	let key = DataKey::from_bytes([9; 32]);
+	for point in low_order {
+		assert_eq!(
+			wrap::wrap(&key, &point, &context, &mut TestRng(1)),
+			Err(WrapError::UnusableKey),
+			"{}",
+			hex::encode(point)
+		);
+	}
+	let fine = EncryptionKeypair::generate(&mut TestRng(2)).public_bytes();
+	assert!(wrap::wrap(&key, &fine, &context, &mut TestRng(1)).is_ok());
 }

@@ -176,7 +176,7 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 		ciphertext_digest: [1; 32],
 		key_version: 1,
 	};
-	let wrapped = BoundedVec(wrap::wrap(&key, &[1; 32], &context, &mut os_rng()));
+	let wrapped = BoundedVec(wrap::wrap(&key, &[1; 32], &context, &mut os_rng()).expect("wraps"));
 	let refused = chain::submit(
 		&client,
 		&acl.add_record(
@@ -222,7 +222,8 @@ async fn record_at(client: &Client, patient_key: [u8; 32], cid: &str) -> u64 {
 		key_version: 1,
 	};
 	let key = DataKey::generate(&mut os_rng());
-	let wrapped = BoundedVec(wrap::wrap(&key, &patient_key, &context, &mut os_rng()));
+	let wrapped =
+		BoundedVec(wrap::wrap(&key, &patient_key, &context, &mut os_rng()).expect("wraps"));
 	let call = runtime::transactions().ehr_acl().add_record(
 		owner,
 		BoundedVec(cid.as_bytes().to_vec()),

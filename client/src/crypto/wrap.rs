@@ -96,15 +96,28 @@ impl EncryptionKeypair {
 	}
 }
 
+/// Why a key could not be wrapped for a recipient.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WrapError {
+	/// A low-order X25519 point: key agreement with it yields the all-zero
+	/// secret, which HPKE refuses (anyone could open what it wraps).
+	#[error(
+		"the recipient's encryption key is not usable for key agreement (a low-order X25519 point)"
+	)]
+	UnusableKey,
+}
+
 /// Wraps `data_key` to `recipient` (an X25519 public key) for `context`.
+/// Fails, and wraps nothing, if `recipient` is not a key anyone could
+/// agree a secret with.
 pub fn wrap(
 	data_key: &DataKey,
 	recipient: &[u8; 32],
 	context: &WrapContext,
 	rng: &mut impl CryptoRng,
-) -> Vec<u8> {
-	let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(recipient)
-		.expect("any 32 bytes are an X25519 point");
+) -> Result<Vec<u8>, WrapError> {
+	let pk =
+		<Kem as hpke::Kem>::PublicKey::from_bytes(recipient).map_err(|_| WrapError::UnusableKey)?;
 	let (encapped, sealed) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
 		&OpModeS::Base,
 		&pk,
@@ -113,10 +126,10 @@ pub fn wrap(
 		&[],
 		rng,
 	)
-	.expect("sealing to an X25519 key cannot fail");
+	.map_err(|_| WrapError::UnusableKey)?;
 	let mut out = encapped.to_bytes().to_vec();
 	out.extend_from_slice(&sealed);
-	out
+	Ok(out)
 }
 
 /// Opens a key wrapped by [`wrap`] for `context` with the recipient's key.
