@@ -107,7 +107,11 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	Migrations,
 >;
+
+/// Storage migrations this runtime runs once, on the upgrade to it.
+type Migrations = (pallet_ehr_acl::migrations::V0ToV1<Runtime>,);
 
 // Declaration order is hook order: the validator set and session rotate
 // before Aura and GRANDPA read their authorities. Indices stay stable.

@@ -221,6 +221,29 @@ impl<T: Config> Setup<T> {
 		}
 	}
 
+	/// `kept` lasting grants and `dropped` grants that expire at the next
+	/// block on `owner`'s record `id`. Where the owner may give a grant to
+	/// every reader (the runtime), the kept grants are ReadWrite, each
+	/// delegating one of the expiring ones, so that each dropped grant has a
+	/// giver of its own as far as kept grants go; the rest expire in
+	/// [`Self::fill`]'s pairs.
+	fn fill_for_rekey(&mut self, owner: &T::AccountId, id: RecordId, kept: u32, dropped: u32) {
+		if per_helper::<T>() > 1 {
+			self.fill(owner, id, kept, None);
+			self.fill(owner, id, dropped, soon::<T>());
+			return;
+		}
+		let mut left = dropped;
+		for _ in 0..kept {
+			let helper = self.reader(owner, id, Access::ReadWrite, None);
+			if left > 0 {
+				self.reader(&helper, id, Access::Read, soon::<T>());
+				left -= 1;
+			}
+		}
+		self.fill(owner, id, left, soon::<T>());
+	}
+
 	/// Fills `owner`'s record `id` with lasting grants until it is full or
 	/// the owner may give no more than `reserve` further grants.
 	fn fill_up(&mut self, owner: &T::AccountId, id: RecordId, reserve: u32) {
@@ -283,8 +306,7 @@ mod benchmarks {
 
 	/// `h` grants the user holds dropped, each on a record of another
 	/// patient, and `c` it delegated from them cascading (spread over those
-	/// records, as many as fit; none without held grants); `q` requests
-	/// closed. The user's registrar deregisters it.
+	/// records); `q` requests closed. The user's registrar deregisters it.
 	#[benchmark]
 	fn deregister_user(
 		h: Linear<0, { T::MaxGrantsPerAccount::get() }>,
@@ -293,16 +315,18 @@ mod benchmarks {
 	) {
 		let mut setup = Setup::<T>::new();
 		let who = setup.user("doctor", Role::Doctor);
-		let held: Vec<RecordId> = (0..h)
+		// Records enough to hang `c` cascades on, even if `h` is smaller
+		// (this only overestimates small `h`).
+		let room = MAX_GRANTS_PER_RECORD - 2;
+		let held: Vec<RecordId> = (0..h.max(c.div_ceil(room)))
 			.map(|_| {
 				let (owner, id) = setup.record();
 				setup.give(&owner, id, &who, Access::ReadWrite, None);
 				id
 			})
 			.collect();
-		let room = h.saturating_mul(MAX_GRANTS_PER_RECORD - 2);
-		for i in 0..c.min(room) {
-			setup.reader(&who, held[(i % h) as usize], Access::Read, None);
+		for i in 0..c {
+			setup.reader(&who, held[i as usize % held.len()], Access::Read, None);
 		}
 		for _ in 0..q {
 			let (_, id) = setup.record();
@@ -368,8 +392,7 @@ mod benchmarks {
 		let mut setup = Setup::<T>::new();
 		let (owner, id) = setup.record();
 		let writer = setup.reader(&owner, id, Access::ReadWrite, None);
-		setup.fill(&owner, id, k - 2, None);
-		setup.fill(&owner, id, e, soon::<T>());
+		setup.fill_for_rekey(&owner, id, k - 2, e);
 		expire::<T>();
 		let content = content_for::<T>(id, None);
 		#[extrinsic_call]
@@ -480,17 +503,21 @@ mod benchmarks {
 		let mut setup = Setup::<T>::new();
 		let (owner, id) = setup.record();
 		let revoked = setup.reader(&owner, id, Access::ReadWrite, None);
-		setup.fill(&owner, id, k - 1, None);
-		// Expired grants where the owner may still give them (every one on
-		// the runtime), the rest delegated by the revoked grantee.
-		let room = T::MaxGrantsPerAccount::get()
-			.saturating_sub(grants_given::<T>(&owner))
-			.saturating_mul(per_helper::<T>() + 1);
-		let expired = (d - 1).min(room);
-		for _ in expired..d - 1 {
-			setup.reader(&revoked, id, Access::Read, None);
+		if per_helper::<T>() == 1 {
+			setup.fill_for_rekey(&owner, id, k - 1, d - 1);
+		} else {
+			// The mock's owner may give few grants: as many expiring ones as
+			// it still may, the rest delegated by the revoked grantee.
+			setup.fill(&owner, id, k - 1, None);
+			let room = T::MaxGrantsPerAccount::get()
+				.saturating_sub(grants_given::<T>(&owner))
+				.saturating_mul(per_helper::<T>() + 1);
+			let expired = (d - 1).min(room);
+			for _ in expired..d - 1 {
+				setup.reader(&revoked, id, Access::Read, None);
+			}
+			setup.fill(&owner, id, expired, soon::<T>());
 		}
-		setup.fill(&owner, id, expired, soon::<T>());
 		expire::<T>();
 		let rotation = content_for::<T>(id, Some(&revoked));
 		#[extrinsic_call]

@@ -76,7 +76,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| {
+		// As a chain's genesis does: storage versions start at the pallets'.
+		<AllPalletsWithSystem as frame_support::traits::OnGenesis>::on_genesis();
+		System::set_block_number(1);
+	});
 	ext
 }
 

@@ -459,6 +459,30 @@ fn cascades_read_only_the_grants_they_drop() {
 	assert_eq!(narrowed, vec![DOCTOR, PHARMACIST]);
 }
 
+/// A chain from before the `Delegations` index (storage version 0) gets the
+/// index built on the upgrade, so that revoking a delegator still takes
+/// what it delegated before; a new chain starts at version 1 and the
+/// migration does nothing on it.
+#[test]
+fn upgrade_to_storage_version_1_builds_the_delegations_index() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		assert_eq!(EhrAcl::on_chain_storage_version(), 1);
+		let id = record_with_delegate();
+		let index: Vec<_> = Delegations::<Test>::iter_keys().collect();
+		assert_eq!(index, vec![(id, DOCTOR, PHARMACIST)]);
+		crate::migrations::V0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Delegations::<Test>::iter_keys().collect::<Vec<_>>(), index);
+
+		let _ = Delegations::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<EhrAcl>();
+		crate::migrations::V0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(EhrAcl::on_chain_storage_version(), 1);
+		assert_eq!(Delegations::<Test>::iter_keys().collect::<Vec<_>>(), index);
+		revoke_doctor_and_its_delegate(id);
+	});
+}
+
 #[test]
 fn deregister_user_errors() {
 	new_test_ext().execute_with(|| {
