@@ -319,7 +319,8 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// The account is not registered.
 		NotRegistered,
-		/// An encryption key of all zeros is not a public key.
+		/// Not an X25519 public key a secret can be agreed with: not
+		/// canonically encoded, or a point of small order.
 		InvalidEncryptionKey,
 		/// The new encryption key equals the current one.
 		SameEncryptionKey,
@@ -444,7 +445,7 @@ pub mod pallet {
 				None if self_registering_patient => None,
 				None => return Err(Error::<T>::NotRegistrar.into()),
 			};
-			ensure!(enc_key != [0u8; 32], Error::<T>::InvalidEncryptionKey);
+			ensure!(is_usable_enc_key(&enc_key), Error::<T>::InvalidEncryptionKey);
 			ensure!(!Users::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			Self::hold(HoldReason::User, &caller, T::UserDeposit::get())?;
 			let user = User {
@@ -546,7 +547,7 @@ pub mod pallet {
 			enc_key: EncryptionKey,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(enc_key != [0u8; 32], Error::<T>::InvalidEncryptionKey);
+			ensure!(is_usable_enc_key(&enc_key), Error::<T>::InvalidEncryptionKey);
 			let version = Users::<T>::try_mutate(&who, |user| -> Result<u32, Error<T>> {
 				let user = user.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(user.enc_key != enc_key, Error::<T>::SameEncryptionKey);

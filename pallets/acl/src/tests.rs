@@ -524,6 +524,67 @@ fn rotate_encryption_key_replaces_key_and_bumps_version() {
 	});
 }
 
+/// Keys nobody could agree a secret with, by class: each is refused at
+/// registration and at rotation, and changes nothing.
+#[test]
+fn unusable_encryption_keys_are_refused() {
+	let le = |hex: &str| -> EncryptionKey {
+		let bytes: Vec<u8> =
+			(0..32).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+		bytes.try_into().unwrap()
+	};
+	let p_minus = |n: u8| {
+		let mut k = [0xff; 32];
+		k[0] = 0xed - n;
+		k[31] = 0x7f;
+		k
+	};
+	let with_top_bit = |mut k: EncryptionKey| {
+		k[31] |= 0x80;
+		k
+	};
+	let unusable = [
+		// Small order, canonical.
+		("zero", [0; 32]),
+		("one", le("0100000000000000000000000000000000000000000000000000000000000000")),
+		("order 8", le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")),
+		("order 8'", le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157")),
+		("p - 1", p_minus(1)),
+		// Not canonical: at or above the field prime (p is 0, p + 1 is 1).
+		("p", p_minus(0)),
+		("p + 1", {
+			let mut k = p_minus(0);
+			k[0] = 0xee;
+			k
+		}),
+		("2^255 - 1", {
+			let mut k = [0xff; 32];
+			k[31] = 0x7f;
+			k
+		}),
+		// Not canonical: the top bit set on an otherwise good key.
+		("top bit", with_top_bit(enc_key(2))),
+		("top bit on zero", with_top_bit([0; 32])),
+	];
+	new_test_ext().execute_with(|| {
+		register_all();
+		for (class, key) in unusable {
+			assert!(!is_usable_enc_key(&key), "{class}");
+			assert_noop!(
+				EhrAcl::register_user(signed(REGISTRAR), 60, Role::Doctor, key),
+				Error::<Test>::InvalidEncryptionKey
+			);
+			assert_noop!(
+				EhrAcl::rotate_encryption_key(signed(DOCTOR), key),
+				Error::<Test>::InvalidEncryptionKey
+			);
+		}
+		// The largest canonical encoding that is not of small order passes.
+		assert!(is_usable_enc_key(&p_minus(2)));
+		assert_ok!(EhrAcl::rotate_encryption_key(signed(DOCTOR), p_minus(2)));
+	});
+}
+
 #[test]
 fn rotate_encryption_key_errors() {
 	new_test_ext().execute_with(|| {
