@@ -460,6 +460,7 @@ impl CliError {
 				R::TooManyReaders(_) => exit::USAGE,
 				R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
 				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
+				R::KeyNotOnChain { .. } => exit::KEYSTORE,
 				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
 			},
 		}

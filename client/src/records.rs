@@ -116,6 +116,8 @@ pub enum RecordError {
 	HistoryPruned { from: u64, available_from: u64 },
 	#[error("the encryption key {0} registered on chain is not usable for key agreement (a low-order X25519 point): nothing was wrapped for it; that account must rotate its key (`ehr user rotate-key`)")]
 	UnusableKey(AccountId),
+	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore: an older keystore, or the key was rotated elsewhere; nothing was signed. Use the keystore that holds the registered key")]
+	KeyNotOnChain { account: AccountId, on_chain: String },
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
@@ -358,6 +360,22 @@ impl Session {
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
 
+	/// Goes on only if the chain holds this keystore's encryption key for
+	/// this account: otherwise what is wrapped for the account would not
+	/// open with the keystore (an old keystore, or a key rotated from
+	/// another device), and nothing should be signed or wrapped.
+	async fn ensure_own_key(&self) -> Result<(), RecordError> {
+		let me = self.account();
+		let on_chain = self.encryption_key_of(&me).await?;
+		if on_chain != self.keys.encryption.public_bytes() {
+			return Err(RecordError::KeyNotOnChain {
+				account: me,
+				on_chain: hex::encode(on_chain),
+			});
+		}
+		Ok(())
+	}
+
 	/// Encrypts `input` (`len` bytes) under `data_key` and pins the
 	/// ciphertext in IPFS as it is produced: the storage half of
 	/// [`Session::add_record`]. Nothing is written to disk.
@@ -448,6 +466,7 @@ impl Session {
 			return Err(RecordError::TooManyReaders(share.len()));
 		}
 		let (input, len) = open_input(file)?;
+		self.ensure_own_key().await?;
 		let mut reader_keys = Vec::new();
 		for (reader, access) in share {
 			reader_keys.push((*reader, access.clone(), self.encryption_key_of(reader).await?));
@@ -498,6 +517,7 @@ impl Session {
 	/// Record `id` as the best block has it, with the data key this
 	/// account's current grant opens.
 	async fn my_data_key(&self, id: RecordId) -> Result<(RecordView, DataKey), RecordError> {
+		self.ensure_own_key().await?;
 		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		let grant = view.grant_of(&self.account()).ok_or(RecordError::NoGrant(id))?;
 		if grant.expires_at.is_some_and(|at| view.block >= at) {

@@ -327,6 +327,18 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 		assert!(!Path::new(&read).exists());
 	}
 
+	// The same account in a keystore with another encryption key than the
+	// one on chain (an old keystore, or a key rotated elsewhere): refused
+	// with exit 3 before anything is pinned, wrapped or signed.
+	w.import("stale", "//Charlie");
+	let args = ["record", "get", &id.to_string(), "-o", &read];
+	outputs.push(w.fails("stale", &args, 3, "not the one in this keystore"));
+	assert!(!Path::new(&read).exists());
+	outputs.push(w.fails("stale", &["record", "add", &note, "--kind", "note"], 3, "not the one"));
+	outputs.push(w.fails("stale", &["record", "update", &id.to_string(), &note], 3, "not the one"));
+	assert_eq!((pinned_count(&w.kubo.api).await, next_record_id(&client).await), (pins, next));
+	assert_eq!(w.record(id)["record"]["version"], 1);
+
 	// The wrong chain: a pinned genesis hash that is not this node's.
 	let genesis = format!("0x{}", hex::encode(client.genesis_hash().0));
 	let other = format!("0x{}", "11".repeat(32));
