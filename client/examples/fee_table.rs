@@ -290,6 +290,13 @@ async fn main() {
 		&patient,
 	)
 	.await;
+	run(
+		&b,
+		"revoke_access, no re-key",
+		&acl.revoke_access(0, account(&pharmacist), None),
+		&patient,
+	)
+	.await;
 	run(&b, "remove_record", &acl.remove_record(0), &patient).await;
 	run(&b, "deregister_user", &acl.deregister_user(account(&pharmacist)), &registrar).await;
 	let l = &b.limits;

@@ -698,7 +698,10 @@ pub mod pallet {
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::update_record(
 			content.keys.len() as u32,
-			MAX_GRANTS_PER_RECORD.saturating_sub(content.keys.len() as u32),
+			rekey_dropped(
+				content.keys.len() as u32,
+				MAX_GRANTS_PER_RECORD.saturating_sub(content.keys.len() as u32),
+			),
 		))]
 		pub fn update_record(
 			origin: OriginFor<T>,
@@ -715,7 +718,7 @@ pub mod pallet {
 			let kept = content.keys.len() as u32;
 			let dropped = Self::apply_new_content(id, &mut record, content, None, &who)?;
 			Records::<T>::insert(id, record);
-			Ok(Some(T::WeightInfo::update_record(kept, dropped)).into())
+			Ok(Some(T::WeightInfo::update_record(kept, rekey_dropped(kept, dropped))).into())
 		}
 
 		/// Remove a record and every grant and request on it, returning their
@@ -873,7 +876,10 @@ pub mod pallet {
 			// `keys` readers stay; at most the rest of a full record goes.
 			Some(r) => T::WeightInfo::revoke_and_rekey(
 				r.keys.len() as u32,
-				MAX_GRANTS_PER_RECORD.saturating_sub(r.keys.len() as u32),
+				rekey_dropped(
+					r.keys.len() as u32,
+					MAX_GRANTS_PER_RECORD.saturating_sub(r.keys.len() as u32),
+				),
 			),
 		})]
 		pub fn revoke_access(
@@ -898,7 +904,7 @@ pub mod pallet {
 					let kept = content.keys.len() as u32;
 					let dropped =
 						Self::apply_new_content(id, &mut record, content, Some(&from), &who)?;
-					T::WeightInfo::revoke_and_rekey(kept, dropped)
+					T::WeightInfo::revoke_and_rekey(kept, rekey_dropped(kept, dropped))
 				}
 				None => T::WeightInfo::revoke_access(Self::remove_grant_and_delegates(
 					id,
@@ -1056,6 +1062,18 @@ pub mod pallet {
 			Error::<T>::InvalidCid
 		);
 		Ok(())
+	}
+
+	/// The grants a re-key keeping `kept` and dropping `dropped` is charged
+	/// for dropping. Its benchmarks fit a cost linear in each, but a dropped
+	/// grant given by a kept ReadWrite grantee costs more than one of an
+	/// expired pair (its giver's account is touched too), and up to
+	/// `min(kept, dropped)` of them can be: each is charged as one more
+	/// dropped grant. Measured on 2026-12-02 at 16 kept and 16 dropped, the
+	/// fit alone was 8.5 % (`revoke_and_rekey`) and 13 % (`update_record`)
+	/// under the measured weight; this charge is about 50 % over it.
+	pub fn rekey_dropped(kept: u32, dropped: u32) -> u32 {
+		dropped.saturating_add(kept.min(dropped))
 	}
 
 	/// The earlier of two expiries, `None` being never.
