@@ -16,6 +16,16 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
+/// A v2 wrap context with arbitrary fields.
+fn some_context() -> WrapContext {
+	WrapContext::V2 {
+		genesis_hash: [1; 32],
+		owner: [2; 32],
+		ciphertext_digest: [3; 32],
+		key_version: 1,
+	}
+}
+
 fn unhex(v: &Value) -> Vec<u8> {
 	hex::decode(v.as_str().expect("hex string")).expect("valid hex")
 }
@@ -73,12 +83,7 @@ fn rfc9180_base_x25519_sha256_aes256gcm_vector() {
 	}
 	// And our wrap format uses that suite: a wrap to pkRm opens with skRm.
 	let keypair = EncryptionKeypair::from_secret(&unhex(&v["skRm"]).try_into().unwrap());
-	let context = WrapContext::V2 {
-		genesis_hash: [1; 32],
-		owner: [2; 32],
-		ciphertext_digest: [3; 32],
-		key_version: 1,
-	};
+	let context = some_context();
 	let key = DataKey::from_bytes([9; 32]);
 	let wrapped = wrap::wrap(&key, &keypair.public_bytes(), &context, &mut TestRng(0)).unwrap();
 	assert_eq!(wrapped.len(), WRAPPED_KEY_LEN);
@@ -449,12 +454,7 @@ fn wrapping_to_a_low_order_key_is_an_error() {
 		le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880"),
 		le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7"),
 	];
-	let context = WrapContext::V2 {
-		genesis_hash: [1; 32],
-		owner: [2; 32],
-		ciphertext_digest: [3; 32],
-		key_version: 1,
-	};
+	let context = some_context();
 	let key = DataKey::from_bytes([9; 32]);
 	for point in low_order {
 		assert_eq!(
