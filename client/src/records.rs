@@ -518,6 +518,17 @@ impl Session {
 	/// account's current grant opens.
 	async fn my_data_key(&self, id: RecordId) -> Result<(RecordView, DataKey), RecordError> {
 		self.ensure_own_key().await?;
+		self.data_key_by_keystore(id).await
+	}
+
+	/// As [`Self::my_data_key`], opened with the keystore's key whatever key
+	/// the chain holds: a rotation interrupted after the chain took a new
+	/// key but before the keystore saved it resumes from the old key, which
+	/// the owner's grants still wrap.
+	async fn data_key_by_keystore(
+		&self,
+		id: RecordId,
+	) -> Result<(RecordView, DataKey), RecordError> {
 		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		let grant = view.grant_of(&self.account()).ok_or(RecordError::NoGrant(id))?;
 		if grant.expires_at.is_some_and(|at| view.block >= at) {
@@ -874,7 +885,7 @@ impl Session {
 		let owned = query::records_of(&self.chain, &self.account()).await?;
 		let mut held = Vec::new();
 		for id in &owned {
-			let (view, key) = self.my_data_key(*id).await?;
+			let (view, key) = self.data_key_by_keystore(*id).await?;
 			held.push((*id, view.record.ciphertext_digest, key));
 		}
 		self.submit(&runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes()))
