@@ -24,7 +24,7 @@ use ehr::{
 	},
 	crypto::{
 		os_rng,
-		wrap::{self, WrapContext},
+		wrap::{self, EncryptionKeypair, WrapContext},
 		DataKey,
 	},
 	keystore::KeystoreFile,
@@ -376,6 +376,22 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	assert!(!String::from_utf8_lossy(&history.stdout).contains("AccessLogged"));
 
 	// The good record still reads, and the plaintext is what was stored.
+	w.ok("patient", &["record", "get", &id.to_string(), "-o", &read]);
+	assert!(std::fs::read_to_string(&read).unwrap().starts_with(MARKER));
+
+	// A rotation interrupted after the chain took the new key and before
+	// the keystore saved it (here the new key is submitted by hand and
+	// lost): the owner's commands refuse with exit 3, and `user rotate-key`
+	// resumes from the old key, which the owner's grants still wrap; the
+	// record then reads again.
+	let lost = EncryptionKeypair::generate(&mut os_rng()).public_bytes();
+	let rotate = runtime::transactions().ehr_acl().rotate_encryption_key(lost);
+	chain::submit(&client, &rotate, &dev::charlie(), chain::Wait::InBlock).await.expect("rotates");
+	std::fs::remove_file(&read).unwrap();
+	let args = ["record", "get", &id.to_string(), "-o", &read];
+	outputs.push(w.fails("patient", &args, 3, "not the one in this keystore"));
+	assert!(!Path::new(&read).exists());
+	w.ok("patient", &["user", "rotate-key"]);
 	w.ok("patient", &["record", "get", &id.to_string(), "-o", &read]);
 	assert!(std::fs::read_to_string(&read).unwrap().starts_with(MARKER));
 
