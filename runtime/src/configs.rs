@@ -170,6 +170,9 @@ impl pallet_ehr_acl::Config for Runtime {
 	type MaxGrantsPerAccount = ConstU32<512>;
 	type MaxRequestsPerRecord = ConstU32<32>;
 	type MaxRequestsPerAccount = ConstU32<64>;
+	/// Two full records' worth of grants per call; more drain over further
+	/// calls.
+	type MaxDropsPerDeregistration = ConstU32<64>;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
 }
 

@@ -306,19 +306,25 @@ mod benchmarks {
 
 	/// `h` grants the user holds dropped, each on a record of another
 	/// patient, and `c` it delegated from them cascading (spread over those
-	/// records); `q` requests closed. The user's registrar deregisters it.
+	/// records, at most a record's room each); `q` requests closed. The
+	/// user's registrar deregisters it. Each count goes to half a call's
+	/// budget, so that all of them are dropped in the one call measured.
 	#[benchmark]
 	fn deregister_user(
-		h: Linear<0, { T::MaxGrantsPerAccount::get() }>,
-		c: Linear<0, { T::MaxGrantsPerAccount::get() }>,
+		h: Linear<1, { T::MaxDropsPerDeregistration::get() / 2 }>,
+		c: Linear<
+			0,
+			{
+				(T::MaxDropsPerDeregistration::get() / 2)
+					.min(T::MaxGrantsPerAccount::get())
+					.min(MAX_GRANTS_PER_RECORD - 2)
+			},
+		>,
 		q: Linear<0, { T::MaxRequestsPerAccount::get() }>,
 	) {
 		let mut setup = Setup::<T>::new();
 		let who = setup.user("doctor", Role::Doctor);
-		// Records enough to hang `c` cascades on, even if `h` is smaller
-		// (this only overestimates small `h`).
-		let room = MAX_GRANTS_PER_RECORD - 2;
-		let held: Vec<RecordId> = (0..h.max(c.div_ceil(room)))
+		let held: Vec<RecordId> = (0..h)
 			.map(|_| {
 				let (owner, id) = setup.record();
 				setup.give(&owner, id, &who, Access::ReadWrite, None);

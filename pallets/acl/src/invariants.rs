@@ -803,6 +803,7 @@ struct Snapshot {
 	grants: BTreeMap<(RecordId, u64), GrantOf<Test>>,
 	held: BTreeSet<(u64, RecordId)>,
 	delegations: BTreeSet<(RecordId, u64, u64)>,
+	leaving: BTreeSet<u64>,
 	requests: BTreeMap<(RecordId, u64), AccessRequest<u64>>,
 	made: BTreeSet<(u64, RecordId)>,
 	next_id: RecordId,
@@ -819,6 +820,7 @@ fn snapshot() -> Snapshot {
 		grants: Grants::<Test>::iter().map(|(r, a, g)| ((r, a), g)).collect(),
 		held: GrantsHeld::<Test>::iter().map(|(a, r, ())| (a, r)).collect(),
 		delegations: Delegations::<Test>::iter_keys().collect(),
+		leaving: Leaving::<Test>::iter_keys().collect(),
 		requests: Requests::<Test>::iter().map(|(r, a, q)| ((r, a), q)).collect(),
 		made: RequestsMade::<Test>::iter().map(|(a, r, ())| (a, r)).collect(),
 		next_id: NextRecordId::<Test>::get(),
@@ -1267,6 +1269,8 @@ struct Audit {
 	records: BTreeMap<RecordId, AuditedRecord>,
 	grants: BTreeMap<(RecordId, u64), AuditedGrant>,
 	requests: BTreeMap<(RecordId, u64), Access>,
+	/// Accounts whose deregistration continues.
+	leaving: BTreeSet<u64>,
 }
 
 impl Audit {
@@ -1301,6 +1305,7 @@ impl Audit {
 			records: records.collect(),
 			grants: grants.collect(),
 			requests: s.requests.iter().map(|(key, q)| (*key, q.access)).collect(),
+			leaving: s.leaving.clone(),
 		}
 	}
 
@@ -1317,9 +1322,11 @@ impl Audit {
 				assert!(self.users.remove(&who).is_some(), "unknown {who} deregistered");
 				let left = self.grants.keys().chain(self.requests.keys()).any(|(_, r)| *r == who);
 				assert!(!left, "{who} deregistered before its grants and requests went");
+				self.leaving.remove(&who);
 			}
 			Event::DeregistrationContinues { who, grants_left, .. } => {
 				assert!(self.users.contains_key(&who), "unknown {who} deregistering");
+				self.leaving.insert(who);
 				let held = self.grants.keys().filter(|(_, r)| *r == who).count() as u32;
 				assert_eq!(held, grants_left, "{who}'s grants left");
 			}
@@ -1356,6 +1363,7 @@ impl Audit {
 			}
 			Event::GrantAdded { id, to, by, access, expires_at, key_version, .. } => {
 				let grant = AuditedGrant { access, expires_at, granted_by: by, key_version };
+				assert!(!self.leaving.contains(&to), "{to} granted {id} while leaving");
 				assert!(self.grants.insert((id, to), grant).is_none(), "{to} granted {id} twice");
 			}
 			Event::AccessUpdated { id, of, granted_by, access, expires_at, .. } => {

@@ -97,10 +97,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRecordsPerPatient: Get<u32>;
 		/// Most grants one account can give (an owner's own grant on its
-		/// records not counted). Also the most grants an account may hold
-		/// when it is deregistered: it renounces the rest first.
+		/// records not counted).
 		#[pallet::constant]
 		type MaxGrantsPerAccount: Get<u32>;
+		/// Most grants one `deregister_user` call drops (held ones and what
+		/// cascades from them); a call always drops at least one held grant
+		/// with its delegates. More are drained over further calls.
+		#[pallet::constant]
+		type MaxDropsPerDeregistration: Get<u32>;
 		/// Most pending requests on one record.
 		#[pallet::constant]
 		type MaxRequestsPerRecord: Get<u32>;
@@ -164,6 +168,12 @@ pub mod pallet {
 		),
 		(),
 	>;
+
+	/// Accounts whose deregistration has begun and not finished: they can
+	/// receive no new grant, so nobody can keep the drain going by
+	/// refilling them.
+	#[pallet::storage]
+	pub type Leaving<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
 	/// Pending access requests, by record then requester.
 	#[pallet::storage]
@@ -391,6 +401,9 @@ pub mod pallet {
 		InsufficientDeposit,
 		/// Record ids are exhausted.
 		RecordIdOverflow,
+		/// The reader is being deregistered (over several calls): it can
+		/// receive no new grant.
+		ReaderLeaving,
 	}
 
 	#[pallet::call]
@@ -467,19 +480,16 @@ pub mod pallet {
 
 		/// Deregister `who`: drop every grant it holds (and what it delegated
 		/// from them) and every request it made, and return the deposit to
-		/// whoever registered it. One call drops at most `MaxGrantsPerAccount`
-		/// held grants: an account that others filled with more is drained
-		/// over several calls (`DeregistrationContinues` says how many are
-		/// left), so nobody can make an account impossible to deregister.
+		/// whoever registered it. One call drops at most
+		/// `MaxDropsPerDeregistration` grants (held and cascaded): an account
+		/// that others filled with more is drained over several calls
+		/// (`DeregistrationContinues` says how many held grants are left), so
+		/// nobody can make an account impossible to deregister.
 		///
 		/// Origin: signed, by `who` itself or a registrar of `who`'s hospital.
 		/// Fails while `who` owns records. Weight grows with what is dropped.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::deregister_user(
-			T::MaxGrantsPerAccount::get(),
-			T::MaxGrantsPerAccount::get(),
-			T::MaxRequestsPerAccount::get(),
-		))]
+		#[pallet::weight(Pallet::<T>::deregister_worst_case())]
 		pub fn deregister_user(
 			origin: OriginFor<T>,
 			who: T::AccountId,
@@ -490,13 +500,27 @@ pub mod pallet {
 			ensure!(caller == who || by_registrar, Error::<T>::NotAllowedToDeregister);
 			ensure!(user.records_owned == 0, Error::<T>::UserOwnsRecords);
 			// Grants dropped: held by `who`, and cascading from those (what
-			// `who` delegated, at most `MaxGrantsPerAccount` in all).
-			let (mut held, mut cascaded) = (0u32, 0u32);
-			let ids: Vec<RecordId> = GrantsHeld::<T>::iter_key_prefix(&who)
-				.take(T::MaxGrantsPerAccount::get() as usize)
-				.collect();
-			for id in ids {
-				let Some(mut record) = Records::<T>::get(id) else { continue };
+			// `who` delegated on the same record), at most `budget` in all,
+			// but always at least one held grant with its delegates.
+			let budget = T::MaxDropsPerDeregistration::get();
+			let (mut held, mut cascaded, mut unused) = (0u32, 0u32, 0u32);
+			let ids: Vec<RecordId> =
+				GrantsHeld::<T>::iter_key_prefix(&who).take(budget.max(1) as usize).collect();
+			for (n, &id) in ids.iter().enumerate() {
+				let delegates = Delegations::<T>::iter_key_prefix((id, &who)).count() as u32;
+				if held > 0 && held + cascaded + 1 + delegates > budget {
+					// The rest of `ids` was read for nothing, and this
+					// record's delegates (their keys and the end of them).
+					unused = (ids.len() - n) as u32 + delegates + 1;
+					break;
+				}
+				let Some(mut record) = Records::<T>::get(id) else {
+					// Never so while the indexes hold; if not, unblock.
+					frame_support::defensive!("a held grant on a record that is gone");
+					GrantsHeld::<T>::remove(&who, id);
+					Self::update_user(&who, |u| u.grants_held = u.grants_held.saturating_sub(1));
+					continue;
+				};
 				let dropped = Self::remove_grant_and_delegates(
 					id,
 					&mut record,
@@ -510,12 +534,15 @@ pub mod pallet {
 			}
 			let grants_left = Users::<T>::get(&who).map_or(0, |u| u.grants_held);
 			if grants_left > 0 {
+				Leaving::<T>::insert(&who, ());
 				Self::deposit_event(Event::DeregistrationContinues {
 					who,
 					by: caller,
 					grants_left,
 				});
-				return Ok(Some(T::WeightInfo::deregister_user(held, cascaded, 0)).into());
+				let weight = T::WeightInfo::deregister_user(held, cascaded, 0)
+					.saturating_add(T::DbWeight::get().reads_writes(unused.into(), 1));
+				return Ok(Some(weight).into());
 			}
 			let asked: Vec<RecordId> = RequestsMade::<T>::iter_key_prefix(&who).collect();
 			for id in &asked {
@@ -531,6 +558,7 @@ pub mod pallet {
 				}
 			}
 			Users::<T>::remove(&who);
+			Leaving::<T>::remove(&who);
 			Self::release(HoldReason::User, &user.registered_by, T::UserDeposit::get());
 			Self::deposit_event(Event::UserDeregistered { who, by: caller });
 			Ok(Some(T::WeightInfo::deregister_user(held, cascaded, asked.len() as u32)).into())
@@ -1131,6 +1159,25 @@ pub mod pallet {
 			let _ = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
 		}
 
+		/// `deregister_user`'s declared weight: the dearest corner of what one
+		/// call can drop, `h` held and `c` cascaded grants with `h + c` at
+		/// most the budget (or one held grant with its most delegates, if
+		/// that is more) and at most `MAX_GRANTS_PER_RECORD - 2` delegates
+		/// per held grant; every request; and what a call that stops early
+		/// read for nothing (the held grants it did not reach, and the
+		/// delegates of the one that did not fit).
+		pub(crate) fn deregister_worst_case() -> Weight {
+			let per_record = MAX_GRANTS_PER_RECORD - 2;
+			let drops = T::MaxDropsPerDeregistration::get().max(1 + per_record);
+			let requests = T::MaxRequestsPerAccount::get();
+			// Fewest held grants that carry the most cascades.
+			let carriers = drops.div_ceil(1 + per_record);
+			let cascades = (drops - carriers).min(T::MaxGrantsPerAccount::get());
+			T::WeightInfo::deregister_user(drops, 0, requests)
+				.max(T::WeightInfo::deregister_user(carriers, cascades, requests))
+				.saturating_add(T::DbWeight::get().reads_writes((drops + per_record + 1).into(), 1))
+		}
+
 		/// The grants on record `id` that `delegator` gave as a grantee (not
 		/// its own grant, and never the owner's).
 		fn delegates_of(id: RecordId, delegator: &T::AccountId) -> Vec<(T::AccountId, GrantOf<T>)> {
@@ -1274,6 +1321,7 @@ pub mod pallet {
 			reason: GrantReason,
 		) -> DispatchResult {
 			ensure!(record.grant_count < MAX_GRANTS_PER_RECORD, Error::<T>::TooManyGrants);
+			ensure!(!Leaving::<T>::contains_key(&new.reader), Error::<T>::ReaderLeaving);
 			if new.reader != record.owner {
 				Self::take_on_grant(by)?;
 			}

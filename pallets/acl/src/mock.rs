@@ -17,6 +17,8 @@ frame_support::construct_runtime!(
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	/// Priced reads and writes, so tests of charged weights see them.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -28,6 +30,7 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	pub const MaxRecordsPerPatient: u32 = 4;
 	pub const MaxGrantsPerAccount: u32 = 6;
+	pub const MaxDropsPerDeregistration: u32 = 6;
 }
 
 /// Deposits, small enough that every endowed account pays many.
@@ -52,6 +55,7 @@ impl pallet_ehr_acl::Config for Test {
 	type MaxGrantsPerAccount = MaxGrantsPerAccount;
 	type MaxRequestsPerRecord = frame_support::traits::ConstU32<3>;
 	type MaxRequestsPerAccount = frame_support::traits::ConstU32<2>;
+	type MaxDropsPerDeregistration = MaxDropsPerDeregistration;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Test>;
 }
 

@@ -1,7 +1,9 @@
 use crate::{mock::*, *};
 use codec::Encode;
 use frame_support::{
-	assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo, traits::PalletInfoAccess,
+	assert_noop, assert_ok,
+	dispatch::{DispatchResultWithPostInfo, GetDispatchInfo},
+	traits::PalletInfoAccess,
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -1670,6 +1672,95 @@ fn grants_given_are_bounded_per_giver_and_renouncing_frees_a_slot() {
 	});
 }
 
+/// Grants removed since the last reset, on any record.
+fn grants_removed() -> u32 {
+	acl_events().iter().filter(|e| matches!(e, Event::GrantRemoved { .. })).count() as u32
+}
+
+/// Has `who`'s registrar deregister it, one call at a time, checking each
+/// call: it drops at most the budget (or one held grant with its
+/// delegates), at least one grant, charges no more than it declared, and
+/// leaves fewer held grants. Returns the grants each call dropped.
+fn deregister_in_steps(who: u64) -> Vec<u32> {
+	let budget = MaxDropsPerDeregistration::get();
+	let declared = Call::<Test>::deregister_user { who }.get_dispatch_info().call_weight;
+	let mut drops = Vec::new();
+	while Users::<Test>::contains_key(who) {
+		let held_before = user(who).grants_held;
+		let one_held_grant = GrantsHeld::<Test>::iter_key_prefix(who)
+			.map(|id| 1 + Delegations::<Test>::iter_key_prefix((id, who)).count() as u32)
+			.max()
+			.unwrap_or(0);
+		System::reset_events();
+		let post = EhrAcl::deregister_user(signed(REGISTRAR), who).expect("deregisters");
+		let dropped = grants_removed();
+		assert!(dropped <= budget.max(one_held_grant), "{dropped} dropped");
+		let charged = post.actual_weight.expect("refunds");
+		assert!(charged.all_lte(declared), "{charged:?} charged, {declared:?} declared");
+		if let Some(left) = Users::<Test>::get(who) {
+			assert!(dropped > 0 && left.grants_held < held_before);
+			assert_eq!(
+				last_event(),
+				Event::DeregistrationContinues {
+					who,
+					by: REGISTRAR,
+					grants_left: left.grants_held
+				}
+			);
+		}
+		drops.push(dropped);
+	}
+	drops
+}
+
+#[test]
+fn a_deregistration_under_way_cannot_be_refilled() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let patients = 100..110;
+		for patient in patients.clone() {
+			assert_ok!(EhrAcl::register_user(signed(patient), patient, Role::Patient, enc_key(6)));
+		}
+		// The doctor holds a grant on each of ten patients' records; on the
+		// first it delegated as many grants as it may, more than the budget.
+		let ids: Vec<RecordId> = patients
+			.map(|p| NewRecord::of(p).reader(DOCTOR, Access::ReadWrite, None).add())
+			.collect();
+		let team = 200..200 + MaxGrantsPerAccount::get() as u64;
+		register_staff(team.clone());
+		for who in team {
+			assert_ok!(grant(DOCTOR, ids[0], who, Access::Read, None));
+		}
+		let total = 10 + MaxGrantsPerAccount::get();
+		assert!(total > 2 * MaxDropsPerDeregistration::get());
+		System::reset_events();
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		let first = grants_removed();
+		let left = user(DOCTOR).grants_held;
+		assert!(left > 0);
+		// Under way: nobody can hand the doctor a new grant, by any path.
+		let (patient, fresh) = (OTHER_PATIENT, NewRecord::of(OTHER_PATIENT).add());
+		assert_noop!(
+			grant(patient, fresh, DOCTOR, Access::Read, None),
+			Error::<Test>::ReaderLeaving
+		);
+		assert_noop!(
+			NewRecord::of(patient).reader(DOCTOR, Access::Read, None).try_add(),
+			Error::<Test>::ReaderLeaving
+		);
+		assert_eq!(user(DOCTOR).grants_held, left);
+		// The drain ends, with every grant and delegate gone, in calls that
+		// each stay within the budget.
+		let drops = deregister_in_steps(DOCTOR);
+		assert_eq!(first + drops.iter().sum::<u32>(), total);
+		assert!(ids.iter().all(|&id| readers(id) == vec![Records::<Test>::get(id).unwrap().owner]));
+		assert!(!Leaving::<Test>::contains_key(DOCTOR));
+		// Registered again, the doctor receives grants as before.
+		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
+		assert_ok!(grant(patient, fresh, DOCTOR, Access::Read, None));
+	});
+}
+
 #[test]
 fn receiver_limits_cannot_be_consumed_by_others() {
 	new_test_ext().execute_with(|| {
@@ -1688,16 +1779,10 @@ fn receiver_limits_cannot_be_consumed_by_others() {
 		assert_ok!(grant(DOCTOR, shared[1], RESEARCHER, Access::Read, None));
 		assert_eq!(user(DOCTOR).grants_given, 3);
 		// Holding more than one call drops does not block deregistration,
-		// by the doctor or its registrar: it drains over two calls.
+		// by the doctor or its registrar: its 8 held grants and the 2 it
+		// delegated from them drain over calls within the budget.
 		assert_eq!(user(DOCTOR).grants_held, 8);
-		System::reset_events();
-		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
-		assert_eq!(
-			last_event(),
-			Event::DeregistrationContinues { who: DOCTOR, by: REGISTRAR, grants_left: 2 }
-		);
-		assert_eq!(user(DOCTOR).grants_held, 2);
-		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		assert_eq!(deregister_in_steps(DOCTOR).iter().sum::<u32>(), 10);
 		assert_eq!(last_event(), Event::UserDeregistered { who: DOCTOR, by: REGISTRAR });
 		assert!(!Users::<Test>::contains_key(DOCTOR));
 		assert_eq!((readers(written), readers(shared[1])), (vec![PATIENT], vec![PATIENT]));
