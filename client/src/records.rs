@@ -360,6 +360,15 @@ impl Session {
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
 
+	/// `who`'s encryption key from the chain, refused up front if nothing can
+	/// be wrapped for it, so that no work (an upload) is done for a call
+	/// that cannot be made.
+	async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
+		let key = self.encryption_key_of(who).await?;
+		wrap::check_recipient(&key, &mut os_rng()).map_err(|_| RecordError::UnusableKey(*who))?;
+		Ok(key)
+	}
+
 	/// Goes on only if the chain holds this keystore's encryption key for
 	/// this account: otherwise what is wrapped for the account would not
 	/// open with the keystore (an old keystore, or a key rotated from
@@ -469,9 +478,9 @@ impl Session {
 		self.ensure_own_key().await?;
 		let mut reader_keys = Vec::new();
 		for (reader, access) in share {
-			reader_keys.push((*reader, access.clone(), self.encryption_key_of(reader).await?));
+			reader_keys.push((*reader, access.clone(), self.recipient_key(reader).await?));
 		}
-		let owner_key = self.encryption_key_of(patient).await?;
+		let owner_key = self.recipient_key(patient).await?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		self.or_unpin(&stored, async {

@@ -463,7 +463,10 @@ fn wrapping_to_a_low_order_key_is_an_error() {
 			"{}",
 			hex::encode(point)
 		);
+		// The check a caller makes before any work agrees with the wrap.
+		assert_eq!(wrap::check_recipient(&point, &mut TestRng(3)), Err(WrapError::UnusableKey));
 	}
 	let fine = EncryptionKeypair::generate(&mut TestRng(2)).public_bytes();
 	assert!(wrap::wrap(&key, &fine, &context, &mut TestRng(1)).is_ok());
+	assert_eq!(wrap::check_recipient(&fine, &mut TestRng(3)), Ok(()));
 }

@@ -132,6 +132,13 @@ pub fn wrap(
 	Ok(out)
 }
 
+/// Whether [`wrap`] can wrap for `recipient`, tried on a throwaway key, so
+/// that a caller can refuse a recipient before doing any other work.
+pub fn check_recipient(recipient: &[u8; 32], rng: &mut impl CryptoRng) -> Result<(), WrapError> {
+	let probe = WrapContext::V1 { genesis_hash: [0; 32], record_id: 0, key_version: 0 };
+	wrap(&DataKey::generate(rng), recipient, &probe, rng).map(|_| ())
+}
+
 /// Opens a key wrapped by [`wrap`] for `context` with the recipient's key.
 pub fn unwrap(
 	wrapped: &[u8],

@@ -2,15 +2,15 @@
 //! Weights of `pallet_ehr_acl`, measured by its benchmarks. Regenerate with
 //! `scripts/bench-weights`; do not edit by hand.
 //!
-//! Benchmark CLI 64.0.0, 2026-12-02; steps 25, repeat 10.
+//! Benchmark CLI 64.0.0, 2026-12-04; steps 25, repeat 20.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`; wasm execution `Compiled`.
 //!
 //! Command:
-//!   /root/.cache/ehr-chain/target/release/ehr-node
+//!   /root/.cache/ehr-chain/target-bench/release/ehr-node
 //!   benchmark
 //!   pallet
 //!   --runtime
-//!   /root/.cache/ehr-chain/target/release/wbuild/ehr-runtime/ehr_runtime.compact.compressed.wasm
+//!   /root/.cache/ehr-chain/target-bench/release/wbuild/ehr-runtime/ehr_runtime.compact.compressed.wasm
 //!   --genesis-builder=runtime
 //!   --genesis-builder-preset=development
 //!   --pallet
@@ -20,11 +20,11 @@
 //!   --steps
 //!   25
 //!   --repeat
-//!   10
+//!   20
 //!   --template
-//!   scripts/weight-template.hbs
+//!   /work/main/scripts/weight-template.hbs
 //!   --output
-//!   pallets/acl/src/weights.rs
+//!   /work/main/pallets/acl/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -61,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn add_registrar() -> Weight {
 		// Proof size: measured `97`, estimated `3517` bytes.
-		// Minimum execution time: 14_995_000 ps.
-		Weight::from_parts(30_405_000, 3517)
+		// Minimum execution time: 10_981_000 ps.
+		Weight::from_parts(13_094_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn remove_registrar() -> Weight {
 		// Proof size: measured `157`, estimated `3517` bytes.
-		// Minimum execution time: 16_433_000 ps.
-		Weight::from_parts(31_437_000, 3517)
+		// Minimum execution time: 12_214_000 ps.
+		Weight::from_parts(13_868_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -85,59 +85,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn register_user() -> Weight {
 		// Proof size: measured `259`, estimated `3640` bytes.
-		// Minimum execution time: 73_846_000 ps.
-		Weight::from_parts(131_317_000, 3640)
+		// Minimum execution time: 52_217_000 ps.
+		Weight::from_parts(60_638_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `EhrAcl::Users` (r:1025 w:1025)
+	/// Storage: `EhrAcl::Users` (r:63 w:63)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Registrars` (r:1 w:0)
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::GrantsHeld` (r:512 w:1024)
+	/// Storage: `EhrAcl::GrantsHeld` (r:33 w:62)
 	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::Records` (r:576 w:576)
-	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::Delegations` (r:1024 w:1024)
+	/// Storage: `EhrAcl::Delegations` (r:62 w:62)
 	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::Grants` (r:1024 w:1024)
+	/// Storage: `EhrAcl::Records` (r:96 w:96)
+	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Grants` (r:62 w:62)
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:514 w:514)
+	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:514 w:514)
+	/// Storage: `Balances::Holds` (r:34 w:34)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::RequestsMade` (r:65 w:64)
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Requests` (r:64 w:64)
 	/// Proof: `EhrAcl::Requests` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// The range of component `h` is `[0, 512]`.
-	/// The range of component `c` is `[0, 512]`.
+	/// Storage: `EhrAcl::Leaving` (r:0 w:1)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// The range of component `h` is `[1, 32]`.
+	/// The range of component `c` is `[0, 30]`.
 	/// The range of component `q` is `[0, 64]`.
 	fn deregister_user(h: u32, c: u32, q: u32, ) -> Weight {
-		// Proof size: measured `0 + c * 318 + h * 972 + q * 501`, estimated `15728 + c * 2712 + h * 2727 + q * 2715` bytes.
-		// Minimum execution time: 51_001_527_000 ps.
-		Weight::from_parts(17_545_466_026, 15728)
-			.saturating_add(Weight::from_parts(169_608_916, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(117_708_699, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(18_994_249, 0).saturating_mul(q.into()))
-			.saturating_add(T::DbWeight::get().reads(32))
+		// Proof size: measured `0 + c * 317 + h * 1092 + q * 484`, estimated `6290 + c * 2715 + h * 2742 + q * 2742` bytes.
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
+		// Minimum execution time: 4_466_959_000 ps.
+		Weight::from_parts(524_177_470, 6290)
+			.saturating_add(Weight::from_parts(56_975_229, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(87_415_276, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(50_469_229, 0).saturating_mul(q.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(q.into())))
-			.saturating_add(T::DbWeight::get().writes(30))
+			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 2712).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 2727).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(0, 2715).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 2715).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2742).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 2742).saturating_mul(q.into()))
 	}
 	/// Storage: `EhrAcl::Users` (r:1 w:1)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	fn rotate_encryption_key() -> Weight {
 		// Proof size: measured `210`, estimated `3607` bytes.
-		// Minimum execution time: 16_409_000 ps.
-		Weight::from_parts(33_343_000, 3607)
+		// Minimum execution time: 12_006_000 ps.
+		Weight::from_parts(13_905_000, 3607)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -153,6 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Leaving` (r:18 w:0)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::RecordsByOwner` (r:0 w:1)
 	/// Proof: `EhrAcl::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::GrantsHeld` (r:0 w:18)
@@ -162,11 +167,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn add_record(r: u32, ) -> Weight {
 		// Proof size: measured `1376 + r * 89`, estimated `6224 + r * 2617` bytes.
-		// Minimum execution time: 191_832_000 ps.
-		Weight::from_parts(305_597_537, 6224)
-			.saturating_add(Weight::from_parts(109_872_980, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
+		// Minimum execution time: 141_583_000 ps.
+		Weight::from_parts(152_539_649, 6224)
+			.saturating_add(Weight::from_parts(57_466_388, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(11))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2617).saturating_mul(r.into()))
@@ -189,10 +194,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 16]`.
 	fn update_record(k: u32, e: u32, ) -> Weight {
 		// Proof size: measured `0 + e * 561 + k * 341`, estimated `6224 + e * 3292 + k * 2715` bytes.
-		// Minimum execution time: 218_153_000 ps.
-		Weight::from_parts(284_467_000, 6224)
-			.saturating_add(Weight::from_parts(12_098_261, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(93_062_001, 0).saturating_mul(e.into()))
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
+		// Minimum execution time: 170_598_000 ps.
+		Weight::from_parts(35_638_696, 6224)
+			.saturating_add(Weight::from_parts(13_185_594, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(60_690_116, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(18))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
@@ -226,10 +232,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `q` is `[0, 32]`.
 	fn remove_record(g: u32, q: u32, ) -> Weight {
 		// Proof size: measured `883 + g * 391 + q * 305`, estimated `3732 + g * 2715 + q * 2660` bytes.
-		// Minimum execution time: 2_351_086_000 ps.
-		Weight::from_parts(2_479_053_000, 3732)
-			.saturating_add(Weight::from_parts(67_405_162, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(45_783_794, 0).saturating_mul(q.into()))
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
+		// Minimum execution time: 1_735_562_000 ps.
+		Weight::from_parts(193_029_504, 3732)
+			.saturating_add(Weight::from_parts(56_004_748, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(52_646_506, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(q.into())))
@@ -245,6 +252,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Users` (r:2 w:2)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Leaving` (r:1 w:0)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -259,9 +268,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn grant_access() -> Weight {
 		// Proof size: measured `1610`, estimated `6420` bytes.
-		// Minimum execution time: 178_024_000 ps.
-		Weight::from_parts(311_554_000, 6420)
-			.saturating_add(T::DbWeight::get().reads(10))
+		// Minimum execution time: 142_101_000 ps.
+		Weight::from_parts(151_167_000, 6420)
+			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(12))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
@@ -281,9 +290,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 30]`.
 	fn update_access(d: u32, ) -> Weight {
 		// Proof size: measured `4316 + d * 158`, estimated `6290 + d * 2715` bytes.
-		// Minimum execution time: 210_581_000 ps.
-		Weight::from_parts(294_889_804, 6290)
-			.saturating_add(Weight::from_parts(109_248_419, 0).saturating_mul(d.into()))
+		// Minimum execution time: 151_935_000 ps.
+		Weight::from_parts(174_134_620, 6290)
+			.saturating_add(Weight::from_parts(53_470_647, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -307,9 +316,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 31]`.
 	fn revoke_access(d: u32, ) -> Weight {
 		// Proof size: measured `4064 + d * 158`, estimated `5884 + d * 2715` bytes.
-		// Minimum execution time: 146_100_000 ps.
-		Weight::from_parts(295_912_307, 5884)
-			.saturating_add(Weight::from_parts(87_134_000, 0).saturating_mul(d.into()))
+		// Minimum execution time: 111_431_000 ps.
+		Weight::from_parts(60_504_310, 5884)
+			.saturating_add(Weight::from_parts(56_652_040, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -334,10 +343,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 16]`.
 	fn revoke_and_rekey(k: u32, d: u32, ) -> Weight {
 		// Proof size: measured `0 + d * 552 + k * 340`, estimated `6224 + d * 3356 + k * 2715` bytes.
-		// Minimum execution time: 321_489_000 ps.
-		Weight::from_parts(440_270_000, 6224)
-			.saturating_add(Weight::from_parts(9_612_109, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(97_343_501, 0).saturating_mul(d.into()))
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
+		// Minimum execution time: 241_364_000 ps.
+		Weight::from_parts(39_976_519, 6224)
+			.saturating_add(Weight::from_parts(12_357_117, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(61_528_269, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(23))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
@@ -363,8 +373,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
 		// Proof size: measured `946`, estimated `3732` bytes.
-		// Minimum execution time: 96_147_000 ps.
-		Weight::from_parts(165_461_000, 3732)
+		// Minimum execution time: 75_069_000 ps.
+		Weight::from_parts(79_610_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -372,6 +382,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Requests` (r:1 w:1)
 	/// Proof: `EhrAcl::Requests` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Leaving` (r:1 w:0)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Users` (r:2 w:2)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -386,9 +398,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn answer_request() -> Weight {
 		// Proof size: measured `1306`, estimated `6290` bytes.
-		// Minimum execution time: 161_974_000 ps.
-		Weight::from_parts(267_917_000, 6290)
-			.saturating_add(T::DbWeight::get().reads(8))
+		// Minimum execution time: 130_638_000 ps.
+		Weight::from_parts(136_382_000, 6290)
+			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(11))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:0)
@@ -397,8 +409,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof size: measured `726`, estimated `3732` bytes.
-		// Minimum execution time: 23_247_000 ps.
-		Weight::from_parts(45_570_000, 3732)
+		// Minimum execution time: 18_411_000 ps.
+		Weight::from_parts(19_867_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
@@ -418,9 +430,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 30]`.
 	fn renounce_grant(d: u32, ) -> Weight {
 		// Proof size: measured `4223 + d * 158`, estimated `6224 + d * 2715` bytes.
-		// Minimum execution time: 143_426_000 ps.
-		Weight::from_parts(207_479_604, 6224)
-			.saturating_add(Weight::from_parts(86_360_648, 0).saturating_mul(d.into()))
+		// Minimum execution time: 107_466_000 ps.
+		Weight::from_parts(122_338_428, 6224)
+			.saturating_add(Weight::from_parts(53_805_447, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -441,8 +453,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
 		// Proof size: measured `1032`, estimated `3732` bytes.
-		// Minimum execution time: 82_951_000 ps.
-		Weight::from_parts(95_353_000, 3732)
+		// Minimum execution time: 66_440_000 ps.
+		Weight::from_parts(70_056_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
