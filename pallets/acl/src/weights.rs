@@ -1,6 +1,8 @@
 
 //! Weights of `pallet_ehr_acl`, measured by its benchmarks. Regenerate with
-//! `scripts/bench-weights`; do not edit by hand.
+//! `scripts/bench-weights`; do not edit by hand. Calls with several
+//! components get an upper envelope of every measured point as their compute
+//! part (`scripts/weights-envelope.py`, run by `scripts/bench-weights`).
 //!
 //! Benchmark CLI 64.0.0, 2026-12-04; steps 25, repeat 20.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`; wasm execution `Compiled`.
