@@ -71,20 +71,40 @@ def envelope(names, rows):
     return base, slopes
 
 
+def ranges(text):
+    """{function: [(component, low)]} for every weight with two or more
+    components, from the generated doc comments."""
+    found = {}
+    impl = text.index("impl<T: frame_system::Config> WeightInfo")
+    for m in re.finditer(r"((?:\t/// .*\n)+)\tfn (\w+)\(", text[impl:]):
+        comps = re.findall(r"range of component `(\w+)` is `\[(\d+), \d+\]`", m.group(1))
+        if len(comps) >= 2:
+            found[m.group(2)] = [(c, int(low)) for c, low in comps]
+    return found
+
+
 def main():
     path = sys.argv[1]
     log = "\n".join(open(f).read() for f in sys.argv[2:])
     text = open(path).read()
-    for name, (names, rows) in points(log).items():
-        if len(names) < 2 or not rows:
-            continue
+    measured = points(log)
+    for name, comps in ranges(text).items():
+        if name not in measured:
+            raise SystemExit(f"{name}: no measured points in the logs")
+        names, rows = measured[name]
+        if names != [c for c, _ in comps]:
+            raise SystemExit(f"{name}: components {names} in the logs, {comps} in {path}")
+        if not any(all(v <= low + 1 for v, (_, low) in zip(values, comps)) for values, _ in rows):
+            raise SystemExit(f"{name}: no point measured near its lowest components {comps}")
         base, slopes = envelope(names, rows)
         start = text.index(f"\tfn {name}(", text.index("impl<T: frame_system::Config> WeightInfo"))
         end = text.index("\n\t}\n", start)
         body = text[start:end]
         ps = lambda us: f"{round(us * 1e6):_}"
-        body = re.sub(r"Weight::from_parts\([\d_]+, (\d+)\)\n",
-                      lambda m: f"Weight::from_parts({ps(base)}, {m.group(1)})\n", body, count=1)
+        body, n = re.subn(r"Weight::from_parts\([\d_]+, (\d+)\)\n",
+                          lambda m: f"Weight::from_parts({ps(base)}, {m.group(1)})\n", body, count=1)
+        if n != 1:
+            raise SystemExit(f"{name}: no base weight to set")
         for c, s in zip(names, slopes):
             body, n = re.subn(
                 rf"Weight::from_parts\([\d_]+, 0\)\.saturating_mul\({c}\.into\(\)\)",
@@ -95,10 +115,9 @@ def main():
                               lambda m: f"{m.group(1)}\n\t\t\t.saturating_add(Weight::from_parts"
                                         f"({ps(s)}, 0).saturating_mul({c}.into()))\n",
                               body, count=1)
-        body = body.replace(
-            "\t\t// Minimum execution time:",
-            "\t\t// Compute: upper envelope of the measured points (scripts/weights-envelope.py).\n"
-            "\t\t// Minimum execution time:", 1)
+        note = "\t\t// Compute: upper envelope of the measured points (scripts/weights-envelope.py).\n"
+        if note not in body:
+            body = body.replace("\t\t// Minimum execution time:", note + "\t\t// Minimum execution time:", 1)
         text = text[:start] + body + text[end:]
         print(f"{name}: {base:.1f} µs + " +
               " + ".join(f"{s:.2f} µs * {c}" for c, s in zip(names, slopes)))

@@ -1364,6 +1364,7 @@ impl Audit {
 			Event::GrantAdded { id, to, by, access, expires_at, key_version, .. } => {
 				let grant = AuditedGrant { access, expires_at, granted_by: by, key_version };
 				assert!(!self.leaving.contains(&to), "{to} granted {id} while leaving");
+				assert!(!self.leaving.contains(&by), "{by} granted on {id} while leaving");
 				assert!(self.grants.insert((id, to), grant).is_none(), "{to} granted {id} twice");
 			}
 			Event::AccessUpdated { id, of, granted_by, access, expires_at, .. } => {

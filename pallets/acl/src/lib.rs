@@ -170,8 +170,9 @@ pub mod pallet {
 	>;
 
 	/// Accounts whose deregistration has begun and not finished: they can
-	/// receive no new grant, so nobody can keep the drain going by
-	/// refilling them.
+	/// neither receive nor give a grant, nor ask for one, so nobody can keep
+	/// the drain going by refilling them. The account itself (it owns no
+	/// records) or its registrar finishes the drain; there is no way back.
 	#[pallet::storage]
 	pub type Leaving<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
@@ -401,9 +402,9 @@ pub mod pallet {
 		InsufficientDeposit,
 		/// Record ids are exhausted.
 		RecordIdOverflow,
-		/// The reader is being deregistered (over several calls): it can
-		/// receive no new grant.
-		ReaderLeaving,
+		/// The account is being deregistered (over several calls): until it
+		/// is gone it can neither receive nor give a grant, nor ask for one.
+		AccountLeaving,
 	}
 
 	#[pallet::call]
@@ -532,8 +533,10 @@ pub mod pallet {
 				cascaded += dropped - 1;
 				Records::<T>::insert(id, record);
 			}
+			// With nothing left in the index the drain is over, whatever the
+			// count says (they never differ while the indexes hold).
 			let grants_left = Users::<T>::get(&who).map_or(0, |u| u.grants_held);
-			if grants_left > 0 {
+			if grants_left > 0 && !ids.is_empty() {
 				Leaving::<T>::insert(&who, ());
 				Self::deposit_event(Event::DeregistrationContinues {
 					who,
@@ -961,6 +964,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut user = Users::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!Leaving::<T>::contains_key(&who), Error::<T>::AccountLeaving);
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(!Grants::<T>::contains_key(id, &who), Error::<T>::AlreadyGranted);
 			ensure!(!Requests::<T>::contains_key(id, &who), Error::<T>::AlreadyRequested);
@@ -1321,7 +1325,10 @@ pub mod pallet {
 			reason: GrantReason,
 		) -> DispatchResult {
 			ensure!(record.grant_count < MAX_GRANTS_PER_RECORD, Error::<T>::TooManyGrants);
-			ensure!(!Leaving::<T>::contains_key(&new.reader), Error::<T>::ReaderLeaving);
+			ensure!(
+				!Leaving::<T>::contains_key(&new.reader) && !Leaving::<T>::contains_key(by),
+				Error::<T>::AccountLeaving
+			);
 			if new.reader != record.owner {
 				Self::take_on_grant(by)?;
 			}

@@ -1742,11 +1742,21 @@ fn a_deregistration_under_way_cannot_be_refilled() {
 		let (patient, fresh) = (OTHER_PATIENT, NewRecord::of(OTHER_PATIENT).add());
 		assert_noop!(
 			grant(patient, fresh, DOCTOR, Access::Read, None),
-			Error::<Test>::ReaderLeaving
+			Error::<Test>::AccountLeaving
 		);
 		assert_noop!(
 			NewRecord::of(patient).reader(DOCTOR, Access::Read, None).try_add(),
-			Error::<Test>::ReaderLeaving
+			Error::<Test>::AccountLeaving
+		);
+		// Nor can the doctor add to its own drain, or ask for anything.
+		let still_held = GrantsHeld::<Test>::iter_key_prefix(DOCTOR).next().expect("a grant left");
+		assert_noop!(
+			grant(DOCTOR, still_held, PHARMACIST, Access::Read, None),
+			Error::<Test>::AccountLeaving
+		);
+		assert_noop!(
+			EhrAcl::request_access(signed(DOCTOR), fresh, Access::Read),
+			Error::<Test>::AccountLeaving
 		);
 		assert_eq!(user(DOCTOR).grants_held, left);
 		// The drain ends, with every grant and delegate gone, in calls that
