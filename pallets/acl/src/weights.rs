@@ -26,7 +26,7 @@
 //!   --template
 //!   /work/main/scripts/weight-template.hbs
 //!   --output
-//!   /work/main/pallets/acl/src/weights.rs
+//!   /root/.cache/ehr-chain/target/bench-weights/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn add_registrar() -> Weight {
 		// Proof size: measured `97`, estimated `3517` bytes.
-		// Minimum execution time: 10_981_000 ps.
-		Weight::from_parts(13_094_000, 3517)
+		// Minimum execution time: 11_736_000 ps.
+		Weight::from_parts(13_060_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn remove_registrar() -> Weight {
 		// Proof size: measured `157`, estimated `3517` bytes.
-		// Minimum execution time: 12_214_000 ps.
-		Weight::from_parts(13_868_000, 3517)
+		// Minimum execution time: 12_695_000 ps.
+		Weight::from_parts(14_045_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -87,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn register_user() -> Weight {
 		// Proof size: measured `259`, estimated `3640` bytes.
-		// Minimum execution time: 52_217_000 ps.
-		Weight::from_parts(60_638_000, 3640)
+		// Minimum execution time: 57_708_000 ps.
+		Weight::from_parts(62_000_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -120,11 +120,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deregister_user(h: u32, c: u32, q: u32, ) -> Weight {
 		// Proof size: measured `0 + c * 317 + h * 1092 + q * 484`, estimated `6290 + c * 2715 + h * 2742 + q * 2742` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 4_466_959_000 ps.
-		Weight::from_parts(524_177_470, 6290)
-			.saturating_add(Weight::from_parts(56_975_229, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(87_415_276, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(50_469_229, 0).saturating_mul(q.into()))
+		// Minimum execution time: 4_386_059_000 ps.
+		Weight::from_parts(848_072_573, 6290)
+			.saturating_add(Weight::from_parts(88_274_071, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(60_927_722, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(49_156_819, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -141,8 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	fn rotate_encryption_key() -> Weight {
 		// Proof size: measured `210`, estimated `3607` bytes.
-		// Minimum execution time: 12_006_000 ps.
-		Weight::from_parts(13_905_000, 3607)
+		// Minimum execution time: 12_596_000 ps.
+		Weight::from_parts(13_950_000, 3607)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -169,9 +169,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn add_record(r: u32, ) -> Weight {
 		// Proof size: measured `1376 + r * 89`, estimated `6224 + r * 2617` bytes.
-		// Minimum execution time: 141_583_000 ps.
-		Weight::from_parts(152_539_649, 6224)
-			.saturating_add(Weight::from_parts(57_466_388, 0).saturating_mul(r.into()))
+		// Minimum execution time: 142_819_000 ps.
+		Weight::from_parts(153_165_111, 6224)
+			.saturating_add(Weight::from_parts(57_344_583, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(11))
@@ -197,10 +197,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_record(k: u32, e: u32, ) -> Weight {
 		// Proof size: measured `0 + e * 561 + k * 341`, estimated `6224 + e * 3292 + k * 2715` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 170_598_000 ps.
-		Weight::from_parts(35_638_696, 6224)
-			.saturating_add(Weight::from_parts(13_185_594, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(60_690_116, 0).saturating_mul(e.into()))
+		// Minimum execution time: 170_593_000 ps.
+		Weight::from_parts(40_198_840, 6224)
+			.saturating_add(Weight::from_parts(12_970_859, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(59_763_071, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(18))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
@@ -235,10 +235,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_record(g: u32, q: u32, ) -> Weight {
 		// Proof size: measured `883 + g * 391 + q * 305`, estimated `3732 + g * 2715 + q * 2660` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 1_735_562_000 ps.
-		Weight::from_parts(193_029_504, 3732)
-			.saturating_add(Weight::from_parts(56_004_748, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(52_646_506, 0).saturating_mul(q.into()))
+		// Minimum execution time: 1_677_830_000 ps.
+		Weight::from_parts(748_334_763, 3732)
+			.saturating_add(Weight::from_parts(57_480_143, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(48_889_472, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(q.into())))
@@ -254,7 +254,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Users` (r:2 w:2)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::Leaving` (r:1 w:0)
+	/// Storage: `EhrAcl::Leaving` (r:2 w:0)
 	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -270,9 +270,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn grant_access() -> Weight {
 		// Proof size: measured `1610`, estimated `6420` bytes.
-		// Minimum execution time: 142_101_000 ps.
-		Weight::from_parts(151_167_000, 6420)
-			.saturating_add(T::DbWeight::get().reads(11))
+		// Minimum execution time: 143_056_000 ps.
+		Weight::from_parts(150_350_000, 6420)
+			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().writes(12))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
@@ -292,9 +292,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 30]`.
 	fn update_access(d: u32, ) -> Weight {
 		// Proof size: measured `4316 + d * 158`, estimated `6290 + d * 2715` bytes.
-		// Minimum execution time: 151_935_000 ps.
-		Weight::from_parts(174_134_620, 6290)
-			.saturating_add(Weight::from_parts(53_470_647, 0).saturating_mul(d.into()))
+		// Minimum execution time: 149_571_000 ps.
+		Weight::from_parts(166_820_468, 6290)
+			.saturating_add(Weight::from_parts(52_845_403, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -318,9 +318,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 31]`.
 	fn revoke_access(d: u32, ) -> Weight {
 		// Proof size: measured `4064 + d * 158`, estimated `5884 + d * 2715` bytes.
-		// Minimum execution time: 111_431_000 ps.
-		Weight::from_parts(60_504_310, 5884)
-			.saturating_add(Weight::from_parts(56_652_040, 0).saturating_mul(d.into()))
+		// Minimum execution time: 107_493_000 ps.
+		Weight::from_parts(76_020_707, 5884)
+			.saturating_add(Weight::from_parts(52_327_842, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -346,10 +346,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_and_rekey(k: u32, d: u32, ) -> Weight {
 		// Proof size: measured `0 + d * 552 + k * 340`, estimated `6224 + d * 3356 + k * 2715` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 241_364_000 ps.
-		Weight::from_parts(39_976_519, 6224)
-			.saturating_add(Weight::from_parts(12_357_117, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(61_528_269, 0).saturating_mul(d.into()))
+		// Minimum execution time: 240_219_000 ps.
+		Weight::from_parts(38_741_326, 6224)
+			.saturating_add(Weight::from_parts(13_065_132, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(59_314_205, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(23))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
@@ -361,6 +361,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `EhrAcl::Users` (r:1 w:1)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Leaving` (r:1 w:0)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
 	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Grants` (r:1 w:0)
@@ -375,16 +377,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
 		// Proof size: measured `946`, estimated `3732` bytes.
-		// Minimum execution time: 75_069_000 ps.
-		Weight::from_parts(79_610_000, 3732)
-			.saturating_add(T::DbWeight::get().reads(6))
+		// Minimum execution time: 75_973_000 ps.
+		Weight::from_parts(80_495_000, 3732)
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
 	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Requests` (r:1 w:1)
 	/// Proof: `EhrAcl::Requests` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// Storage: `EhrAcl::Leaving` (r:1 w:0)
+	/// Storage: `EhrAcl::Leaving` (r:2 w:0)
 	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Users` (r:2 w:2)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
@@ -400,9 +402,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn answer_request() -> Weight {
 		// Proof size: measured `1306`, estimated `6290` bytes.
-		// Minimum execution time: 130_638_000 ps.
-		Weight::from_parts(136_382_000, 6290)
-			.saturating_add(T::DbWeight::get().reads(9))
+		// Minimum execution time: 117_503_000 ps.
+		Weight::from_parts(135_178_000, 6290)
+			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(11))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:0)
@@ -411,8 +413,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof size: measured `726`, estimated `3732` bytes.
-		// Minimum execution time: 18_411_000 ps.
-		Weight::from_parts(19_867_000, 3732)
+		// Minimum execution time: 17_716_000 ps.
+		Weight::from_parts(19_623_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
@@ -432,9 +434,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 30]`.
 	fn renounce_grant(d: u32, ) -> Weight {
 		// Proof size: measured `4223 + d * 158`, estimated `6224 + d * 2715` bytes.
-		// Minimum execution time: 107_466_000 ps.
-		Weight::from_parts(122_338_428, 6224)
-			.saturating_add(Weight::from_parts(53_805_447, 0).saturating_mul(d.into()))
+		// Minimum execution time: 103_920_000 ps.
+		Weight::from_parts(124_058_762, 6224)
+			.saturating_add(Weight::from_parts(52_355_976, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -455,8 +457,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
 		// Proof size: measured `1032`, estimated `3732` bytes.
-		// Minimum execution time: 66_440_000 ps.
-		Weight::from_parts(70_056_000, 3732)
+		// Minimum execution time: 65_241_000 ps.
+		Weight::from_parts(68_561_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
