@@ -20,6 +20,7 @@ lowest components (scripts/bench-weights measures them), which the main run,
 holding all but one component at its highest, never visits. Single-component
 weights are left as generated.
 """
+import math
 import re
 import sys
 
@@ -55,7 +56,11 @@ def points(log):
                 cells = row.split()
                 if len(cells) != len(names) + 3:
                     break
-                rows.append(([int(c) for c in cells[: len(names)]], float(cells[len(names)])))
+                mean = float(cells[len(names)])
+                # Printed rounded down to 4 significant figures: take the
+                # most it can have been.
+                mean += 10 ** (math.floor(math.log10(max(mean, 1.0))) - 3)
+                rows.append(([int(c) for c in cells[: len(names)]], mean))
             found.setdefault(name, (names, []))[1].extend(rows)
     return found
 
@@ -85,6 +90,9 @@ def ranges(text):
 
 def main():
     path = sys.argv[1]
+    for f in sys.argv[2:]:
+        if not points(open(f).read()):
+            raise SystemExit(f"{f}: no measured points (did that benchmark run fail?)")
     log = "\n".join(open(f).read() for f in sys.argv[2:])
     text = open(path).read()
     measured = points(log)
@@ -100,7 +108,7 @@ def main():
         start = text.index(f"\tfn {name}(", text.index("impl<T: frame_system::Config> WeightInfo"))
         end = text.index("\n\t}\n", start)
         body = text[start:end]
-        ps = lambda us: f"{round(us * 1e6):_}"
+        ps = lambda us: f"{math.ceil(us * 1e6):_}"
         body, n = re.subn(r"Weight::from_parts\([\d_]+, (\d+)\)\n",
                           lambda m: f"Weight::from_parts({ps(base)}, {m.group(1)})\n", body, count=1)
         if n != 1:

@@ -361,8 +361,8 @@ impl Session {
 	}
 
 	/// `who`'s encryption key from the chain, refused up front if nothing can
-	/// be wrapped for it, so that no work (an upload) is done for a call
-	/// that cannot be made.
+	/// be wrapped for it, so that nothing is uploaded for a key that cannot
+	/// be used.
 	async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
 		let key = self.encryption_key_of(who).await?;
 		wrap::check_recipient(&key, &mut os_rng()).map_err(|_| RecordError::UnusableKey(*who))?;

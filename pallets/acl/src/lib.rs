@@ -1174,11 +1174,11 @@ pub mod pallet {
 			let per_record = MAX_GRANTS_PER_RECORD - 2;
 			let drops = T::MaxDropsPerDeregistration::get().max(1 + per_record);
 			let requests = T::MaxRequestsPerAccount::get();
-			// Fewest held grants that carry the most cascades.
+			// The most cascades one call can carry, the rest of its budget held.
 			let carriers = drops.div_ceil(1 + per_record);
 			let cascades = (drops - carriers).min(T::MaxGrantsPerAccount::get());
 			T::WeightInfo::deregister_user(drops, 0, requests)
-				.max(T::WeightInfo::deregister_user(carriers, cascades, requests))
+				.max(T::WeightInfo::deregister_user(drops - cascades, cascades, requests))
 				.saturating_add(T::DbWeight::get().reads_writes((drops + per_record + 1).into(), 1))
 		}
 

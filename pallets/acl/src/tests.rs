@@ -1672,43 +1672,48 @@ fn grants_given_are_bounded_per_giver_and_renouncing_frees_a_slot() {
 	});
 }
 
-/// Grants removed since the last reset, on any record.
-fn grants_removed() -> u32 {
-	acl_events().iter().filter(|e| matches!(e, Event::GrantRemoved { .. })).count() as u32
+/// One `deregister_user` of `who` by its registrar, checked: it drops at
+/// least one grant and at most the budget (more only as one held grant with
+/// its delegates), charges no more than it declared, and, if the drain goes
+/// on, leaves fewer held grants, says how many, and charges more than the
+/// grants it dropped (the `Leaving` mark, and what it read past the budget).
+/// Returns how many grants it dropped.
+fn deregister_step(who: u64) -> u32 {
+	let declared = Call::<Test>::deregister_user { who }.get_dispatch_info().call_weight;
+	let held_before = user(who).grants_held;
+	System::reset_events();
+	let post = EhrAcl::deregister_user(signed(REGISTRAR), who).expect("deregisters");
+	let reasons: Vec<RemovalReason> = acl_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::GrantRemoved { reason, .. } => Some(reason),
+			_ => None,
+		})
+		.collect();
+	let held = reasons.iter().filter(|r| **r == RemovalReason::Deregistered).count() as u32;
+	let cascaded = reasons.len() as u32 - held;
+	assert!(held > 0);
+	assert!(held + cascaded <= MaxDropsPerDeregistration::get() || held == 1, "{reasons:?}");
+	let charged = post.actual_weight.expect("refunds");
+	assert!(charged.all_lte(declared), "{charged:?} charged, {declared:?} declared");
+	if let Some(left) = Users::<Test>::get(who) {
+		assert!(left.grants_held < held_before);
+		let grants_left = left.grants_held;
+		assert_eq!(
+			last_event(),
+			Event::DeregistrationContinues { who, by: REGISTRAR, grants_left }
+		);
+		let dropped = <Test as Config>::WeightInfo::deregister_user(held, cascaded, 0);
+		assert!(charged.ref_time() > dropped.ref_time(), "{charged:?} charged");
+	}
+	held + cascaded
 }
 
-/// Has `who`'s registrar deregister it, one call at a time, checking each
-/// call: it drops at most the budget (or one held grant with its
-/// delegates), at least one grant, charges no more than it declared, and
-/// leaves fewer held grants. Returns the grants each call dropped.
+/// [`deregister_step`] until `who` is gone. Returns what each call dropped.
 fn deregister_in_steps(who: u64) -> Vec<u32> {
-	let budget = MaxDropsPerDeregistration::get();
-	let declared = Call::<Test>::deregister_user { who }.get_dispatch_info().call_weight;
 	let mut drops = Vec::new();
 	while Users::<Test>::contains_key(who) {
-		let held_before = user(who).grants_held;
-		let one_held_grant = GrantsHeld::<Test>::iter_key_prefix(who)
-			.map(|id| 1 + Delegations::<Test>::iter_key_prefix((id, who)).count() as u32)
-			.max()
-			.unwrap_or(0);
-		System::reset_events();
-		let post = EhrAcl::deregister_user(signed(REGISTRAR), who).expect("deregisters");
-		let dropped = grants_removed();
-		assert!(dropped <= budget.max(one_held_grant), "{dropped} dropped");
-		let charged = post.actual_weight.expect("refunds");
-		assert!(charged.all_lte(declared), "{charged:?} charged, {declared:?} declared");
-		if let Some(left) = Users::<Test>::get(who) {
-			assert!(dropped > 0 && left.grants_held < held_before);
-			assert_eq!(
-				last_event(),
-				Event::DeregistrationContinues {
-					who,
-					by: REGISTRAR,
-					grants_left: left.grants_held
-				}
-			);
-		}
-		drops.push(dropped);
+		drops.push(deregister_step(who));
 	}
 	drops
 }
@@ -1733,9 +1738,7 @@ fn a_deregistration_under_way_cannot_be_refilled() {
 		}
 		let total = 10 + MaxGrantsPerAccount::get();
 		assert!(total > 2 * MaxDropsPerDeregistration::get());
-		System::reset_events();
-		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
-		let first = grants_removed();
+		let first = deregister_step(DOCTOR);
 		let left = user(DOCTOR).grants_held;
 		assert!(left > 0);
 		// Under way: nobody can hand the doctor a new grant, by any path.
