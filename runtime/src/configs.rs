@@ -173,7 +173,34 @@ impl pallet_ehr_acl::Config for Runtime {
 	/// Two full records' worth of grants per call; more drain over further
 	/// calls.
 	type MaxDropsPerDeregistration = ConstU32<64>;
+	type Signature = Signature;
+	type Signer = <Signature as sp_runtime::traits::Verify>::Signer;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = AclBenchmarkHelper;
+}
+
+/// Benchmark accounts are sr25519 keys made in the benchmark's keystore, so
+/// that a consent is a real signature, verified as on a live chain.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct AclBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl AclBenchmarkHelper {
+	const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"ehrb");
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_ehr_acl::benchmarking::BenchmarkHelper<AccountId, Signature> for AclBenchmarkHelper {
+	fn account() -> AccountId {
+		sp_io::crypto::sr25519_generate(Self::KEY_TYPE, None).into()
+	}
+	fn sign(who: &AccountId, message: &[u8]) -> Signature {
+		let public = sp_core::sr25519::Public::from_raw(who.clone().into());
+		sp_io::crypto::sr25519_sign(Self::KEY_TYPE, &public, message)
+			.expect("the benchmark keystore holds the key it made")
+			.into()
+	}
 }
 
 impl pallet_ehr_validators::Config for Runtime {

@@ -56,10 +56,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	authoring_version: 1,
-	spec_version: 202,
+	spec_version: 203,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 

@@ -10,6 +10,7 @@
 use super::*;
 use crate::Pallet as EhrAcl;
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -23,6 +24,24 @@ use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::Saturating;
 
 const SEED: u32 = 0;
+
+/// What the runtime gives the benchmarks for consented registrations: an
+/// account whose signing key it holds, and that account's signatures.
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// A new account the helper can sign for.
+	fn account() -> AccountId;
+	/// `who`'s signature of `message`.
+	fn sign(who: &AccountId, message: &[u8]) -> Signature;
+}
+
+/// A new encryption key for `who` and its proof of possession.
+fn proven_key<T: Config>(who: &T::AccountId, seed: u8) -> (EncryptionKey, KeyProof) {
+	let secret = [seed; 32];
+	let key = ehr_key_proof::public_key(&secret);
+	let genesis = EhrAcl::<T>::genesis();
+	let message = ehr_key_proof::key_proof_message(genesis.as_ref(), &who.encode(), &key);
+	(key, ehr_key_proof::sign(&secret, &message, &[0; 64]))
+}
 
 fn wrapped(n: u8) -> WrappedKey {
 	BoundedVec::truncate_from(alloc::vec![n; MAX_WRAPPED_KEY_LEN as usize])
@@ -115,13 +134,16 @@ impl<T: Config> Setup<T> {
 		who
 	}
 
-	/// A registered user: a patient registers itself, anyone else is
-	/// registered by the registrar.
+	/// A registered user (enrolled directly, as `register_user` does once
+	/// its signatures are checked): a patient registers itself, anyone else
+	/// is registered by the registrar.
 	fn user(&mut self, name: &'static str, role: Role) -> T::AccountId {
 		let who = self.account(name);
-		let by = if role == Role::Patient { who.clone() } else { self.registrar.clone() };
-		EhrAcl::<T>::register_user(RawOrigin::Signed(by).into(), who.clone(), role, [7; 32])
-			.expect("registers");
+		let (by, org) = match role {
+			Role::Patient => (who.clone(), None),
+			_ => (self.registrar.clone(), Registrars::<T>::get(&self.registrar)),
+		};
+		EhrAcl::<T>::enroll(by, who.clone(), role, [7; 32], org).expect("registers");
 		who
 	}
 
@@ -295,13 +317,31 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A registrar registers another account: a key proof and a consent
+	/// checked.
 	#[benchmark]
 	fn register_user() {
-		let mut setup = Setup::<T>::new();
-		let who = setup.account("doctor");
+		let setup = Setup::<T>::new();
+		let who = T::BenchmarkHelper::account();
+		let (key, proof) = proven_key::<T>(&who, 7);
+		let message = ehr_key_proof::consent_message(
+			EhrAcl::<T>::genesis().as_ref(),
+			&who.encode(),
+			&Role::Doctor.encode(),
+			&key,
+			1,
+		);
+		let consent = T::BenchmarkHelper::sign(&who, &message);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(setup.registrar.clone()), who.clone(), Role::Doctor, [7; 32]);
-		assert!(Users::<T>::contains_key(&who));
+		_(
+			RawOrigin::Signed(setup.registrar.clone()),
+			who.clone(),
+			Role::Doctor,
+			key,
+			proof,
+			Some(consent),
+		);
+		assert_eq!(Users::<T>::get(&who).map(|u| u.enc_key), Some(key));
 	}
 
 	/// `h` grants the user holds dropped, each on a record of another
@@ -349,9 +389,10 @@ mod benchmarks {
 	#[benchmark]
 	fn rotate_encryption_key() {
 		let who = Setup::<T>::new().user("doctor", Role::Doctor);
+		let (key, proof) = proven_key::<T>(&who, 9);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), [9; 32]);
-		assert_eq!(Users::<T>::get(&who).map(|u| u.enc_key), Some([9; 32]));
+		_(RawOrigin::Signed(who.clone()), key, proof);
+		assert_eq!(Users::<T>::get(&who).map(|u| u.enc_key), Some(key));
 	}
 
 	/// A clinician writing into a patient's records through an expiring

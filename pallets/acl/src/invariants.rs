@@ -329,10 +329,6 @@ fn key_for(who: u64) -> WrappedKey {
 	vec![who as u8; 80].try_into().unwrap()
 }
 
-fn enc_key(who: u64) -> EncryptionKey {
-	[who as u8; 32]
-}
-
 fn cid(s: &[u8]) -> Cid {
 	s.to_vec().try_into().unwrap()
 }
@@ -599,16 +595,17 @@ fn apply(action: &Action, history: &History) -> Outcome {
 	let now = System::block_number();
 	let at = |ttl: Option<u64>| ttl.map(|t| now + t);
 	match action.clone() {
-		Action::Register { by, who, role } => {
-			Outcome::new(by, EhrAcl::register_user(o(by), who, role, enc_key(who)))
-		}
+		Action::Register { by, who, role } => Outcome::new(by, register(by, who, role, who as u8)),
 		Action::Deregister { by, who } => {
 			Outcome::new(by, plain(EhrAcl::deregister_user(o(by), who)))
 		}
 		Action::RotateKey { who, key } => {
-			let rotated = EhrAcl::rotate_encryption_key(o(who), [key; 32]);
-			let expect = if key == 0 { Expect::Failure("all-zero key") } else { Expect::Anything };
-			Outcome::new(who, rotated).expecting(expect)
+			if key == 0 {
+				let rotated = EhrAcl::rotate_encryption_key(o(who), [0; 32], [0; 64]);
+				Outcome::new(who, rotated).expecting(Expect::Failure("all-zero key"))
+			} else {
+				Outcome::new(who, rotate(who, key)).expecting(Expect::Anything)
+			}
 		}
 		Action::AddRecord { by, via, patient, readers, hostile } => {
 			let via = via.id();
@@ -1192,7 +1189,7 @@ fn seed() {
 	use frame_support::assert_ok;
 	let o = RuntimeOrigin::signed;
 	for p in [3u64, 4] {
-		assert_ok!(EhrAcl::register_user(o(p), p, Role::Patient, enc_key(p)));
+		assert_ok!(register(p, p, Role::Patient, p as u8));
 		let no_readers = BoundedVec::new();
 		let (cid, key) = (cid(b"bafy"), key_for(p));
 		assert_ok!(EhrAcl::add_record(
@@ -1207,7 +1204,7 @@ fn seed() {
 		));
 	}
 	for (staff, role) in [(5u64, Role::Doctor), (6, Role::Doctor), (7, Role::Pharmacist)] {
-		assert_ok!(EhrAcl::register_user(o(REGISTRAR), staff, role, enc_key(staff)));
+		assert_ok!(register(REGISTRAR, staff, role, staff as u8));
 	}
 	for (by, record, to, access) in
 		[(3, 0, 5, Access::ReadWrite), (5, 0, 7, Access::Read), (4, 1, 6, Access::Read)]

@@ -5,8 +5,12 @@
 //!
 //! - **Users**: accounts with a role and a public X25519 encryption key.
 //!   Patients register themselves; a hospital's registrar registers its
-//!   doctors, pharmacists and researchers. There are no passwords: identity is
-//!   the account's signature.
+//!   doctors, pharmacists and researchers, and may register a patient (who
+//!   then belongs to the hospital). There are no passwords: identity is the
+//!   account's signature. Every key put on chain comes with a proof that its
+//!   holder has the secret (an XEdDSA signature, see [`ehr_key_proof`]), and
+//!   a registrar registers nobody without that account's signed consent to
+//!   the role, key and hospital.
 //! - **Registrars**: accounts allowed to onboard staff for one hospital, added
 //!   and removed by `RegistrarOrigin` (consortium governance).
 //! - **Records**: an encrypted EHR in IPFS (CID + SHA-256 of the ciphertext),
@@ -27,7 +31,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 #[cfg(test)]
 mod invariants;
 pub mod migrations;
@@ -54,6 +58,7 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{IdentifyAccount, Verify, Zero};
 
 	pub type UserOf<T> = User<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type RecordOf<T> = Record<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -111,8 +116,16 @@ pub mod pallet {
 		/// Most pending requests one account can have.
 		#[pallet::constant]
 		type MaxRequestsPerAccount: Get<u32>;
+		/// The signature an account gives to consent to its registration by
+		/// a registrar (the runtime's transaction signature type).
+		type Signature: Verify<Signer = Self::Signer> + Parameter;
+		/// Who makes a [`Config::Signature`]: it identifies an account.
+		type Signer: IdentifyAccount<AccountId = Self::AccountId>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+		/// Makes accounts and their consents for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId, Self::Signature>;
 	}
 
 	/// Why the pallet holds part of an account's balance.
@@ -335,6 +348,15 @@ pub mod pallet {
 		InvalidEncryptionKey,
 		/// The new encryption key equals the current one.
 		SameEncryptionKey,
+		/// The key proof is not a signature by the encryption key's secret
+		/// over this chain, account and key.
+		BadKeyProof,
+		/// A registrar registering another account needs that account's
+		/// consent.
+		ConsentMissing,
+		/// The consent is not the account's signature over this chain, role,
+		/// key and the registrar's hospital.
+		BadConsent,
 		/// Only the user or a registrar of the user's hospital may deregister it.
 		NotAllowedToDeregister,
 		/// The user still owns records; remove them first.
@@ -444,6 +466,13 @@ pub mod pallet {
 		/// `Patient`); any other registration needs a registrar, and the user
 		/// joins the registrar's hospital. The caller pays `UserDeposit`,
 		/// returned on deregistration.
+		///
+		/// `key_proof` is the XEdDSA signature by `enc_key`'s secret over
+		/// [`ehr_key_proof::key_proof_message`] (genesis hash, `who`, key).
+		/// A registrar registering another account passes `consent`: `who`'s
+		/// signature over [`ehr_key_proof::consent_message`] (genesis hash,
+		/// `who`, role, key, the registrar's hospital), so it cannot give an
+		/// account a role, hospital or key the account did not choose.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_user())]
 		pub fn register_user(
@@ -451,6 +480,8 @@ pub mod pallet {
 			who: T::AccountId,
 			role: Role,
 			enc_key: EncryptionKey,
+			key_proof: KeyProof,
+			consent: Option<T::Signature>,
 		) -> DispatchResult {
 			let caller = ensure_signed(origin)?;
 			let self_registering_patient = caller == who && role == Role::Patient;
@@ -461,22 +492,20 @@ pub mod pallet {
 			};
 			ensure!(is_usable_enc_key(&enc_key), Error::<T>::InvalidEncryptionKey);
 			ensure!(!Users::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
-			Self::hold(HoldReason::User, &caller, T::UserDeposit::get())?;
-			let user = User {
-				role,
-				enc_key,
-				enc_key_version: 0,
-				registered_by: caller.clone(),
-				org,
-				registered_at: frame_system::Pallet::<T>::block_number(),
-				records_owned: 0,
-				grants_held: 0,
-				grants_given: 0,
-				requests_open: 0,
-			};
-			Users::<T>::insert(&who, user);
-			Self::deposit_event(Event::UserRegistered { who, role, org, by: caller, enc_key });
-			Ok(())
+			Self::check_key_proof(&who, &enc_key, &key_proof)?;
+			if caller != who {
+				let consent = consent.ok_or(Error::<T>::ConsentMissing)?;
+				let org = org.unwrap_or_default();
+				let message = ehr_key_proof::consent_message(
+					Self::genesis().as_ref(),
+					&who.encode(),
+					&role.encode(),
+					&enc_key,
+					org,
+				);
+				ensure!(consent.verify(&message[..], &who), Error::<T>::BadConsent);
+			}
+			Self::enroll(caller, who, role, enc_key, org)
 		}
 
 		/// Deregister `who`: drop every grant it holds (and what it delegated
@@ -569,6 +598,8 @@ pub mod pallet {
 
 		/// Replace the caller's public encryption key. Grants already written
 		/// stay wrapped to the old key until their records are re-keyed.
+		/// `key_proof` proves possession of the new key, as for
+		/// `register_user`.
 		///
 		/// Origin: signed, a registered user.
 		#[pallet::call_index(4)]
@@ -576,9 +607,12 @@ pub mod pallet {
 		pub fn rotate_encryption_key(
 			origin: OriginFor<T>,
 			enc_key: EncryptionKey,
+			key_proof: KeyProof,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(is_usable_enc_key(&enc_key), Error::<T>::InvalidEncryptionKey);
+			ensure!(Users::<T>::contains_key(&who), Error::<T>::NotRegistered);
+			Self::check_key_proof(&who, &enc_key, &key_proof)?;
 			let version = Users::<T>::try_mutate(&who, |user| -> Result<u32, Error<T>> {
 				let user = user.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(user.enc_key != enc_key, Error::<T>::SameEncryptionKey);
@@ -1117,6 +1151,57 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The chain's genesis hash, which key proofs and consents sign.
+		pub fn genesis() -> T::Hash {
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
+		/// Registers `who` once every check has passed: `caller` pays the
+		/// deposit. The benchmarks' set-up enrols users this way.
+		pub(crate) fn enroll(
+			caller: T::AccountId,
+			who: T::AccountId,
+			role: Role,
+			enc_key: EncryptionKey,
+			org: Option<OrgId>,
+		) -> DispatchResult {
+			Self::hold(HoldReason::User, &caller, T::UserDeposit::get())?;
+			let user = User {
+				role,
+				enc_key,
+				enc_key_version: 0,
+				registered_by: caller.clone(),
+				org,
+				registered_at: frame_system::Pallet::<T>::block_number(),
+				records_owned: 0,
+				grants_held: 0,
+				grants_given: 0,
+				requests_open: 0,
+			};
+			Users::<T>::insert(&who, user);
+			Self::deposit_event(Event::UserRegistered { who, role, org, by: caller, enc_key });
+			Ok(())
+		}
+
+		/// Whether `proof` is an XEdDSA signature by `enc_key`'s secret over
+		/// this chain, `who` and `enc_key`.
+		fn check_key_proof(
+			who: &T::AccountId,
+			enc_key: &EncryptionKey,
+			proof: &KeyProof,
+		) -> Result<(), Error<T>> {
+			use sp_core::ed25519;
+			let message =
+				ehr_key_proof::key_proof_message(Self::genesis().as_ref(), &who.encode(), enc_key);
+			let public = ehr_key_proof::ed25519_public(enc_key).ok_or(Error::<T>::BadKeyProof)?;
+			let signature = ed25519::Signature::from_raw(*proof);
+			ensure!(
+				signature.verify(&message[..], &ed25519::Public::from_raw(public)),
+				Error::<T>::BadKeyProof
+			);
+			Ok(())
+		}
+
 		/// `who`'s grant on record `id` if it is usable now: not expired and
 		/// wrapping the record's current data key.
 		pub fn current_grant(

@@ -1,7 +1,11 @@
 use crate as pallet_ehr_acl;
+use codec::Encode;
 use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	BuildStorage, DispatchResult,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -56,7 +60,66 @@ impl pallet_ehr_acl::Config for Test {
 	type MaxRequestsPerRecord = frame_support::traits::ConstU32<3>;
 	type MaxRequestsPerAccount = frame_support::traits::ConstU32<2>;
 	type MaxDropsPerDeregistration = MaxDropsPerDeregistration;
+	type Signature = TestSignature;
+	type Signer = UintAuthorityId;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Test>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Self;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<u64, TestSignature> for Test {
+	fn account() -> u64 {
+		200
+	}
+	fn sign(who: &u64, message: &[u8]) -> TestSignature {
+		TestSignature(*who, message.to_vec())
+	}
+}
+
+/// The X25519 key whose secret is `[n; 32]`.
+pub fn enc_key(n: u8) -> pallet_ehr_acl::EncryptionKey {
+	ehr_key_proof::public_key(&[n; 32])
+}
+
+/// The proof, by the secret `[n; 32]`, that `who` holds `enc_key(n)`.
+pub fn key_proof(who: u64, n: u8) -> pallet_ehr_acl::KeyProof {
+	let genesis = EhrAcl::genesis();
+	let message = ehr_key_proof::key_proof_message(genesis.as_ref(), &who.encode(), &enc_key(n));
+	ehr_key_proof::sign(&[n; 32], &message, &[n; 64])
+}
+
+/// `who`'s consent to be registered as `role` with `enc_key(n)` in `org`.
+pub fn consent(who: u64, role: pallet_ehr_acl::Role, n: u8, org: u32) -> TestSignature {
+	let genesis = EhrAcl::genesis();
+	let message = ehr_key_proof::consent_message(
+		genesis.as_ref(),
+		&who.encode(),
+		&role.encode(),
+		&enc_key(n),
+		org,
+	);
+	TestSignature(who, message)
+}
+
+/// `by` registers `who` as `role` with `enc_key(n)`, with a valid key proof
+/// and (when `by` registers someone else) `who`'s consent.
+pub fn register(by: u64, who: u64, role: pallet_ehr_acl::Role, n: u8) -> DispatchResult {
+	let org = pallet_ehr_acl::Registrars::<Test>::get(by).unwrap_or_default();
+	let consent = (by != who).then(|| consent(who, role, n, org));
+	EhrAcl::register_user(
+		RuntimeOrigin::signed(by),
+		who,
+		role,
+		enc_key(n),
+		key_proof(who, n),
+		consent,
+	)
+}
+
+/// `who` rotates to `enc_key(n)` with a valid key proof.
+pub fn rotate(who: u64, n: u8) -> DispatchResult {
+	EhrAcl::rotate_encryption_key(RuntimeOrigin::signed(who), enc_key(n), key_proof(who, n))
 }
 
 /// Registrar of hospital 1.

@@ -7,7 +7,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use sp_runtime::{DispatchError, DispatchResult};
+use sp_runtime::{testing::TestSignature, DispatchError, DispatchResult};
 
 const PATIENT: u64 = 10;
 const DOCTOR: u64 = 20;
@@ -18,10 +18,6 @@ const STRANGER: u64 = 99;
 
 fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
-}
-
-fn enc_key(n: u8) -> EncryptionKey {
-	[n; 32]
 }
 
 /// The data key of `key_version` wrapped to `who`: distinct for every pair.
@@ -110,22 +106,17 @@ fn last_event() -> Event<Test> {
 // ---- calls ----
 
 fn register_all() {
-	assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
-	assert_ok!(EhrAcl::register_user(
-		signed(OTHER_PATIENT),
-		OTHER_PATIENT,
-		Role::Patient,
-		enc_key(5)
-	));
-	assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
-	assert_ok!(EhrAcl::register_user(signed(REGISTRAR), PHARMACIST, Role::Pharmacist, enc_key(3)));
-	assert_ok!(EhrAcl::register_user(signed(REGISTRAR), RESEARCHER, Role::Researcher, enc_key(4)));
+	assert_ok!(register(PATIENT, PATIENT, Role::Patient, 1));
+	assert_ok!(register(OTHER_PATIENT, OTHER_PATIENT, Role::Patient, 5));
+	assert_ok!(register(REGISTRAR, DOCTOR, Role::Doctor, 2));
+	assert_ok!(register(REGISTRAR, PHARMACIST, Role::Pharmacist, 3));
+	assert_ok!(register(REGISTRAR, RESEARCHER, Role::Researcher, 4));
 }
 
 /// Registers `accounts` as researchers of hospital 1.
 fn register_staff(accounts: impl IntoIterator<Item = u64>) {
 	for who in accounts {
-		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), who, Role::Researcher, enc_key(4)));
+		assert_ok!(register(REGISTRAR, who, Role::Researcher, 4));
 	}
 }
 
@@ -300,7 +291,7 @@ fn registrar_changes_need_governance_and_are_checked() {
 #[test]
 fn patient_registers_itself_and_registrar_registers_staff() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
+		assert_ok!(register(PATIENT, PATIENT, Role::Patient, 1));
 		assert_eq!((user(PATIENT).org, user(PATIENT).registered_by), (None, PATIENT));
 		assert_eq!(
 			last_event(),
@@ -312,7 +303,7 @@ fn patient_registers_itself_and_registrar_registers_staff() {
 				enc_key: enc_key(1)
 			}
 		);
-		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
+		assert_ok!(register(REGISTRAR, DOCTOR, Role::Doctor, 2));
 		let doctor = user(DOCTOR);
 		assert_eq!(
 			(doctor.role, doctor.org, doctor.enc_key, doctor.registered_by),
@@ -335,25 +326,29 @@ fn patient_registers_itself_and_registrar_registers_staff() {
 fn register_user_errors() {
 	new_test_ext().execute_with(|| {
 		// Staff cannot register themselves, nor can anyone register others.
+		assert_noop!(register(DOCTOR, DOCTOR, Role::Doctor, 2), Error::<Test>::NotRegistrar);
 		assert_noop!(
-			EhrAcl::register_user(signed(DOCTOR), DOCTOR, Role::Doctor, enc_key(2)),
+			register(PATIENT, OTHER_PATIENT, Role::Patient, 2),
 			Error::<Test>::NotRegistrar
 		);
 		assert_noop!(
-			EhrAcl::register_user(signed(PATIENT), OTHER_PATIENT, Role::Patient, enc_key(2)),
-			Error::<Test>::NotRegistrar
-		);
-		assert_noop!(
-			EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, [0; 32]),
+			EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, [0; 32], [0; 64], None),
 			Error::<Test>::InvalidEncryptionKey
 		);
-		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
+		assert_ok!(register(PATIENT, PATIENT, Role::Patient, 1));
 		assert_noop!(
-			EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)),
+			register(PATIENT, PATIENT, Role::Patient, 1),
 			Error::<Test>::AlreadyRegistered
 		);
 		assert_noop!(
-			EhrAcl::register_user(RawOrigin::None.into(), PATIENT, Role::Patient, enc_key(1)),
+			EhrAcl::register_user(
+				RawOrigin::None.into(),
+				PATIENT,
+				Role::Patient,
+				enc_key(1),
+				key_proof(PATIENT, 1),
+				None
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -517,7 +512,7 @@ fn deregister_user_errors() {
 fn rotate_encryption_key_replaces_key_and_bumps_version() {
 	new_test_ext().execute_with(|| {
 		register_all();
-		assert_ok!(EhrAcl::rotate_encryption_key(signed(DOCTOR), enc_key(9)));
+		assert_ok!(rotate(DOCTOR, 9));
 		assert_eq!((user(DOCTOR).enc_key, user(DOCTOR).enc_key_version), (enc_key(9), 1));
 		assert_eq!(
 			last_event(),
@@ -573,17 +568,21 @@ fn unusable_encryption_keys_are_refused() {
 		for (class, key) in unusable {
 			assert!(!is_usable_enc_key(&key), "{class}");
 			assert_noop!(
-				EhrAcl::register_user(signed(REGISTRAR), 60, Role::Doctor, key),
+				EhrAcl::register_user(signed(REGISTRAR), 60, Role::Doctor, key, [0; 64], None),
 				Error::<Test>::InvalidEncryptionKey
 			);
 			assert_noop!(
-				EhrAcl::rotate_encryption_key(signed(DOCTOR), key),
+				EhrAcl::rotate_encryption_key(signed(DOCTOR), key, [0; 64]),
 				Error::<Test>::InvalidEncryptionKey
 			);
 		}
-		// The largest canonical encoding that is not of small order passes.
+		// The largest canonical encoding that is not of small order passes
+		// the key check (and then needs a proof nobody can make).
 		assert!(is_usable_enc_key(&p_minus(2)));
-		assert_ok!(EhrAcl::rotate_encryption_key(signed(DOCTOR), p_minus(2)));
+		assert_noop!(
+			EhrAcl::rotate_encryption_key(signed(DOCTOR), p_minus(2), key_proof(DOCTOR, 9)),
+			Error::<Test>::BadKeyProof
+		);
 	});
 }
 
@@ -591,18 +590,123 @@ fn unusable_encryption_keys_are_refused() {
 fn rotate_encryption_key_errors() {
 	new_test_ext().execute_with(|| {
 		register_all();
+		assert_noop!(rotate(STRANGER, 9), Error::<Test>::NotRegistered);
 		assert_noop!(
-			EhrAcl::rotate_encryption_key(signed(STRANGER), enc_key(9)),
-			Error::<Test>::NotRegistered
-		);
-		assert_noop!(
-			EhrAcl::rotate_encryption_key(signed(DOCTOR), [0; 32]),
+			EhrAcl::rotate_encryption_key(signed(DOCTOR), [0; 32], [0; 64]),
 			Error::<Test>::InvalidEncryptionKey
 		);
+		assert_noop!(rotate(DOCTOR, 2), Error::<Test>::SameEncryptionKey);
+	});
+}
+
+/// A key goes on chain only with a proof by its secret over this chain, the
+/// account and the key: a proof by another secret, for another account, on
+/// another chain or for another key is refused, at registration and at
+/// rotation, and changes nothing.
+#[test]
+fn key_proofs_are_checked() {
+	new_test_ext().execute_with(|| {
+		register_all();
+		let genesis = EhrAcl::genesis();
+		let other_chain = {
+			let message =
+				ehr_key_proof::key_proof_message(&[1; 32], &STRANGER.encode(), &enc_key(30));
+			ehr_key_proof::sign(&[30; 32], &message, &[0; 64])
+		};
+		assert_ne!(genesis.as_ref(), &[1; 32]);
+		for (case, proof) in [
+			("by another secret", key_proof(STRANGER, 31)),
+			("for another account", key_proof(PATIENT, 30)),
+			("on another chain", other_chain),
+			("all zero", [0; 64]),
+		] {
+			let by_patient = EhrAcl::register_user(
+				signed(STRANGER),
+				STRANGER,
+				Role::Patient,
+				enc_key(30),
+				proof,
+				None,
+			);
+			assert_eq!(by_patient, Err(Error::<Test>::BadKeyProof.into()), "{case}");
+			let by_registrar = EhrAcl::register_user(
+				signed(REGISTRAR),
+				STRANGER,
+				Role::Doctor,
+				enc_key(30),
+				proof,
+				Some(consent(STRANGER, Role::Doctor, 30, HOSPITAL)),
+			);
+			assert_eq!(by_registrar, Err(Error::<Test>::BadKeyProof.into()), "{case}");
+		}
+		// The doctor's proof for key 9 does not rotate it to key 10.
 		assert_noop!(
-			EhrAcl::rotate_encryption_key(signed(DOCTOR), enc_key(2)),
-			Error::<Test>::SameEncryptionKey
+			EhrAcl::rotate_encryption_key(signed(DOCTOR), enc_key(10), key_proof(DOCTOR, 9)),
+			Error::<Test>::BadKeyProof
 		);
+		// Another account's proof of its own key does not let the doctor
+		// claim that key.
+		assert_noop!(
+			EhrAcl::rotate_encryption_key(signed(DOCTOR), enc_key(1), key_proof(PATIENT, 1)),
+			Error::<Test>::BadKeyProof
+		);
+		assert!(!Users::<Test>::contains_key(STRANGER));
+		assert_ok!(register(STRANGER, STRANGER, Role::Patient, 30));
+		assert_ok!(rotate(DOCTOR, 10));
+	});
+}
+
+/// A registrar registers another account only with that account's consent
+/// to exactly this role, key and hospital; a patient may be registered by a
+/// registrar this way (and then belongs to its hospital).
+#[test]
+fn registration_by_a_registrar_needs_the_subjects_consent() {
+	new_test_ext().execute_with(|| {
+		let proof = key_proof(DOCTOR, 2);
+		let attempt = |consent: Option<TestSignature>| {
+			EhrAcl::register_user(
+				signed(REGISTRAR),
+				DOCTOR,
+				Role::Doctor,
+				enc_key(2),
+				proof,
+				consent,
+			)
+		};
+		assert_noop!(attempt(None), Error::<Test>::ConsentMissing);
+		let genesis = EhrAcl::genesis();
+		let message = ehr_key_proof::consent_message(
+			genesis.as_ref(),
+			&DOCTOR.encode(),
+			&Role::Doctor.encode(),
+			&enc_key(2),
+			HOSPITAL,
+		);
+		for (case, bad) in [
+			("signed by the registrar", TestSignature(REGISTRAR, message)),
+			("to another role", consent(DOCTOR, Role::Researcher, 2, HOSPITAL)),
+			("to another key", consent(DOCTOR, Role::Doctor, 3, HOSPITAL)),
+			("to another hospital", consent(DOCTOR, Role::Doctor, 2, OTHER_HOSPITAL)),
+		] {
+			assert_eq!(attempt(Some(bad)), Err(Error::<Test>::BadConsent.into()), "{case}");
+		}
+		assert!(!Users::<Test>::contains_key(DOCTOR));
+		assert_ok!(attempt(Some(consent(DOCTOR, Role::Doctor, 2, HOSPITAL))));
+		assert_eq!(user(DOCTOR).org, Some(HOSPITAL));
+		// A patient too, with its consent; it joins the registrar's hospital.
+		assert_noop!(
+			EhrAcl::register_user(
+				signed(REGISTRAR),
+				PATIENT,
+				Role::Patient,
+				enc_key(1),
+				key_proof(PATIENT, 1),
+				None
+			),
+			Error::<Test>::ConsentMissing
+		);
+		assert_ok!(register(REGISTRAR, PATIENT, Role::Patient, 1));
+		assert_eq!((user(PATIENT).org, user(PATIENT).registered_by), (Some(HOSPITAL), REGISTRAR));
 	});
 }
 
@@ -1724,7 +1828,7 @@ fn a_deregistration_under_way_cannot_be_refilled() {
 		register_all();
 		let patients = 100..110;
 		for patient in patients.clone() {
-			assert_ok!(EhrAcl::register_user(signed(patient), patient, Role::Patient, enc_key(6)));
+			assert_ok!(register(patient, patient, Role::Patient, 6));
 		}
 		// The doctor holds a grant on each of ten patients' records; on the
 		// first it delegated as many grants as it may, more than the budget.
@@ -1769,7 +1873,7 @@ fn a_deregistration_under_way_cannot_be_refilled() {
 		assert!(ids.iter().all(|&id| readers(id) == vec![Records::<Test>::get(id).unwrap().owner]));
 		assert!(!Leaving::<Test>::contains_key(DOCTOR));
 		// Registered again, the doctor receives grants as before.
-		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
+		assert_ok!(register(REGISTRAR, DOCTOR, Role::Doctor, 2));
 		assert_ok!(grant(patient, fresh, DOCTOR, Access::Read, None));
 	});
 }
@@ -1997,9 +2101,9 @@ fn answer_request_errors() {
 #[test]
 fn user_deposit_is_held_from_the_registerer_until_deregistration() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(EhrAcl::register_user(signed(PATIENT), PATIENT, Role::Patient, enc_key(1)));
+		assert_ok!(register(PATIENT, PATIENT, Role::Patient, 1));
 		assert_eq!(held(PATIENT), USER_DEPOSIT);
-		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), DOCTOR, Role::Doctor, enc_key(2)));
+		assert_ok!(register(REGISTRAR, DOCTOR, Role::Doctor, 2));
 		assert_eq!((held(REGISTRAR), held(DOCTOR)), (USER_DEPOSIT, 0));
 		// Back to whoever paid, whoever deregisters.
 		assert_ok!(EhrAcl::deregister_user(signed(DOCTOR), DOCTOR));
@@ -2065,12 +2169,9 @@ fn removing_everything_returns_every_deposit() {
 fn accounts_that_cannot_pay_a_deposit_change_nothing() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
-		assert_noop!(
-			EhrAcl::register_user(signed(POOR), POOR, Role::Patient, enc_key(7)),
-			Error::<Test>::InsufficientDeposit
-		);
+		assert_noop!(register(POOR, POOR, Role::Patient, 7), Error::<Test>::InsufficientDeposit);
 		// The registrar pays for registering it.
-		assert_ok!(EhrAcl::register_user(signed(REGISTRAR), POOR, Role::Patient, enc_key(7)));
+		assert_ok!(register(REGISTRAR, POOR, Role::Patient, 7));
 		assert_noop!(NewRecord::of(POOR).try_add(), Error::<Test>::InsufficientDeposit);
 		assert_noop!(
 			EhrAcl::request_access(signed(POOR), id, Access::Read),
@@ -2191,7 +2292,8 @@ fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
 	assert!(!decodes(&add_record(59, 6, 80, [most_readers, vec![reader(0)]].concat())));
 	assert!(!decodes(&add_record(59, 6, 80, vec![reader(2)])), "unknown access level");
 
-	let register = |role: u8| raw_call(2, (PATIENT, role, [1u8; 32]));
+	let register =
+		|role: u8| raw_call(2, (PATIENT, role, [1u8; 32], [2u8; 64], None::<TestSignature>));
 	assert!(decodes(&register(3)));
 	assert!(!decodes(&register(4)), "unknown role");
 

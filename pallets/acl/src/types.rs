@@ -30,6 +30,8 @@ pub type Cid = BoundedVec<u8, ConstU32<MAX_CID_LEN>>;
 pub type WrappedKey = BoundedVec<u8, ConstU32<MAX_WRAPPED_KEY_LEN>>;
 /// An X25519 public key.
 pub type EncryptionKey = [u8; 32];
+/// An XEdDSA signature by an encryption key's secret (see `ehr_key_proof`).
+pub type KeyProof = [u8; ehr_key_proof::PROOF_LEN];
 
 /// The canonical encodings of the X25519 points of small order: a shared
 /// secret computed with any of them is one of a handful of known values.
