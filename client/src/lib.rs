@@ -9,4 +9,5 @@ pub mod fhir;
 pub mod index;
 pub mod keystore;
 pub mod records;
+pub mod registration;
 pub mod storage;

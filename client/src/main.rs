@@ -13,11 +13,12 @@ use ehr::{
 	chain::{self, AccountId, ChainError, Wait},
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	index::{Index, IndexError, IndexStatus},
-	keystore::{Keys, KeystoreError, KeystoreFile, PublicKeys, DEFAULT_KDF},
+	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
 	records::{
 		self, query, Access, BlockNumber, RecordError, RecordId, RecordKind, Revocation, Role,
 		Session,
 	},
+	registration::{self, role_name, Consent},
 	storage::{Ipfs, StorageError},
 };
 use output::Out;
@@ -145,20 +146,31 @@ enum KeysCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-	/// Register on chain. Without `--account`: this keystore registers itself
-	/// as a patient. With it: a registrar registers someone of its hospital.
+	/// Register on chain. Without `--consent`: this keystore registers itself
+	/// (as a patient; a registrar may register itself in another role). With
+	/// it: a registrar submits someone's signed consent (`ehr user consent`),
+	/// and that account joins the registrar's hospital.
 	Register {
-		#[arg(long, value_enum, default_value = "patient")]
+		#[arg(long, value_enum, default_value = "patient", conflicts_with = "consent")]
 		role: RoleArg,
-		/// The account to register (SS58); needs `--encryption-key` or `--public-keys`.
-		#[arg(long, requires = "key_source")]
-		account: Option<String>,
-		/// The user's X25519 public key, 64 hex digits.
-		#[arg(long, group = "key_source")]
-		encryption_key: Option<String>,
-		/// The user's `ehr keys export-public` output (sets account and key).
-		#[arg(long, group = "key_source", conflicts_with = "account")]
-		public_keys: Option<PathBuf>,
+		/// A consent file written by `ehr user consent` for this chain and
+		/// this registrar's hospital; it fixes account, role and key.
+		#[arg(long)]
+		consent: Option<PathBuf>,
+	},
+	/// Sign this keystore's consent to be registered by a registrar of
+	/// `--hospital` as `--role`, with its encryption key, on the chain of
+	/// `--node`; hand the JSON it prints (or writes to `--out`) to the
+	/// registrar. It holds no secret.
+	Consent {
+		#[arg(long, value_enum)]
+		role: RoleArg,
+		/// The hospital (organisation id) whose registrar will register you.
+		#[arg(long)]
+		hospital: u32,
+		/// Write the consent here instead of standard output.
+		#[arg(long)]
+		out: Option<PathBuf>,
 	},
 	/// Show a user's registration (default: this keystore's account).
 	Show { account: Option<String> },
@@ -461,6 +473,9 @@ impl CliError {
 				R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
 				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
 				R::KeyNotOnChain { .. } => exit::KEYSTORE,
+				R::BadConsent(_) => exit::USAGE,
+				R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
+				R::ConsentForAnotherHospital { .. } => exit::REFUSED,
 				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
 			},
 		}
@@ -518,11 +533,6 @@ fn parse_share(text: &str) -> Result<(AccountId, Access), CliError> {
 /// 64 hex digits, with or without `0x`, as 32 bytes.
 fn parse_hex32(text: &str) -> Option<[u8; 32]> {
 	hex::decode(text.trim().trim_start_matches("0x")).ok().and_then(|v| v.try_into().ok())
-}
-
-fn parse_key(text: &str) -> Result<[u8; 32], CliError> {
-	parse_hex32(text)
-		.ok_or_else(|| CliError::Usage("an encryption key is 64 hex digits (32 bytes)".into()))
 }
 
 /// Everything a command needs, opened lazily from the settings.
@@ -697,37 +707,49 @@ async fn keys(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
 
 async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 	match command {
-		UserCommand::Register { role, account, encryption_key, public_keys } => {
-			let (who, key) = match (account, encryption_key, public_keys) {
-				(_, _, Some(file)) => {
+		UserCommand::Register { role, consent } => {
+			let session = ctx.session(false).await?;
+			let (who, role) = match consent {
+				Some(file) => {
 					let text = std::fs::read_to_string(&file).map_err(|e| {
 						CliError::Usage(format!("cannot read {}: {e}", file.display()))
 					})?;
-					let public: PublicKeys = serde_json::from_str(&text).map_err(|e| {
+					let consent: Consent = serde_json::from_str(&text).map_err(|e| {
 						CliError::Usage(format!(
-							"{} is not `ehr keys export-public` output: {e}",
+							"{} is not `ehr user consent` output: {e}",
 							file.display()
 						))
 					})?;
-					(
-						Some(parse_account(&public.account)?),
-						Some(parse_key(&public.encryption_key)?),
-					)
+					session.register_consented(&consent).await?
 				}
-				(Some(account), Some(key), None) => {
-					(Some(parse_account(&account)?), Some(parse_key(&key)?))
+				None => {
+					session.register_self(role.into()).await?;
+					(session.account(), role.into())
 				}
-				_ => (None, None),
 			};
-			let session = ctx.session(false).await?;
-			let who = who.unwrap_or_else(|| session.account());
-			let key = key.unwrap_or_else(|| session.keys.encryption.public_bytes());
-			session.register(&who, role.into(), key).await?;
-			let role = Role::from(role);
+			let role = role_name(&role);
 			ctx.out.done(
-				&format!("registered {who} as {role:?}"),
-				serde_json::json!({ "account": who.to_string(), "role": format!("{role:?}") }),
+				&format!("registered {who} as {role}"),
+				serde_json::json!({ "account": who.to_string(), "role": role }),
 			);
+		}
+		UserCommand::Consent { role, hospital, out } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let genesis = ctx.chain().await?.genesis_hash().0;
+			let consent = registration::consent(&keys, genesis, role.into(), hospital);
+			let text = serde_json::to_string_pretty(&consent).expect("serializes");
+			match out {
+				Some(path) => {
+					std::fs::write(&path, format!("{text}\n")).map_err(|e| {
+						CliError::Usage(format!("cannot write {}: {e}", path.display()))
+					})?;
+					ctx.out.done(
+						&format!("consent written to {}", path.display()),
+						serde_json::json!({ "consent": path.display().to_string() }),
+					);
+				}
+				None => println!("{text}"),
+			}
 		}
 		UserCommand::Show { account } => {
 			let who = match account {

@@ -118,6 +118,12 @@ pub enum RecordError {
 	UnusableKey(AccountId),
 	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore: an older keystore, or the key was rotated elsewhere; nothing was signed. Use the keystore that holds the registered key")]
 	KeyNotOnChain { account: AccountId, on_chain: String },
+	#[error("not a consent file (`ehr user consent` output): {0}")]
+	BadConsent(String),
+	#[error("the consent was signed for the chain with genesis 0x{consent}, not this one (0x{chain}): ask for a consent to this chain")]
+	ConsentForAnotherChain { consent: String, chain: String },
+	#[error("the consent is for hospital {consent}, and this keystore is {}: only that hospital's registrar may submit it", match .org { Some(org) => format!("a registrar of hospital {org}"), None => "no registrar".to_string() })]
+	ConsentForAnotherHospital { consent: u32, org: Option<u32> },
 	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
 	Keystore(#[from] KeystoreError),
 }
@@ -348,7 +354,7 @@ impl Session {
 		Err(RecordError::KeptChanging(id))
 	}
 
-	async fn submit<Call: subxt::transactions::Payload>(
+	pub(crate) async fn submit<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,
 	) -> Result<chain::Events, RecordError> {
@@ -868,18 +874,6 @@ impl Session {
 		.await
 	}
 
-	/// Registers `who` with `role` and encryption key `enc_key`: a patient
-	/// registering itself, or a registrar onboarding staff.
-	pub async fn register(
-		&self,
-		who: &AccountId,
-		role: Role,
-		enc_key: [u8; 32],
-	) -> Result<(), RecordError> {
-		self.submit(&runtime::transactions().ehr_acl().register_user(*who, role, enc_key)).await?;
-		Ok(())
-	}
-
 	/// Replaces this account's encryption key on chain with `new`, hands
 	/// the updated keys to `persist` (which saves the keystore) as soon as
 	/// the chain accepted it, then re-wraps the data key of every record it
@@ -897,8 +891,9 @@ impl Session {
 			let (view, key) = self.data_key_by_keystore(*id).await?;
 			held.push((*id, view.record.ciphertext_digest, key));
 		}
-		self.submit(&runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes()))
-			.await?;
+		let proof = new.key_proof(&self.chain.genesis_hash().0, &self.account().0, &mut os_rng());
+		let rotate = runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes(), proof);
+		self.submit(&rotate).await?;
 		self.keys.encryption = new;
 		persist(&self.keys)?;
 		for (id, digest, key) in &held {

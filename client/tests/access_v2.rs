@@ -79,9 +79,9 @@ async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
 		})
 		.collect();
 	for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
-		let public = w.run(who, &["keys", "export-public"]);
-		let public = w.file(&format!("{who}.pub.json"), &public.stdout);
-		w.ok("registrar", &["user", "register", "--role", role, "--public-keys", &public]);
+		let consent = w.run(who, &["user", "consent", "--role", role, "--hospital", "1"]);
+		let consent = w.file(&format!("{who}.consent.json"), &consent.stdout);
+		w.ok("registrar", &["user", "register", "--consent", &consent]);
 	}
 	all_succeed(patients.iter().map(|p| w.spawn(p, &["user", "register"])).collect());
 

@@ -1,6 +1,8 @@
 //! Drives a real `ehr-node --dev` over WebSocket with signed extrinsics:
 //! users, a record, a grant, a rejected grant by a non-owner and a revocation
-//! with key rotation, read back through storage and the runtime API.
+//! with key rotation, read back through storage and the runtime API; a
+//! registrar's registration without the subject's consent, or with a forged
+//! consent or key proof, refused by the node.
 
 mod common;
 
@@ -12,11 +14,36 @@ use ehr::chain::{
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
 			pallet_ehr_acl::types::{Access, NewContent, RecordKind, Role},
+			sp_runtime::MultiSignature,
 		},
 	},
 	AccountId, Client, Keypair,
 };
+use ehr::crypto::wrap::EncryptionKeypair;
+use subxt::ext::codec::Encode;
 use subxt_signer::sr25519::dev;
+
+/// What registering `who` as `role` in `hospital` takes: its encryption key
+/// (secret `[n; 32]`), the key's proof, and `who`'s consent.
+fn registration(
+	client: &Client,
+	who: &Keypair,
+	role: &Role,
+	hospital: u32,
+	n: u8,
+) -> ([u8; 32], [u8; 64], MultiSignature) {
+	let genesis = client.genesis_hash().0;
+	let key = EncryptionKeypair::from_secret(&[n; 32]);
+	let proof = key.key_proof(&genesis, &account(who).0, &mut ehr::crypto::os_rng());
+	let message = ehr_key_proof::consent_message(
+		&genesis,
+		&account(who).0,
+		&role.encode(),
+		&key.public_bytes(),
+		hospital,
+	);
+	(key.public_bytes(), proof, MultiSignature::Sr25519(who.sign(&message).0))
+}
 
 fn account(key: &Keypair) -> AccountId {
 	key.public_key().to_account_id()
@@ -48,26 +75,47 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		(dev::alice(), dev::charlie(), dev::dave(), dev::eve());
 
 	// The patient registers itself; the registrar (Alice, hospital 1 in the
-	// dev preset) registers the doctor.
+	// dev preset) registers the doctor, with the doctor's consent.
+	let (patient_key, proof, _) = registration(&client, &patient, &Role::Patient, 0, 1);
 	chain::submit(
 		&client,
-		&acl.register_user(account(&patient), Role::Patient, [1; 32]),
+		&acl.register_user(account(&patient), Role::Patient, patient_key, proof, None),
 		&patient,
 		chain::Wait::Finalized,
 	)
 	.await
 	.expect("patient registers");
+	let (doctor_key, proof, consent) = registration(&client, &doctor, &Role::Doctor, 1, 2);
+	let (_, _, for_hospital_2) = registration(&client, &doctor, &Role::Doctor, 2, 2);
+	let (_, other_proof, by_registrar) = registration(&client, &registrar, &Role::Doctor, 1, 2);
+	for (case, proof, consent, error) in [
+		("without consent", proof, None, "ConsentMissing"),
+		("with a consent to another hospital", proof, Some(for_hospital_2), "BadConsent"),
+		("with a consent the registrar signed", proof, Some(by_registrar), "BadConsent"),
+		("with another account's key proof", other_proof, Some(consent.clone()), "BadKeyProof"),
+	] {
+		let refused = chain::submit(
+			&client,
+			&acl.register_user(account(&doctor), Role::Doctor, doctor_key, proof, consent),
+			&registrar,
+			chain::Wait::InBlock,
+		)
+		.await
+		.expect_err(case);
+		assert_eq!(refused.pallet_error(), Some(error), "{case}");
+	}
 	chain::submit(
 		&client,
-		&acl.register_user(account(&doctor), Role::Doctor, [2; 32]),
+		&acl.register_user(account(&doctor), Role::Doctor, doctor_key, proof, Some(consent)),
 		&registrar,
 		chain::Wait::Finalized,
 	)
 	.await
 	.expect("registrar registers doctor");
+	let (stranger_key, proof, _) = registration(&client, &stranger, &Role::Patient, 0, 5);
 	chain::submit(
 		&client,
-		&acl.register_user(account(&stranger), Role::Patient, [5; 32]),
+		&acl.register_user(account(&stranger), Role::Patient, stranger_key, proof, None),
 		&stranger,
 		chain::Wait::Finalized,
 	)
@@ -76,7 +124,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	// A patient cannot register staff.
 	let refused = chain::submit(
 		&client,
-		&acl.register_user(account(&dev::ferdie()), Role::Doctor, [6; 32]),
+		&acl.register_user(account(&dev::ferdie()), Role::Doctor, [6; 32], [0; 64], None),
 		&patient,
 		chain::Wait::Finalized,
 	)
@@ -173,7 +221,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	assert_eq!(held.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0]);
 	assert_eq!(
 		at.runtime_apis().call(api.public_key(account(&doctor))).await.expect("api"),
-		Some((Role::Doctor, [2; 32]))
+		Some((Role::Doctor, doctor_key))
 	);
 
 	// Revoking with rotation moves the record to new ciphertext and re-keys

@@ -13,7 +13,8 @@ use ehr::{
 	chain::{self, runtime, AccountId, Client, Wait},
 	crypto::os_rng,
 	keystore::Keys,
-	records::{Access, RecordKind, Role, Session},
+	records::{self, Access, RecordKind, Role, Session},
+	registration,
 	storage::Ipfs,
 };
 use runtime::runtime_types::{
@@ -210,17 +211,16 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	// hospital 4 registered.
 	let patient = session(&h1, 1, "//One");
 	let doctor_keys = Keys::from_secret_uri("//Two", &mut os_rng()).unwrap();
-	patient
-		.register(&patient.account(), Role::Patient, patient.keys.encryption.public_bytes())
-		.await
-		.unwrap();
+	patient.register_self(Role::Patient).await.unwrap();
 	let registrar = session(&h1, 1, "//Dave");
+	let hospital = records::query::registrar_org(&registrar.chain, &registrar.account())
+		.await
+		.unwrap()
+		.expect("Dave is a registrar");
+	let genesis = registrar.chain.genesis_hash().0;
+	let consent = registration::consent(&doctor_keys, genesis, Role::Doctor, hospital);
 	registrar
-		.register(
-			&account(&doctor_keys.signer),
-			Role::Doctor,
-			doctor_keys.encryption.public_bytes(),
-		)
+		.register_consented(&consent)
 		.await
 		.expect("hospital 4's registrar registers the doctor");
 	let dir = tempfile::tempdir().unwrap();

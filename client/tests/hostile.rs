@@ -96,9 +96,12 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 	// is refused (its nonce is used); the user is registered once.
 	let at = chain::at_best(&client).await.unwrap();
 	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new().nonce(0).build();
+	let key = EncryptionKeypair::from_secret(&[1; 32]);
+	let proof = key.key_proof(&client.genesis_hash().0, &who.0, &mut os_rng());
+	let register = acl.register_user(who, Role::Patient, key.public_bytes(), proof, None);
 	let signed = at
 		.transactions()
-		.create_signable_offline(&acl.register_user(who, Role::Patient, [1; 32]), params)
+		.create_signable_offline(&register, params)
 		.and_then(|mut tx| tx.sign(&patient))
 		.expect("sign");
 	let bytes = signed.encoded().to_vec();

@@ -41,12 +41,13 @@ async fn patient_doctor_pharmacist_auditor() {
 	let stranger = w.import("stranger", "//Ferdie");
 
 	// 1. The registrar registers the doctor and the pharmacist from their
-	// exported public keys; the patient and a stranger register themselves.
-	let export = |who: &str| {
-		let out = w.run(who, &["keys", "export-public"]);
-		w.file(&format!("{who}.pub.json"), &out.stdout)
+	// signed consents; the patient and a stranger register themselves.
+	let consent = |who: &str, role: &str, hospital: &str| {
+		let out = w.run(who, &["user", "consent", "--role", role, "--hospital", hospital]);
+		w.file(&format!("{who}.{role}.{hospital}.consent.json"), &out.stdout)
 	};
-	let (doctor_pub, pharmacist_pub) = (export("doctor"), export("pharmacist"));
+	let (doctor_consent, pharmacist_consent) =
+		(consent("doctor", "doctor", "1"), consent("pharmacist", "pharmacist", "1"));
 	let mut self_registrations: Vec<_> = ["patient", "stranger"]
 		.iter()
 		.map(|who| {
@@ -56,11 +57,18 @@ async fn patient_doctor_pharmacist_auditor() {
 				.unwrap()
 		})
 		.collect();
-	w.ok("registrar", &["user", "register", "--role", "doctor", "--public-keys", &doctor_pub]);
-	w.ok(
-		"registrar",
-		&["user", "register", "--role", "pharmacist", "--public-keys", &pharmacist_pub],
-	);
+	// A consent the registrar altered (another role) or one for another
+	// hospital is refused, and registers nobody.
+	let altered = std::fs::read_to_string(&pharmacist_consent)
+		.unwrap()
+		.replace("\"role\": \"pharmacist\"", "\"role\": \"doctor\"");
+	let altered = w.file("altered.consent.json", altered.as_bytes());
+	w.fails("registrar", &["user", "register", "--consent", &altered], 4, "BadConsent");
+	let elsewhere = consent("pharmacist", "pharmacist", "2");
+	w.fails("registrar", &["user", "register", "--consent", &elsewhere], 4, "hospital 2");
+	w.fails("pharmacist", &["user", "show"], 4, "not registered");
+	w.ok("registrar", &["user", "register", "--consent", &doctor_consent]);
+	w.ok("registrar", &["user", "register", "--consent", &pharmacist_consent]);
 	for child in &mut self_registrations {
 		assert!(child.wait().unwrap().success());
 	}
@@ -68,12 +76,8 @@ async fn patient_doctor_pharmacist_auditor() {
 	assert_eq!(shown["user"]["role"], "Doctor");
 	assert_eq!(shown["user"]["hospital"], 1);
 	// Only a registrar onboards staff.
-	w.fails(
-		"stranger",
-		&["user", "register", "--role", "doctor", "--public-keys", &doctor_pub],
-		4,
-		"NotRegistrar",
-	);
+	w.fails("stranger", &["user", "register", "--consent", &doctor_consent], 4, "no registrar");
+	w.fails("stranger", &["user", "register", "--role", "doctor"], 4, "NotRegistrar");
 
 	// 2. The patient uploads an observation, shared with the doctor
 	// (ReadWrite) in the same block.

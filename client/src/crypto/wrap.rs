@@ -94,6 +94,22 @@ impl EncryptionKeypair {
 	pub fn public_bytes(&self) -> [u8; 32] {
 		self.public.to_bytes().into()
 	}
+
+	/// Proof that the holder of this key puts it on `account` of the chain
+	/// whose genesis hash is `genesis_hash`: the XEdDSA signature the chain
+	/// checks on registration and rotation (see `ehr_key_proof`).
+	pub fn key_proof(
+		&self,
+		genesis_hash: &[u8; 32],
+		account: &[u8; 32],
+		rng: &mut impl CryptoRng,
+	) -> [u8; ehr_key_proof::PROOF_LEN] {
+		let message =
+			ehr_key_proof::key_proof_message(genesis_hash, account, &self.public_bytes());
+		let mut random = Zeroizing::new([0u8; 64]);
+		rng.fill_bytes(random.as_mut());
+		ehr_key_proof::sign(&self.secret_bytes(), &message, &random)
+	}
 }
 
 /// Why a key could not be wrapped for a recipient.

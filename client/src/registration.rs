@@ -1,0 +1,169 @@
+//! Joining the chain. Every encryption key registered comes with a proof,
+//! made with the key's own secret, that its holder puts it on this account
+//! of this chain. Someone registered by a registrar first signs a
+//! [`Consent`] (this chain, its account, role, key and hospital) and hands
+//! it over; the registrar submits it, and cannot change any of it.
+
+use crate::{
+	chain::{runtime, AccountId},
+	crypto::os_rng,
+	keystore::Keys,
+	records::{query, RecordError, Role, Session},
+};
+use serde::{Deserialize, Serialize};
+use subxt::ext::codec::Encode;
+
+/// What an account signs to be registered by a registrar, as the JSON file
+/// `ehr user consent` writes and `ehr user register --consent` reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+	/// SS58 address of the account to register.
+	pub account: String,
+	/// `patient`, `doctor`, `pharmacist` or `researcher`.
+	pub role: String,
+	/// The hospital (organisation id) whose registrar may submit this.
+	pub hospital: u32,
+	/// Hex of the X25519 encryption key to register.
+	pub encryption_key: String,
+	/// Hex of the genesis hash of the chain this is for.
+	pub genesis_hash: String,
+	/// Hex of the key's proof of possession (XEdDSA, 64 bytes).
+	pub key_proof: String,
+	/// Hex of the account's sr25519 signature over the consent message.
+	pub signature: String,
+}
+
+/// The name a role has in a [`Consent`] and on the command line.
+pub fn role_name(role: &Role) -> &'static str {
+	match role {
+		Role::Patient => "patient",
+		Role::Doctor => "doctor",
+		Role::Pharmacist => "pharmacist",
+		Role::Researcher => "researcher",
+	}
+}
+
+fn role_named(name: &str) -> Option<Role> {
+	[Role::Patient, Role::Doctor, Role::Pharmacist, Role::Researcher]
+		.into_iter()
+		.find(|role| role_name(role) == name)
+}
+
+/// The consent of `keys`' account to be registered on the chain with
+/// `genesis_hash` as `role` of `hospital`, with its current encryption key.
+pub fn consent(keys: &Keys, genesis_hash: [u8; 32], role: Role, hospital: u32) -> Consent {
+	let account = keys.signer.public_key().to_account_id();
+	let key = keys.encryption.public_bytes();
+	let message = ehr_key_proof::consent_message(
+		&genesis_hash,
+		&account.0,
+		&role.encode(),
+		&key,
+		hospital,
+	);
+	Consent {
+		account: account.to_string(),
+		role: role_name(&role).to_string(),
+		hospital,
+		encryption_key: hex::encode(key),
+		genesis_hash: hex::encode(genesis_hash),
+		key_proof: hex::encode(keys.encryption.key_proof(&genesis_hash, &account.0, &mut os_rng())),
+		signature: hex::encode(keys.signer.sign(&message).0),
+	}
+}
+
+/// A consent's fields, decoded.
+struct Parsed {
+	account: AccountId,
+	role: Role,
+	key: [u8; 32],
+	genesis_hash: [u8; 32],
+	key_proof: [u8; 64],
+	signature: [u8; 64],
+}
+
+impl Consent {
+	fn parse(&self) -> Result<Parsed, RecordError> {
+		let bad = |field: &str, why: String| RecordError::BadConsent(format!("{field}: {why}"));
+		fn bytes<const N: usize>(hex_text: &str) -> Result<[u8; N], String> {
+			let raw = hex::decode(hex_text.trim_start_matches("0x")).map_err(|e| e.to_string())?;
+			let len = raw.len();
+			raw.try_into().map_err(|_| format!("{len} bytes, expected {N}"))
+		}
+		Ok(Parsed {
+			account: self.account.parse().map_err(|e| bad("account", format!("{e:?}")))?,
+			role: role_named(&self.role)
+				.ok_or_else(|| bad("role", format!("unknown role {:?}", self.role)))?,
+			key: bytes(&self.encryption_key).map_err(|e| bad("encryption_key", e))?,
+			genesis_hash: bytes(&self.genesis_hash).map_err(|e| bad("genesis_hash", e))?,
+			key_proof: bytes(&self.key_proof).map_err(|e| bad("key_proof", e))?,
+			signature: bytes(&self.signature).map_err(|e| bad("signature", e))?,
+		})
+	}
+}
+
+impl Session {
+	/// Registers this keystore's account as `role` with its encryption key:
+	/// a patient registering itself, or a registrar registering itself.
+	pub async fn register_self(&self, role: Role) -> Result<(), RecordError> {
+		let who = self.account();
+		let genesis = self.chain.genesis_hash().0;
+		let proof = self.keys.encryption.key_proof(&genesis, &who.0, &mut os_rng());
+		let key = self.keys.encryption.public_bytes();
+		let call = runtime::transactions().ehr_acl().register_user(who, role, key, proof, None);
+		self.submit(&call).await?;
+		Ok(())
+	}
+
+	/// Submits `consent` as this keystore's registrar: the account joins the
+	/// registrar's hospital. Refused before anything is sent when the
+	/// consent is for another chain or another hospital; the chain checks
+	/// the signatures. Returns whom it registered, as what.
+	pub async fn register_consented(
+		&self,
+		consent: &Consent,
+	) -> Result<(AccountId, Role), RecordError> {
+		let c = consent.parse()?;
+		let genesis = self.chain.genesis_hash().0;
+		if c.genesis_hash != genesis {
+			return Err(RecordError::ConsentForAnotherChain {
+				consent: hex::encode(c.genesis_hash),
+				chain: hex::encode(genesis),
+			});
+		}
+		let org = query::registrar_org(&self.chain, &self.account()).await?;
+		if org != Some(consent.hospital) {
+			return Err(RecordError::ConsentForAnotherHospital { consent: consent.hospital, org });
+		}
+		let signature = runtime::runtime_types::sp_runtime::MultiSignature::Sr25519(c.signature);
+		let call = runtime::transactions().ehr_acl().register_user(
+			c.account,
+			c.role.clone(),
+			c.key,
+			c.key_proof,
+			Some(signature),
+		);
+		self.submit(&call).await?;
+		Ok((c.account, c.role))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_consent_round_trips_and_names_its_fields_on_errors() {
+		let keys = Keys::generate(&mut os_rng());
+		let consent = consent(&keys, [7; 32], Role::Doctor, 3);
+		let parsed = consent.parse().expect("parses");
+		assert_eq!(parsed.account, keys.signer.public_key().to_account_id());
+		assert_eq!((parsed.role, parsed.key), (Role::Doctor, keys.encryption.public_bytes()));
+		assert_eq!(parsed.genesis_hash, [7; 32]);
+		let truncated = Consent { key_proof: "00".into(), ..consent.clone() };
+		let error = truncated.parse().err().expect("refused").to_string();
+		assert!(error.contains("key_proof") && error.contains("1 bytes, expected 64"), "{error}");
+		let unknown = Consent { role: "surgeon".into(), ..consent };
+		assert!(unknown.parse().is_err());
+	}
+}
