@@ -17,6 +17,7 @@ use ehr::{
 	crypto::os_rng,
 	keystore::Keys,
 	records::{Access, RecordError, RecordKind, Role, Session},
+	registration,
 	storage::Ipfs,
 };
 use rand_core::RngCore;
@@ -51,9 +52,16 @@ async fn main() {
 	let patient = session(node, ipfs, "//Charlie").await;
 	let doctor = session(node, ipfs, "//Dave").await;
 	let registrar = session(node, ipfs, "//Alice").await;
-	let enc = |s: &Session| s.keys.encryption.public_bytes();
-	patient.register(&patient.account(), Role::Patient, enc(&patient)).await.expect("patient");
-	registrar.register(&doctor.account(), Role::Doctor, enc(&doctor)).await.expect("doctor");
+	patient.register_self(Role::Patient).await.expect("patient");
+	let genesis = registrar.chain.genesis_hash().0;
+	let consent = registration::consent(
+		&doctor.keys.signer,
+		&doctor.keys.encryption,
+		genesis,
+		Role::Doctor,
+		1,
+	);
+	registrar.register_consented(&consent).await.expect("doctor");
 
 	let dir = tempfile::tempdir().expect("tempdir");
 	let (file, out) = (dir.path().join("observation"), dir.path().join("read"));

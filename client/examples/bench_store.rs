@@ -68,9 +68,11 @@ async fn main() {
 	};
 	let me = patient.account();
 	let key = patient.keys.encryption.public_bytes();
-	if patient.register(&me, Role::Patient, key).await.is_err() {
+	if patient.register_self(Role::Patient).await.is_err() {
 		// Registered by an earlier run, with another encryption key.
-		let call = chain::runtime::transactions().ehr_acl().rotate_encryption_key(key);
+		let genesis = patient.chain.genesis_hash().0;
+		let proof = patient.keys.encryption.key_proof(&genesis, &me.0, &mut os_rng());
+		let call = chain::runtime::transactions().ehr_acl().rotate_encryption_key(key, proof);
 		chain::submit(&patient.chain, &call, &patient.keys.signer, Wait::InBlock)
 			.await
 			.expect("rotate");

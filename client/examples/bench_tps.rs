@@ -25,6 +25,7 @@ use ehr::chain::{
 	},
 	AccountId, Client, Config, Keypair,
 };
+use ehr::{crypto::wrap::EncryptionKeypair, registration};
 use futures::{stream, StreamExt};
 use subxt::{
 	config::DefaultExtrinsicParamsBuilder,
@@ -347,9 +348,11 @@ async fn acl_plan(
 	fund(client, rpc, tracker, &everyone).await;
 	let acl = runtime::transactions().ehr_acl();
 	let mut s = Signer::new(client).await;
+	let key = EncryptionKeypair::from_secret(&[7; 32]);
+	let genesis = client.genesis_hash().0;
 	for k in &everyone {
-		s.sign("register_user", k, acl.register_user(account(k), types::Role::Patient, [7; 32]))
-			.await;
+		let call = registration::self_registration(k, &key, genesis, types::Role::Patient);
+		s.sign("register_user", k, call).await;
 	}
 	setup(rpc, tracker, s.out).await;
 	let mut s = Signer::new(client).await;

@@ -17,6 +17,10 @@ use ehr::chain::{
 	},
 	AccountId, Client, Events, Keypair,
 };
+use ehr::{
+	crypto::{os_rng, wrap::EncryptionKeypair},
+	registration,
+};
 use subxt::{
 	ext::codec::{Compact, Decode, Encode},
 	rpcs::{methods::LegacyRpcMethods, RpcClient},
@@ -185,28 +189,19 @@ async fn main() {
 		 ACL state added | paper Table 2 gas | Ethereum calls/s at that gas |"
 	);
 	println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-	run(
-		&b,
-		"register_user",
-		&acl.register_user(account(&patient), Role::Patient, [1; 32]),
-		&patient,
-	)
-	.await;
-	run(
-		&b,
-		"register_user",
-		&acl.register_user(account(&doctor), Role::Doctor, [2; 32]),
-		&registrar,
-	)
-	.await;
-	run(
-		&b,
-		"register_user",
-		&acl.register_user(account(&pharmacist), Role::Pharmacist, [3; 32]),
-		&registrar,
-	)
-	.await;
-	run(&b, "rotate_encryption_key", &acl.rotate_encryption_key([4; 32]), &pharmacist).await;
+	let genesis = b.client.genesis_hash().0;
+	let key = |n: u8| EncryptionKeypair::from_secret(&[n; 32]);
+	let patient_joins = registration::self_registration(&patient, &key(1), genesis, Role::Patient);
+	run(&b, "register_user", &patient_joins, &patient).await;
+	for (who, role, n) in [(&doctor, Role::Doctor, 2), (&pharmacist, Role::Pharmacist, 3)] {
+		let consent = registration::consent(who, &key(n), genesis, role, 1);
+		let call = consent.register_call().expect("a consent just made");
+		run(&b, "register_user", &call, &registrar).await;
+	}
+	let rotated = key(4);
+	let proof = rotated.key_proof(&genesis, &account(&pharmacist).0, &mut os_rng());
+	let rotate = acl.rotate_encryption_key(rotated.public_bytes(), proof);
+	run(&b, "rotate_encryption_key", &rotate, &pharmacist).await;
 	// The worst case that fits one reader: the record shared as it is added.
 	let add = acl.add_record(
 		account(&patient),

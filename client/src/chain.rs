@@ -47,6 +47,10 @@ pub enum ChainError {
 	/// The node could not be reached or the connection broke.
 	#[error("cannot reach the node at {url}: {source}")]
 	Unreachable { url: String, source: subxt::Error },
+	/// A plain-text connection to a node on another machine: whoever is on
+	/// the path could read and rewrite every answer.
+	#[error("{url} is not encrypted and not on this machine: use wss:// (TLS; the certificate is checked against the system's trusted roots), or pass --allow-insecure-node to accept plain ws:// on a network you trust")]
+	InsecureTransport { url: String },
 	/// The node serves another chain than the one configured.
 	#[error("the node at {url} serves chain {actual}, not the configured {expected} (genesis hashes); check --node and genesis_hash")]
 	WrongChain { url: String, expected: String, actual: String },
@@ -302,6 +306,30 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	Ok(client)
 }
 
+/// Whether `url` may carry this client's calls: `wss://` (and `https://`)
+/// always, with the certificate checked; plain `ws://` (and `http://`) only
+/// to this machine (`localhost`, `127.0.0.0/8`, `::1`) unless
+/// `allow_plain_remote`. Other URLs are left to the connection to refuse.
+pub fn check_transport(url: &str, allow_plain_remote: bool) -> Result<(), ChainError> {
+	let Some((scheme, rest)) = url.split_once("://") else { return Ok(()) };
+	if !matches!(scheme.to_ascii_lowercase().as_str(), "ws" | "http") || allow_plain_remote {
+		return Ok(());
+	}
+	let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+	let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+	let host = match authority.strip_prefix('[') {
+		Some(v6) => v6.split(']').next().unwrap_or_default(),
+		None => authority.split(':').next().unwrap_or_default(),
+	};
+	let loopback = host.eq_ignore_ascii_case("localhost")
+		|| host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+	if loopback {
+		Ok(())
+	} else {
+		Err(ChainError::InsecureTransport { url: url.to_string() })
+	}
+}
+
 /// [`connect`], and refuses a node whose chain is not the one with genesis
 /// hash `expected` before anything is signed.
 pub async fn connect_expecting(url: &str, expected: [u8; 32]) -> Result<Client, ChainError> {
@@ -326,4 +354,37 @@ pub async fn block_time_ms(client: &Client) -> Result<u64, ChainError> {
 		.entry(runtime::constants().timestamp().minimum_period())
 		.map_err(subxt::Error::from)?;
 	Ok(period * 2)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::check_transport;
+
+	#[test]
+	fn plain_websockets_reach_only_this_machine_unless_allowed() {
+		for url in [
+			"ws://127.0.0.1:9944",
+			"ws://127.8.9.10:1",
+			"ws://localhost:9944/",
+			"WS://LOCALHOST",
+			"ws://[::1]:9944",
+			"wss://node.hospital-1.example:443",
+			"wss://10.0.0.1",
+		] {
+			assert!(check_transport(url, false).is_ok(), "{url}");
+		}
+		for url in [
+			"ws://10.0.0.1:9944",
+			"ws://node.hospital-1.example",
+			"http://192.168.1.2:9944",
+			"ws://127.0.0.1.evil.example:9944",
+			"ws://localhost.evil.example",
+			"ws://user@10.0.0.1",
+			"ws://[::2]:9944",
+			"ws://127.0.0.1@10.0.0.1:9944",
+		] {
+			assert!(check_transport(url, false).is_err(), "{url}");
+			assert!(check_transport(url, true).is_ok(), "{url}");
+		}
+	}
 }

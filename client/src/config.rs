@@ -15,6 +15,7 @@ struct File {
 	keystore: Option<PathBuf>,
 	genesis_hash: Option<String>,
 	index_url: Option<String>,
+	allow_insecure_node: Option<bool>,
 }
 
 pub struct Settings {
@@ -25,6 +26,8 @@ pub struct Settings {
 	pub genesis: Option<[u8; 32]>,
 	/// The audit index `ehr audit` asks, if any (`--index` overrides it).
 	pub index_url: Option<String>,
+	/// Whether plain `ws://` to a node on another machine is accepted.
+	pub allow_insecure_node: bool,
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -43,6 +46,7 @@ impl Settings {
 		ipfs_url: Option<String>,
 		keystore: Option<PathBuf>,
 		genesis: Option<String>,
+		allow_insecure_node: bool,
 	) -> Result<Settings, CliError> {
 		let dir = config_dir();
 		let path =
@@ -76,6 +80,7 @@ impl Settings {
 			ipfs_url: ipfs_url.or(file.ipfs_url).unwrap_or_else(|| "http://127.0.0.1:5001".into()),
 			keystore,
 			index_url: file.index_url,
+			allow_insecure_node: allow_insecure_node || file.allow_insecure_node.unwrap_or(false),
 		})
 	}
 }

@@ -52,7 +52,8 @@ mod exit {
 	version,
 	about = "Share encrypted health records over the EHR consortium chain",
 	after_help = "Settings come from flags, then EHR_* environment variables, then the config \
-	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore, genesis_hash, index_url).\n\
+	              file (~/.config/ehr/config.toml: node_url, ipfs_url, keystore, genesis_hash, index_url, \
+	              allow_insecure_node).\n\
 	              Exit codes: 0 ok, 1 failure, 2 usage, 3 keystore, 4 refused by the chain, \
 	              5 node or IPFS unreachable (or lost mid-call), 6 integrity check failed, \
 	              7 the node serves another chain, 8 the node no longer has the history asked \
@@ -89,6 +90,11 @@ struct Global {
 	/// serving another chain is refused before anything is signed.
 	#[arg(long, global = true, env = "EHR_GENESIS")]
 	genesis: Option<String>,
+	/// Accept plain ws:// to a node on another machine (by default only
+	/// wss://, or ws:// to this machine). Anyone on the path could then read
+	/// and rewrite what the node answers.
+	#[arg(long, global = true, env = "EHR_ALLOW_INSECURE_NODE")]
+	allow_insecure_node: bool,
 	/// File holding the passphrase (else `EHR_PASSPHRASE`, else a prompt).
 	#[arg(long, global = true)]
 	passphrase_file: Option<PathBuf>,
@@ -450,6 +456,7 @@ impl CliError {
 					| ChainError::ConnectionLost(_)
 					| ChainError::OutcomeUnknown(_) => exit::UNREACHABLE,
 					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
+					ChainError::InsecureTransport { .. } => exit::USAGE,
 					ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
 					ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
 				},
@@ -581,6 +588,7 @@ impl Ctx {
 
 	async fn chain(&self) -> Result<chain::Client, CliError> {
 		let url = &self.settings.node_url;
+		chain::check_transport(url, self.settings.allow_insecure_node)?;
 		Ok(match self.settings.genesis {
 			Some(genesis) => chain::connect_expecting(url, genesis).await?,
 			None => chain::connect(url).await?,
@@ -639,7 +647,14 @@ fn level(level: &Level) -> Access {
 
 async fn run(cli: Cli) -> Result<(), CliError> {
 	let g = cli.global;
-	let settings = Settings::load(g.config.as_deref(), g.node, g.ipfs, g.keystore, g.genesis)?;
+	let settings = Settings::load(
+		g.config.as_deref(),
+		g.node,
+		g.ipfs,
+		g.keystore,
+		g.genesis,
+		g.allow_insecure_node,
+	)?;
 	let out = Out { json: g.json };
 	let ctx = Ctx {
 		settings,
@@ -736,7 +751,13 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 		UserCommand::Consent { role, hospital, out } => {
 			let (_, _, keys) = ctx.unlock()?;
 			let genesis = ctx.chain().await?.genesis_hash().0;
-			let consent = registration::consent(&keys, genesis, role.into(), hospital);
+			let consent = registration::consent(
+				&keys.signer,
+				&keys.encryption,
+				genesis,
+				role.into(),
+				hospital,
+			);
 			let text = serde_json::to_string_pretty(&consent).expect("serializes");
 			match out {
 				Some(path) => {

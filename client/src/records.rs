@@ -892,7 +892,8 @@ impl Session {
 			held.push((*id, view.record.ciphertext_digest, key));
 		}
 		let proof = new.key_proof(&self.chain.genesis_hash().0, &self.account().0, &mut os_rng());
-		let rotate = runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes(), proof);
+		let rotate =
+			runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes(), proof);
 		self.submit(&rotate).await?;
 		self.keys.encryption = new;
 		persist(&self.keys)?;

@@ -5,13 +5,15 @@
 //! it over; the registrar submits it, and cannot change any of it.
 
 use crate::{
-	chain::{runtime, AccountId},
-	crypto::os_rng,
-	keystore::Keys,
+	chain::{
+		runtime::{self, runtime_types::sp_runtime::MultiSignature},
+		AccountId, Keypair,
+	},
+	crypto::{os_rng, wrap::EncryptionKeypair},
 	records::{query, RecordError, Role, Session},
 };
 use serde::{Deserialize, Serialize};
-use subxt::ext::codec::Encode;
+use subxt::transactions::Payload;
 
 /// What an account signs to be registered by a registrar, as the JSON file
 /// `ehr user consent` writes and `ehr user register --consent` reads.
@@ -49,27 +51,65 @@ fn role_named(name: &str) -> Option<Role> {
 		.find(|role| role_name(role) == name)
 }
 
-/// The consent of `keys`' account to be registered on the chain with
-/// `genesis_hash` as `role` of `hospital`, with its current encryption key.
-pub fn consent(keys: &Keys, genesis_hash: [u8; 32], role: Role, hospital: u32) -> Consent {
-	let account = keys.signer.public_key().to_account_id();
-	let key = keys.encryption.public_bytes();
-	let message = ehr_key_proof::consent_message(
-		&genesis_hash,
-		&account.0,
-		&role.encode(),
-		&key,
-		hospital,
-	);
+/// What `account` signs to consent to be registered on the chain with
+/// `genesis_hash` as `role` of `hospital` with encryption key `key`. The
+/// role is its SCALE encoding, the pallet's variant index.
+pub fn consent_message(
+	genesis_hash: &[u8; 32],
+	account: &AccountId,
+	role: &Role,
+	key: &[u8; 32],
+	hospital: u32,
+) -> Vec<u8> {
+	let index = match role {
+		Role::Patient => 0u8,
+		Role::Doctor => 1,
+		Role::Pharmacist => 2,
+		Role::Researcher => 3,
+	};
+	ehr_key_proof::consent_message(genesis_hash, &account.0, &[index], key, hospital)
+}
+
+/// The consent of `signer`'s account to be registered on the chain with
+/// `genesis_hash` as `role` of `hospital`, with `encryption`'s key.
+pub fn consent(
+	signer: &Keypair,
+	encryption: &EncryptionKeypair,
+	genesis_hash: [u8; 32],
+	role: Role,
+	hospital: u32,
+) -> Consent {
+	let account = signer.public_key().to_account_id();
+	let key = encryption.public_bytes();
+	let message = consent_message(&genesis_hash, &account, &role, &key, hospital);
 	Consent {
 		account: account.to_string(),
 		role: role_name(&role).to_string(),
 		hospital,
 		encryption_key: hex::encode(key),
 		genesis_hash: hex::encode(genesis_hash),
-		key_proof: hex::encode(keys.encryption.key_proof(&genesis_hash, &account.0, &mut os_rng())),
-		signature: hex::encode(keys.signer.sign(&message).0),
+		key_proof: hex::encode(encryption.key_proof(&genesis_hash, &account.0, &mut os_rng())),
+		signature: hex::encode(signer.sign(&message).0),
 	}
+}
+
+/// The call by which `signer`'s account registers itself as `role` with
+/// `encryption`'s key (with its proof) on the chain with `genesis_hash`.
+pub fn self_registration(
+	signer: &Keypair,
+	encryption: &EncryptionKeypair,
+	genesis_hash: [u8; 32],
+	role: Role,
+) -> impl Payload {
+	let who = signer.public_key().to_account_id();
+	let proof = encryption.key_proof(&genesis_hash, &who.0, &mut os_rng());
+	runtime::transactions().ehr_acl().register_user(
+		who,
+		role,
+		encryption.public_bytes(),
+		proof,
+		None,
+	)
 }
 
 /// A consent's fields, decoded.
@@ -100,17 +140,26 @@ impl Consent {
 			signature: bytes(&self.signature).map_err(|e| bad("signature", e))?,
 		})
 	}
+
+	/// The `register_user` call a registrar submits for this consent.
+	pub fn register_call(&self) -> Result<impl Payload, RecordError> {
+		let c = self.parse()?;
+		Ok(runtime::transactions().ehr_acl().register_user(
+			c.account,
+			c.role,
+			c.key,
+			c.key_proof,
+			Some(MultiSignature::Sr25519(c.signature)),
+		))
+	}
 }
 
 impl Session {
 	/// Registers this keystore's account as `role` with its encryption key:
 	/// a patient registering itself, or a registrar registering itself.
 	pub async fn register_self(&self, role: Role) -> Result<(), RecordError> {
-		let who = self.account();
 		let genesis = self.chain.genesis_hash().0;
-		let proof = self.keys.encryption.key_proof(&genesis, &who.0, &mut os_rng());
-		let key = self.keys.encryption.public_bytes();
-		let call = runtime::transactions().ehr_acl().register_user(who, role, key, proof, None);
+		let call = self_registration(&self.keys.signer, &self.keys.encryption, genesis, role);
 		self.submit(&call).await?;
 		Ok(())
 	}
@@ -135,15 +184,7 @@ impl Session {
 		if org != Some(consent.hospital) {
 			return Err(RecordError::ConsentForAnotherHospital { consent: consent.hospital, org });
 		}
-		let signature = runtime::runtime_types::sp_runtime::MultiSignature::Sr25519(c.signature);
-		let call = runtime::transactions().ehr_acl().register_user(
-			c.account,
-			c.role.clone(),
-			c.key,
-			c.key_proof,
-			Some(signature),
-		);
-		self.submit(&call).await?;
+		self.submit(&consent.register_call()?).await?;
 		Ok((c.account, c.role))
 	}
 }
@@ -154,8 +195,8 @@ mod tests {
 
 	#[test]
 	fn a_consent_round_trips_and_names_its_fields_on_errors() {
-		let keys = Keys::generate(&mut os_rng());
-		let consent = consent(&keys, [7; 32], Role::Doctor, 3);
+		let keys = crate::keystore::Keys::generate(&mut os_rng());
+		let consent = consent(&keys.signer, &keys.encryption, [7; 32], Role::Doctor, 3);
 		let parsed = consent.parse().expect("parses");
 		assert_eq!(parsed.account, keys.signer.public_key().to_account_id());
 		assert_eq!((parsed.role, parsed.key), (Role::Doctor, keys.encryption.public_bytes()));

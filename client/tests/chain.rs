@@ -19,8 +19,7 @@ use ehr::chain::{
 	},
 	AccountId, Client, Keypair,
 };
-use ehr::crypto::wrap::EncryptionKeypair;
-use subxt::ext::codec::Encode;
+use ehr::{crypto::wrap::EncryptionKeypair, registration};
 use subxt_signer::sr25519::dev;
 
 /// What registering `who` as `role` in `hospital` takes: its encryption key
@@ -35,13 +34,8 @@ fn registration(
 	let genesis = client.genesis_hash().0;
 	let key = EncryptionKeypair::from_secret(&[n; 32]);
 	let proof = key.key_proof(&genesis, &account(who).0, &mut ehr::crypto::os_rng());
-	let message = ehr_key_proof::consent_message(
-		&genesis,
-		&account(who).0,
-		&role.encode(),
-		&key.public_bytes(),
-		hospital,
-	);
+	let message =
+		registration::consent_message(&genesis, &account(who), role, &key.public_bytes(), hospital);
 	(key.public_bytes(), proof, MultiSignature::Sr25519(who.sign(&message).0))
 }
 

@@ -1,4 +1,5 @@
-//! `ehr keys …` as a user runs it: the real binary, a temporary keystore.
+//! `ehr keys …` as a user runs it: the real binary, a temporary keystore;
+//! and the rule for node URLs, which needs no node.
 
 use std::process::{Command, Output};
 
@@ -64,4 +65,27 @@ fn keys_lifecycle() {
 		ehr(&["keys", "show", "--keystore", dir.path().join("none.json").to_str().unwrap()], &[]);
 	assert_eq!(out.status.code(), Some(2));
 	assert!(String::from_utf8_lossy(&out.stderr).contains("ehr keys new"));
+}
+
+/// Plain ws:// to a node on another machine is refused before any
+/// connection (exit 2); `--allow-insecure-node` or the config key lets it
+/// through to the connection (which then fails: nothing listens there).
+#[test]
+fn plain_websocket_to_another_machine_is_refused_unless_allowed() {
+	let dir = tempfile::tempdir().unwrap();
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	let remote = ["--node", "ws://node.hospital.invalid:9944", "user", "show", alice];
+	let out = ehr(&remote, &[("EHR_CONFIG", "/dev/null")]);
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(out.status.code(), Some(2), "{stderr}");
+	assert!(stderr.contains("wss://") && stderr.contains("--allow-insecure-node"), "{stderr}");
+
+	let allowed = [&["--allow-insecure-node"][..], &remote].concat();
+	let out = ehr(&allowed, &[("EHR_CONFIG", "/dev/null")]);
+	assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+
+	let config = dir.path().join("config.toml");
+	std::fs::write(&config, "allow_insecure_node = true\n").unwrap();
+	let out = ehr(&remote, &[("EHR_CONFIG", config.to_str().unwrap())]);
+	assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -218,7 +218,13 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		.unwrap()
 		.expect("Dave is a registrar");
 	let genesis = registrar.chain.genesis_hash().0;
-	let consent = registration::consent(&doctor_keys, genesis, Role::Doctor, hospital);
+	let consent = registration::consent(
+		&doctor_keys.signer,
+		&doctor_keys.encryption,
+		genesis,
+		Role::Doctor,
+		hospital,
+	);
 	registrar
 		.register_consented(&consent)
 		.await

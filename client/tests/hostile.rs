@@ -118,12 +118,12 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 	assert!(replayed.contains("Already Imported") || replayed.contains("outdated"), "{replay}");
 
 	// A signature that does not cover the bytes: the last byte of the call
-	// (the encryption key) altered after signing.
+	// (of the key proof) altered after signing.
 	let at = chain::at_best(&client).await.unwrap();
 	let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new().nonce(1).build();
 	let mut forged = at
 		.transactions()
-		.create_signable_offline(&acl.rotate_encryption_key([2; 32]), params)
+		.create_signable_offline(&acl.rotate_encryption_key([2; 32], [3; 64]), params)
 		.and_then(|mut tx| tx.sign(&patient))
 		.expect("sign")
 		.encoded()
@@ -387,8 +387,11 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	// lost): the owner's commands refuse with exit 3, and `user rotate-key`
 	// resumes from the old key, which the owner's grants still wrap; the
 	// record then reads again.
-	let lost = EncryptionKeypair::generate(&mut os_rng()).public_bytes();
-	let rotate = runtime::transactions().ehr_acl().rotate_encryption_key(lost);
+	let lost = EncryptionKeypair::generate(&mut os_rng());
+	let charlie = dev::charlie().public_key().to_account_id();
+	let proof = lost.key_proof(&client.genesis_hash().0, &charlie.0, &mut os_rng());
+	let rotate =
+		runtime::transactions().ehr_acl().rotate_encryption_key(lost.public_bytes(), proof);
 	chain::submit(&client, &rotate, &dev::charlie(), chain::Wait::InBlock).await.expect("rotates");
 	std::fs::remove_file(&read).unwrap();
 	let args = ["record", "get", &id.to_string(), "-o", &read];

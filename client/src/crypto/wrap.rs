@@ -104,8 +104,7 @@ impl EncryptionKeypair {
 		account: &[u8; 32],
 		rng: &mut impl CryptoRng,
 	) -> [u8; ehr_key_proof::PROOF_LEN] {
-		let message =
-			ehr_key_proof::key_proof_message(genesis_hash, account, &self.public_bytes());
+		let message = ehr_key_proof::key_proof_message(genesis_hash, account, &self.public_bytes());
 		let mut random = Zeroizing::new([0u8; 64]);
 		rng.fill_bytes(random.as_mut());
 		ehr_key_proof::sign(&self.secret_bytes(), &message, &random)
