@@ -59,7 +59,7 @@ async fn main() {
 		&doctor.keys.encryption,
 		genesis,
 		Role::Doctor,
-		1,
+		(1, 0),
 	);
 	registrar.register_consented(&consent).await.expect("doctor");
 

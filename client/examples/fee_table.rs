@@ -194,7 +194,7 @@ async fn main() {
 	let patient_joins = registration::self_registration(&patient, &key(1), genesis, Role::Patient);
 	run(&b, "register_user", &patient_joins, &patient).await;
 	for (who, role, n) in [(&doctor, Role::Doctor, 2), (&pharmacist, Role::Pharmacist, 3)] {
-		let consent = registration::consent(who, &key(n), genesis, role, 1);
+		let consent = registration::consent(who, &key(n), genesis, role, (1, 0));
 		let call = consent.register_call().expect("a consent just made");
 		run(&b, "register_user", &call, &registrar).await;
 	}

@@ -292,10 +292,13 @@ fn rejected(error: DispatchError) -> ChainError {
 
 /// Connects to the node at `url` (e.g. `ws://127.0.0.1:9944`) and checks that
 /// the generated types fit its runtime.
-pub async fn connect(url: &str) -> Result<Client, ChainError> {
+/// [`connect`], with plain `ws://` to other machines allowed when
+/// `allow_plain_remote` (the check is [`check_transport`]'s alone).
+pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Client, ChainError> {
+	check_transport(url, allow_plain_remote)?;
 	let unreachable =
 		|source: subxt::Error| ChainError::Unreachable { url: url.to_string(), source };
-	let rpc = RpcClient::from_url(url).await.map_err(|e| unreachable(e.into()))?;
+	let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| unreachable(e.into()))?;
 	let api =
 		OnlineClient::from_rpc_client(rpc.clone()).await.map_err(|e| unreachable(e.into()))?;
 	let client = Client { api, rpc: LegacyRpcMethods::new(rpc) };
@@ -309,31 +312,38 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 /// Whether `url` may carry this client's calls: `wss://` (and `https://`)
 /// always, with the certificate checked; plain `ws://` (and `http://`) only
 /// to this machine (`localhost`, `127.0.0.0/8`, `::1`) unless
-/// `allow_plain_remote`. Other URLs are left to the connection to refuse.
+/// `allow_plain_remote`. The URL is read as the connection reads it (the
+/// `url` crate); one that does not parse, or another scheme, is refused.
 pub fn check_transport(url: &str, allow_plain_remote: bool) -> Result<(), ChainError> {
-	let Some((scheme, rest)) = url.split_once("://") else { return Ok(()) };
-	if !matches!(scheme.to_ascii_lowercase().as_str(), "ws" | "http") || allow_plain_remote {
-		return Ok(());
-	}
-	let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-	let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-	let host = match authority.strip_prefix('[') {
-		Some(v6) => v6.split(']').next().unwrap_or_default(),
-		None => authority.split(':').next().unwrap_or_default(),
+	let insecure = || ChainError::InsecureTransport { url: url.to_string() };
+	let parsed = url::Url::parse(url).map_err(|_| insecure())?;
+	let loopback = match parsed.host() {
+		Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+		Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+		Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+		None => false,
 	};
-	let loopback = host.eq_ignore_ascii_case("localhost")
-		|| host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-	if loopback {
-		Ok(())
-	} else {
-		Err(ChainError::InsecureTransport { url: url.to_string() })
+	match parsed.scheme() {
+		"wss" | "https" => Ok(()),
+		"ws" | "http" if loopback || allow_plain_remote => Ok(()),
+		_ => Err(insecure()),
 	}
+}
+
+/// Connects to the node at `url`, refused first by [`check_transport`]
+/// (plain `ws://` to this machine only).
+pub async fn connect(url: &str) -> Result<Client, ChainError> {
+	connect_allowing(url, false).await
 }
 
 /// [`connect`], and refuses a node whose chain is not the one with genesis
 /// hash `expected` before anything is signed.
-pub async fn connect_expecting(url: &str, expected: [u8; 32]) -> Result<Client, ChainError> {
-	let client = connect(url).await?;
+pub async fn connect_expecting(
+	url: &str,
+	expected: [u8; 32],
+	allow_plain_remote: bool,
+) -> Result<Client, ChainError> {
+	let client = connect_allowing(url, allow_plain_remote).await?;
 	let actual = client.genesis_hash().0;
 	if actual != expected {
 		return Err(ChainError::WrongChain {
@@ -382,9 +392,17 @@ mod tests {
 			"ws://user@10.0.0.1",
 			"ws://[::2]:9944",
 			"ws://127.0.0.1@10.0.0.1:9944",
+			"ws://10.0.0.1:9944\\@127.0.0.1",
+			" ws://10.0.0.1",
+			"ws:10.0.0.1",
+			"ws://0.0.0.0:9944",
+			"ws://[::ffff:127.0.0.1]:9944",
 		] {
 			assert!(check_transport(url, false).is_err(), "{url}");
 			assert!(check_transport(url, true).is_ok(), "{url}");
+		}
+		for url in ["ftp://127.0.0.1", "not a url", "127.0.0.1:9944"] {
+			assert!(check_transport(url, true).is_err(), "{url}");
 		}
 	}
 }

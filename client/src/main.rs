@@ -482,7 +482,7 @@ impl CliError {
 				R::KeyNotOnChain { .. } => exit::KEYSTORE,
 				R::BadConsent(_) => exit::USAGE,
 				R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
-				R::ConsentForAnotherHospital { .. } => exit::REFUSED,
+				R::ConsentForAnotherHospital { .. } | R::ConsentUsed { .. } => exit::REFUSED,
 				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
 			},
 		}
@@ -587,11 +587,10 @@ impl Ctx {
 	}
 
 	async fn chain(&self) -> Result<chain::Client, CliError> {
-		let url = &self.settings.node_url;
-		chain::check_transport(url, self.settings.allow_insecure_node)?;
+		let (url, plain) = (&self.settings.node_url, self.settings.allow_insecure_node);
 		Ok(match self.settings.genesis {
-			Some(genesis) => chain::connect_expecting(url, genesis).await?,
-			None => chain::connect(url).await?,
+			Some(genesis) => chain::connect_expecting(url, genesis, plain).await?,
+			None => chain::connect_allowing(url, plain).await?,
 		})
 	}
 
@@ -750,13 +749,15 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 		}
 		UserCommand::Consent { role, hospital, out } => {
 			let (_, _, keys) = ctx.unlock()?;
-			let genesis = ctx.chain().await?.genesis_hash().0;
+			let chain = ctx.chain().await?;
+			let me = keys.signer.public_key().to_account_id();
+			let registered = query::registrations(&chain, &me).await?;
 			let consent = registration::consent(
 				&keys.signer,
 				&keys.encryption,
-				genesis,
+				chain.genesis_hash().0,
 				role.into(),
-				hospital,
+				(hospital, registered),
 			);
 			let text = serde_json::to_string_pretty(&consent).expect("serializes");
 			match out {

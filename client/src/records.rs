@@ -120,6 +120,8 @@ pub enum RecordError {
 	KeyNotOnChain { account: AccountId, on_chain: String },
 	#[error("not a consent file (`ehr user consent` output): {0}")]
 	BadConsent(String),
+	#[error("this consent was given for registration number {consent} of {account}, which has been registered {registered} times: it was used (or is for a later registration); ask the account for a new consent")]
+	ConsentUsed { account: AccountId, consent: u32, registered: u32 },
 	#[error("the consent was signed for the chain with genesis 0x{consent}, not this one (0x{chain}): ask for a consent to this chain")]
 	ConsentForAnotherChain { consent: String, chain: String },
 	#[error("the consent is for hospital {consent}, and this keystore is {}: only that hospital's registrar may submit it", match .org { Some(org) => format!("a registrar of hospital {org}"), None => "no registrar".to_string() })]
@@ -242,6 +244,18 @@ pub mod query {
 			.await
 			.map_err(rpc)?;
 		user.map(|u| u.decode().map_err(rpc)).transpose()
+	}
+
+	/// How many times `who` has been registered (a consent names the next
+	/// registration by this count).
+	pub async fn registrations(client: &Client, who: &AccountId) -> Result<u32, RecordError> {
+		let at = chain::at_best(client).await?;
+		let count = at
+			.storage()
+			.try_fetch(runtime::storage().ehr_acl().registrations(), (*who,))
+			.await
+			.map_err(rpc)?;
+		Ok(count.map(|c| c.decode().map_err(rpc)).transpose()?.unwrap_or(0))
 	}
 
 	/// The hospital `who` registers users for, if it is a registrar.

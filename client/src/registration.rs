@@ -6,7 +6,10 @@
 
 use crate::{
 	chain::{
-		runtime::{self, runtime_types::sp_runtime::MultiSignature},
+		runtime::{
+			self,
+			runtime_types::{ehr_runtime::ConsentSignature, sp_core::sr25519::Signature},
+		},
 		AccountId, Keypair,
 	},
 	crypto::{os_rng, wrap::EncryptionKeypair},
@@ -25,6 +28,9 @@ pub struct Consent {
 	pub role: String,
 	/// The hospital (organisation id) whose registrar may submit this.
 	pub hospital: u32,
+	/// How many times the account was registered before: a consent is for
+	/// one registration only.
+	pub registration: u32,
 	/// Hex of the X25519 encryption key to register.
 	pub encryption_key: String,
 	/// Hex of the genesis hash of the chain this is for.
@@ -52,14 +58,15 @@ fn role_named(name: &str) -> Option<Role> {
 }
 
 /// What `account` signs to consent to be registered on the chain with
-/// `genesis_hash` as `role` of `hospital` with encryption key `key`. The
-/// role is its SCALE encoding, the pallet's variant index.
+/// `genesis_hash` as `role` of `hospital` with encryption key `key`, as its
+/// registration number `registration` (0 for the first). The role is its
+/// SCALE encoding, the pallet's variant index.
 pub fn consent_message(
 	genesis_hash: &[u8; 32],
 	account: &AccountId,
 	role: &Role,
 	key: &[u8; 32],
-	hospital: u32,
+	(hospital, registration): (u32, u32),
 ) -> Vec<u8> {
 	let index = match role {
 		Role::Patient => 0u8,
@@ -67,25 +74,27 @@ pub fn consent_message(
 		Role::Pharmacist => 2,
 		Role::Researcher => 3,
 	};
-	ehr_key_proof::consent_message(genesis_hash, &account.0, &[index], key, hospital)
+	ehr_key_proof::consent_message(genesis_hash, &account.0, &[index], key, hospital, registration)
 }
 
 /// The consent of `signer`'s account to be registered on the chain with
-/// `genesis_hash` as `role` of `hospital`, with `encryption`'s key.
+/// `genesis_hash` as `role` of `hospital`, with `encryption`'s key, as its
+/// registration number `registration` (see [`query::registrations`]).
 pub fn consent(
 	signer: &Keypair,
 	encryption: &EncryptionKeypair,
 	genesis_hash: [u8; 32],
 	role: Role,
-	hospital: u32,
+	(hospital, registration): (u32, u32),
 ) -> Consent {
 	let account = signer.public_key().to_account_id();
 	let key = encryption.public_bytes();
-	let message = consent_message(&genesis_hash, &account, &role, &key, hospital);
+	let message = consent_message(&genesis_hash, &account, &role, &key, (hospital, registration));
 	Consent {
 		account: account.to_string(),
 		role: role_name(&role).to_string(),
 		hospital,
+		registration,
 		encryption_key: hex::encode(key),
 		genesis_hash: hex::encode(genesis_hash),
 		key_proof: hex::encode(encryption.key_proof(&genesis_hash, &account.0, &mut os_rng())),
@@ -149,7 +158,7 @@ impl Consent {
 			c.role,
 			c.key,
 			c.key_proof,
-			Some(MultiSignature::Sr25519(c.signature)),
+			Some(ConsentSignature(Signature(c.signature))),
 		))
 	}
 }
@@ -184,6 +193,14 @@ impl Session {
 		if org != Some(consent.hospital) {
 			return Err(RecordError::ConsentForAnotherHospital { consent: consent.hospital, org });
 		}
+		let registered = query::registrations(&self.chain, &c.account).await?;
+		if registered != consent.registration {
+			return Err(RecordError::ConsentUsed {
+				account: c.account,
+				consent: consent.registration,
+				registered,
+			});
+		}
 		self.submit(&consent.register_call()?).await?;
 		Ok((c.account, c.role))
 	}
@@ -196,7 +213,7 @@ mod tests {
 	#[test]
 	fn a_consent_round_trips_and_names_its_fields_on_errors() {
 		let keys = crate::keystore::Keys::generate(&mut os_rng());
-		let consent = consent(&keys.signer, &keys.encryption, [7; 32], Role::Doctor, 3);
+		let consent = consent(&keys.signer, &keys.encryption, [7; 32], Role::Doctor, (3, 0));
 		let parsed = consent.parse().expect("parses");
 		assert_eq!(parsed.account, keys.signer.public_key().to_account_id());
 		assert_eq!((parsed.role, parsed.key), (Role::Doctor, keys.encryption.public_bytes()));

@@ -14,7 +14,8 @@ use ehr::chain::{
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
 			pallet_ehr_acl::types::{Access, NewContent, RecordKind, Role},
-			sp_runtime::MultiSignature,
+			ehr_runtime::ConsentSignature,
+			sp_core::sr25519::Signature,
 		},
 	},
 	AccountId, Client, Keypair,
@@ -30,13 +31,13 @@ fn registration(
 	role: &Role,
 	hospital: u32,
 	n: u8,
-) -> ([u8; 32], [u8; 64], MultiSignature) {
+) -> ([u8; 32], [u8; 64], ConsentSignature) {
 	let genesis = client.genesis_hash().0;
 	let key = EncryptionKeypair::from_secret(&[n; 32]);
 	let proof = key.key_proof(&genesis, &account(who).0, &mut ehr::crypto::os_rng());
 	let message =
-		registration::consent_message(&genesis, &account(who), role, &key.public_bytes(), hospital);
-	(key.public_bytes(), proof, MultiSignature::Sr25519(who.sign(&message).0))
+		registration::consent_message(&genesis, &account(who), role, &key.public_bytes(), (hospital, 0));
+	(key.public_bytes(), proof, ConsentSignature(Signature(who.sign(&message).0)))
 }
 
 fn account(key: &Keypair) -> AccountId {

@@ -223,7 +223,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		&doctor_keys.encryption,
 		genesis,
 		Role::Doctor,
-		hospital,
+		(hospital, 0),
 	);
 	registrar
 		.register_consented(&consent)

@@ -1,10 +1,13 @@
-//! The crypto core against the RFC 9180 vectors, the committed envelope and
-//! wrap vectors (success and failure cases), and property tests.
+//! The crypto core against the RFC 9180 vectors, the committed envelope,
+//! wrap and keystore vectors (success and failure cases), and property tests.
 
-use ehr::crypto::{
-	envelope::{self, EnvelopeError, HEADER_LEN, TAG_LEN},
-	wrap::{self, EncryptionKeypair, UnwrapError, WrapContext, WrapError, WRAPPED_KEY_LEN},
-	DataKey,
+use ehr::{
+	crypto::{
+		envelope::{self, EnvelopeError, HEADER_LEN, TAG_LEN},
+		wrap::{self, EncryptionKeypair, UnwrapError, WrapContext, WrapError, WRAPPED_KEY_LEN},
+		DataKey,
+	},
+	keystore::{Keys, KeystoreFile, DEFAULT_KDF},
 };
 use hpke::{
 	aead::AesGcm256, kdf::HkdfSha256, kem::X25519HkdfSha256, Deserializable, Kem, OpModeR,
@@ -469,4 +472,87 @@ fn wrapping_to_a_low_order_key_is_an_error() {
 	let fine = EncryptionKeypair::generate(&mut TestRng(2)).public_bytes();
 	assert!(wrap::wrap(&key, &fine, &context, &mut TestRng(1)).is_ok());
 	assert_eq!(wrap::check_recipient(&fine, &mut TestRng(3)), Ok(()));
+}
+
+const KEYSTORE_VECTORS: &str = "keystore-v1.json";
+const KEYSTORE_PASSPHRASE: &str = "correct horse battery staple";
+
+/// A keystore sealed at the default Argon2id cost from a fixed signing seed,
+/// with the encryption secret, salt and nonce drawn from [`TestRng`].
+fn generated_keystore_vector() -> Value {
+	let seed = [0x5a; 32];
+	let mut rng = TestRng(9_000);
+	let keys = Keys::from_secret_uri(&format!("0x{}", hex::encode(seed)), &mut rng).unwrap();
+	let file = keys.seal(KEYSTORE_PASSPHRASE, DEFAULT_KDF, &mut rng).unwrap();
+	json!({
+		"passphrase": KEYSTORE_PASSPHRASE,
+		"keystore": serde_json::to_value(&file).unwrap(),
+		"expect": {
+			"signing_seed": hex::encode(seed),
+			"encryption_secret": hex::encode(keys.encryption.secret_bytes().as_ref()),
+			"account": file.public.account,
+			"encryption_key": file.public.encryption_key,
+		},
+	})
+}
+
+/// The committed keystore opens by the recipe in docs/envelope.md alone
+/// (Argon2id v0x13 → AES-256-GCM with the documented associated data, then
+/// the public keys derived from the secrets), with other AEAD and curve code
+/// than the client's; and the client opens it to the same keys.
+#[test]
+fn keystore_vector_opens_by_the_documented_recipe() {
+	use aes_gcm::{
+		aead::{Aead, KeyInit, Payload},
+		Aes256Gcm, Nonce,
+	};
+	let v = committed(KEYSTORE_VECTORS, generated_keystore_vector());
+	let (file, expect) = (&v["keystore"], &v["expect"]);
+	assert_eq!(file["version"], 1);
+	let kdf = &file["kdf"];
+	let cost = |name: &str| kdf[name].as_u64().unwrap() as u32;
+	let params =
+		argon2::Params::new(cost("memory_kib"), cost("iterations"), cost("lanes"), Some(32))
+			.unwrap();
+	let mut key = [0u8; 32];
+	argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+		.hash_password_into(
+			v["passphrase"].as_str().unwrap().as_bytes(),
+			&unhex(&file["salt"]),
+			&mut key,
+		)
+		.unwrap();
+	let (account, encryption_key) = (
+		file["public"]["account"].as_str().unwrap(),
+		file["public"]["encryption_key"].as_str().unwrap(),
+	);
+	let aad = format!("ehr-keystore v1\n{account}\n{encryption_key}");
+	let secrets = Aes256Gcm::new_from_slice(&key)
+		.unwrap()
+		.decrypt(
+			Nonce::from_slice(&unhex(&file["nonce"])),
+			Payload { msg: &unhex(&file["sealed"]), aad: aad.as_bytes() },
+		)
+		.expect("opens");
+	assert_eq!(secrets.len(), 64);
+	assert_eq!(secrets[..32], unhex(&expect["signing_seed"])[..]);
+	assert_eq!(secrets[32..], unhex(&expect["encryption_secret"])[..]);
+	// The public halves, derived as documented.
+	let x25519: [u8; 32] = secrets[32..].try_into().unwrap();
+	assert_eq!(hex::encode(ehr_key_proof::public_key(&x25519)), encryption_key);
+	let sr25519 = schnorrkel::MiniSecretKey::from_bytes(&secrets[..32])
+		.unwrap()
+		.expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
+		.public
+		.to_bytes();
+	assert_eq!(subxt::utils::AccountId32(sr25519).to_string(), account);
+	assert_eq!(
+		(account, encryption_key),
+		(expect["account"].as_str().unwrap(), expect["encryption_key"].as_str().unwrap())
+	);
+	// The client agrees.
+	let parsed = KeystoreFile::parse(&file.to_string()).unwrap();
+	let keys = parsed.unlock(KEYSTORE_PASSPHRASE).unwrap();
+	assert_eq!(hex::encode(keys.encryption.public_bytes()), encryption_key);
+	assert_eq!(keys.signer.public_key().to_account_id().to_string(), account);
 }

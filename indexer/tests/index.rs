@@ -125,9 +125,9 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	let doctor = w.import("doctor", "//Dave");
 	let pharmacist = w.import("pharmacist", "//Eve");
 	for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
-		let public = w.run(who, &["keys", "export-public"]);
-		let public = w.file(&format!("{who}.pub.json"), &public.stdout);
-		w.ok("registrar", &["user", "register", "--role", role, "--public-keys", &public]);
+		let consent = w.run(who, &["user", "consent", "--role", role, "--hospital", "1"]);
+		let consent = w.file(&format!("{who}.consent.json"), &consent.stdout);
+		w.ok("registrar", &["user", "register", "--consent", &consent]);
 	}
 	w.ok("patient", &["user", "register"]);
 	let file = w.file("observation.json", br#"{"resourceType":"Observation","value":"120/80"}"#);

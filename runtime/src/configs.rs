@@ -173,8 +173,8 @@ impl pallet_ehr_acl::Config for Runtime {
 	/// Two full records' worth of grants per call; more drain over further
 	/// calls.
 	type MaxDropsPerDeregistration = ConstU32<64>;
-	type Signature = Signature;
-	type Signer = <Signature as sp_runtime::traits::Verify>::Signer;
+	type Signature = ConsentSignature;
+	type Signer = sp_runtime::MultiSigner;
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = AclBenchmarkHelper;
@@ -191,15 +191,18 @@ impl AclBenchmarkHelper {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_ehr_acl::benchmarking::BenchmarkHelper<AccountId, Signature> for AclBenchmarkHelper {
+impl pallet_ehr_acl::benchmarking::BenchmarkHelper<AccountId, ConsentSignature>
+	for AclBenchmarkHelper
+{
 	fn account() -> AccountId {
 		sp_io::crypto::sr25519_generate(Self::KEY_TYPE, None).into()
 	}
-	fn sign(who: &AccountId, message: &[u8]) -> Signature {
+	fn sign(who: &AccountId, message: &[u8]) -> ConsentSignature {
 		let public = sp_core::sr25519::Public::from_raw(who.clone().into());
-		sp_io::crypto::sr25519_sign(Self::KEY_TYPE, &public, message)
-			.expect("the benchmark keystore holds the key it made")
-			.into()
+		ConsentSignature(
+			sp_io::crypto::sr25519_sign(Self::KEY_TYPE, &public, message)
+				.expect("the benchmark keystore holds the key it made"),
+		)
 	}
 }
 

@@ -78,6 +78,35 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
 
 pub type Signature = MultiSignature;
 pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+
+/// An account's consent to its registration (`pallet_ehr_acl`): an sr25519
+/// signature by the account's own key, the only kind of account the
+/// consortium's clients make. One kind, so the benchmarked weight is the
+/// cost of every consent (a `MultiSignature` could also be ECDSA).
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	scale_info::TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct ConsentSignature(pub sp_core::sr25519::Signature);
+
+impl Verify for ConsentSignature {
+	type Signer = sp_runtime::MultiSigner;
+
+	fn verify<L: sp_runtime::traits::Lazy<[u8]>>(
+		&self,
+		mut message: L,
+		signer: &AccountId,
+	) -> bool {
+		let public = sp_core::sr25519::Public::from_raw(signer.clone().into());
+		sp_io::crypto::sr25519_verify(&self.0, message.get(), &public)
+	}
+}
 pub type Balance = u128;
 pub type Nonce = u32;
 pub type Hash = sp_core::H256;

@@ -330,6 +330,7 @@ mod benchmarks {
 			&Role::Doctor.encode(),
 			&key,
 			1,
+			0,
 		);
 		let consent = T::BenchmarkHelper::sign(&who, &message);
 		#[extrinsic_call]

@@ -189,6 +189,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Leaving<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
+	/// How many times each account has been registered. Never removed: a
+	/// registrar's registration needs the account's consent to the next
+	/// number, so a consent is used at most once and cannot be replayed
+	/// after a deregistration.
+	#[pallet::storage]
+	pub type Registrations<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// Pending access requests, by record then requester.
 	#[pallet::storage]
 	pub type Requests<T: Config> = StorageDoubleMap<
@@ -471,8 +479,10 @@ pub mod pallet {
 		/// [`ehr_key_proof::key_proof_message`] (genesis hash, `who`, key).
 		/// A registrar registering another account passes `consent`: `who`'s
 		/// signature over [`ehr_key_proof::consent_message`] (genesis hash,
-		/// `who`, role, key, the registrar's hospital), so it cannot give an
-		/// account a role, hospital or key the account did not choose.
+		/// `who`, role, key, the registrar's hospital, and `who`'s number of
+		/// earlier registrations from `Registrations`), so it cannot give an
+		/// account a role, hospital or key the account did not choose, nor
+		/// use a consent twice.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_user())]
 		pub fn register_user(
@@ -502,6 +512,7 @@ pub mod pallet {
 					&role.encode(),
 					&enc_key,
 					org,
+					Registrations::<T>::get(&who),
 				);
 				ensure!(consent.verify(&message[..], &who), Error::<T>::BadConsent);
 			}
@@ -1179,6 +1190,7 @@ pub mod pallet {
 				requests_open: 0,
 			};
 			Users::<T>::insert(&who, user);
+			Registrations::<T>::mutate(&who, |n| *n = n.saturating_add(1));
 			Self::deposit_event(Event::UserRegistered { who, role, org, by: caller, enc_key });
 			Ok(())
 		}

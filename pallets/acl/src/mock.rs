@@ -89,7 +89,8 @@ pub fn key_proof(who: u64, n: u8) -> pallet_ehr_acl::KeyProof {
 	ehr_key_proof::sign(&[n; 32], &message, &[n; 64])
 }
 
-/// `who`'s consent to be registered as `role` with `enc_key(n)` in `org`.
+/// `who`'s consent to be registered as `role` with `enc_key(n)` in `org`,
+/// for its next registration.
 pub fn consent(who: u64, role: pallet_ehr_acl::Role, n: u8, org: u32) -> TestSignature {
 	let genesis = EhrAcl::genesis();
 	let message = ehr_key_proof::consent_message(
@@ -98,6 +99,7 @@ pub fn consent(who: u64, role: pallet_ehr_acl::Role, n: u8, org: u32) -> TestSig
 		&role.encode(),
 		&enc_key(n),
 		org,
+		pallet_ehr_acl::Registrations::<Test>::get(who),
 	);
 	TestSignature(who, message)
 }

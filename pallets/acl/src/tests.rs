@@ -681,6 +681,7 @@ fn registration_by_a_registrar_needs_the_subjects_consent() {
 			&Role::Doctor.encode(),
 			&enc_key(2),
 			HOSPITAL,
+			0,
 		);
 		for (case, bad) in [
 			("signed by the registrar", TestSignature(REGISTRAR, message)),
@@ -707,6 +708,34 @@ fn registration_by_a_registrar_needs_the_subjects_consent() {
 		);
 		assert_ok!(register(REGISTRAR, PATIENT, Role::Patient, 1));
 		assert_eq!((user(PATIENT).org, user(PATIENT).registered_by), (Some(HOSPITAL), REGISTRAR));
+	});
+}
+
+/// A consent is used at most once: after the account is deregistered, its
+/// registrar cannot register it again with the consent it once gave (say,
+/// to bring back a key it has since rotated away from); a new consent, to
+/// the account's next registration, works.
+#[test]
+fn a_consent_cannot_be_replayed_after_deregistration() {
+	new_test_ext().execute_with(|| {
+		let given = consent(DOCTOR, Role::Doctor, 2, HOSPITAL);
+		let replay = || {
+			EhrAcl::register_user(
+				signed(REGISTRAR),
+				DOCTOR,
+				Role::Doctor,
+				enc_key(2),
+				key_proof(DOCTOR, 2),
+				Some(given.clone()),
+			)
+		};
+		assert_ok!(replay());
+		assert_eq!(Registrations::<Test>::get(DOCTOR), 1);
+		assert_ok!(rotate(DOCTOR, 9));
+		assert_ok!(EhrAcl::deregister_user(signed(REGISTRAR), DOCTOR));
+		assert_noop!(replay(), Error::<Test>::BadConsent);
+		assert_ok!(register(REGISTRAR, DOCTOR, Role::Doctor, 9));
+		assert_eq!(Registrations::<Test>::get(DOCTOR), 2);
 	});
 }
 

@@ -36,15 +36,27 @@ pub fn key_proof_message(genesis: &[u8], account: &[u8], key: &[u8; 32]) -> Vec<
 
 /// What an account signs (with its own account key) to agree to be
 /// registered by a registrar: on the chain with `genesis`, as `role` (its
-/// SCALE encoding), with encryption key `key`, in hospital `org`.
+/// SCALE encoding), with encryption key `key`, in hospital `org`, as its
+/// registration number `registration` (how many times the account was
+/// registered before), so that a consent is used at most once.
 pub fn consent_message(
 	genesis: &[u8],
 	account: &[u8],
 	role: &[u8],
 	key: &[u8; 32],
 	org: u32,
+	registration: u32,
 ) -> Vec<u8> {
-	[b"ehr-acl consent v1".as_slice(), genesis, account, role, key, &org.to_le_bytes()].concat()
+	[
+		b"ehr-acl consent v1".as_slice(),
+		genesis,
+		account,
+		role,
+		key,
+		&org.to_le_bytes(),
+		&registration.to_le_bytes(),
+	]
+	.concat()
 }
 
 /// The X25519 public key of `secret` (32 bytes, clamped as X25519 does).
@@ -135,13 +147,14 @@ mod tests {
 
 	#[test]
 	fn messages_bind_every_field() {
-		let base = consent_message(&[1; 32], &[2; 32], &[3], &[4; 32], 5);
+		let base = consent_message(&[1; 32], &[2; 32], &[3], &[4; 32], 5, 6);
 		for changed in [
-			consent_message(&[9; 32], &[2; 32], &[3], &[4; 32], 5),
-			consent_message(&[1; 32], &[9; 32], &[3], &[4; 32], 5),
-			consent_message(&[1; 32], &[2; 32], &[9], &[4; 32], 5),
-			consent_message(&[1; 32], &[2; 32], &[3], &[9; 32], 5),
-			consent_message(&[1; 32], &[2; 32], &[3], &[4; 32], 9),
+			consent_message(&[9; 32], &[2; 32], &[3], &[4; 32], 5, 6),
+			consent_message(&[1; 32], &[9; 32], &[3], &[4; 32], 5, 6),
+			consent_message(&[1; 32], &[2; 32], &[9], &[4; 32], 5, 6),
+			consent_message(&[1; 32], &[2; 32], &[3], &[9; 32], 5, 6),
+			consent_message(&[1; 32], &[2; 32], &[3], &[4; 32], 9, 6),
+			consent_message(&[1; 32], &[2; 32], &[3], &[4; 32], 5, 9),
 		] {
 			assert_ne!(base, changed);
 		}
