@@ -6,10 +6,7 @@
 
 use crate::{
 	chain::{
-		runtime::{
-			self,
-			runtime_types::{ehr_runtime::ConsentSignature, sp_core::sr25519::Signature},
-		},
+		runtime::{self, runtime_types::ehr_runtime::ConsentSignature},
 		AccountId, Keypair,
 	},
 	crypto::{os_rng, wrap::EncryptionKeypair},
@@ -158,7 +155,7 @@ impl Consent {
 			c.role,
 			c.key,
 			c.key_proof,
-			Some(ConsentSignature(Signature(c.signature))),
+			Some(ConsentSignature(c.signature)),
 		))
 	}
 }

@@ -13,9 +13,8 @@ use ehr::chain::{
 		self,
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
-			pallet_ehr_acl::types::{Access, NewContent, RecordKind, Role},
 			ehr_runtime::ConsentSignature,
-			sp_core::sr25519::Signature,
+			pallet_ehr_acl::types::{Access, NewContent, RecordKind, Role},
 		},
 	},
 	AccountId, Client, Keypair,
@@ -35,9 +34,14 @@ fn registration(
 	let genesis = client.genesis_hash().0;
 	let key = EncryptionKeypair::from_secret(&[n; 32]);
 	let proof = key.key_proof(&genesis, &account(who).0, &mut ehr::crypto::os_rng());
-	let message =
-		registration::consent_message(&genesis, &account(who), role, &key.public_bytes(), (hospital, 0));
-	(key.public_bytes(), proof, ConsentSignature(Signature(who.sign(&message).0)))
+	let message = registration::consent_message(
+		&genesis,
+		&account(who),
+		role,
+		&key.public_bytes(),
+		(hospital, 0),
+	);
+	(key.public_bytes(), proof, ConsentSignature(who.sign(&message).0))
 }
 
 fn account(key: &Keypair) -> AccountId {
