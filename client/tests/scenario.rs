@@ -69,6 +69,8 @@ async fn patient_doctor_pharmacist_auditor() {
 	w.fails("pharmacist", &["user", "show"], 4, "not registered");
 	w.ok("registrar", &["user", "register", "--consent", &doctor_consent]);
 	w.ok("registrar", &["user", "register", "--consent", &pharmacist_consent]);
+	// A consent serves one registration.
+	w.fails("registrar", &["user", "register", "--consent", &doctor_consent], 4, "it was used");
 	for child in &mut self_registrations {
 		assert!(child.wait().unwrap().success());
 	}
