@@ -51,6 +51,9 @@ pub enum ChainError {
 	/// the path could read and rewrite every answer.
 	#[error("{url} is not encrypted and not on this machine: use wss:// (TLS; the certificate is checked against the system's trusted roots), or pass --allow-insecure-node to accept plain ws:// on a network you trust")]
 	InsecureTransport { url: String },
+	/// Not a WebSocket URL of a host.
+	#[error("{url} is not a node URL: use wss://host[:port] (or ws://127.0.0.1:port for a node on this machine)")]
+	BadNodeUrl { url: String },
 	/// The node serves another chain than the one configured.
 	#[error("the node at {url} serves chain {actual}, not the configured {expected} (genesis hashes); check --node and genesis_hash")]
 	WrongChain { url: String, expected: String, actual: String },
@@ -298,7 +301,7 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 	check_transport(url, allow_plain_remote)?;
 	let unreachable =
 		|source: subxt::Error| ChainError::Unreachable { url: url.to_string(), source };
-	let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| unreachable(e.into()))?;
+	let rpc = rpc_client(url).await.map_err(unreachable)?;
 	let api =
 		OnlineClient::from_rpc_client(rpc.clone()).await.map_err(|e| unreachable(e.into()))?;
 	let client = Client { api, rpc: LegacyRpcMethods::new(rpc) };
@@ -309,25 +312,47 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 	Ok(client)
 }
 
-/// Whether `url` may carry this client's calls: `wss://` (and `https://`)
-/// always, with the certificate checked; plain `ws://` (and `http://`) only
-/// to this machine (`localhost`, `127.0.0.0/8`, `::1`) unless
-/// `allow_plain_remote`. The URL is read as the connection reads it (the
-/// `url` crate); one that does not parse, or another scheme, is refused.
+/// Whether `url` may carry this client's calls: `wss://` always, with the
+/// certificate checked; plain `ws://` only to this machine (`localhost`,
+/// `127.0.0.0/8`, `::1`) unless `allow_plain_remote`. The URL is read as the
+/// connection reads it (the `url` crate); anything else is refused.
 pub fn check_transport(url: &str, allow_plain_remote: bool) -> Result<(), ChainError> {
-	let insecure = || ChainError::InsecureTransport { url: url.to_string() };
-	let parsed = url::Url::parse(url).map_err(|_| insecure())?;
+	let parsed = url::Url::parse(url)
+		.ok()
+		.filter(|u| matches!(u.scheme(), "ws" | "wss") && u.host().is_some())
+		.ok_or_else(|| ChainError::BadNodeUrl { url: url.to_string() })?;
 	let loopback = match parsed.host() {
 		Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
 		Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
 		Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
 		None => false,
 	};
-	match parsed.scheme() {
-		"wss" | "https" => Ok(()),
-		"ws" | "http" if loopback || allow_plain_remote => Ok(()),
-		_ => Err(insecure()),
+	if parsed.scheme() == "wss" || loopback || allow_plain_remote {
+		Ok(())
+	} else {
+		Err(ChainError::InsecureTransport { url: url.to_string() })
 	}
+}
+
+/// A WebSocket RPC client for `url` that follows no redirect: a node behind
+/// `wss://` answering with a redirect to plain `ws://` elsewhere would
+/// otherwise take the connection out of TLS unchecked.
+async fn rpc_client(url: &str) -> Result<RpcClient, subxt::Error> {
+	use jsonrpsee::{
+		client_transport::ws::{Url, WsTransportClientBuilder},
+		core::client::ClientBuilder,
+	};
+	let url = Url::parse(url).map_err(subxt::Error::other)?;
+	// One attempt: the builder follows `max_redirections - 1` redirects.
+	let (sender, receiver) = WsTransportClientBuilder::default()
+		.max_redirections(1)
+		.build(url)
+		.await
+		.map_err(subxt::Error::other)?;
+	let client = ClientBuilder::default()
+		.max_buffer_capacity_per_subscription(4096)
+		.build_with_tokio(sender, receiver);
+	Ok(RpcClient::new(client))
 }
 
 /// Connects to the node at `url`, refused first by [`check_transport`]
@@ -368,7 +393,7 @@ pub async fn block_time_ms(client: &Client) -> Result<u64, ChainError> {
 
 #[cfg(test)]
 mod tests {
-	use super::check_transport;
+	use super::{check_transport, ChainError};
 
 	#[test]
 	fn plain_websockets_reach_only_this_machine_unless_allowed() {
@@ -380,6 +405,7 @@ mod tests {
 			"ws://[::1]:9944",
 			"wss://node.hospital-1.example:443",
 			"wss://10.0.0.1",
+			"WSS://NODE.EXAMPLE",
 		] {
 			assert!(check_transport(url, false).is_ok(), "{url}");
 		}
@@ -398,11 +424,19 @@ mod tests {
 			"ws://0.0.0.0:9944",
 			"ws://[::ffff:127.0.0.1]:9944",
 		] {
-			assert!(check_transport(url, false).is_err(), "{url}");
+			assert!(
+				matches!(check_transport(url, false), Err(ChainError::InsecureTransport { .. })),
+				"{url}"
+			);
 			assert!(check_transport(url, true).is_ok(), "{url}");
 		}
-		for url in ["ftp://127.0.0.1", "not a url", "127.0.0.1:9944"] {
-			assert!(check_transport(url, true).is_err(), "{url}");
+		// Not node URLs at all, allowed or not (the RPC client speaks
+		// WebSocket only).
+		for url in ["ftp://127.0.0.1", "not a url", "127.0.0.1:9944", "http://127.0.0.1:9944"] {
+			assert!(
+				matches!(check_transport(url, true), Err(ChainError::BadNodeUrl { .. })),
+				"{url}"
+			);
 		}
 	}
 }

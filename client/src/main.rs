@@ -456,7 +456,9 @@ impl CliError {
 					| ChainError::ConnectionLost(_)
 					| ChainError::OutcomeUnknown(_) => exit::UNREACHABLE,
 					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
-					ChainError::InsecureTransport { .. } => exit::USAGE,
+					ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => {
+						exit::USAGE
+					}
 					ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
 					ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
 				},

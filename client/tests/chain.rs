@@ -111,6 +111,17 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	)
 	.await
 	.expect("registrar registers doctor");
+	// A consent serves one registration: once Ferdie has been registered
+	// and deregistered, the same call is refused by the node.
+	let (key, proof, consent) = registration(&client, &dev::ferdie(), &Role::Doctor, 1, 6);
+	let again = acl.register_user(account(&dev::ferdie()), Role::Doctor, key, proof, Some(consent));
+	chain::submit(&client, &again, &registrar, chain::Wait::InBlock).await.expect("registers");
+	let leave = acl.deregister_user(account(&dev::ferdie()));
+	chain::submit(&client, &leave, &registrar, chain::Wait::InBlock).await.expect("deregisters");
+	let replayed = chain::submit(&client, &again, &registrar, chain::Wait::InBlock)
+		.await
+		.expect_err("a used consent is refused");
+	assert_eq!(replayed.pallet_error(), Some("BadConsent"));
 	let (stranger_key, proof, _) = registration(&client, &stranger, &Role::Patient, 0, 5);
 	chain::submit(
 		&client,

@@ -8,7 +8,9 @@ fn ehr(args: &[&str], envs: &[(&str, &str)]) -> Output {
 	cmd.args(args)
 		.env_remove("EHR_PASSPHRASE")
 		.env_remove("EHR_NEW_PASSPHRASE")
-		.env_remove("EHR_KEYSTORE");
+		.env_remove("EHR_KEYSTORE")
+		.env_remove("EHR_NODE_URL")
+		.env_remove("EHR_ALLOW_INSECURE_NODE");
 	for (k, v) in envs {
 		cmd.env(k, v);
 	}

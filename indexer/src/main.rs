@@ -19,6 +19,10 @@ struct Cli {
 	/// The node to follow (an archive node, to index from block 1).
 	#[arg(long, env = "EHR_NODE_URL", default_value = "ws://127.0.0.1:9944")]
 	node: String,
+	/// Accept plain ws:// to a node on another machine (a private network
+	/// such as a Compose network); otherwise only wss:// or this machine.
+	#[arg(long, env = "EHR_ALLOW_INSECURE_NODE")]
+	allow_insecure_node: bool,
 	/// The index: a SQLite file path (created if missing), `sqlite://…` or
 	/// `postgres://user@host:port/db`.
 	#[arg(long, env = "EHR_INDEX_DB", default_value = "ehr-index.sqlite")]
@@ -71,7 +75,7 @@ impl Error {
 }
 
 async fn run(cli: &Cli) -> Result<(), Error> {
-	let client = chain::connect(&cli.node).await?;
+	let client = chain::connect_allowing(&cli.node, cli.allow_insecure_node).await?;
 	let genesis = format!("{:?}", client.genesis_hash());
 	let db = match &cli.db_file {
 		Some(path) => std::fs::read_to_string(path)
@@ -112,7 +116,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 		eprintln!("{e}; trying again");
 		client = loop {
 			tokio::time::sleep(Duration::from_secs(2)).await;
-			match chain::connect(&cli.node).await {
+			match chain::connect_allowing(&cli.node, cli.allow_insecure_node).await {
 				Ok(client) if format!("{:?}", client.genesis_hash()) == genesis => break client,
 				Ok(_) => {
 					server.abort();

@@ -192,7 +192,8 @@ pub mod pallet {
 	/// How many times each account has been registered. Never removed: a
 	/// registrar's registration needs the account's consent to the next
 	/// number, so a consent is used at most once and cannot be replayed
-	/// after a deregistration.
+	/// after a deregistration. (It saturates at `u32::MAX`, four billion
+	/// registrations of one account away.)
 	#[pallet::storage]
 	pub type Registrations<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;

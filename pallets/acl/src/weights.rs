@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn add_registrar() -> Weight {
 		// Proof size: measured `97`, estimated `3517` bytes.
-		// Minimum execution time: 11_736_000 ps.
-		Weight::from_parts(13_060_000, 3517)
+		// Minimum execution time: 10_902_000 ps.
+		Weight::from_parts(12_881_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn remove_registrar() -> Weight {
 		// Proof size: measured `157`, estimated `3517` bytes.
-		// Minimum execution time: 12_695_000 ps.
-		Weight::from_parts(14_045_000, 3517)
+		// Minimum execution time: 11_800_000 ps.
+		Weight::from_parts(13_839_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -81,16 +81,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Registrars` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `EhrAcl::Users` (r:1 w:1)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Registrations` (r:1 w:1)
+	/// Proof: `EhrAcl::Registrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn register_user() -> Weight {
-		// Proof size: measured `259`, estimated `3640` bytes.
-		// Minimum execution time: 57_708_000 ps.
-		Weight::from_parts(62_000_000, 3640)
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(3))
+		// Proof size: measured `312`, estimated `3640` bytes.
+		// Minimum execution time: 155_362_000 ps.
+		Weight::from_parts(179_987_000, 3640)
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `EhrAcl::Users` (r:63 w:63)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
@@ -120,11 +124,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deregister_user(h: u32, c: u32, q: u32, ) -> Weight {
 		// Proof size: measured `0 + c * 317 + h * 1092 + q * 484`, estimated `6290 + c * 2715 + h * 2742 + q * 2742` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 4_386_059_000 ps.
-		Weight::from_parts(848_072_573, 6290)
-			.saturating_add(Weight::from_parts(88_274_071, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(60_927_722, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(49_156_819, 0).saturating_mul(q.into()))
+		// Minimum execution time: 4_083_883_000 ps.
+		Weight::from_parts(422_452_783, 6290)
+			.saturating_add(Weight::from_parts(85_242_454, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(56_723_548, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(50_804_628, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -139,11 +143,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `EhrAcl::Users` (r:1 w:1)
 	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn rotate_encryption_key() -> Weight {
-		// Proof size: measured `210`, estimated `3607` bytes.
-		// Minimum execution time: 12_596_000 ps.
-		Weight::from_parts(13_950_000, 3607)
-			.saturating_add(T::DbWeight::get().reads(1))
+		// Proof size: measured `297`, estimated `3607` bytes.
+		// Minimum execution time: 72_238_000 ps.
+		Weight::from_parts(81_480_000, 3607)
+			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `EhrAcl::Users` (r:18 w:18)
@@ -168,10 +174,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 16]`.
 	fn add_record(r: u32, ) -> Weight {
-		// Proof size: measured `1376 + r * 89`, estimated `6224 + r * 2617` bytes.
-		// Minimum execution time: 142_819_000 ps.
-		Weight::from_parts(153_165_111, 6224)
-			.saturating_add(Weight::from_parts(57_344_583, 0).saturating_mul(r.into()))
+		// Proof size: measured `1409 + r * 89`, estimated `6224 + r * 2617` bytes.
+		// Minimum execution time: 143_520_000 ps.
+		Weight::from_parts(154_596_524, 6224)
+			.saturating_add(Weight::from_parts(58_487_559, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(11))
@@ -197,10 +203,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_record(k: u32, e: u32, ) -> Weight {
 		// Proof size: measured `0 + e * 561 + k * 341`, estimated `6224 + e * 3292 + k * 2715` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 170_593_000 ps.
-		Weight::from_parts(40_198_840, 6224)
-			.saturating_add(Weight::from_parts(12_970_859, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(59_763_071, 0).saturating_mul(e.into()))
+		// Minimum execution time: 170_179_000 ps.
+		Weight::from_parts(44_143_937, 6224)
+			.saturating_add(Weight::from_parts(11_316_118, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(60_589_402, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(18))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
@@ -233,12 +239,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[1, 32]`.
 	/// The range of component `q` is `[0, 32]`.
 	fn remove_record(g: u32, q: u32, ) -> Weight {
-		// Proof size: measured `883 + g * 391 + q * 305`, estimated `3732 + g * 2715 + q * 2660` bytes.
+		// Proof size: measured `916 + g * 391 + q * 305`, estimated `3732 + g * 2715 + q * 2660` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 1_677_830_000 ps.
-		Weight::from_parts(748_334_763, 3732)
-			.saturating_add(Weight::from_parts(57_480_143, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(48_889_472, 0).saturating_mul(q.into()))
+		// Minimum execution time: 1_713_629_000 ps.
+		Weight::from_parts(122_940_790, 3732)
+			.saturating_add(Weight::from_parts(58_124_143, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(53_154_333, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(q.into())))
@@ -269,9 +275,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EhrAcl::Delegations` (r:0 w:1)
 	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn grant_access() -> Weight {
-		// Proof size: measured `1610`, estimated `6420` bytes.
-		// Minimum execution time: 143_056_000 ps.
-		Weight::from_parts(150_350_000, 6420)
+		// Proof size: measured `1643`, estimated `6420` bytes.
+		// Minimum execution time: 133_054_000 ps.
+		Weight::from_parts(150_686_000, 6420)
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().writes(12))
 	}
@@ -291,10 +297,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 30]`.
 	fn update_access(d: u32, ) -> Weight {
-		// Proof size: measured `4316 + d * 158`, estimated `6290 + d * 2715` bytes.
-		// Minimum execution time: 149_571_000 ps.
-		Weight::from_parts(166_820_468, 6290)
-			.saturating_add(Weight::from_parts(52_845_403, 0).saturating_mul(d.into()))
+		// Proof size: measured `4349 + d * 158`, estimated `6290 + d * 2715` bytes.
+		// Minimum execution time: 148_568_000 ps.
+		Weight::from_parts(171_885_585, 6290)
+			.saturating_add(Weight::from_parts(52_177_907, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -317,10 +323,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 31]`.
 	fn revoke_access(d: u32, ) -> Weight {
-		// Proof size: measured `4064 + d * 158`, estimated `5884 + d * 2715` bytes.
-		// Minimum execution time: 107_493_000 ps.
-		Weight::from_parts(76_020_707, 5884)
-			.saturating_add(Weight::from_parts(52_327_842, 0).saturating_mul(d.into()))
+		// Proof size: measured `4097 + d * 158`, estimated `5884 + d * 2715` bytes.
+		// Minimum execution time: 101_328_000 ps.
+		Weight::from_parts(67_727_166, 5884)
+			.saturating_add(Weight::from_parts(52_913_160, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -346,10 +352,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_and_rekey(k: u32, d: u32, ) -> Weight {
 		// Proof size: measured `0 + d * 552 + k * 340`, estimated `6224 + d * 3356 + k * 2715` bytes.
 		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
-		// Minimum execution time: 240_219_000 ps.
-		Weight::from_parts(38_741_326, 6224)
-			.saturating_add(Weight::from_parts(13_065_132, 0).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(59_314_205, 0).saturating_mul(d.into()))
+		// Minimum execution time: 231_113_000 ps.
+		Weight::from_parts(38_139_284, 6224)
+			.saturating_add(Weight::from_parts(12_818_886, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(60_011_473, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(23))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
@@ -376,9 +382,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EhrAcl::RequestsMade` (r:0 w:1)
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
-		// Proof size: measured `946`, estimated `3732` bytes.
-		// Minimum execution time: 75_973_000 ps.
-		Weight::from_parts(80_495_000, 3732)
+		// Proof size: measured `979`, estimated `3732` bytes.
+		// Minimum execution time: 70_432_000 ps.
+		Weight::from_parts(80_358_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -401,9 +407,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EhrAcl::RequestsMade` (r:0 w:1)
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn answer_request() -> Weight {
-		// Proof size: measured `1306`, estimated `6290` bytes.
-		// Minimum execution time: 117_503_000 ps.
-		Weight::from_parts(135_178_000, 6290)
+		// Proof size: measured `1339`, estimated `6290` bytes.
+		// Minimum execution time: 118_204_000 ps.
+		Weight::from_parts(135_942_000, 6290)
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(11))
 	}
@@ -412,9 +418,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EhrAcl::Grants` (r:1 w:0)
 	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
-		// Proof size: measured `726`, estimated `3732` bytes.
-		// Minimum execution time: 17_716_000 ps.
-		Weight::from_parts(19_623_000, 3732)
+		// Proof size: measured `759`, estimated `3732` bytes.
+		// Minimum execution time: 17_562_000 ps.
+		Weight::from_parts(19_760_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `EhrAcl::Records` (r:1 w:1)
@@ -433,10 +439,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 30]`.
 	fn renounce_grant(d: u32, ) -> Weight {
-		// Proof size: measured `4223 + d * 158`, estimated `6224 + d * 2715` bytes.
-		// Minimum execution time: 103_920_000 ps.
-		Weight::from_parts(124_058_762, 6224)
-			.saturating_add(Weight::from_parts(52_355_976, 0).saturating_mul(d.into()))
+		// Proof size: measured `4256 + d * 158`, estimated `6224 + d * 2715` bytes.
+		// Minimum execution time: 104_613_000 ps.
+		Weight::from_parts(122_674_793, 6224)
+			.saturating_add(Weight::from_parts(52_432_851, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -456,9 +462,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EhrAcl::RequestsMade` (r:0 w:1)
 	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_request() -> Weight {
-		// Proof size: measured `1032`, estimated `3732` bytes.
-		// Minimum execution time: 65_241_000 ps.
-		Weight::from_parts(68_561_000, 3732)
+		// Proof size: measured `1065`, estimated `3732` bytes.
+		// Minimum execution time: 63_871_000 ps.
+		Weight::from_parts(69_377_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}

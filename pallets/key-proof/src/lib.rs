@@ -48,7 +48,7 @@ pub fn consent_message(
 	registration: u32,
 ) -> Vec<u8> {
 	[
-		b"ehr-acl consent v1".as_slice(),
+		b"ehr-acl consent v2".as_slice(),
 		genesis,
 		account,
 		role,
