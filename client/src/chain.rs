@@ -412,7 +412,6 @@ mod tests {
 		for url in [
 			"ws://10.0.0.1:9944",
 			"ws://node.hospital-1.example",
-			"http://192.168.1.2:9944",
 			"ws://127.0.0.1.evil.example:9944",
 			"ws://localhost.evil.example",
 			"ws://user@10.0.0.1",
