@@ -316,6 +316,9 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 /// certificate checked; plain `ws://` only to this machine (`localhost`,
 /// `127.0.0.0/8`, `::1`) unless `allow_plain_remote`. The URL is read as the
 /// connection reads it (the `url` crate); anything else is refused.
+// The error is the one every chain call returns (large for subxt's errors);
+// this check only runs once per connection.
+#[allow(clippy::result_large_err)]
 pub fn check_transport(url: &str, allow_plain_remote: bool) -> Result<(), ChainError> {
 	let parsed = url::Url::parse(url)
 		.ok()
