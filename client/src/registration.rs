@@ -149,14 +149,19 @@ impl Consent {
 
 	/// The `register_user` call a registrar submits for this consent.
 	pub fn register_call(&self) -> Result<impl Payload, RecordError> {
-		let c = self.parse()?;
-		Ok(runtime::transactions().ehr_acl().register_user(
-			c.account,
-			c.role,
-			c.key,
-			c.key_proof,
-			Some(ConsentSignature(c.signature)),
-		))
+		Ok(self.parse()?.into_call())
+	}
+}
+
+impl Parsed {
+	fn into_call(self) -> impl Payload {
+		runtime::transactions().ehr_acl().register_user(
+			self.account,
+			self.role,
+			self.key,
+			self.key_proof,
+			Some(ConsentSignature(self.signature)),
+		)
 	}
 }
 
@@ -198,8 +203,9 @@ impl Session {
 				registered,
 			});
 		}
-		self.submit(&consent.register_call()?).await?;
-		Ok((c.account, c.role))
+		let registered = (c.account, c.role.clone());
+		self.submit(&c.into_call()).await?;
+		Ok(registered)
 	}
 }
 

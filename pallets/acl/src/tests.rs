@@ -711,6 +711,34 @@ fn registration_by_a_registrar_needs_the_subjects_consent() {
 	});
 }
 
+/// Two registrars of the hospital submit the same consent in one block: the
+/// first registers the account, the second is refused and holds nothing.
+#[test]
+fn the_same_consent_submitted_twice_at_once_registers_once() {
+	new_test_ext().execute_with(|| {
+		let second = 60;
+		Registrars::<Test>::insert(second, HOSPITAL);
+		let given = consent(DOCTOR, Role::Doctor, 2, HOSPITAL);
+		let by = |registrar: u64| {
+			EhrAcl::register_user(
+				signed(registrar),
+				DOCTOR,
+				Role::Doctor,
+				enc_key(2),
+				key_proof(DOCTOR, 2),
+				Some(given.clone()),
+			)
+		};
+		assert_ok!(by(REGISTRAR));
+		assert_noop!(by(second), Error::<Test>::AlreadyRegistered);
+		assert_eq!((held(REGISTRAR), held(second)), (USER_DEPOSIT, 0));
+		assert_eq!(
+			(user(DOCTOR).registered_by, Registrations::<Test>::get(DOCTOR)),
+			(REGISTRAR, 1)
+		);
+	});
+}
+
 /// A consent is used at most once: after the account is deregistered, its
 /// registrar cannot register it again with the consent it once gave (say,
 /// to bring back a key it has since rotated away from); a new consent, to
