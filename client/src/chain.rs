@@ -1,6 +1,8 @@
 //! The chain side of the client: connect to a node, submit signed calls to
 //! the ACL pallet, read its storage and runtime API.
 
+use crate::verified::Trusted;
+use std::sync::{Arc, Mutex};
 use subxt::{
 	backend::BlockRef,
 	error::{DispatchError, TransactionEventsError},
@@ -30,7 +32,24 @@ pub type Config = PolkadotConfig;
 #[derive(Clone)]
 pub struct Client {
 	api: OnlineClient<Config>,
+	raw: RpcClient,
 	rpc: LegacyRpcMethods<subxt::config::RpcConfigFor<Config>>,
+	/// The GRANDPA checkpoint and finalized head this client verified.
+	trusted: Arc<Mutex<Trusted>>,
+}
+
+impl Client {
+	pub(crate) fn rpc_client(&self) -> &RpcClient {
+		&self.raw
+	}
+
+	pub(crate) fn rpc_methods(&self) -> &LegacyRpcMethods<subxt::config::RpcConfigFor<Config>> {
+		&self.rpc
+	}
+
+	pub(crate) fn trusted(&self) -> &Mutex<Trusted> {
+		&self.trusted
+	}
 }
 
 impl std::ops::Deref for Client {
@@ -74,6 +93,18 @@ pub enum ChainError {
 	/// The connection to the node broke before the call was submitted.
 	#[error("lost the connection to the node: {0}")]
 	ConnectionLost(String),
+	/// An answer of the node failed verification against finalized state.
+	#[error("the node's answer failed verification ({0}): it is lying, broken or compromised, or something between rewrote it; nothing was signed or wrapped. Use another hospital's node")]
+	Unverified(String),
+	/// The node gave no finality proof to check its answers against.
+	#[error("the node gives no finality proof ({0}): it needs `ehr_finalityProof` (served by ehr-node from this release on) and the GRANDPA justifications of a full sync from genesis")]
+	NoFinalityProof(String),
+	/// Finality did not reach the node's best block in time.
+	#[error("finality stands at block {finalized} while the node's best block is {best}: GRANDPA has stalled (too few validators online?) and nothing newer can be proven; try again later")]
+	FinalityStalled { finalized: u32, best: u32 },
+	/// The newest state the node proves is old.
+	#[error("the newest finalized state the node proves (block {block}) is {age_secs} s old: it is behind or withholding blocks (or this machine's clock is wrong); use another node")]
+	StaleState { block: u32, age_secs: u64 },
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
 	Rpc(subxt::Error),
@@ -304,7 +335,8 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 	let rpc = rpc_client(url).await.map_err(unreachable)?;
 	let api =
 		OnlineClient::from_rpc_client(rpc.clone()).await.map_err(|e| unreachable(e.into()))?;
-	let client = Client { api, rpc: LegacyRpcMethods::new(rpc) };
+	let client =
+		Client { api, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc, trusted: Arc::default() };
 	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
 	if !runtime::is_codegen_valid_for(at.metadata_ref()) {
 		return Err(ChainError::MetadataMismatch);

@@ -11,3 +11,4 @@ pub mod keystore;
 pub mod records;
 pub mod registration;
 pub mod storage;
+pub mod verified;

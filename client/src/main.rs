@@ -35,9 +35,11 @@ mod exit {
 	/// The chain refused: not registered, not authorised, no grant, grant
 	/// expired or revoked, record missing.
 	pub const REFUSED: u8 = 4;
-	/// The node or IPFS could not be reached.
+	/// The node or IPFS could not be reached, or the node cannot prove
+	/// recent finalized state (finality stalled, node behind).
 	pub const UNREACHABLE: u8 = 5;
-	/// Stored data failed an integrity check (digest or authentication).
+	/// Stored data failed an integrity check (digest or authentication), or
+	/// the node's answer failed verification against finalized state.
 	pub const INTEGRITY: u8 = 6;
 	/// The node serves another chain than the configured genesis hash.
 	pub const WRONG_CHAIN: u8 = 7;
@@ -454,7 +456,11 @@ impl CliError {
 				R::Chain(chain) => match **chain {
 					ChainError::Unreachable { .. }
 					| ChainError::ConnectionLost(_)
-					| ChainError::OutcomeUnknown(_) => exit::UNREACHABLE,
+					| ChainError::OutcomeUnknown(_)
+					| ChainError::NoFinalityProof(_)
+					| ChainError::FinalityStalled { .. }
+					| ChainError::StaleState { .. } => exit::UNREACHABLE,
+					ChainError::Unverified(_) => exit::INTEGRITY,
 					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
 					ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => {
 						exit::USAGE

@@ -202,27 +202,55 @@ impl RecordView {
 	}
 }
 
-/// Read-only questions any client may ask, with or without keys.
+/// Read-only questions any client may ask, with or without keys. Every
+/// answer is proven against a GRANDPA-finalized header that includes the
+/// node's best block (see [`crate::verified`]); a forged one fails with
+/// [`ChainError::Unverified`].
 pub mod query {
 	use super::*;
+	use crate::verified::{account_suffix, u64_suffix, Proven, Unverified};
+
+	/// The values at `keys`, each of which the node listed: a listed key
+	/// proven absent is a lie.
+	async fn listed(state: &Proven, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, RecordError> {
+		let values = state.fetch_keys(keys).await?;
+		values
+			.into_iter()
+			.map(|v| v.ok_or_else(|| ChainError::from(Unverified::listed_but_absent()).into()))
+			.collect()
+	}
 
 	/// Record `id` with its grants, if it exists.
 	pub async fn record(client: &Client, id: RecordId) -> Result<Option<RecordView>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let api = runtime::runtime_apis().ehr_acl_api();
-		let view = at.runtime_apis().call(api.record(id)).await.map_err(rpc)?;
-		let block = at.block_number() as BlockNumber;
-		Ok(view.map(|v| RecordView { id: v.id, record: v.record, grants: v.grants, block }))
+		let state = Proven::now(client).await?;
+		let records = runtime::storage().ehr_acl().records();
+		let grants = runtime::storage().ehr_acl().grants();
+		let readers = state.keys_under(&state.prefix(grants.clone(), (id,))?).await?;
+		let mut keys = vec![state.key(records.clone(), (id,))?];
+		keys.extend(readers.iter().cloned());
+		let mut values = state.fetch_keys(&keys).await?.into_iter();
+		let Some(record) = values.next().flatten() else { return Ok(None) };
+		let record = state.decode(&records, &record)?;
+		let mut view = Vec::with_capacity(readers.len());
+		for (key, value) in readers.iter().zip(values) {
+			let value = value.ok_or_else(|| ChainError::from(Unverified::listed_but_absent()))?;
+			view.push((account_suffix(key)?, state.decode(&grants, &value)?));
+		}
+		Ok(Some(RecordView { id, record, grants: view, block: state.head.number }))
 	}
 
-	/// Ids of the records `owner` owns.
+	/// Ids of the records `owner` owns, in order.
 	pub async fn records_of(
 		client: &Client,
 		owner: &AccountId,
 	) -> Result<Vec<RecordId>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let api = runtime::runtime_apis().ehr_acl_api();
-		at.runtime_apis().call(api.records_of(*owner)).await.map_err(rpc)
+		let state = Proven::now(client).await?;
+		let index = runtime::storage().ehr_acl().records_by_owner();
+		let keys = state.keys_under(&state.prefix(index, (*owner,))?).await?;
+		listed(&state, &keys).await?;
+		let mut ids = keys.iter().map(|k| u64_suffix(k)).collect::<Result<Vec<_>, _>>()?;
+		ids.sort_unstable();
+		Ok(ids)
 	}
 
 	/// The grants `who` holds, by record id.
@@ -230,32 +258,39 @@ pub mod query {
 		client: &Client,
 		who: &AccountId,
 	) -> Result<Vec<(RecordId, Grant)>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let api = runtime::runtime_apis().ehr_acl_api();
-		at.runtime_apis().call(api.grants_held(*who)).await.map_err(rpc)
+		let state = Proven::now(client).await?;
+		let index = runtime::storage().ehr_acl().grants_held();
+		let grants = runtime::storage().ehr_acl().grants();
+		let mut ids = state
+			.keys_under(&state.prefix(index, (*who,))?)
+			.await?
+			.iter()
+			.map(|k| u64_suffix(k))
+			.collect::<Result<Vec<_>, _>>()?;
+		ids.sort_unstable();
+		let keys = ids
+			.iter()
+			.map(|id| state.key(grants.clone(), (*id, *who)))
+			.collect::<Result<Vec<_>, _>>()?;
+		let values = listed(&state, &keys).await?;
+		ids.into_iter()
+			.zip(values)
+			.map(|(id, value)| Ok((id, state.decode(&grants, &value)?)))
+			.collect()
 	}
 
 	/// The registered user `who`, if any.
 	pub async fn user(client: &Client, who: &AccountId) -> Result<Option<User>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let user = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().users(), (*who,))
-			.await
-			.map_err(rpc)?;
-		user.map(|u| u.decode().map_err(rpc)).transpose()
+		let state = Proven::now(client).await?;
+		Ok(state.fetch(runtime::storage().ehr_acl().users(), (*who,)).await?)
 	}
 
 	/// How many times `who` has been registered (a consent names the next
 	/// registration by this count).
 	pub async fn registrations(client: &Client, who: &AccountId) -> Result<u32, RecordError> {
-		let at = chain::at_best(client).await?;
-		let count = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().registrations(), (*who,))
-			.await
-			.map_err(rpc)?;
-		Ok(count.map(|c| c.decode().map_err(rpc)).transpose()?.unwrap_or(0))
+		let state = Proven::now(client).await?;
+		let count = state.fetch(runtime::storage().ehr_acl().registrations(), (*who,)).await?;
+		Ok(count.unwrap_or(0))
 	}
 
 	/// The hospital `who` registers users for, if it is a registrar.
@@ -263,13 +298,8 @@ pub mod query {
 		client: &Client,
 		who: &AccountId,
 	) -> Result<Option<u32>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let org = at
-			.storage()
-			.try_fetch(runtime::storage().ehr_acl().registrars(), (*who,))
-			.await
-			.map_err(rpc)?;
-		org.map(|o| o.decode().map_err(rpc)).transpose()
+		let state = Proven::now(client).await?;
+		Ok(state.fetch(runtime::storage().ehr_acl().registrars(), (*who,)).await?)
 	}
 
 	/// Pending access requests on record `id`: who asked, for what, when.
@@ -277,23 +307,23 @@ pub mod query {
 		client: &Client,
 		id: RecordId,
 	) -> Result<Vec<(AccountId, Access, BlockNumber)>, RecordError> {
-		let at = chain::at_best(client).await?;
-		let mut entries =
-			at.storage().iter(runtime::storage().ehr_acl().requests(), (id,)).await.map_err(rpc)?;
-		let mut out = Vec::new();
-		while let Some(entry) = entries.next().await {
-			let entry = entry.map_err(rpc)?;
-			let (_, who) = entry.key().map_err(rpc)?.decode().map_err(rpc)?;
-			let request = entry.value().decode().map_err(rpc)?;
-			out.push((who, request.access, request.requested_at));
-		}
-		Ok(out)
+		let state = Proven::now(client).await?;
+		let requests = runtime::storage().ehr_acl().requests();
+		let keys = state.keys_under(&state.prefix(requests.clone(), (id,))?).await?;
+		let values = listed(&state, &keys).await?;
+		keys.iter()
+			.zip(values)
+			.map(|(key, value)| {
+				let request = state.decode(&requests, &value)?;
+				Ok((account_suffix(key)?, request.access, request.requested_at))
+			})
+			.collect()
 	}
 
-	/// The best block's number (what `--expires` durations count from).
+	/// The number of the newest finalized block that includes the node's
+	/// best one (what `--expires` durations count from).
 	pub async fn block_number(client: &Client) -> Result<BlockNumber, RecordError> {
-		let at = chain::at_best(client).await?;
-		Ok(at.block_number() as BlockNumber)
+		Ok(client.finalized_now().await?.number)
 	}
 }
 
