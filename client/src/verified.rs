@@ -248,6 +248,12 @@ fn follow(
 	Ok((newest, checkpoint))
 }
 
+/// This machine's clock, in milliseconds since the epoch.
+fn now_millis() -> u64 {
+	let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+	since.map(|d| d.as_millis() as u64).unwrap_or_default()
+}
+
 /// Refuses `head` if its timestamp (`millis` since the epoch) is more than
 /// [`MAX_STALENESS`] ago.
 fn check_age(head: &Finalized, millis: u64) -> Result<(), ChainError> {
@@ -342,9 +348,19 @@ impl Client {
 				self.trust(checkpoint.clone());
 			}
 			if proof.is_finished {
-				return newest.ok_or_else(|| {
-					ChainError::NoFinalityProof("the node proved no finalized block".into())
-				});
+				return match newest {
+					Some(newest) => Ok(newest),
+					// Nothing finalized after the checkpoint (a chain that just
+					// started): the checkpoint itself is the newest.
+					None => {
+						let header = self.header(checkpoint.hash).await?;
+						Ok(Finalized {
+							hash: checkpoint.hash,
+							number: header.number,
+							state_root: header.state_root,
+						})
+					}
+				};
 			}
 		}
 	}
@@ -370,9 +386,14 @@ impl Client {
 			let head = self.finalized().await?;
 			if head.number >= best.number {
 				let [now] = self.proven_raw(&head, [timestamp_key()]).await?;
-				let millis = now
-					.and_then(|n| u64::decode_all(&mut &n[..]).ok())
-					.ok_or_else(|| Unverified::new("a finalized block without a timestamp"))?;
+				let millis = match now {
+					Some(now) => u64::decode_all(&mut &now[..])
+						.map_err(|_| Unverified::new("an undecodable block timestamp"))?,
+					// Only the genesis state has no time; it holds no users
+					// or records, so its age cannot mislead.
+					None if head.number == 0 => now_millis(),
+					None => return Err(Unverified::new("a finalized block without a time").into()),
+				};
 				check_age(&head, millis)?;
 				self.trusted().lock().expect("not poisoned").head = Some((head, millis));
 				return Ok(head);
