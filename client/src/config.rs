@@ -16,6 +16,7 @@ struct File {
 	genesis_hash: Option<String>,
 	index_url: Option<String>,
 	allow_insecure_node: Option<bool>,
+	finality_checkpoint: Option<PathBuf>,
 }
 
 pub struct Settings {
@@ -28,6 +29,12 @@ pub struct Settings {
 	pub index_url: Option<String>,
 	/// Whether plain `ws://` to a node on another machine is accepted.
 	pub allow_insecure_node: bool,
+	/// A GRANDPA checkpoint to prove finality from, for a chain whose
+	/// nodes no longer keep the genesis state (`ehr chain checkpoint`).
+	pub finality_checkpoint: Option<PathBuf>,
+	/// Where the newest checkpoint the client verified is kept, one file
+	/// per chain.
+	pub checkpoints: Option<PathBuf>,
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -47,6 +54,7 @@ impl Settings {
 		keystore: Option<PathBuf>,
 		genesis: Option<String>,
 		allow_insecure_node: bool,
+		finality_checkpoint: Option<PathBuf>,
 	) -> Result<Settings, CliError> {
 		let dir = config_dir();
 		let path =
@@ -64,7 +72,7 @@ impl Settings {
 		};
 		let keystore = keystore
 			.or(file.keystore)
-			.or_else(|| dir.map(|d| d.join("keystore.json")))
+			.or_else(|| dir.as_ref().map(|d| d.join("keystore.json")))
 			.ok_or_else(|| CliError::Usage("set --keystore or EHR_KEYSTORE (no HOME)".into()))?;
 		let genesis = genesis
 			.or(file.genesis_hash)
@@ -81,6 +89,8 @@ impl Settings {
 			keystore,
 			index_url: file.index_url,
 			allow_insecure_node: allow_insecure_node || file.allow_insecure_node.unwrap_or(false),
+			finality_checkpoint: finality_checkpoint.or(file.finality_checkpoint),
+			checkpoints: dir.map(|d| d.join("checkpoints")),
 		})
 	}
 }

@@ -19,6 +19,7 @@ use ehr::{
 		Session,
 	},
 	registration::{self, role_name, Consent},
+	verified,
 	storage::{Ipfs, StorageError},
 };
 use output::Out;
@@ -97,6 +98,10 @@ struct Global {
 	/// and rewrite what the node answers.
 	#[arg(long, global = true, env = "EHR_ALLOW_INSECURE_NODE")]
 	allow_insecure_node: bool,
+	/// GRANDPA checkpoint file (`ehr chain checkpoint` output) to prove
+	/// finality from, for nodes that no longer keep the genesis state.
+	#[arg(long, global = true, env = "EHR_FINALITY_CHECKPOINT")]
+	finality_checkpoint: Option<PathBuf>,
 	/// File holding the passphrase (else `EHR_PASSPHRASE`, else a prompt).
 	#[arg(long, global = true)]
 	passphrase_file: Option<PathBuf>,
@@ -125,6 +130,18 @@ enum Command {
 	/// Rebuild who did what from chain events (no keys needed).
 	#[command(subcommand)]
 	Audit(AuditCommand),
+	/// What this client checks its node's answers against.
+	#[command(subcommand)]
+	Chain(ChainCommand),
+}
+
+#[derive(Subcommand)]
+enum ChainCommand {
+	/// Print, as JSON, the newest GRANDPA checkpoint this client can prove
+	/// from the one it trusts (genesis hash, block, authority set). Hand it
+	/// out with the genesis hash: clients whose nodes no longer keep the
+	/// genesis state start from it (`finality_checkpoint` in their config).
+	Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -594,12 +611,41 @@ impl Ctx {
 		Ipfs::new(&self.settings.ipfs_url).with_find_timeout(self.ipfs_timeout)
 	}
 
+	/// Connects to the node, trusting the newer of the given finality
+	/// checkpoint and the one kept from earlier runs (else the genesis
+	/// authority set).
 	async fn chain(&self) -> Result<chain::Client, CliError> {
 		let (url, plain) = (&self.settings.node_url, self.settings.allow_insecure_node);
-		Ok(match self.settings.genesis {
+		let client = match self.settings.genesis {
 			Some(genesis) => chain::connect_expecting(url, genesis, plain).await?,
 			None => chain::connect_allowing(url, plain).await?,
-		})
+		};
+		let given = match &self.settings.finality_checkpoint {
+			Some(path) => Some(verified::read_checkpoint(path).map_err(CliError::Usage)?),
+			None => None,
+		};
+		let genesis = client.genesis_hash().0;
+		let kept = self.settings.checkpoints.as_ref().map(|dir| {
+			dir.join(format!("{}.json", hex::encode(genesis)))
+		});
+		// A kept file that does not read is only a cache: start without it.
+		let cached = kept.as_deref().and_then(|path| verified::read_checkpoint(path).ok());
+		let start = match (given, cached) {
+			(Some(given), Some(cached))
+				if cached.genesis_hash == given.genesis_hash && cached.number > given.number =>
+			{
+				Some(cached)
+			},
+			(Some(given), _) => Some(given),
+			(None, cached) => cached.filter(|c| c.genesis_hash.0 == genesis),
+		};
+		if let Some(checkpoint) = start {
+			client.trust(checkpoint).map_err(RecordError::from)?;
+		}
+		if let Some(path) = kept {
+			client.keep_checkpoints(path);
+		}
+		Ok(client)
 	}
 
 	/// A session for this keystore; `ipfs` checks the daemon answers first.
@@ -661,6 +707,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		g.keystore,
 		g.genesis,
 		g.allow_insecure_node,
+		g.finality_checkpoint,
 	)?;
 	let out = Out { json: g.json };
 	let ctx = Ctx {
@@ -677,6 +724,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Record(command) => record(&ctx, command).await,
 		Command::Access(command) => access(&ctx, command).await,
 		Command::Audit(command) => audit_cmd(&ctx, command).await,
+		Command::Chain(ChainCommand::Checkpoint) => {
+			let chain = ctx.chain().await?;
+			chain.finalized_now().await.map_err(RecordError::from)?;
+			let checkpoint = chain.checkpoint().await.map_err(RecordError::from)?;
+			println!("{}", serde_json::to_string_pretty(&checkpoint).expect("serializes"));
+			Ok(())
+		},
 	}
 }
 

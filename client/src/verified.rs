@@ -21,6 +21,7 @@ use sp_runtime::{
 };
 use std::{
 	collections::{HashMap, HashSet},
+	path::{Path, PathBuf},
 	time::{Duration, Instant},
 };
 use subxt::{ext::scale_decode::DecodeAsType, rpcs::rpc_params, storage::Address};
@@ -40,6 +41,8 @@ pub const FINALITY_WAIT: Duration = Duration::from_secs(60);
 /// where the next finality proof starts.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoint {
+	/// The chain it belongs to.
+	pub genesis_hash: H256,
 	/// The block whose finality was proven (or the genesis block).
 	pub hash: H256,
 	pub number: u32,
@@ -231,6 +234,7 @@ fn follow(
 			Some(next) => {
 				authorities = next;
 				checkpoint = Checkpoint {
+					genesis_hash: checkpoint.genesis_hash,
 					hash,
 					number: header.number,
 					set_id: checkpoint.set_id + 1,
@@ -271,6 +275,26 @@ fn check_age(head: &Finalized, millis: u64) -> Result<(), ChainError> {
 pub struct Trusted {
 	checkpoint: Option<Checkpoint>,
 	head: Option<(Finalized, u64)>,
+	/// Where newer checkpoints are kept.
+	keep: Option<PathBuf>,
+}
+
+/// Reads a checkpoint file (`ehr chain checkpoint` output).
+pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
+	let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	serde_json::from_str(&text).map_err(|e| format!("{} is not a checkpoint: {e}", path.display()))
+}
+
+/// Writes `checkpoint` to `path` through a temporary file in the same
+/// directory, so that a reader finds the old file or the new one.
+fn write_atomically(path: &Path, checkpoint: &Checkpoint) -> std::io::Result<()> {
+	let dir = path.parent().unwrap_or(Path::new("."));
+	std::fs::create_dir_all(dir)?;
+	let mut file = tempfile::NamedTempFile::new_in(dir)?;
+	serde_json::to_writer_pretty(&mut file, checkpoint)?;
+	file.as_file().sync_all()?;
+	file.persist(path).map_err(|e| e.error)?;
+	Ok(())
 }
 
 /// The key of `Grandpa::Authorities`, the set in force at a block.
@@ -313,7 +337,7 @@ impl Client {
 			authorities.ok_or_else(|| Unverified::new("no authorities at genesis"))?;
 		let authorities = Vec::<(H256, u64)>::decode_all(&mut &authorities[..])
 			.map_err(|_| Unverified::new("undecodable genesis authorities"))?;
-		Ok(Checkpoint { hash: genesis, number: 0, set_id: 0, authorities })
+		Ok(Checkpoint { genesis_hash: genesis, hash: genesis, number: 0, set_id: 0, authorities })
 	}
 
 	/// The checkpoint the next finality proof starts from.
@@ -325,15 +349,62 @@ impl Client {
 		}
 	}
 
-	/// Trusts `checkpoint` from now on (loaded from a file the user keeps).
-	pub fn trust(&self, checkpoint: Checkpoint) {
+	/// Trusts `checkpoint` from now on: a file the consortium handed out
+	/// (`ehr chain checkpoint`), or one this client verified and kept.
+	pub fn trust(&self, checkpoint: Checkpoint) -> Result<(), ChainError> {
+		let genesis = H256(self.genesis_hash().0);
+		if checkpoint.genesis_hash != genesis {
+			return Err(ChainError::WrongChain {
+				url: "the finality checkpoint".into(),
+				expected: format!("{:?}", checkpoint.genesis_hash),
+				actual: format!("{genesis:?}"),
+			});
+		}
 		self.trusted().lock().expect("not poisoned").checkpoint = Some(checkpoint);
+		Ok(())
+	}
+
+	/// Keeps each newer checkpoint this client verifies in `path` (written
+	/// whole or not at all), for the next run to start from.
+	pub fn keep_checkpoints(&self, path: PathBuf) {
+		self.trusted().lock().expect("not poisoned").keep = Some(path);
+	}
+
+	/// Moves the trusted checkpoint to `checkpoint`, which the client just
+	/// verified, and keeps it where [`Client::trust`] said.
+	fn advance(&self, checkpoint: &Checkpoint) {
+		let keep = {
+			let mut trusted = self.trusted().lock().expect("not poisoned");
+			trusted.checkpoint = Some(checkpoint.clone());
+			trusted.keep.clone()
+		};
+		// Only a cache: the next run starts from an older checkpoint if
+		// this write fails.
+		if let Some(path) = keep {
+			let _ = write_atomically(&path, checkpoint);
+		}
 	}
 
 	/// The newest header the node can prove final, following authority-set
 	/// changes from the trusted checkpoint (which moves forward with them).
+	/// A node that does not know a kept checkpoint's block (a chain started
+	/// afresh with the same genesis) is asked again from the genesis set.
 	pub async fn finalized(&self) -> Result<Finalized, ChainError> {
-		let mut checkpoint = self.checkpoint().await?;
+		let checkpoint = self.checkpoint().await?;
+		match self.finalized_from(checkpoint.clone()).await {
+			Err(ChainError::NoFinalityProof(reason)) if checkpoint.number > 0 => {
+				let genesis = self.genesis_checkpoint().await.map_err(|_| {
+					ChainError::NoFinalityProof(format!(
+						"{reason}; and it no longer has the genesis state to start again from"
+					))
+				})?;
+				self.finalized_from(genesis).await
+			},
+			done => done,
+		}
+	}
+
+	async fn finalized_from(&self, mut checkpoint: Checkpoint) -> Result<Finalized, ChainError> {
 		loop {
 			let proof: sp_core::Bytes = self
 				.rpc_client()
@@ -345,7 +416,7 @@ impl Client {
 			let (newest, next) = follow(&checkpoint, &proof)?;
 			if next != checkpoint {
 				checkpoint = next;
-				self.trust(checkpoint.clone());
+				self.advance(&checkpoint);
 			}
 			if proof.is_finished {
 				return match newest {
@@ -359,7 +430,7 @@ impl Client {
 							number: header.number,
 							state_root: header.state_root,
 						})
-					}
+					},
 				};
 			}
 		}
@@ -610,7 +681,7 @@ mod tests {
 
 	fn checkpoint(at: &Header, set_id: u64, pairs: &[ed25519::Pair]) -> Checkpoint {
 		let authorities = pairs.iter().map(|p| (H256(p.public().0), 1)).collect();
-		Checkpoint { hash: at.hash(), number: at.number, set_id, authorities }
+		Checkpoint { genesis_hash: H256::zero(), hash: at.hash(), number: at.number, set_id, authorities }
 	}
 
 	/// A justification of `target` by `signers`, each precommitting to
