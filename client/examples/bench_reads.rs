@@ -40,8 +40,9 @@ async fn session(node: &str, ipfs: &str, suri: &str) -> Session {
 async fn unverified(client: &Client, id: RecordId, users: &[AccountId]) {
 	let at = chain::at_best(client).await.expect("best block");
 	for who in users {
-		let user = at.storage().try_fetch(runtime::storage().ehr_acl().users(), (*who,));
-		user.await.expect("user").expect("registered").decode().expect("decodes");
+		let storage = at.storage();
+		let user = storage.try_fetch(runtime::storage().ehr_acl().users(), (*who,)).await;
+		user.expect("user").expect("registered").decode().expect("decodes");
 	}
 	let api = runtime::runtime_apis().ehr_acl_api();
 	at.runtime_apis().call(api.record(id)).await.expect("record").expect("exists");

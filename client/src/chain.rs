@@ -74,7 +74,7 @@ pub enum ChainError {
 	#[error("{url} is not a node URL: use wss://host[:port] (or ws://127.0.0.1:port for a node on this machine)")]
 	BadNodeUrl { url: String },
 	/// The node serves another chain than the one configured.
-	#[error("the node at {url} serves chain {actual}, not the configured {expected} (genesis hashes); check --node and genesis_hash")]
+	#[error("the node at {url} serves chain {actual}, not the configured {expected} (genesis hashes; without genesis_hash, the chain this client first used is pinned in ~/.config/ehr/checkpoints/chain); check --node and genesis_hash")]
 	WrongChain { url: String, expected: String, actual: String },
 	/// The connection broke after the call was submitted: it may or may not
 	/// be included.

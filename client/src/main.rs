@@ -19,8 +19,8 @@ use ehr::{
 		Session,
 	},
 	registration::{self, role_name, Consent},
-	verified,
 	storage::{Ipfs, StorageError},
+	verified,
 };
 use output::Out;
 use std::{path::PathBuf, process::ExitCode, str::FromStr};
@@ -616,18 +616,36 @@ impl Ctx {
 	/// authority set).
 	async fn chain(&self) -> Result<chain::Client, CliError> {
 		let (url, plain) = (&self.settings.node_url, self.settings.allow_insecure_node);
-		let client = match self.settings.genesis {
+		// Without a configured genesis hash, the first chain this client
+		// used is pinned (trust on first use): the genesis is the root of
+		// every proof, so a node must not choose it.
+		let pinned = self.settings.checkpoints.as_ref().map(|dir| dir.join("chain"));
+		let first_used = pinned
+			.as_deref()
+			.and_then(|path| std::fs::read_to_string(path).ok())
+			.and_then(|text| parse_hex32(text.trim()));
+		let client = match self.settings.genesis.or(first_used) {
 			Some(genesis) => chain::connect_expecting(url, genesis, plain).await?,
-			None => chain::connect_allowing(url, plain).await?,
+			None => {
+				let client = chain::connect_allowing(url, plain).await?;
+				if let Some(path) = &pinned {
+					let genesis = format!("0x{}\n", hex::encode(client.genesis_hash().0));
+					std::fs::create_dir_all(path.parent().expect("in a directory"))?;
+					std::fs::write(path, genesis)?;
+				}
+				client
+			}
 		};
 		let given = match &self.settings.finality_checkpoint {
 			Some(path) => Some(verified::read_checkpoint(path).map_err(CliError::Usage)?),
 			None => None,
 		};
 		let genesis = client.genesis_hash().0;
-		let kept = self.settings.checkpoints.as_ref().map(|dir| {
-			dir.join(format!("{}.json", hex::encode(genesis)))
-		});
+		let kept = self
+			.settings
+			.checkpoints
+			.as_ref()
+			.map(|dir| dir.join(format!("{}.json", hex::encode(genesis))));
 		// A kept file that does not read is only a cache: start without it.
 		let cached = kept.as_deref().and_then(|path| verified::read_checkpoint(path).ok());
 		let start = match (given, cached) {
@@ -635,7 +653,7 @@ impl Ctx {
 				if cached.genesis_hash == given.genesis_hash && cached.number > given.number =>
 			{
 				Some(cached)
-			},
+			}
 			(Some(given), _) => Some(given),
 			(None, cached) => cached.filter(|c| c.genesis_hash.0 == genesis),
 		};
@@ -730,7 +748,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			let checkpoint = chain.checkpoint().await.map_err(RecordError::from)?;
 			println!("{}", serde_json::to_string_pretty(&checkpoint).expect("serializes"));
 			Ok(())
-		},
+		}
 	}
 }
 

@@ -208,7 +208,7 @@ impl RecordView {
 /// [`ChainError::Unverified`].
 pub mod query {
 	use super::*;
-	use crate::verified::{account_suffix, u64_suffix, Proven, Unverified};
+	use crate::verified::{account_suffix, u64_suffix, Proven, Unverified, ACCOUNT_TAIL, ID_TAIL};
 
 	/// The values at `keys`, each of which the node listed: a listed key
 	/// proven absent is a lie.
@@ -225,7 +225,7 @@ pub mod query {
 		let state = Proven::now(client).await?;
 		let records = runtime::storage().ehr_acl().records();
 		let grants = runtime::storage().ehr_acl().grants();
-		let readers = state.keys_under(&state.prefix(grants.clone(), (id,))?).await?;
+		let readers = state.keys_under(&state.prefix(grants.clone(), (id,))?, ACCOUNT_TAIL).await?;
 		let mut keys = vec![state.key(records.clone(), (id,))?];
 		keys.extend(readers.iter().cloned());
 		let mut values = state.fetch_keys(&keys).await?.into_iter();
@@ -246,7 +246,7 @@ pub mod query {
 	) -> Result<Vec<RecordId>, RecordError> {
 		let state = Proven::now(client).await?;
 		let index = runtime::storage().ehr_acl().records_by_owner();
-		let keys = state.keys_under(&state.prefix(index, (*owner,))?).await?;
+		let keys = state.keys_under(&state.prefix(index, (*owner,))?, ID_TAIL).await?;
 		listed(&state, &keys).await?;
 		let mut ids = keys.iter().map(|k| u64_suffix(k)).collect::<Result<Vec<_>, _>>()?;
 		ids.sort_unstable();
@@ -262,7 +262,7 @@ pub mod query {
 		let index = runtime::storage().ehr_acl().grants_held();
 		let grants = runtime::storage().ehr_acl().grants();
 		let mut ids = state
-			.keys_under(&state.prefix(index, (*who,))?)
+			.keys_under(&state.prefix(index, (*who,))?, ID_TAIL)
 			.await?
 			.iter()
 			.map(|k| u64_suffix(k))
@@ -272,9 +272,12 @@ pub mod query {
 			.iter()
 			.map(|id| state.key(grants.clone(), (*id, *who)))
 			.collect::<Result<Vec<_>, _>>()?;
-		let values = listed(&state, &keys).await?;
+		// The index is only a hint (the runtime API skipped an entry without
+		// a grant too): what counts is a proven grant.
+		let values = state.fetch_keys(&keys).await?;
 		ids.into_iter()
 			.zip(values)
+			.filter_map(|(id, value)| value.map(|v| (id, v)))
 			.map(|(id, value)| Ok((id, state.decode(&grants, &value)?)))
 			.collect()
 	}
@@ -309,7 +312,7 @@ pub mod query {
 	) -> Result<Vec<(AccountId, Access, BlockNumber)>, RecordError> {
 		let state = Proven::now(client).await?;
 		let requests = runtime::storage().ehr_acl().requests();
-		let keys = state.keys_under(&state.prefix(requests.clone(), (id,))?).await?;
+		let keys = state.keys_under(&state.prefix(requests.clone(), (id,))?, ACCOUNT_TAIL).await?;
 		let values = listed(&state, &keys).await?;
 		keys.iter()
 			.zip(values)

@@ -13,7 +13,9 @@
 use crate::chain::{AccountId, ChainError, Client};
 use codec::{Decode, DecodeAll};
 use finality_grandpa::{voter_set::VoterSet, Chain as _};
-use sp_consensus_grandpa::{AuthorityId, AuthorityList, ConsensusLog, GRANDPA_ENGINE_ID};
+use sp_consensus_grandpa::{
+	AuthorityId, AuthorityList, ConsensusLog, ScheduledChange, GRANDPA_ENGINE_ID,
+};
 use sp_core::{crypto::ByteArray, H256};
 use sp_runtime::{
 	generic::OpaqueDigestItemId,
@@ -31,8 +33,9 @@ pub type Header = sp_runtime::generic::Header<u32, BlakeTwo256>;
 
 /// Finalized state older than this (by its block's timestamp against this
 /// machine's clock) is refused: a node serving it is behind, or withholding
-/// newer blocks.
-pub const MAX_STALENESS: Duration = Duration::from_secs(600);
+/// newer blocks (a key rotation or a revocation, say). Finality follows
+/// each 6 s block within about a second; the rest is clock skew and load.
+pub const MAX_STALENESS: Duration = Duration::from_secs(60);
 
 /// How long a read waits for finality to reach the node's best block.
 pub const FINALITY_WAIT: Duration = Duration::from_secs(60);
@@ -204,10 +207,10 @@ fn verify_justification(
 /// The authority set `header` hands over to, if it is the last block of
 /// its set (a standard change; a forced change breaks the chain of trust
 /// and needs a new checkpoint).
-fn scheduled_change(header: &Header) -> Option<AuthorityList> {
+fn scheduled_change(header: &Header) -> Option<ScheduledChange<u32>> {
 	let id = OpaqueDigestItemId::Consensus(&GRANDPA_ENGINE_ID);
 	header.digest.convert_first(|item| match item.try_to::<ConsensusLog<u32>>(id) {
-		Some(ConsensusLog::ScheduledChange(change)) => Some(change.next_authorities),
+		Some(ConsensusLog::ScheduledChange(change)) => Some(change),
 		_ => None,
 	})
 }
@@ -231,8 +234,14 @@ fn follow(
 		let hash = header.hash();
 		newest = Some(Finalized { hash, number: header.number, state_root: header.state_root });
 		match scheduled_change(header) {
-			Some(next) => {
-				authorities = next;
+			// The runtime schedules changes with no delay (its sessions), so
+			// the next set signs from the next block on; a delayed change
+			// would be enacted later and is not followed.
+			Some(change) if change.delay != 0 => {
+				return Err(Unverified::new("a delayed authority-set change (not followed)"))
+			}
+			Some(change) => {
+				authorities = change.next_authorities;
 				checkpoint = Checkpoint {
 					genesis_hash: checkpoint.genesis_hash,
 					hash,
@@ -387,21 +396,12 @@ impl Client {
 
 	/// The newest header the node can prove final, following authority-set
 	/// changes from the trusted checkpoint (which moves forward with them).
-	/// A node that does not know a kept checkpoint's block (a chain started
-	/// afresh with the same genesis) is asked again from the genesis set.
+	/// Never from an older one: a node that does not know the checkpoint's
+	/// block gets no second try from genesis, where keys of retired
+	/// validators could sign a fork.
 	pub async fn finalized(&self) -> Result<Finalized, ChainError> {
 		let checkpoint = self.checkpoint().await?;
-		match self.finalized_from(checkpoint.clone()).await {
-			Err(ChainError::NoFinalityProof(reason)) if checkpoint.number > 0 => {
-				let genesis = self.genesis_checkpoint().await.map_err(|_| {
-					ChainError::NoFinalityProof(format!(
-						"{reason}; and it no longer has the genesis state to start again from"
-					))
-				})?;
-				self.finalized_from(genesis).await
-			},
-			done => done,
-		}
+		self.finalized_from(checkpoint).await
 	}
 
 	async fn finalized_from(&self, mut checkpoint: Checkpoint) -> Result<Finalized, ChainError> {
@@ -414,6 +414,11 @@ impl Client {
 			let proof = FinalityProof::decode_all(&mut &proof.0[..])
 				.map_err(|_| Unverified::new("an undecodable finality proof"))?;
 			let (newest, next) = follow(&checkpoint, &proof)?;
+			if !proof.is_finished && next == checkpoint {
+				return Err(
+					Unverified::new("a finality proof that neither ends nor advances").into()
+				);
+			}
 			if next != checkpoint {
 				checkpoint = next;
 				self.advance(&checkpoint);
@@ -430,7 +435,7 @@ impl Client {
 							number: header.number,
 							state_root: header.state_root,
 						})
-					},
+					}
 				};
 			}
 		}
@@ -455,6 +460,9 @@ impl Client {
 		let started = Instant::now();
 		loop {
 			let head = self.finalized().await?;
+			if known.is_some_and(|(seen, _)| head.number < seen.number) {
+				return Err(Unverified::new("the node's finalized head went backwards").into());
+			}
 			if head.number >= best.number {
 				let [now] = self.proven_raw(&head, [timestamp_key()]).await?;
 				let millis = match now {
@@ -526,15 +534,17 @@ impl Client {
 			.collect()
 	}
 
-	/// Every key under `prefix` at `at`, as the node lists them (the list is
-	/// not proven complete; prove each value with [`Client::proven_many`]).
+	/// Every key under `prefix` at `at` that is `prefix.len() + tail` bytes
+	/// long, as the node lists them (the list is not proven complete; prove
+	/// each value with [`Client::proven_many`]), at most [`MAX_LISTED`].
 	pub async fn keys_under(
 		&self,
 		at: &Finalized,
 		prefix: &[u8],
+		tail: usize,
 	) -> Result<Vec<Vec<u8>>, ChainError> {
 		const PAGE: u32 = 1000;
-		let mut keys = Vec::new();
+		let mut keys: Vec<Vec<u8>> = Vec::new();
 		loop {
 			let page = self
 				.rpc_methods()
@@ -543,9 +553,17 @@ impl Client {
 				.map_err(subxt::Error::from)?;
 			let full = page.len() == PAGE as usize;
 			for key in page {
-				if !key.starts_with(prefix) || keys.last().is_some_and(|last| &key <= last) {
+				if !key.starts_with(prefix)
+					|| key.len() != prefix.len() + tail
+					|| keys.last().is_some_and(|last| &key <= last)
+				{
 					return Err(
 						Unverified::new("the node listed keys out of order or range").into()
+					);
+				}
+				if keys.len() == MAX_LISTED {
+					return Err(
+						Unverified::new("the node listed more keys than the chain holds").into()
 					);
 				}
 				keys.push(key);
@@ -556,6 +574,15 @@ impl Client {
 		}
 	}
 }
+
+/// The most keys one listing takes: more than any list the pallet bounds
+/// (grants of a record, records of an owner, grants held) can hold.
+pub const MAX_LISTED: usize = 100_000;
+
+/// The bytes a `Blake2_128Concat` account adds to a map key.
+pub const ACCOUNT_TAIL: usize = 16 + 32;
+/// The bytes a `Twox64Concat` `u64` adds to a map key.
+pub const ID_TAIL: usize = 8 + 8;
 
 /// Storage of one finalized block, every value proven.
 pub struct Proven {
@@ -637,8 +664,8 @@ impl Proven {
 	}
 
 	/// The keys under `prefix`, as the node lists them.
-	pub async fn keys_under(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, ChainError> {
-		self.client.keys_under(&self.head, prefix).await
+	pub async fn keys_under(&self, prefix: &[u8], tail: usize) -> Result<Vec<Vec<u8>>, ChainError> {
+		self.client.keys_under(&self.head, prefix, tail).await
 	}
 }
 
@@ -663,7 +690,7 @@ pub fn u64_suffix(key: &[u8]) -> Result<u64, ChainError> {
 mod tests {
 	use super::*;
 	use codec::Encode;
-	use sp_consensus_grandpa::{AuthoritySignature, ScheduledChange};
+	use sp_consensus_grandpa::AuthoritySignature;
 	use sp_core::{ed25519, Pair};
 	use sp_runtime::{Digest, DigestItem};
 
@@ -681,7 +708,13 @@ mod tests {
 
 	fn checkpoint(at: &Header, set_id: u64, pairs: &[ed25519::Pair]) -> Checkpoint {
 		let authorities = pairs.iter().map(|p| (H256(p.public().0), 1)).collect();
-		Checkpoint { genesis_hash: H256::zero(), hash: at.hash(), number: at.number, set_id, authorities }
+		Checkpoint {
+			genesis_hash: H256::zero(),
+			hash: at.hash(),
+			number: at.number,
+			set_id,
+			authorities,
+		}
 	}
 
 	/// A justification of `target` by `signers`, each precommitting to
@@ -799,6 +832,16 @@ mod tests {
 		let unfinished =
 			FinalityProof { proofs: vec![fragment(&h9, &set0[..3], 0)], is_finished: false };
 		assert!(follow(&trusted, &unfinished).is_err());
+		// A change the runtime would enact later is not followed.
+		let delayed = ConsensusLog::<u32>::ScheduledChange(ScheduledChange {
+			next_authorities: set(&set1),
+			delay: 1,
+		});
+		let digest =
+			Digest { logs: vec![DigestItem::Consensus(GRANDPA_ENGINE_ID, delayed.encode())] };
+		let h4 = header(4, H256::repeat_byte(3), digest);
+		let later = FinalityProof { proofs: vec![fragment(&h4, &set0[..3], 0)], is_finished: true };
+		assert!(follow(&trusted, &later).is_err());
 		// A proof that goes back to the checkpoint is refused.
 		let from_h3 = checkpoint(&h3, 1, &set1);
 		let back = FinalityProof { proofs: vec![fragment(&h3, &set1[..3], 1)], is_finished: true };

@@ -133,4 +133,13 @@ async fn a_lying_node_cannot_make_the_client_act_on_forged_state() {
 	}
 	let got = succeeded(via(&honest, "doctor", &["record", "get", &id, "-o", &out]));
 	assert_eq!((got["version"].as_u64(), std::fs::read(&out).unwrap()), (Some(1), content));
+
+	// 4. A node of another chain (its own genesis, its own validators, any
+	// keys it likes): the chain these clients first used is pinned, so it
+	// is refused before anything is read.
+	let other = DevNode::start_with(&["--chain", "local"]);
+	let out = via(&other.ws_url, "patient", &["user", "show", &doctor]);
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(out.status.code(), Some(7), "{stderr}");
+	assert!(stderr.contains("first used"), "{stderr}");
 }
