@@ -25,8 +25,38 @@ pub use subxt::utils::AccountId32 as AccountId;
 pub use subxt_signer::sr25519::Keypair;
 
 /// The chain's configuration: its account, signature and extension types
-/// match Polkadot's.
-pub type Config = PolkadotConfig;
+/// match Polkadot's, and every block is read with the metadata this client
+/// was built against (`metadata/ehr.scale`), never with metadata the node
+/// sends: a node that reordered an enum's variants in its metadata could
+/// otherwise make the client sign `Access::ReadWrite` for `--read`, or
+/// decode a proven value into the wrong fields.
+#[derive(Clone, Debug)]
+pub struct Config {
+	metadata: subxt::metadata::ArcMetadata,
+}
+
+impl Default for Config {
+	/// The metadata compiled into this client.
+	fn default() -> Config {
+		let bytes = include_bytes!("../metadata/ehr.scale");
+		let metadata = subxt::Metadata::decode_from(bytes).expect("the committed metadata decodes");
+		Config { metadata: metadata.arc() }
+	}
+}
+
+impl subxt::Config for Config {
+	type AccountId = <PolkadotConfig as subxt::Config>::AccountId;
+	type Address = <PolkadotConfig as subxt::Config>::Address;
+	type Signature = <PolkadotConfig as subxt::Config>::Signature;
+	type Hasher = <PolkadotConfig as subxt::Config>::Hasher;
+	type Header = <PolkadotConfig as subxt::Config>::Header;
+	type AssetId = <PolkadotConfig as subxt::Config>::AssetId;
+	type TransactionExtensions = subxt::config::DefaultTransactionExtensions<Self>;
+
+	fn metadata_for_spec_version(&self, _: u32) -> Option<subxt::metadata::ArcMetadata> {
+		Some(self.metadata.clone())
+	}
+}
 /// A connected client: subxt's typed API (reached through `Deref`) and the
 /// node's plain RPC methods on the same connection.
 #[derive(Clone)]
@@ -333,12 +363,26 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 	let unreachable =
 		|source: subxt::Error| ChainError::Unreachable { url: url.to_string(), source };
 	let rpc = rpc_client(url).await.map_err(unreachable)?;
-	let api =
-		OnlineClient::from_rpc_client(rpc.clone()).await.map_err(|e| unreachable(e.into()))?;
+	let api = OnlineClient::from_rpc_client_with_config(Config::default(), rpc.clone())
+		.await
+		.map_err(|e| unreachable(e.into()))?;
 	let client =
 		Client { api, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc, trusted: Arc::default() };
-	let at = client.at_current_block().await.map_err(subxt::Error::from)?;
-	if !runtime::is_codegen_valid_for(at.metadata_ref()) {
+	// The node's own metadata only tells whether an honest node runs a
+	// runtime this client was built for; nothing is decoded with it.
+	// (Version 16, the one `metadata/ehr.scale` holds.)
+	let version = 16u32.to_le_bytes();
+	let theirs = client
+		.rpc
+		.state_call("Metadata_metadata_at_version", Some(&version), None)
+		.await
+		.map_err(subxt::Error::from)?;
+	let theirs = <Option<Vec<u8>> as subxt::ext::codec::Decode>::decode(&mut &theirs[..])
+		.ok()
+		.flatten()
+		.and_then(|bytes| subxt::Metadata::decode_from(&bytes).ok())
+		.ok_or(ChainError::MetadataMismatch)?;
+	if !runtime::is_codegen_valid_for(&theirs) {
 		return Err(ChainError::MetadataMismatch);
 	}
 	Ok(client)

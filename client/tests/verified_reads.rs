@@ -63,6 +63,36 @@ async fn relay(node: &str, from: &[u8], to: &[u8]) -> String {
 	url
 }
 
+/// `metadata` (prefixed with `meta` and its version) with the indices of the
+/// pallet's `Access` variants (Read, ReadWrite) swapped.
+fn swap_access_variants(metadata: &[u8]) -> Vec<u8> {
+	use subxt::ext::{
+		codec::{Decode, Encode},
+		frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed},
+	};
+	let mut prefixed = RuntimeMetadataPrefixed::decode(&mut &metadata[..]).expect("metadata");
+	let types = match &mut prefixed.1 {
+		RuntimeMetadata::V14(m) => &mut m.types,
+		RuntimeMetadata::V15(m) => &mut m.types,
+		RuntimeMetadata::V16(m) => &mut m.types,
+		_ => panic!("unexpected metadata version"),
+	};
+	for ty in &mut types.types {
+		let path = &ty.ty.path.segments;
+		if path.last().map(String::as_str) == Some("Access")
+			&& path.iter().any(|s| s == "pallet_ehr_acl")
+		{
+			let scale_info::TypeDef::Variant(access) = &mut ty.ty.type_def else {
+				panic!("Access is an enum")
+			};
+			let (a, b) = (access.variants[0].index, access.variants[1].index);
+			access.variants[0].index = b;
+			access.variants[1].index = a;
+		}
+	}
+	prefixed.encode()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lying_node_cannot_make_the_client_act_on_forged_state() {
 	let w =
@@ -134,7 +164,33 @@ async fn a_lying_node_cannot_make_the_client_act_on_forged_state() {
 	let got = succeeded(via(&honest, "doctor", &["record", "get", &id, "-o", &out]));
 	assert_eq!((got["version"].as_u64(), std::fs::read(&out).unwrap()), (Some(1), content));
 
-	// 4. A node of another chain (its own genesis, its own validators, any
+	// 4. A node that sends metadata with `Access`'s variants swapped: the
+	// client encodes and decodes with the metadata it was built with, so a
+	// `--read` grant lands as Read (or nothing is signed), never ReadWrite.
+	// The metadata as the runtime API returns it (SCALE `Option<Vec<u8>>`),
+	// which is where clients fetch it from.
+	let answer = subxt::rpcs::methods::LegacyRpcMethods::<
+		subxt::config::RpcConfigFor<ehr::chain::Config>,
+	>::new(subxt::rpcs::RpcClient::from_url(&w.node.ws_url).await.unwrap())
+	.state_call("Metadata_metadata_at_version", Some(&16u32.to_le_bytes()), None)
+	.await
+	.unwrap();
+	let raw: Option<Vec<u8>> = subxt::ext::codec::Decode::decode(&mut &answer[..]).unwrap();
+	let raw = raw.expect("metadata version 16");
+	let forged = swap_access_variants(&raw);
+	assert_ne!(raw, forged);
+	let second =
+		w.ok("patient", &["record", "add", &file, "--kind", "observation"])["id"].as_u64().unwrap();
+	let lying = relay(&w.node.ws_url, &raw, &forged).await;
+	let granted =
+		via(&lying, "patient", &["access", "grant", &second.to_string(), &doctor, "--read"]);
+	let view = query::record(&client, second).await.unwrap().unwrap();
+	match view.grant_of(&account(&doctor)) {
+		Some(grant) => assert_eq!(grant.access, ehr::records::Access::Read),
+		None => assert!(!granted.status.success()),
+	}
+
+	// 5. A node of another chain (its own genesis, its own validators, any
 	// keys it likes): the chain these clients first used is pinned, so it
 	// is refused before anything is read.
 	let other = DevNode::start_with(&["--chain", "local"]);
