@@ -95,7 +95,7 @@ impl std::ops::Deref for Client {
 pub enum ChainError {
 	/// The node could not be reached or the connection broke.
 	#[error("cannot reach the node at {url}: {source}")]
-	Unreachable { url: String, source: subxt::Error },
+	Unreachable { url: String, source: Box<subxt::Error> },
 	/// A plain-text connection to a node on another machine: whoever is on
 	/// the path could read and rewrite every answer.
 	#[error("{url} is not encrypted and not on this machine: use wss:// (TLS; the certificate is checked against the system's trusted roots), or pass --allow-insecure-node to accept plain ws:// on a network you trust")]
@@ -137,7 +137,7 @@ pub enum ChainError {
 	StaleState { block: u32, age_secs: u64 },
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
-	Rpc(subxt::Error),
+	Rpc(Box<subxt::Error>),
 }
 
 impl From<subxt::Error> for ChainError {
@@ -147,7 +147,7 @@ impl From<subxt::Error> for ChainError {
 		if e.is_disconnected_will_reconnect() || text.contains("restart required") {
 			ChainError::ConnectionLost(text)
 		} else {
-			ChainError::Rpc(e)
+			ChainError::Rpc(Box::new(e))
 		}
 	}
 }
@@ -360,8 +360,10 @@ fn rejected(error: DispatchError) -> ChainError {
 /// `allow_plain_remote` (the check is [`check_transport`]'s alone).
 pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Client, ChainError> {
 	check_transport(url, allow_plain_remote)?;
-	let unreachable =
-		|source: subxt::Error| ChainError::Unreachable { url: url.to_string(), source };
+	let unreachable = |source: subxt::Error| ChainError::Unreachable {
+		url: url.to_string(),
+		source: source.into(),
+	};
 	let rpc = rpc_client(url).await.map_err(unreachable)?;
 	let api = OnlineClient::from_rpc_client_with_config(Config::default(), rpc.clone())
 		.await
@@ -392,9 +394,6 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 /// certificate checked; plain `ws://` only to this machine (`localhost`,
 /// `127.0.0.0/8`, `::1`) unless `allow_plain_remote`. The URL is read as the
 /// connection reads it (the `url` crate); anything else is refused.
-// The error is the one every chain call returns (large for subxt's errors);
-// this check only runs once per connection.
-#[allow(clippy::result_large_err)]
 pub fn check_transport(url: &str, allow_plain_remote: bool) -> Result<(), ChainError> {
 	let parsed = url::Url::parse(url)
 		.ok()

@@ -758,7 +758,7 @@ mod tests {
 		assert!(verify_justification(&justify(&h1, &set0[..3], 1), &h1, 0, &set(&set0)).is_err());
 		// Strangers' votes do not count.
 		let strangers = voters(100, 2);
-		let mixed = [set0[0].clone(), set0[1].clone(), strangers[0].clone(), strangers[1].clone()];
+		let mixed = [set0[0], set0[1], strangers[0], strangers[1]];
 		assert!(verify_justification(&justify(&h1, &mixed, 0), &h1, 0, &set(&set0)).is_err());
 		// The same votes do not prove a header with another state root.
 		let mut forged = h1.clone();

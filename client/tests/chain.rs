@@ -267,10 +267,11 @@ async fn acl_calls_round_trip_through_a_real_node() {
 #[tokio::test(flavor = "multi_thread")]
 async fn committed_metadata_matches_the_node_runtime() {
 	let node = DevNode::start();
-	// Not `chain::connect`, which refuses a stale client: this test names the fix.
+	// Not `chain::connect`, which refuses a stale client: this test names the
+	// fix. With the node's metadata (`chain::Config` holds the built-in one).
 	let mut client = None;
 	for _ in 0..60 {
-		if let Ok(c) = subxt::OnlineClient::<chain::Config>::from_url(&node.ws_url).await {
+		if let Ok(c) = subxt::OnlineClient::<subxt::PolkadotConfig>::from_url(&node.ws_url).await {
 			client = Some(c);
 			break;
 		}
