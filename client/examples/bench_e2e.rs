@@ -10,27 +10,16 @@
 //!
 //! Prints a Markdown table of p50 / p95 / max over RUNS runs.
 
+mod common;
+
 use std::time::Instant;
 
 use ehr::{
-	chain::{self, Wait},
+	chain,
 	crypto::os_rng,
-	keystore::Keys,
-	records::{Access, RecordError, RecordKind, Role, Session},
-	registration,
-	storage::Ipfs,
+	records::{Access, RecordError, RecordKind},
 };
 use rand_core::RngCore;
-
-async fn session(node: &str, ipfs: &str, suri: &str) -> Session {
-	Session {
-		chain: chain::connect(node).await.expect("node"),
-		ipfs: Ipfs::new(ipfs),
-		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev key"),
-		progress: false,
-		wait: Wait::InBlock,
-	}
-}
 
 fn stats(name: &str, mut secs: Vec<f64>) {
 	secs.sort_by(f64::total_cmp);
@@ -49,19 +38,7 @@ async fn main() {
 	let args: Vec<String> = std::env::args().collect();
 	let [_, node, ipfs, runs] = &args[..] else { panic!("bench_e2e NODE_URL IPFS_URL RUNS") };
 	let runs: usize = runs.parse().expect("RUNS");
-	let patient = session(node, ipfs, "//Charlie").await;
-	let doctor = session(node, ipfs, "//Dave").await;
-	let registrar = session(node, ipfs, "//Alice").await;
-	patient.register_self(Role::Patient).await.expect("patient");
-	let genesis = registrar.chain.genesis_hash().0;
-	let consent = registration::consent(
-		&doctor.keys.signer,
-		&doctor.keys.encryption,
-		genesis,
-		Role::Doctor,
-		(1, 0),
-	);
-	registrar.register_consented(&consent).await.expect("doctor");
+	let (patient, doctor, _) = common::patient_doctor_registrar(node, ipfs).await;
 
 	let dir = tempfile::tempdir().expect("tempdir");
 	let (file, out) = (dir.path().join("observation"), dir.path().join("read"));

@@ -15,26 +15,15 @@
 //!
 //!   bench_reads NODE_URL IPFS_URL RUNS       (see `scripts/bench`)
 
+mod common;
+
 use ehr::{
-	chain::{self, runtime, AccountId, Client, Wait},
+	chain::{self, runtime, AccountId, Client},
 	crypto::os_rng,
-	keystore::Keys,
-	records::{query, Access, RecordId, RecordKind, Role, Session},
-	registration,
-	storage::Ipfs,
+	records::{query, Access, RecordId, RecordKind},
 };
 use rand_core::RngCore;
 use std::time::{Duration, Instant};
-
-async fn session(node: &str, ipfs: &str, suri: &str) -> Session {
-	Session {
-		chain: chain::connect(node).await.expect("node"),
-		ipfs: Ipfs::new(ipfs),
-		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev key"),
-		progress: false,
-		wait: Wait::InBlock,
-	}
-}
 
 /// The reads as the client made them before they were verified.
 async fn unverified(client: &Client, id: RecordId, users: &[AccountId]) {
@@ -71,24 +60,7 @@ async fn main() {
 	let args: Vec<String> = std::env::args().collect();
 	let [_, node, ipfs, runs] = &args[..] else { panic!("bench_reads NODE_URL IPFS_URL RUNS") };
 	let runs: usize = runs.parse().expect("RUNS");
-	let patient = session(node, ipfs, "//Charlie").await;
-	let doctor = session(node, ipfs, "//Dave").await;
-	let registrar = session(node, ipfs, "//Alice").await;
-	if query::user(&patient.chain, &patient.account()).await.expect("user").is_none() {
-		patient.register_self(Role::Patient).await.expect("patient");
-	}
-	if query::user(&doctor.chain, &doctor.account()).await.expect("user").is_none() {
-		let genesis = registrar.chain.genesis_hash().0;
-		let registered = query::registrations(&doctor.chain, &doctor.account()).await.unwrap();
-		let consent = registration::consent(
-			&doctor.keys.signer,
-			&doctor.keys.encryption,
-			genesis,
-			Role::Doctor,
-			(1, registered),
-		);
-		registrar.register_consented(&consent).await.expect("doctor");
-	}
+	let (patient, mut doctor, _) = common::patient_doctor_registrar(node, ipfs).await;
 	let dir = tempfile::tempdir().expect("tempdir");
 	let (file, out) = (dir.path().join("observation"), dir.path().join("read"));
 	std::fs::write(&file, vec![7u8; 4096]).expect("write");
@@ -118,9 +90,10 @@ async fn main() {
 				times[slot + usize::from(!proven)].push(ms(started.elapsed()));
 			}
 		}
-		let reader = session(node, ipfs, "//Dave").await;
+		// A fresh connection, as each CLI run has.
+		doctor.chain = chain::connect(node).await.expect("node");
 		let started = Instant::now();
-		reader.get_record(id, &out).await.expect("record get");
+		doctor.get_record(id, &out).await.expect("record get");
 		times[4].push(ms(started.elapsed()));
 	}
 	let [get_v, get_u, grant_v, grant_u, whole] = times.map(percentiles);
