@@ -352,10 +352,13 @@ impl Client {
 	/// The checkpoint the next finality proof starts from.
 	pub async fn checkpoint(&self) -> Result<Checkpoint, ChainError> {
 		let known = self.trusted().lock().expect("not poisoned").checkpoint.clone();
-		match known {
-			Some(checkpoint) => Ok(checkpoint),
-			None => self.genesis_checkpoint().await,
+		if let Some(checkpoint) = known {
+			return Ok(checkpoint);
 		}
+		// Proven once per client, not at every read.
+		let genesis = self.genesis_checkpoint().await?;
+		let mut trusted = self.trusted().lock().expect("not poisoned");
+		Ok(trusted.checkpoint.get_or_insert(genesis).clone())
 	}
 
 	/// Trusts `checkpoint` from now on: a file the consortium handed out
