@@ -57,6 +57,33 @@ impl subxt::Config for Config {
 		Some(self.metadata.clone())
 	}
 }
+/// How long [`wait_for_pool`] waits for an account's earlier calls.
+pub const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits until no call of `who` waits in the node's pool: the account's
+/// next nonce as the node counts it (pool included) is the nonce in proven
+/// state. A run that resumes after its process was killed must see what
+/// the calls it had sent did before it decides what to undo.
+pub async fn wait_for_pool(client: &Client, who: &AccountId) -> Result<(), ChainError> {
+	let started = std::time::Instant::now();
+	loop {
+		let next = client
+			.rpc_methods()
+			.system_account_next_index(who)
+			.await
+			.map_err(subxt::Error::from)?;
+		let state = crate::verified::Proven::now(client).await?;
+		let account = state.fetch(runtime::storage().system().account(), (*who,)).await?;
+		if next <= account.map_or(0, |a| u64::from(a.nonce)) {
+			return Ok(());
+		}
+		if started.elapsed() >= POOL_WAIT {
+			return Err(ChainError::PoolBusy { account: *who, seconds: POOL_WAIT.as_secs() });
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+}
+
 /// A connected client: subxt's typed API (reached through `Deref`) and the
 /// node's plain RPC methods on the same connection.
 #[derive(Clone)]
@@ -135,6 +162,9 @@ pub enum ChainError {
 	/// The newest state the node proves is old.
 	#[error("the newest finalized state the node proves (block {block}) is {age_secs} s old: it is behind or withholding blocks (or this machine's clock is wrong); use another node")]
 	StaleState { block: u32, age_secs: u64 },
+	/// Calls this account sent earlier are still in the node's pool.
+	#[error("calls {account} sent earlier are still waiting in the node's pool after {seconds} s; what they do is not known yet: try again later")]
+	PoolBusy { account: AccountId, seconds: u64 },
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
 	Rpc(Box<subxt::Error>),

@@ -1,8 +1,9 @@
 //! The account's keys at rest: one JSON file holding the sr25519 signing
-//! seed and the X25519 encryption secret, sealed with AES-256-GCM under a key
-//! derived from a passphrase with Argon2id. Public keys are stored in clear
-//! (and bound into the seal as associated data) so they can be shown without
-//! the passphrase.
+//! seed, the X25519 encryption secret and the encryption secrets it replaced
+//! (retired by `ehr user rotate-key`, newest first), sealed with AES-256-GCM
+//! under a key derived from a passphrase with Argon2id. Public keys are
+//! stored in clear (and bound into the seal as associated data) so they can
+//! be shown without the passphrase.
 
 use crate::crypto::wrap::EncryptionKeypair;
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,8 +15,13 @@ use std::{fs, io, path::Path, str::FromStr};
 use subxt_signer::{bip39, sr25519::Keypair, DeriveJunction, ExposeSecret, SecretUri};
 use zeroize::Zeroizing;
 
-/// Format version of the keystore file.
-pub const KEYSTORE_VERSION: u32 = 1;
+/// Format version of the keystore files written (version 1, without
+/// retired keys, is still read).
+pub const KEYSTORE_VERSION: u32 = 2;
+
+/// Most retired encryption keys a keystore keeps; a rotation beyond drops
+/// the oldest.
+pub const MAX_RETIRED_KEYS: usize = 64;
 
 /// Argon2id cost used for new keystores: 64 MiB, 3 passes, 1 lane.
 pub const DEFAULT_KDF: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, lanes: 1 };
@@ -32,7 +38,7 @@ pub const KDF_LIMITS: (KdfParams, KdfParams) = (
 	KdfParams { memory_kib: 1024 * 1024, iterations: 16, lanes: 16 },
 );
 
-/// Largest keystore file read (a real one is under 1 KiB).
+/// Largest keystore file read (one with every retired key is under 16 KiB).
 const MAX_FILE_LEN: u64 = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +74,9 @@ pub struct PublicKeys {
 	pub account: String,
 	/// Hex of the X25519 public encryption key registered on chain.
 	pub encryption_key: String,
+	/// Hex of the retired encryption keys, newest first.
+	#[serde(default, skip_serializing_if = "Vec::is_empty")]
+	pub retired_keys: Vec<String>,
 }
 
 /// The keystore file as stored.
@@ -80,7 +89,8 @@ pub struct KeystoreFile {
 	pub salt: String,
 	/// Hex of the 12-byte AES-GCM nonce.
 	pub nonce: String,
-	/// Hex of the sealed secrets (signing seed, then encryption secret) and tag.
+	/// Hex of the sealed secrets (signing seed, encryption secret, then the
+	/// retired encryption secrets) and tag.
 	pub sealed: String,
 }
 
@@ -89,6 +99,9 @@ pub struct Keys {
 	signing_seed: Zeroizing<[u8; 32]>,
 	pub signer: Keypair,
 	pub encryption: EncryptionKeypair,
+	/// Encryption keys this one replaced, newest first: what was wrapped for
+	/// them still opens.
+	pub retired: Vec<EncryptionKeypair>,
 }
 
 impl Keys {
@@ -152,14 +165,36 @@ impl Keys {
 	fn from_parts(signing_seed: Zeroizing<[u8; 32]>, encryption: EncryptionKeypair) -> Self {
 		let signer =
 			Keypair::from_secret_key(*signing_seed).expect("any 32 bytes are a mini secret key");
-		Keys { signing_seed, signer, encryption }
+		Keys { signing_seed, signer, encryption, retired: Vec::new() }
 	}
 
 	pub fn public(&self) -> PublicKeys {
 		PublicKeys {
 			account: self.signer.public_key().to_account_id().to_string(),
 			encryption_key: hex::encode(self.encryption.public_bytes()),
+			retired_keys: self.retired.iter().map(|k| hex::encode(k.public_bytes())).collect(),
 		}
+	}
+
+	/// Makes `new` the encryption key and keeps the one it replaces as the
+	/// newest retired key (dropping the oldest beyond [`MAX_RETIRED_KEYS`]).
+	pub fn retire_encryption_key(&mut self, new: EncryptionKeypair) {
+		let old = std::mem::replace(&mut self.encryption, new);
+		self.retired.insert(0, old);
+		self.retired.truncate(MAX_RETIRED_KEYS);
+	}
+
+	/// Undoes [`Self::retire_encryption_key`]: the newest retired key is the
+	/// encryption key again.
+	pub fn restore_retired_key(&mut self) {
+		if !self.retired.is_empty() {
+			self.encryption = self.retired.remove(0);
+		}
+	}
+
+	/// Every encryption key this keystore holds, the current one first.
+	pub fn encryption_keys(&self) -> impl Iterator<Item = &EncryptionKeypair> {
+		std::iter::once(&self.encryption).chain(&self.retired)
 	}
 
 	/// Seals the keys under `passphrase`.
@@ -178,12 +213,14 @@ impl Keys {
 		rng.fill_bytes(&mut nonce);
 		let public = self.public();
 		let key = seal_key(passphrase, &salt, kdf)?;
-		let mut secrets = Zeroizing::new(Vec::with_capacity(64 + 16));
+		let mut secrets = Zeroizing::new(Vec::with_capacity(sealed_len(self.retired.len())));
 		secrets.extend_from_slice(self.signing_seed.as_ref());
-		secrets.extend_from_slice(self.encryption.secret_bytes().as_ref());
+		for key in self.encryption_keys() {
+			secrets.extend_from_slice(key.secret_bytes().as_ref());
+		}
 		key.seal_in_place_append_tag(
 			Nonce::assume_unique_for_key(nonce),
-			Aad::from(associated_data(&public)),
+			Aad::from(associated_data(KEYSTORE_VERSION, &public)),
 			&mut *secrets,
 		)
 		.map_err(|_| KeystoreError::Malformed("cannot seal".into()))?;
@@ -212,15 +249,20 @@ impl KeystoreFile {
 		let secrets = key
 			.open_in_place(
 				Nonce::assume_unique_for_key(nonce),
-				Aad::from(associated_data(&self.public)),
+				Aad::from(associated_data(self.version, &self.public)),
 				&mut sealed,
 			)
 			.map_err(|_| KeystoreError::WrongPassphrase)?;
 		let mut seed = Zeroizing::new([0u8; 32]);
 		seed.copy_from_slice(&secrets[..32]);
-		let mut enc = Zeroizing::new([0u8; 32]);
-		enc.copy_from_slice(&secrets[32..]);
-		let keys = Keys::from_parts(seed, EncryptionKeypair::from_secret(&enc));
+		let mut encryption = secrets[32..].chunks_exact(32).map(|chunk| {
+			let mut secret = Zeroizing::new([0u8; 32]);
+			secret.copy_from_slice(chunk);
+			EncryptionKeypair::from_secret(&secret)
+		});
+		let current = encryption.next().expect("check() saw at least one encryption secret");
+		let mut keys = Keys::from_parts(seed, current);
+		keys.retired = encryption.collect();
 		if keys.public() != self.public {
 			return Err(KeystoreError::Malformed("public keys do not match the secrets".into()));
 		}
@@ -248,8 +290,18 @@ impl KeystoreFile {
 	}
 
 	fn check(&self) -> Result<(), KeystoreError> {
-		if self.version != KEYSTORE_VERSION {
-			return Err(KeystoreError::UnsupportedVersion(self.version));
+		let retired = self.public.retired_keys.len();
+		match self.version {
+			1 if retired > 0 => {
+				return Err(KeystoreError::Malformed("a version 1 file has no retired keys".into()))
+			}
+			1 | KEYSTORE_VERSION if retired <= MAX_RETIRED_KEYS => {}
+			1 | KEYSTORE_VERSION => {
+				return Err(KeystoreError::Malformed(format!(
+					"more than {MAX_RETIRED_KEYS} retired keys"
+				)))
+			}
+			other => return Err(KeystoreError::UnsupportedVersion(other)),
 		}
 		let (low, high) = KDF_LIMITS;
 		let k = self.kdf;
@@ -264,8 +316,16 @@ impl KeystoreFile {
 		}
 		decode_hex::<16>(&self.salt, "salt")?;
 		decode_hex::<12>(&self.nonce, "nonce")?;
-		decode_hex::<{ 64 + 16 }>(&self.sealed, "sealed")?;
+		if hex::decode(&self.sealed).map_or(true, |s| s.len() != sealed_len(retired)) {
+			return Err(KeystoreError::Malformed(format!(
+				"sealed is not {} hex bytes",
+				sealed_len(retired)
+			)));
+		}
 		decode_hex::<32>(&self.public.encryption_key, "encryption_key")?;
+		for key in &self.public.retired_keys {
+			decode_hex::<32>(key, "a retired key")?;
+		}
 		subxt::utils::AccountId32::from_str(&self.public.account)
 			.map_err(|_| KeystoreError::Malformed("account is not an SS58 address".into()))?;
 		Ok(())
@@ -309,9 +369,22 @@ fn decode_hex<const N: usize>(text: &str, field: &str) -> Result<[u8; N], Keysto
 		.ok_or_else(|| KeystoreError::Malformed(format!("{field} is not {N} hex bytes")))
 }
 
-fn associated_data(public: &PublicKeys) -> Vec<u8> {
-	format!("ehr-keystore v{KEYSTORE_VERSION}\n{}\n{}", public.account, public.encryption_key)
-		.into_bytes()
+/// Bytes sealed for a keystore with `retired` retired keys: the signing
+/// seed, the encryption secret and each retired secret, then the tag.
+fn sealed_len(retired: usize) -> usize {
+	32 + 32 * (1 + retired) + 16
+}
+
+/// What the seal of a version `version` file authenticates besides the
+/// secrets: its public keys, one per line.
+fn associated_data(version: u32, public: &PublicKeys) -> Vec<u8> {
+	let mut text =
+		format!("ehr-keystore v{version}\n{}\n{}", public.account, public.encryption_key);
+	for key in &public.retired_keys {
+		text.push('\n');
+		text.push_str(key);
+	}
+	text.into_bytes()
 }
 
 fn seal_key(

@@ -10,5 +10,6 @@ pub mod index;
 pub mod keystore;
 pub mod records;
 pub mod registration;
+pub mod rotation;
 pub mod storage;
 pub mod verified;

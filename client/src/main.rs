@@ -199,7 +199,11 @@ enum UserCommand {
 	},
 	/// Show a user's registration (default: this keystore's account).
 	Show { account: Option<String> },
-	/// Replace this account's encryption key; records it owns are re-wrapped.
+	/// Replace this account's encryption key (after a compromise) and
+	/// re-encrypt every record you own under fresh data keys, for every
+	/// current reader; the old ciphertexts are unpinned. Interrupted, run it
+	/// again: it finishes the same rotation instead of starting another.
+	/// Retired keys stay in the keystore, so what was wrapped for them opens.
 	RotateKey,
 }
 
@@ -231,6 +235,10 @@ enum RecordCommand {
 	},
 	/// Replace record ID's content with FILE (owner or ReadWrite grantee).
 	Update { id: RecordId, file: PathBuf },
+	/// Re-encrypt record ID under a fresh data key for every current reader's
+	/// current encryption key (after a reader rotated its key, or a data key
+	/// leaked); same content, new ciphertext (owner or ReadWrite grantee).
+	Rekey { id: RecordId },
 	/// Remove record ID and all grants on it, and unpin its ciphertext.
 	Rm { id: RecordId },
 	/// List records owned by you (or `--patient`) and records shared with you.
@@ -476,7 +484,8 @@ impl CliError {
 					| ChainError::OutcomeUnknown(_)
 					| ChainError::NoFinalityProof(_)
 					| ChainError::FinalityStalled { .. }
-					| ChainError::StaleState { .. } => exit::UNREACHABLE,
+					| ChainError::StaleState { .. }
+					| ChainError::PoolBusy { .. } => exit::UNREACHABLE,
 					ChainError::Unverified(_) => exit::INTEGRITY,
 					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
 					ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => {
@@ -508,7 +517,7 @@ impl CliError {
 				R::BadConsent(_) => exit::USAGE,
 				R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
 				R::ConsentForAnotherHospital { .. } | R::ConsentUsed { .. } => exit::REFUSED,
-				R::Storage(_) | R::Io(_) | R::Keystore(_) => exit::FAILURE,
+				R::Storage(_) | R::Io(_) | R::Keystore(_) | R::Journal(..) => exit::FAILURE,
 			},
 		}
 	}
@@ -876,18 +885,36 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 				wait: ctx.wait,
 			};
 			let path = &ctx.settings.keystore;
-			let rewrapped = session
-				.rotate_encryption_key(EncryptionKeypair::generate(&mut os_rng()), |keys| {
-					keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true)
-				})
+			let journal = path.with_extension("rotation.json");
+			let done = session
+				.rotate_encryption_key(
+					EncryptionKeypair::generate(&mut os_rng()),
+					|keys| keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true),
+					&journal,
+				)
 				.await?;
 			let key = hex::encode(session.keys.encryption.public_bytes());
+			let mut text = format!(
+				"{} encryption key {key}; re-encrypted records {:?}. Grants you hold on other \
+				 patients' records still open with your retired key (kept in the keystore); ask \
+				 their owners to run `ehr record rekey` so that they wrap the new one.",
+				if done.new_key { "new" } else { "finished the rotation to" },
+				done.reencrypted
+			);
+			if !done.unreadable.is_empty() {
+				text.push_str(&format!(
+					" Records {:?} open with no key of this keystore and were left as they are.",
+					done.unreadable
+				));
+			}
 			ctx.out.done(
-				&format!(
-					"new encryption key {key}; re-wrapped records {rewrapped:?}. Grants you hold on \
-					 other patients' records need to be granted again."
-				),
-				serde_json::json!({ "encryption_key": key, "rewrapped": rewrapped }),
+				&text,
+				serde_json::json!({
+					"encryption_key": key,
+					"new_key": done.new_key,
+					"reencrypted": done.reencrypted,
+					"unreadable": done.unreadable,
+				}),
 			);
 		}
 	}
@@ -929,6 +956,13 @@ async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 			ctx.out.done(
 				&format!("record {id} is now version {version}"),
 				serde_json::json!({ "id": id, "version": version }),
+			);
+		}
+		RecordCommand::Rekey { id } => {
+			ctx.session(true).await?.rekey(id).await?;
+			ctx.out.done(
+				&format!("record {id} re-encrypted under a new data key"),
+				serde_json::json!({ "id": id, "rekeyed": true }),
 			);
 		}
 		RecordCommand::Rm { id } => {

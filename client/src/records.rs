@@ -18,7 +18,7 @@ use crate::{
 	crypto::{
 		envelope::{self, EnvelopeError, DEFAULT_CHUNK_SIZE},
 		os_rng,
-		wrap::{self, EncryptionKeypair, UnwrapError, WrapContext},
+		wrap::{self, UnwrapError, WrapContext},
 		DataKey,
 	},
 	keystore::{Keys, KeystoreError},
@@ -116,7 +116,7 @@ pub enum RecordError {
 	HistoryPruned { from: u64, available_from: u64 },
 	#[error("the encryption key {0} registered on chain is not usable for key agreement (a low-order X25519 point): nothing was wrapped for it; that account must rotate its key (`ehr user rotate-key`)")]
 	UnusableKey(AccountId),
-	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore: an older keystore, or the key was rotated elsewhere; nothing was signed. Use the keystore that holds the registered key")]
+	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore: an older keystore, a key rotated elsewhere, or a rotation that was interrupted (`ehr user rotate-key` finishes it); nothing was signed. Use the keystore that holds the registered key")]
 	KeyNotOnChain { account: AccountId, on_chain: String },
 	#[error("not a consent file (`ehr user consent` output): {0}")]
 	BadConsent(String),
@@ -126,8 +126,10 @@ pub enum RecordError {
 	ConsentForAnotherChain { consent: String, chain: String },
 	#[error("the consent is for hospital {consent}, and this keystore is {}: only that hospital's registrar may submit it", match .org { Some(org) => format!("a registrar of hospital {org}"), None => "no registrar".to_string() })]
 	ConsentForAnotherHospital { consent: u32, org: Option<u32> },
-	#[error("the key was rotated on chain but the keystore could not be saved: {0}")]
+	#[error("the keystore could not be saved, and no key was rotated: {0}")]
 	Keystore(#[from] KeystoreError),
+	#[error("cannot use the rotation journal {0}: {1}")]
+	Journal(String, String),
 }
 
 /// Any subxt failure (connection, storage, decoding) as a record error.
@@ -388,7 +390,7 @@ impl Session {
 	/// Runs `attempt` again while it fails because the record changed under
 	/// it (each attempt reads the record afresh), at most [`STALE_RETRIES`]
 	/// times.
-	async fn retry_stale<T, F: std::future::Future<Output = Result<T, RecordError>>>(
+	pub(crate) async fn retry_stale<T, F: std::future::Future<Output = Result<T, RecordError>>>(
 		id: RecordId,
 		mut attempt: impl FnMut() -> F,
 	) -> Result<T, RecordError> {
@@ -408,7 +410,7 @@ impl Session {
 		Ok(chain::submit(&self.chain, call, &self.keys.signer, self.wait).await?)
 	}
 
-	async fn encryption_key_of(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
+	pub(crate) async fn encryption_key_of(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
 		let user = query::user(&self.chain, who).await?;
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
@@ -494,7 +496,7 @@ impl Session {
 	/// the ciphertext then, so it must not stay pinned. Unless the call was
 	/// submitted and the node went away before saying whether it landed:
 	/// then a chain record may point at the ciphertext, and it stays.
-	async fn or_unpin<T>(
+	pub(crate) async fn or_unpin<T>(
 		&self,
 		stored: &Stored,
 		op: impl std::future::Future<Output = Result<T, RecordError>>,
@@ -583,15 +585,21 @@ impl Session {
 		self.data_key_by_keystore(id).await
 	}
 
-	/// As [`Self::my_data_key`], opened with the keystore's key whatever key
-	/// the chain holds: a rotation interrupted after the chain took a new
-	/// key but before the keystore saved it resumes from the old key, which
-	/// the owner's grants still wrap.
+	/// As [`Self::my_data_key`], whatever key the chain holds.
 	async fn data_key_by_keystore(
 		&self,
 		id: RecordId,
 	) -> Result<(RecordView, DataKey), RecordError> {
 		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		let (data_key, _) = self.open_grant(&view)?;
+		Ok((view, data_key))
+	}
+
+	/// The data key this account's grant in `view` wraps, opened with the
+	/// keystore's current key or, if it was wrapped before a rotation, a
+	/// retired one; with whether the current key opened it.
+	pub(crate) fn open_grant(&self, view: &RecordView) -> Result<(DataKey, bool), RecordError> {
+		let id = view.id;
 		let grant = view.grant_of(&self.account()).ok_or(RecordError::NoGrant(id))?;
 		if grant.expires_at.is_some_and(|at| view.block >= at) {
 			return Err(RecordError::GrantExpired(id));
@@ -601,15 +609,20 @@ impl Session {
 			return Err(RecordError::GrantOutdated(id));
 		}
 		let context = self.context(&record.owner, record.ciphertext_digest, grant.key_version);
-		let data_key = wrap::unwrap(&grant.wrapped_key.0, &self.keys.encryption, &context)
-			.map_err(|e| RecordError::Unwrap(id, e))?;
-		Ok((view, data_key))
+		let mut last = UnwrapError::NotForThisKeyOrContext;
+		for (n, key) in self.keys.encryption_keys().enumerate() {
+			match wrap::unwrap(&grant.wrapped_key.0, key, &context) {
+				Ok(data_key) => return Ok((data_key, n == 0)),
+				Err(e) => last = e,
+			}
+		}
+		Err(RecordError::Unwrap(id, last))
 	}
 
 	/// New content `stored` for the record in `view`, its data key wrapped
 	/// for every reader that keeps access (see
 	/// [`RecordView::readers_after_rekey`]), built on the view's key version.
-	async fn new_content(
+	pub(crate) async fn new_content(
 		&self,
 		view: &RecordView,
 		(cid, digest): (&str, [u8; 32]),
@@ -672,7 +685,7 @@ impl Session {
 
 	/// Unpins the ciphertext `replaced` pointed at, now that nothing current
 	/// does (unless the new content is the same bytes).
-	async fn unpin_replaced(&self, replaced: &Record, stored: &Stored) {
+	pub(crate) async fn unpin_replaced(&self, replaced: &Record, stored: &Stored) {
 		let old_cid = String::from_utf8_lossy(&replaced.cid.0);
 		if old_cid != stored.cid {
 			let _ = self.ipfs.unpin(&old_cid).await;
@@ -782,7 +795,11 @@ impl Session {
 	/// Re-encrypts record `id`'s current content under a fresh data key for
 	/// the readers that remain: in the call that revokes `leaving`, or as an
 	/// update when nobody leaves.
-	async fn rotate(&self, id: RecordId, leaving: Option<&AccountId>) -> Result<(), RecordError> {
+	pub(crate) async fn rotate(
+		&self,
+		id: RecordId,
+		leaving: Option<&AccountId>,
+	) -> Result<(), RecordError> {
 		let (view, old_key) = self.my_data_key(id).await?;
 		// Gone meanwhile (an earlier run of this revocation, killed after it
 		// sent its call, landed since): only rotate.
@@ -806,7 +823,7 @@ impl Session {
 	/// Decrypts `record`'s current ciphertext with `old_key` and encrypts it
 	/// under `new_key` into IPFS. Plaintext never touches the disk: the old
 	/// envelope is decrypted straight into the new one through a pipe.
-	async fn reencrypt(
+	pub(crate) async fn reencrypt(
 		&self,
 		record: &Record,
 		id: RecordId,
@@ -833,6 +850,14 @@ impl Session {
 			});
 		}
 		stored
+	}
+
+	/// Re-encrypts record `id` (which this account owns or may write) under
+	/// a fresh data key, wrapped for every current reader's current
+	/// encryption key: after a reader rotated its key, or to make sure a data
+	/// key that leaked opens nothing current.
+	pub async fn rekey(&self, id: RecordId) -> Result<(), RecordError> {
+		Self::retry_stale(id, || self.rotate(id, None)).await
 	}
 
 	/// Fetches record `id`, checks its digest, decrypts it into `out` and
@@ -919,52 +944,5 @@ impl Session {
 			Ok(())
 		})
 		.await
-	}
-
-	/// Replaces this account's encryption key on chain with `new`, hands
-	/// the updated keys to `persist` (which saves the keystore) as soon as
-	/// the chain accepted it, then re-wraps the data key of every record it
-	/// owns for the new key (same ciphertext, one `update_record` each).
-	/// Grants it holds on other patients' records wrap the old key and must
-	/// be granted again by their owners. Returns the records re-wrapped.
-	pub async fn rotate_encryption_key(
-		&mut self,
-		new: EncryptionKeypair,
-		persist: impl FnOnce(&Keys) -> Result<(), KeystoreError>,
-	) -> Result<Vec<RecordId>, RecordError> {
-		let owned = query::records_of(&self.chain, &self.account()).await?;
-		let mut held = Vec::new();
-		for id in &owned {
-			let (view, key) = self.data_key_by_keystore(*id).await?;
-			held.push((*id, view.record.ciphertext_digest, key));
-		}
-		let proof = new.key_proof(&self.chain.genesis_hash().0, &self.account().0, &mut os_rng());
-		let rotate =
-			runtime::transactions().ehr_acl().rotate_encryption_key(new.public_bytes(), proof);
-		self.submit(&rotate).await?;
-		self.keys.encryption = new;
-		persist(&self.keys)?;
-		for (id, digest, key) in &held {
-			Self::retry_stale(*id, || async {
-				let view = query::record(&self.chain, *id)
-					.await?
-					.ok_or(RecordError::RecordNotFound(*id))?;
-				let record = &view.record;
-				// New content since (a ReadWrite grantee's update) came with
-				// its own data key, wrapped for the key now on chain.
-				let key = if record.ciphertext_digest == *digest {
-					key.clone()
-				} else {
-					self.my_data_key(*id).await?.1
-				};
-				let cid = String::from_utf8_lossy(&record.cid.0);
-				let same = (cid.as_ref(), record.ciphertext_digest);
-				let content = self.new_content(&view, same, &key, None).await?;
-				self.submit(&runtime::transactions().ehr_acl().update_record(*id, content)).await?;
-				Ok(())
-			})
-			.await?;
-		}
-		Ok(owned)
 	}
 }

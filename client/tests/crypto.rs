@@ -474,15 +474,18 @@ fn wrapping_to_a_low_order_key_is_an_error() {
 	assert_eq!(wrap::check_recipient(&fine, &mut TestRng(3)), Ok(()));
 }
 
-const KEYSTORE_VECTORS: &str = "keystore-v1.json";
+const KEYSTORE_VECTORS: &str = "keystore-v2.json";
+const KEYSTORE_V1_VECTORS: &str = "keystore-v1.json";
 const KEYSTORE_PASSPHRASE: &str = "correct horse battery staple";
 
 /// A keystore sealed at the default Argon2id cost from a fixed signing seed,
-/// with the encryption secret, salt and nonce drawn from [`TestRng`].
+/// with the encryption secret, one retired encryption secret, salt and
+/// nonce drawn from [`TestRng`].
 fn generated_keystore_vector() -> Value {
 	let seed = [0x5a; 32];
 	let mut rng = TestRng(9_000);
-	let keys = Keys::from_secret_uri(&format!("0x{}", hex::encode(seed)), &mut rng).unwrap();
+	let mut keys = Keys::from_secret_uri(&format!("0x{}", hex::encode(seed)), &mut rng).unwrap();
+	keys.retire_encryption_key(EncryptionKeypair::generate(&mut rng));
 	let file = keys.seal(KEYSTORE_PASSPHRASE, DEFAULT_KDF, &mut rng).unwrap();
 	json!({
 		"passphrase": KEYSTORE_PASSPHRASE,
@@ -490,25 +493,26 @@ fn generated_keystore_vector() -> Value {
 		"expect": {
 			"signing_seed": hex::encode(seed),
 			"encryption_secret": hex::encode(keys.encryption.secret_bytes().as_ref()),
+			"retired_secrets": keys.retired.iter()
+				.map(|k| hex::encode(k.secret_bytes().as_ref()))
+				.collect::<Vec<_>>(),
 			"account": file.public.account,
 			"encryption_key": file.public.encryption_key,
 		},
 	})
 }
 
-/// The committed keystore opens by the recipe in docs/envelope.md alone
+/// Opens the keystore vector `v` by the recipe in docs/envelope.md alone
 /// (Argon2id v0x13 → AES-256-GCM with the documented associated data, then
 /// the public keys derived from the secrets), with other AEAD and curve code
 /// than the client's; and the client opens it to the same keys.
-#[test]
-fn keystore_vector_opens_by_the_documented_recipe() {
+fn opens_by_the_documented_recipe(v: &Value) {
 	use aes_gcm::{
 		aead::{Aead, KeyInit, Payload},
 		Aes256Gcm, Nonce,
 	};
-	let v = committed(KEYSTORE_VECTORS, generated_keystore_vector());
 	let (file, expect) = (&v["keystore"], &v["expect"]);
-	assert_eq!(file["version"], 1);
+	let version = file["version"].as_u64().unwrap();
 	let kdf = &file["kdf"];
 	let cost = |name: &str| kdf[name].as_u64().unwrap() as u32;
 	let params =
@@ -526,7 +530,13 @@ fn keystore_vector_opens_by_the_documented_recipe() {
 		file["public"]["account"].as_str().unwrap(),
 		file["public"]["encryption_key"].as_str().unwrap(),
 	);
-	let aad = format!("ehr-keystore v1\n{account}\n{encryption_key}");
+	let retired_keys: Vec<&str> = file["public"]["retired_keys"]
+		.as_array()
+		.map_or(Vec::new(), |keys| keys.iter().map(|k| k.as_str().unwrap()).collect());
+	let mut aad = format!("ehr-keystore v{version}\n{account}\n{encryption_key}");
+	for retired in &retired_keys {
+		aad.push_str(&format!("\n{retired}"));
+	}
 	let secrets = Aes256Gcm::new_from_slice(&key)
 		.unwrap()
 		.decrypt(
@@ -534,12 +544,16 @@ fn keystore_vector_opens_by_the_documented_recipe() {
 			Payload { msg: &unhex(&file["sealed"]), aad: aad.as_bytes() },
 		)
 		.expect("opens");
-	assert_eq!(secrets.len(), 64);
+	assert_eq!(secrets.len(), 64 + 32 * retired_keys.len());
 	assert_eq!(secrets[..32], unhex(&expect["signing_seed"])[..]);
-	assert_eq!(secrets[32..], unhex(&expect["encryption_secret"])[..]);
+	assert_eq!(secrets[32..64], unhex(&expect["encryption_secret"])[..]);
 	// The public halves, derived as documented.
-	let x25519: [u8; 32] = secrets[32..].try_into().unwrap();
-	assert_eq!(hex::encode(ehr_key_proof::public_key(&x25519)), encryption_key);
+	let x25519 = |n: usize| -> [u8; 32] { secrets[32 * (n + 1)..32 * (n + 2)].try_into().unwrap() };
+	assert_eq!(hex::encode(ehr_key_proof::public_key(&x25519(0))), encryption_key);
+	for (n, retired) in retired_keys.iter().enumerate() {
+		assert_eq!(x25519(n + 1)[..], unhex(&expect["retired_secrets"][n])[..]);
+		assert_eq!(hex::encode(ehr_key_proof::public_key(&x25519(n + 1))), *retired);
+	}
 	let sr25519 = schnorrkel::MiniSecretKey::from_bytes(&secrets[..32])
 		.unwrap()
 		.expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
@@ -554,5 +568,25 @@ fn keystore_vector_opens_by_the_documented_recipe() {
 	let parsed = KeystoreFile::parse(&file.to_string()).unwrap();
 	let keys = parsed.unlock(KEYSTORE_PASSPHRASE).unwrap();
 	assert_eq!(hex::encode(keys.encryption.public_bytes()), encryption_key);
+	let retired: Vec<String> = keys.retired.iter().map(|k| hex::encode(k.public_bytes())).collect();
+	assert_eq!(retired, retired_keys);
 	assert_eq!(keys.signer.public_key().to_account_id().to_string(), account);
+}
+
+/// The keystore format written now (version 2, with a retired key).
+#[test]
+fn keystore_vector_opens_by_the_documented_recipe() {
+	let v = committed(KEYSTORE_VECTORS, generated_keystore_vector());
+	assert_eq!(v["keystore"]["version"], 2);
+	opens_by_the_documented_recipe(&v);
+}
+
+/// Version 1 files (no retired keys), written before rotations kept the old
+/// key, still open.
+#[test]
+fn keystore_v1_vector_still_opens() {
+	let path = vectors_path(KEYSTORE_V1_VECTORS);
+	let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+	assert_eq!(v["keystore"]["version"], 1);
+	opens_by_the_documented_recipe(&v);
 }

@@ -28,7 +28,8 @@ use ehr::{
 		DataKey,
 	},
 	keystore::KeystoreFile,
-	records::MAX_RECORD_BYTES,
+	records::{query, Session, MAX_RECORD_BYTES},
+	storage::Ipfs,
 };
 use serde_json::Value;
 use std::{
@@ -515,4 +516,136 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 	assert_eq!(next_record_id(&client).await, id + 1);
 	w.ok("patient", &["record", "get", &id.to_string(), "-o", &out]);
 	assert_eq!(std::fs::metadata(&out).unwrap().len(), 512 << 20);
+}
+
+/// `user rotate-key` killed (SIGKILL) after it re-encrypted some of the
+/// owner's records: every record still opens for its owner (through the
+/// retired key the keystore kept) and its reader; run again, it finishes
+/// the same rotation without another key, every record has new ciphertext
+/// that both still read, and no old or half-used ciphertext stays pinned.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_key_killed_half_way_finishes_when_run_again() {
+	const RECORDS: usize = 6;
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("patient", "//Charlie");
+	w.ok("patient", &["user", "register"]);
+	let reader = w.import("reader", "//Dave");
+	w.ok("reader", &["user", "register"]);
+	let share = format!("{reader}:read");
+	let pins = pinned_count(&w.kubo.api).await;
+	let mut ids = Vec::new();
+	for n in 0..RECORDS {
+		let note = w.file(&format!("note-{n}.txt"), format!("{MARKER} note {n}").as_bytes());
+		let added = w.ok("patient", &["record", "add", &note, "--kind", "note", "--share", &share]);
+		ids.push(added["id"].as_u64().unwrap());
+	}
+	let cids = || async {
+		let mut cids = Vec::new();
+		for id in &ids {
+			let view = query::record(&client, *id).await.unwrap().expect("record exists");
+			cids.push(String::from_utf8(view.record.cid.0).unwrap());
+		}
+		cids
+	};
+	let old = cids().await;
+	// Reads as `record get` does, without its trace on chain (a block each).
+	let reads = |stage: &'static str, which: Vec<usize>| {
+		let (w, client, ids) = (&w, client.clone(), &ids);
+		async move {
+			for who in ["patient", "reader"] {
+				let keys =
+					KeystoreFile::read(&w.keystore(who)).unwrap().unlock(PASSPHRASE).unwrap();
+				let session = Session {
+					chain: client.clone(),
+					ipfs: Ipfs::new(&w.kubo.api),
+					keys,
+					progress: false,
+					wait: chain::Wait::InBlock,
+				};
+				for &n in &which {
+					let out = w.out_path(&format!("{stage}-{who}-{n}.txt"));
+					session.read_record(ids[n], Path::new(&out)).await.unwrap();
+					let text = std::fs::read_to_string(&out).unwrap();
+					assert_eq!(text, format!("{MARKER} note {n}"), "{stage}: {who}, record {n}");
+				}
+			}
+		}
+	};
+
+	// Killed once the first record points at its new ciphertext.
+	let mut rotate = w
+		.command("patient", &["user", "rotate-key"])
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.unwrap();
+	loop {
+		assert!(rotate.try_wait().unwrap().is_none(), "rotate-key ended before it was killed");
+		let now = cids().await;
+		if now.iter().zip(&old).any(|(new, old)| new != old) {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+	rotate.kill().unwrap();
+	rotate.wait().unwrap();
+	let half = cids().await;
+	let done = half.iter().zip(&old).filter(|(new, old)| new != old).count();
+	assert!((1..RECORDS).contains(&done), "killed half-way: {done} of {RECORDS} re-encrypted");
+	let key = w.ok("patient", &["keys", "show"])["encryption_key"].clone();
+	let user = w.ok("patient", &["user", "show"]);
+	assert_eq!(user["user"]["encryption_key"], key, "the chain holds the keystore's new key");
+	// One record done and one not: both open for both.
+	let first_left = (0..RECORDS).find(|&n| half[n] == old[n]).unwrap();
+	let first_done = (0..RECORDS).find(|&n| half[n] != old[n]).unwrap();
+	reads("half-way", vec![first_done, first_left]).await;
+
+	// Run again: the same rotation is finished.
+	let finished = w.ok("patient", &["user", "rotate-key"]);
+	assert_eq!(finished["new_key"], false, "{finished}");
+	assert_eq!(finished["encryption_key"], key);
+	// What it re-encrypted was not done at the kill; at most one more (the
+	// call in flight when it was killed, which landed) it found done.
+	let reencrypted: Vec<u64> = serde_json::from_value(finished["reencrypted"].clone()).unwrap();
+	let left: Vec<u64> = (0..RECORDS).filter(|&n| half[n] == old[n]).map(|n| ids[n]).collect();
+	assert!(reencrypted.iter().all(|id| left.contains(id)), "{finished}");
+	assert!(left.len() - reencrypted.len() <= 1, "{finished}");
+	let new = cids().await;
+	let ipfs = Ipfs::new(&w.kubo.api);
+	for (old, new) in old.iter().zip(&new) {
+		assert_ne!(old, new, "every record has new ciphertext");
+		assert!(!ipfs.is_pinned(old).await.unwrap(), "old ciphertext {old} unpinned");
+		assert!(ipfs.is_pinned(new).await.unwrap(), "new ciphertext {new} pinned");
+	}
+	assert_eq!(pinned_count(&w.kubo.api).await, pins + RECORDS, "nothing else stays pinned");
+	assert!(!w.keystore("patient").with_extension("rotation.json").exists(), "journal settled");
+	reads("finished", (0..RECORDS).collect()).await;
+
+	// The reader rotates too: its grant still opens with its retired key,
+	// and once the owner re-keys the record, with its new key alone.
+	let rotated = w.ok("reader", &["user", "rotate-key"]);
+	assert_eq!(rotated["reencrypted"], serde_json::json!([]));
+	let out = w.out_path("after-reader-rotation.txt");
+	w.ok("reader", &["record", "get", &ids[0].to_string(), "-o", &out]);
+	let reader_keys =
+		KeystoreFile::read(&w.keystore("reader")).unwrap().unlock(PASSPHRASE).unwrap();
+	let opens_with_new_key = || async {
+		let view = query::record(&client, ids[0]).await.unwrap().unwrap();
+		let dave = dev::dave().public_key().to_account_id();
+		let grant = view.grant_of(&dave).expect("the reader's grant");
+		let context = WrapContext::V2 {
+			genesis_hash: client.genesis_hash().0,
+			owner: view.record.owner.0,
+			ciphertext_digest: view.record.ciphertext_digest,
+			key_version: grant.key_version,
+		};
+		wrap::unwrap(&grant.wrapped_key.0, &reader_keys.encryption, &context).is_ok()
+	};
+	assert!(!opens_with_new_key().await);
+	w.ok("patient", &["record", "rekey", &ids[0].to_string()]);
+	assert!(opens_with_new_key().await);
+	w.ok("reader", &["record", "get", &ids[0].to_string(), "-o", &out]);
+	assert_eq!(std::fs::read_to_string(&out).unwrap(), format!("{MARKER} note 0"));
 }

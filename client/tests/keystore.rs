@@ -1,7 +1,7 @@
 //! The passphrase-sealed keystore file.
 
 use ehr::{
-	crypto::os_rng,
+	crypto::{os_rng, wrap::EncryptionKeypair},
 	keystore::{KdfParams, Keys, KeystoreError, KeystoreFile},
 };
 
@@ -41,11 +41,55 @@ fn wrong_passphrase_and_tampering_are_refused() {
 	swapped.public.encryption_key = Keys::generate(&mut os_rng()).public().encryption_key;
 	assert!(matches!(swapped.unlock("correct horse battery"), Err(KeystoreError::WrongPassphrase)));
 	let mut future = file;
-	future.version = 2;
+	future.version = 3;
 	assert!(matches!(
 		future.unlock("correct horse battery"),
-		Err(KeystoreError::UnsupportedVersion(2))
+		Err(KeystoreError::UnsupportedVersion(3))
 	));
+}
+
+/// Retired keys survive sealing in order, and their list is sealed too: a
+/// retired key dropped, swapped or reordered in the file does not open.
+#[test]
+fn retired_keys_are_kept_and_sealed() {
+	let mut keys = Keys::generate(&mut os_rng());
+	let first = keys.encryption.public_bytes();
+	keys.retire_encryption_key(EncryptionKeypair::generate(&mut os_rng()));
+	let second = keys.encryption.public_bytes();
+	keys.retire_encryption_key(EncryptionKeypair::generate(&mut os_rng()));
+	let file = keys.seal("correct horse battery", TEST_KDF, &mut os_rng()).unwrap();
+	assert_eq!(file.version, 2);
+	let opened = file.unlock("correct horse battery").unwrap();
+	let retired: Vec<[u8; 32]> = opened.retired.iter().map(|k| k.public_bytes()).collect();
+	assert_eq!(retired, vec![second, first], "newest first");
+	assert_eq!(opened.encryption.public_bytes(), keys.encryption.public_bytes());
+
+	let refused = |edit: &dyn Fn(&mut KeystoreFile)| {
+		let mut altered = file.clone();
+		edit(&mut altered);
+		altered.unlock("correct horse battery").err().expect("refused")
+	};
+	assert!(matches!(
+		refused(&|f| f.public.retired_keys.reverse()),
+		KeystoreError::WrongPassphrase
+	));
+	assert!(matches!(
+		refused(&|f| f.public.retired_keys[1] = hex::encode([9u8; 32])),
+		KeystoreError::WrongPassphrase
+	));
+	// One key fewer than the sealed secrets: refused by its shape.
+	assert!(matches!(
+		refused(&|f| {
+			f.public.retired_keys.pop();
+		}),
+		KeystoreError::Malformed(_)
+	));
+	assert!(matches!(refused(&|f| f.version = 1), KeystoreError::Malformed(_)));
+
+	// Undoing a rotation that the chain refused brings the old key back.
+	keys.restore_retired_key();
+	assert_eq!(keys.encryption.public_bytes(), second);
+	assert_eq!(keys.retired.len(), 1);
 }
 
 #[test]

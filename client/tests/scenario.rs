@@ -237,12 +237,14 @@ async fn patient_doctor_pharmacist_auditor() {
 	w.fails("pharmacist", &["record", "get", &obs.to_string(), "-o", &late], 4, "expired");
 	assert!(!Path::new(&late).exists());
 
-	// 11. The patient rotates its encryption key: its records are re-wrapped
-	// for the new key (same ciphertext), so it and the pharmacist still read.
+	// 11. The patient rotates its encryption key: its records are
+	// re-encrypted under fresh data keys wrapped for the new key and every
+	// reader, so it and the pharmacist still read.
 	let old_key = w.ok("patient", &["user", "show"])["user"]["encryption_key"].clone();
 	let rotated = w.ok("patient", &["user", "rotate-key"]);
 	assert_ne!(rotated["encryption_key"], old_key);
-	assert_eq!(rotated["rewrapped"], serde_json::json!([obs, rx]));
+	assert_eq!(rotated["reencrypted"], serde_json::json!([obs, rx]));
+	assert_eq!(rotated["new_key"], true);
 	let shown = w.ok("patient", &["keys", "show"]);
 	assert_eq!(
 		shown["encryption_key"], rotated["encryption_key"],
