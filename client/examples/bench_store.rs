@@ -64,6 +64,7 @@ async fn main() {
 		ipfs: Ipfs::new(ipfs_url),
 		keys: Keys::from_secret_uri("//Ferdie", &mut os_rng()).expect("dev key"),
 		progress: false,
+		contacts: None,
 		wait: Wait::InBlock,
 	};
 	let me = patient.account();

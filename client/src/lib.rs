@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod chain;
+pub mod contacts;
 pub mod crypto;
 pub mod fhir;
 pub mod index;

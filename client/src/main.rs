@@ -11,6 +11,7 @@ use config::Settings;
 use ehr::{
 	audit::{self, Subject},
 	chain::{self, AccountId, ChainError, Wait},
+	contacts::{ContactError, Contacts, Pin},
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	index::{Index, IndexError, IndexStatus},
 	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
@@ -47,6 +48,9 @@ mod exit {
 	/// The node no longer has the history asked for (a pruning node): use
 	/// an archive node.
 	pub const HISTORY_PRUNED: u8 = 8;
+	/// An account's encryption key is not the one this keystore pinned when
+	/// it first wrapped for it: confirm it (`ehr contacts trust`).
+	pub const KEY_CHANGED: u8 = 9;
 }
 
 #[derive(Parser)]
@@ -133,6 +137,10 @@ enum Command {
 	/// What this client checks its node's answers against.
 	#[command(subcommand)]
 	Chain(ChainCommand),
+	/// The encryption keys this keystore pinned for the accounts it wrapped
+	/// data keys for (trust on first use).
+	#[command(subcommand)]
+	Contacts(ContactsCommand),
 }
 
 #[derive(Subcommand)]
@@ -205,6 +213,22 @@ enum UserCommand {
 	/// again: it finishes the same rotation instead of starting another.
 	/// Retired keys stay in the keystore, so what was wrapped for them opens.
 	RotateKey,
+}
+
+#[derive(Subcommand)]
+enum ContactsCommand {
+	/// The accounts pinned on this chain, with their keys' fingerprints.
+	List,
+	/// Pin ACCOUNT's current encryption key after comparing its fingerprint
+	/// with the account's owner out of band (they see it in `ehr user show`).
+	Trust {
+		account: String,
+		/// The fingerprint the owner confirmed (spaces and case do not matter).
+		#[arg(long)]
+		fingerprint: String,
+	},
+	/// Drop ACCOUNT's pin: the next wrap pins whatever key it has then.
+	Forget { account: String },
 }
 
 #[derive(Subcommand)]
@@ -517,7 +541,13 @@ impl CliError {
 				R::BadConsent(_) => exit::USAGE,
 				R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
 				R::ConsentForAnotherHospital { .. } | R::ConsentUsed { .. } => exit::REFUSED,
-				R::Storage(_) | R::Io(_) | R::Keystore(_) | R::Journal(..) => exit::FAILURE,
+				R::Contact(ContactError::KeyChanged { .. }) => exit::KEY_CHANGED,
+				R::Contact(ContactError::FingerprintMismatch { .. }) => exit::USAGE,
+				R::Storage(_)
+				| R::Io(_)
+				| R::Keystore(_)
+				| R::Journal(..)
+				| R::Contact(ContactError::File(..)) => exit::FAILURE,
 			},
 		}
 	}
@@ -682,13 +712,21 @@ impl Ctx {
 		if ipfs {
 			store.ping().await?;
 		}
+		let chain = self.chain().await?;
 		Ok(Session {
-			chain: self.chain().await?,
+			contacts: Some(self.contacts(&chain)),
+			chain,
 			ipfs: store,
 			keys,
 			progress: self.progress,
 			wait: self.wait,
 		})
+	}
+
+	/// The pins of this keystore on `chain`'s network, kept next to it.
+	fn contacts(&self, chain: &chain::Client) -> Contacts {
+		let path = self.settings.keystore.with_extension("contacts.json");
+		Contacts::open(&path, &chain.genesis_hash().0)
 	}
 
 	/// `--expires`: `#BLOCK`, or a duration from now (`90m`, `12h`, `30d`).
@@ -751,6 +789,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Record(command) => record(&ctx, command).await,
 		Command::Access(command) => access(&ctx, command).await,
 		Command::Audit(command) => audit_cmd(&ctx, command).await,
+		Command::Contacts(command) => contacts(&ctx, command).await,
 		Command::Chain(ChainCommand::Checkpoint) => {
 			let chain = ctx.chain().await?;
 			chain.finalized_now().await.map_err(RecordError::from)?;
@@ -759,6 +798,46 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			Ok(())
 		}
 	}
+}
+
+async fn contacts(ctx: &Ctx, command: ContactsCommand) -> Result<(), CliError> {
+	let chain = ctx.chain().await?;
+	let contacts = ctx.contacts(&chain);
+	match command {
+		ContactsCommand::List => ctx.out.contacts(&contacts.list().map_err(RecordError::from)?),
+		ContactsCommand::Trust { account, fingerprint } => {
+			let who = parse_account(&account)?;
+			let user = query::user(&chain, &who).await?.ok_or(RecordError::NotRegistered(who))?;
+			let old =
+				contacts.trust(&who, &user.enc_key, &fingerprint).map_err(RecordError::from)?;
+			let pin = Pin::of(&user.enc_key);
+			ctx.out.done(
+				&format!(
+					"pinned {who}'s encryption key {} (fingerprint {}){}",
+					pin.encryption_key,
+					pin.fingerprint,
+					old.as_ref()
+						.map(|o| format!(", replacing {}", o.fingerprint))
+						.unwrap_or_default()
+				),
+				serde_json::json!({ "account": who.to_string(), "pinned": pin, "replaced": old }),
+			);
+		}
+		ContactsCommand::Forget { account } => {
+			let who = parse_account(&account)?;
+			let old = contacts.forget(&who).map_err(RecordError::from)?;
+			ctx.out.done(
+				&match &old {
+					Some(pin) => {
+						format!("forgot {who}'s pinned key (fingerprint {})", pin.fingerprint)
+					}
+					None => format!("{who} had no pinned key"),
+				},
+				serde_json::json!({ "account": who.to_string(), "forgot": old }),
+			);
+		}
+	}
+	Ok(())
 }
 
 async fn keys(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
@@ -877,8 +956,10 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 		}
 		UserCommand::RotateKey => {
 			let (file, pass, keys) = ctx.unlock()?;
+			let chain = ctx.chain().await?;
 			let mut session = Session {
-				chain: ctx.chain().await?,
+				contacts: Some(ctx.contacts(&chain)),
+				chain,
 				ipfs: ctx.ipfs(),
 				keys,
 				progress: ctx.progress,

@@ -5,12 +5,13 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use ehr::{
 	audit::{Entry, Verification},
 	chain::AccountId,
+	contacts::{fingerprint, Pin},
 	index::IndexStatus,
 	keystore::PublicKeys,
 	records::{Access, BlockNumber, Grant, RecordView, User},
 };
 use serde_json::{json, Value};
-use std::path::Path;
+use std::{collections::BTreeMap, path::Path};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -124,18 +125,36 @@ impl Out {
 	}
 
 	pub fn public_keys(&self, public: &PublicKeys, path: &Path) {
+		let fingerprint = key_fingerprint(&public.encryption_key);
 		let value = json!({
 			"keystore": path.display().to_string(),
 			"account": public.account,
 			"encryption_key": public.encryption_key,
+			"fingerprint": fingerprint,
+			"retired_keys": public.retired_keys,
 		});
 		let text = format!(
-			"keystore:        {}\naccount:         {}\nencryption key:  {}",
+			"keystore:        {}\naccount:         {}\nencryption key:  {}\nfingerprint:     {}\nretired keys:    {}",
 			path.display(),
 			public.account,
-			public.encryption_key
+			public.encryption_key,
+			fingerprint,
+			public.retired_keys.len()
 		);
 		self.done(&text, value);
+	}
+
+	/// The pinned keys of `ehr contacts list`.
+	pub fn contacts(&self, pins: &BTreeMap<String, Pin>) {
+		let text = if pins.is_empty() {
+			"no account pinned yet: keys are pinned the first time you wrap for them".to_string()
+		} else {
+			pins.iter()
+				.map(|(account, pin)| format!("{account}  {}", pin.fingerprint))
+				.collect::<Vec<_>>()
+				.join("\n")
+		};
+		self.done(&text, json!({ "contacts": pins }));
 	}
 
 	pub fn user(&self, who: &AccountId, user: Option<&User>, registrar_of: Option<u32>) {
@@ -146,6 +165,7 @@ impl Out {
 				"role": format!("{:?}", u.role),
 				"hospital": u.org,
 				"encryption_key": hex::encode(u.enc_key),
+				"fingerprint": fingerprint(&u.enc_key),
 				"encryption_key_version": u.enc_key_version,
 				"registered_by": u.registered_by.to_string(),
 				"registered_at": u.registered_at,
@@ -167,6 +187,7 @@ impl Out {
 				hex::encode(u.enc_key),
 				u.enc_key_version
 			));
+			lines.push(format!("fingerprint:     {}", fingerprint(&u.enc_key)));
 			lines
 				.push(format!("registered by:   {} at block {}", u.registered_by, u.registered_at));
 			lines.push(format!(
@@ -304,4 +325,13 @@ pub fn audit(entries: &[Entry], format: Format) {
 			println!("{} events", entries.len());
 		}
 	}
+}
+
+/// The fingerprint of a hex public key from a keystore file.
+fn key_fingerprint(hex_key: &str) -> String {
+	let key: [u8; 32] = hex::decode(hex_key)
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok())
+		.expect("a checked keystore holds a 32-byte key");
+	fingerprint(&key)
 }

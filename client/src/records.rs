@@ -15,6 +15,7 @@ use crate::{
 		},
 		AccountId, ChainError, Client, Wait,
 	},
+	contacts::{ContactError, Contacts},
 	crypto::{
 		envelope::{self, EnvelopeError, DEFAULT_CHUNK_SIZE},
 		os_rng,
@@ -128,6 +129,8 @@ pub enum RecordError {
 	ConsentForAnotherHospital { consent: u32, org: Option<u32> },
 	#[error("the keystore could not be saved, and no key was rotated: {0}")]
 	Keystore(#[from] KeystoreError),
+	#[error(transparent)]
+	Contact(#[from] ContactError),
 	#[error("cannot use the rotation journal {0}: {1}")]
 	Journal(String, String),
 }
@@ -339,6 +342,9 @@ pub struct Session {
 	pub keys: Keys,
 	/// Show progress bars for large transfers on stderr.
 	pub progress: bool,
+	/// The encryption keys this keystore pinned for other accounts (trust
+	/// on first use); `None` wraps for whatever key the chain proves.
+	pub contacts: Option<Contacts>,
 	/// How long each call waits: in a block, or finalized.
 	pub wait: Wait,
 }
@@ -415,12 +421,15 @@ impl Session {
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
 
-	/// `who`'s encryption key from the chain, refused up front if nothing can
-	/// be wrapped for it, so that nothing is uploaded for a key that cannot
-	/// be used.
-	async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
+	/// `who`'s encryption key from the chain, to wrap a data key for:
+	/// refused if nothing can be wrapped for it, and (for another account,
+	/// with contacts) if it is not the key this keystore pinned for `who`.
+	pub(crate) async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
 		let key = self.encryption_key_of(who).await?;
 		wrap::check_recipient(&key, &mut os_rng()).map_err(|_| RecordError::UnusableKey(*who))?;
+		if let Some(contacts) = self.contacts.as_ref().filter(|_| *who != self.account()) {
+			contacts.check(who, &key)?;
+		}
 		Ok(key)
 	}
 
@@ -633,7 +642,7 @@ impl Session {
 		let context = self.context(&record.owner, digest, record.key_version + 1);
 		let mut keys = Vec::new();
 		for reader in view.readers_after_rekey(leaving) {
-			let their_key = self.encryption_key_of(&reader).await?;
+			let their_key = self.recipient_key(&reader).await?;
 			keys.push((reader, Self::wrap_for(data_key, (&reader, &their_key), &context)?));
 		}
 		Ok(types::NewContent {
@@ -713,7 +722,7 @@ impl Session {
 		access: Access,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
-		let their_key = self.encryption_key_of(to).await?;
+		let their_key = self.recipient_key(to).await?;
 		Self::retry_stale(id, || async {
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;
@@ -930,7 +939,7 @@ impl Session {
 			self.submit(&acl.answer_request(id, *requester, None)).await?;
 			return Ok(());
 		}
-		let their_key = self.encryption_key_of(requester).await?;
+		let their_key = self.recipient_key(requester).await?;
 		Self::retry_stale(id, || async {
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;

@@ -138,6 +138,7 @@ fn session(client: &Client, ipfs: u16, suri: &str) -> Session {
 		ipfs: Consortium::ipfs(ipfs),
 		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev account"),
 		progress: false,
+		contacts: None,
 		wait: Wait::InBlock,
 	}
 }
@@ -292,6 +293,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		ipfs: Consortium::ipfs(4),
 		keys: doctor_keys,
 		progress: false,
+		contacts: None,
 		wait: Wait::InBlock,
 	};
 	let read = dir.path().join("read.json");

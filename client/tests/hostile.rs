@@ -523,6 +523,8 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 /// retired key the keystore kept) and its reader; run again, it finishes
 /// the same rotation without another key, every record has new ciphertext
 /// that both still read, and no old or half-used ciphertext stays pinned.
+/// Then the reader rotates: the owner's client refuses to wrap for the new
+/// key it did not pin until the owner confirms its fingerprint.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	const RECORDS: usize = 6;
@@ -562,6 +564,7 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 					ipfs: Ipfs::new(&w.kubo.api),
 					keys,
 					progress: false,
+					contacts: None,
 					wait: chain::Wait::InBlock,
 				};
 				for &n in &which {
@@ -644,6 +647,22 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 		wrap::unwrap(&grant.wrapped_key.0, &reader_keys.encryption, &context).is_ok()
 	};
 	assert!(!opens_with_new_key().await);
+	// The owner pinned the reader's first key when it shared with it (trust
+	// on first use): nothing is wrapped for the new one until the owner
+	// confirms its fingerprint, compared with the reader out of band.
+	let pinned = w.ok("patient", &["contacts", "list"]);
+	assert_eq!(pinned["contacts"].as_object().unwrap().len(), 1, "{pinned}");
+	let before = cids().await;
+	let pins_before = pinned_count(&w.kubo.api).await;
+	let refused =
+		w.fails("patient", &["record", "rekey", &ids[0].to_string()], 9, "contacts trust");
+	let new_fp =
+		w.ok("reader", &["user", "show"])["user"]["fingerprint"].as_str().unwrap().to_string();
+	assert!(refused.contains(&new_fp), "the changed key's fingerprint is shown: {refused}");
+	assert_eq!((cids().await, pinned_count(&w.kubo.api).await), (before, pins_before));
+	let old_fp = pinned["contacts"][&reader]["fingerprint"].as_str().unwrap();
+	w.fails("patient", &["contacts", "trust", &reader, "--fingerprint", old_fp], 2, "not that of");
+	w.ok("patient", &["contacts", "trust", &reader, "--fingerprint", &new_fp]);
 	w.ok("patient", &["record", "rekey", &ids[0].to_string()]);
 	assert!(opens_with_new_key().await);
 	w.ok("reader", &["record", "get", &ids[0].to_string(), "-o", &out]);

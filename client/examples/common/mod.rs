@@ -16,6 +16,7 @@ pub async fn session(node: &str, ipfs: &str, suri: &str) -> Session {
 		ipfs: Ipfs::new(ipfs),
 		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev key"),
 		progress: false,
+		contacts: None,
 		wait: Wait::InBlock,
 	}
 }
