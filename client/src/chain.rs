@@ -201,7 +201,7 @@ pub type At = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAt
 
 /// Blocks after the last finalized one during which a submitted call stays
 /// valid (about 25 minutes at 6 s blocks).
-const CALL_LIFETIME_BLOCKS: u64 = 256;
+pub const CALL_LIFETIME_BLOCKS: u64 = 256;
 
 /// How long [`submit`] waits for a call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -7,8 +7,9 @@
 //! account signed for, so a changed key means the account rotated it, or
 //! someone holding its signing key did.
 //!
-//! The pins live next to the keystore (`<keystore>.contacts.json`), one map
-//! per chain (by genesis hash), written atomically.
+//! The pins live next to the keystore (`<keystore>.contacts.json`, mode
+//! 0600: it says whom the user shares with), one map per chain (by genesis
+//! hash), changed under a lock and written atomically.
 
 use crate::chain::AccountId;
 use serde::{Deserialize, Serialize};
@@ -92,12 +93,24 @@ impl Contacts {
 	}
 
 	fn save(&self, pins: &Pins) -> Result<(), ContactError> {
-		let tmp = self.path.with_extension("tmp");
 		let json = serde_json::to_vec_pretty(pins).expect("pins serialize");
-		std::fs::write(&tmp, json)
-			.and_then(|()| std::fs::File::open(&tmp)?.sync_all())
-			.and_then(|()| std::fs::rename(&tmp, &self.path))
-			.map_err(|e| self.bad(e))
+		crate::files::write_atomically(&self.path, &json).map_err(|e| self.bad(e))
+	}
+
+	/// Reads the pins, lets `change` change them and saves them if it says
+	/// so, all under the file's lock: two `ehr` processes pinning at once
+	/// keep both pins.
+	fn change<T>(
+		&self,
+		change: impl FnOnce(&mut BTreeMap<String, Pin>) -> (bool, Result<T, ContactError>),
+	) -> Result<T, ContactError> {
+		let _lock = crate::files::lock(&self.path).map_err(|e| self.bad(e))?;
+		let mut pins = self.load()?;
+		let (changed, outcome) = change(pins.entry(self.chain.clone()).or_default());
+		if changed {
+			self.save(&pins)?;
+		}
+		outcome
 	}
 
 	/// The pins on this chain, by account.
@@ -108,20 +121,21 @@ impl Contacts {
 	/// Goes on if `who`'s key is `key` as pinned, pinning it if `who` has
 	/// no pin yet; refuses a key that differs from the pin.
 	pub fn check(&self, who: &AccountId, key: &[u8; 32]) -> Result<(), ContactError> {
-		let mut pins = self.load()?;
-		let chain = pins.entry(self.chain.clone()).or_default();
-		match chain.get(&who.to_string()) {
-			Some(pin) if pin.encryption_key == hex::encode(key) => Ok(()),
-			Some(pin) => Err(ContactError::KeyChanged {
-				account: *who,
-				pinned: pin.fingerprint.clone(),
-				now: fingerprint(key),
-			}),
+		self.change(|pins| match pins.get(&who.to_string()) {
+			Some(pin) if pin.encryption_key == hex::encode(key) => (false, Ok(())),
+			Some(pin) => (
+				false,
+				Err(ContactError::KeyChanged {
+					account: *who,
+					pinned: pin.fingerprint.clone(),
+					now: fingerprint(key),
+				}),
+			),
 			None => {
-				chain.insert(who.to_string(), Pin::of(key));
-				self.save(&pins)
+				pins.insert(who.to_string(), Pin::of(key));
+				(true, Ok(()))
 			}
-		}
+		})
 	}
 
 	/// Pins `key` for `who` after the user confirmed `confirmed`, the
@@ -135,18 +149,12 @@ impl Contacts {
 		if !same_fingerprint(confirmed, &fingerprint(key)) {
 			return Err(ContactError::FingerprintMismatch { account: *who, now: fingerprint(key) });
 		}
-		let mut pins = self.load()?;
-		let old = pins.entry(self.chain.clone()).or_default().insert(who.to_string(), Pin::of(key));
-		self.save(&pins)?;
-		Ok(old)
+		self.change(|pins| (true, Ok(pins.insert(who.to_string(), Pin::of(key)))))
 	}
 
 	/// Drops `who`'s pin (the next wrap pins its key afresh); returns it.
 	pub fn forget(&self, who: &AccountId) -> Result<Option<Pin>, ContactError> {
-		let mut pins = self.load()?;
-		let old = pins.entry(self.chain.clone()).or_default().remove(&who.to_string());
-		self.save(&pins)?;
-		Ok(old)
+		self.change(|pins| (true, Ok(pins.remove(&who.to_string()))))
 	}
 }
 

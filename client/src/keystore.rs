@@ -337,29 +337,10 @@ impl KeystoreFile {
 		if !replace && path.exists() {
 			return Err(KeystoreError::AlreadyExists(path.display().to_string()));
 		}
-		if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-			fs::create_dir_all(dir)?;
-		}
 		let json = serde_json::to_string_pretty(self).expect("keystore serializes");
-		let tmp = path.with_extension("tmp");
-		write_private(&tmp, json.as_bytes())?;
-		fs::rename(&tmp, path)?;
+		crate::files::write_atomically(path, json.as_bytes())?;
 		Ok(())
 	}
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-	use std::{io::Write, os::unix::fs::OpenOptionsExt};
-	let mut file =
-		fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
-	file.write_all(bytes)?;
-	file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-	fs::write(path, bytes)
 }
 
 fn decode_hex<const N: usize>(text: &str, field: &str) -> Result<[u8; N], KeystoreError> {

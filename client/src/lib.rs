@@ -7,6 +7,7 @@ pub mod chain;
 pub mod contacts;
 pub mod crypto;
 pub mod fhir;
+pub mod files;
 pub mod index;
 pub mod keystore;
 pub mod records;

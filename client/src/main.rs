@@ -13,6 +13,7 @@ use ehr::{
 	chain::{self, AccountId, ChainError, Wait},
 	contacts::{ContactError, Contacts, Pin},
 	crypto::{os_rng, wrap::EncryptionKeypair},
+	files,
 	index::{Index, IndexError, IndexStatus},
 	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
 	records::{
@@ -212,7 +213,13 @@ enum UserCommand {
 	/// current reader; the old ciphertexts are unpinned. Interrupted, run it
 	/// again: it finishes the same rotation instead of starting another.
 	/// Retired keys stay in the keystore, so what was wrapped for them opens.
-	RotateKey,
+	RotateKey {
+		/// Replace a key the chain holds that this keystore never had (one
+		/// rotated from another device whose keystore is lost). What only
+		/// that key opens stays unreadable.
+		#[arg(long)]
+		replace_unknown_key: bool,
+	},
 }
 
 #[derive(Subcommand)]
@@ -471,6 +478,10 @@ enum CliError {
 	Index(#[from] IndexError),
 	#[error("{0} rows of the index differ from the chain")]
 	Integrity(usize),
+	/// Part of the work was done; the message says what is left, the code
+	/// is that of the first failure.
+	#[error("{0}")]
+	Incomplete(String, u8),
 }
 
 impl From<ChainError> for CliError {
@@ -487,7 +498,6 @@ impl From<StorageError> for CliError {
 
 impl CliError {
 	fn exit_code(&self) -> u8 {
-		use RecordError as R;
 		match self {
 			CliError::Usage(_) => exit::USAGE,
 			CliError::Keystore(
@@ -501,55 +511,61 @@ impl CliError {
 			CliError::Index(IndexError::Refused { .. }) => exit::REFUSED,
 			CliError::Index(IndexError::WrongChain { .. }) => exit::WRONG_CHAIN,
 			CliError::Integrity(_) => exit::INTEGRITY,
-			CliError::Record(e) => match e {
-				R::Chain(chain) => match **chain {
-					ChainError::Unreachable { .. }
-					| ChainError::ConnectionLost(_)
-					| ChainError::OutcomeUnknown(_)
-					| ChainError::NoFinalityProof(_)
-					| ChainError::FinalityStalled { .. }
-					| ChainError::StaleState { .. }
-					| ChainError::PoolBusy { .. } => exit::UNREACHABLE,
-					ChainError::Unverified(_) => exit::INTEGRITY,
-					ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
-					ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => {
-						exit::USAGE
-					}
-					ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
-					ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
-				},
-				R::Unconfirmed(..)
-				| R::Storage(StorageError::Unreachable { .. } | StorageError::NotFound { .. }) => {
-					exit::UNREACHABLE
-				}
-				R::Storage(StorageError::DigestMismatch { .. } | StorageError::BadCid(_))
-				| R::Unwrap(..)
-				| R::Envelope(..) => exit::INTEGRITY,
-				R::BadInput(..) => exit::USAGE,
-				R::RecordNotFound(_)
-				| R::NotRegistered(_)
-				| R::NoGrant(_)
-				| R::GrantExpired(_)
-				| R::GrantOutdated(_)
-				| R::NotAllowedToWrite(_)
-				| R::NotOwner(_)
-				| R::UnusableKey(_) => exit::REFUSED,
-				R::TooManyReaders(_) => exit::USAGE,
-				R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
-				R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
-				R::KeyNotOnChain { .. } => exit::KEYSTORE,
-				R::BadConsent(_) => exit::USAGE,
-				R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
-				R::ConsentForAnotherHospital { .. } | R::ConsentUsed { .. } => exit::REFUSED,
-				R::Contact(ContactError::KeyChanged { .. }) => exit::KEY_CHANGED,
-				R::Contact(ContactError::FingerprintMismatch { .. }) => exit::USAGE,
-				R::Storage(_)
-				| R::Io(_)
-				| R::Keystore(_)
-				| R::Journal(..)
-				| R::Contact(ContactError::File(..)) => exit::FAILURE,
-			},
+			CliError::Record(e) => record_exit(e),
+			CliError::Incomplete(_, code) => *code,
 		}
+	}
+}
+
+/// The exit code of a failed record operation.
+fn record_exit(e: &RecordError) -> u8 {
+	use RecordError as R;
+	match e {
+		R::Chain(chain) => match **chain {
+			ChainError::Unreachable { .. }
+			| ChainError::ConnectionLost(_)
+			| ChainError::OutcomeUnknown(_)
+			| ChainError::NoFinalityProof(_)
+			| ChainError::FinalityStalled { .. }
+			| ChainError::StaleState { .. }
+			| ChainError::PoolBusy { .. } => exit::UNREACHABLE,
+			ChainError::Unverified(_) => exit::INTEGRITY,
+			ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
+			ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => exit::USAGE,
+			ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
+			ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
+		},
+		R::Unconfirmed(..)
+		| R::Storage(StorageError::Unreachable { .. } | StorageError::NotFound { .. }) => {
+			exit::UNREACHABLE
+		}
+		R::Storage(StorageError::DigestMismatch { .. } | StorageError::BadCid(_))
+		| R::Unwrap(..)
+		| R::Envelope(..) => exit::INTEGRITY,
+		R::BadInput(..) => exit::USAGE,
+		R::RecordNotFound(_)
+		| R::NotRegistered(_)
+		| R::NoGrant(_)
+		| R::GrantExpired(_)
+		| R::GrantOutdated(_)
+		| R::NotAllowedToWrite(_)
+		| R::NotOwner(_)
+		| R::UnusableKey(_) => exit::REFUSED,
+		R::TooManyReaders(_) => exit::USAGE,
+		R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
+		R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
+		R::KeyNotOnChain { .. } | R::UnknownKeyOnChain { .. } => exit::KEYSTORE,
+		R::BadConsent(_) => exit::USAGE,
+		R::ConsentForAnotherChain { .. } => exit::WRONG_CHAIN,
+		R::ConsentForAnotherHospital { .. } | R::ConsentUsed { .. } => exit::REFUSED,
+		R::Contact(ContactError::KeyChanged { .. }) => exit::KEY_CHANGED,
+		R::Contact(ContactError::FingerprintMismatch { .. }) => exit::USAGE,
+		R::Storage(_)
+		| R::Io(_)
+		| R::Keystore(_)
+		| R::Journal(..)
+		| R::Contact(ContactError::File(..)) => exit::FAILURE,
+		R::RevokedNotRotated { cause, .. } => record_exit(cause),
 	}
 }
 
@@ -725,7 +741,7 @@ impl Ctx {
 
 	/// The pins of this keystore on `chain`'s network, kept next to it.
 	fn contacts(&self, chain: &chain::Client) -> Contacts {
-		let path = self.settings.keystore.with_extension("contacts.json");
+		let path = files::beside(&self.settings.keystore, ".contacts.json");
 		Contacts::open(&path, &chain.genesis_hash().0)
 	}
 
@@ -954,7 +970,10 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 			}
 			ctx.out.user(&who, user.as_ref(), registrar);
 		}
-		UserCommand::RotateKey => {
+		UserCommand::RotateKey { replace_unknown_key } => {
+			let path = &ctx.settings.keystore;
+			// One rotation of a keystore at a time: two would each make a key.
+			let _lock = files::lock(path)?;
 			let (file, pass, keys) = ctx.unlock()?;
 			let chain = ctx.chain().await?;
 			let mut session = Session {
@@ -965,20 +984,17 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 				progress: ctx.progress,
 				wait: ctx.wait,
 			};
-			let path = &ctx.settings.keystore;
-			let journal = path.with_extension("rotation.json");
 			let done = session
 				.rotate_encryption_key(
 					EncryptionKeypair::generate(&mut os_rng()),
 					|keys| keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true),
-					&journal,
+					&files::beside(path, ".rotation.json"),
+					replace_unknown_key,
 				)
 				.await?;
 			let key = hex::encode(session.keys.encryption.public_bytes());
 			let mut text = format!(
-				"{} encryption key {key}; re-encrypted records {:?}. Grants you hold on other \
-				 patients' records still open with your retired key (kept in the keystore); ask \
-				 their owners to run `ehr record rekey` so that they wrap the new one.",
+				"{} encryption key {key}; re-encrypted records {:?}.",
 				if done.new_key { "new" } else { "finished the rotation to" },
 				done.reencrypted
 			);
@@ -988,6 +1004,23 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 					done.unreadable
 				));
 			}
+			if let Some((_, first)) = done.failed.first() {
+				let failed: Vec<String> =
+					done.failed.iter().map(|(id, e)| format!("record {id}: {e}")).collect();
+				return Err(CliError::Incomplete(
+					format!(
+						"{text} Not re-encrypted yet (still under the old data key):\n  {}\n\
+						 Run `ehr user rotate-key` again once that is resolved.",
+						failed.join("\n  ")
+					),
+					record_exit(first),
+				));
+			}
+			text.push_str(
+				" Grants you hold on other patients' records still open with your retired key \
+				 (kept in the keystore); their owners move them to the new one with `ehr \
+				 record rekey`, after confirming its fingerprint (`ehr contacts trust`).",
+			);
 			ctx.out.done(
 				&text,
 				serde_json::json!({

@@ -117,8 +117,12 @@ pub enum RecordError {
 	HistoryPruned { from: u64, available_from: u64 },
 	#[error("the encryption key {0} registered on chain is not usable for key agreement (a low-order X25519 point): nothing was wrapped for it; that account must rotate its key (`ehr user rotate-key`)")]
 	UnusableKey(AccountId),
-	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore: an older keystore, a key rotated elsewhere, or a rotation that was interrupted (`ehr user rotate-key` finishes it); nothing was signed. Use the keystore that holds the registered key")]
-	KeyNotOnChain { account: AccountId, on_chain: String },
+	#[error("the encryption key registered on chain for {account} (0x{on_chain}) is not the one in this keystore; nothing was signed. {}", if *.unfinished { "A rotation of this keystore was interrupted before the chain took its new key: `ehr user rotate-key` finishes it" } else { "It was rotated from another device (use that device's keystore), or this keystore is older" })]
+	KeyNotOnChain { account: AccountId, on_chain: String, unfinished: bool },
+	#[error("the chain holds an encryption key for {account} (0x{on_chain}) that this keystore never had: it was rotated from another device, whose keystore opens what is wrapped for it; use that keystore. Only if that key is lost, run `ehr user rotate-key --replace-unknown-key`: what only that key opens stays unreadable, and the other device is locked out")]
+	UnknownKeyOnChain { account: AccountId, on_chain: String },
+	#[error("revoked {from} on record {id}, but the record was not re-encrypted, so a data key {from} kept still opens its current content: {cause}. Once that is resolved, run `ehr record rekey {id}`")]
+	RevokedNotRotated { id: RecordId, from: AccountId, cause: Box<RecordError> },
 	#[error("not a consent file (`ehr user consent` output): {0}")]
 	BadConsent(String),
 	#[error("this consent was given for registration number {consent} of {account}, which has been registered {registered} times: it was used (or is for a later registration); ask the account for a new consent")]
@@ -293,6 +297,25 @@ pub mod query {
 		Ok(state.fetch(runtime::storage().ehr_acl().users(), (*who,)).await?)
 	}
 
+	/// The registered users `whos` (each if any), proven at one block.
+	pub async fn users(
+		client: &Client,
+		whos: &[AccountId],
+	) -> Result<Vec<Option<User>>, RecordError> {
+		let state = Proven::now(client).await?;
+		let users = runtime::storage().ehr_acl().users();
+		let keys = whos
+			.iter()
+			.map(|who| state.key(users.clone(), (*who,)))
+			.collect::<Result<Vec<_>, _>>()?;
+		state
+			.fetch_keys(&keys)
+			.await?
+			.into_iter()
+			.map(|value| value.map(|v| state.decode(&users, &v)).transpose().map_err(Into::into))
+			.collect()
+	}
+
 	/// How many times `who` has been registered (a consent names the next
 	/// registration by this count).
 	pub async fn registrations(client: &Client, who: &AccountId) -> Result<u32, RecordError> {
@@ -343,7 +366,8 @@ pub struct Session {
 	/// Show progress bars for large transfers on stderr.
 	pub progress: bool,
 	/// The encryption keys this keystore pinned for other accounts (trust
-	/// on first use); `None` wraps for whatever key the chain proves.
+	/// on first use). `None` turns the check off: data keys are wrapped for
+	/// whatever key the chain proves (benchmarks, tests of other things).
 	pub contacts: Option<Contacts>,
 	/// How long each call waits: in a block, or finalized.
 	pub wait: Wait,
@@ -421,29 +445,49 @@ impl Session {
 		Ok(user.ok_or_else(|| RecordError::NotRegistered(*who))?.enc_key)
 	}
 
-	/// `who`'s encryption key from the chain, to wrap a data key for:
-	/// refused if nothing can be wrapped for it, and (for another account,
-	/// with contacts) if it is not the key this keystore pinned for `who`.
-	pub(crate) async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
-		let key = self.encryption_key_of(who).await?;
-		wrap::check_recipient(&key, &mut os_rng()).map_err(|_| RecordError::UnusableKey(*who))?;
-		if let Some(contacts) = self.contacts.as_ref().filter(|_| *who != self.account()) {
-			contacts.check(who, &key)?;
-		}
-		Ok(key)
+	/// `who`'s encryption key from the chain, to wrap a data key for: see
+	/// [`Self::recipient_keys`].
+	async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
+		Ok(self.recipient_keys(std::slice::from_ref(who)).await?[0])
+	}
+
+	/// The encryption keys of `whos` from the chain (proven at one block),
+	/// to wrap a data key for: refused if one is not registered, if nothing
+	/// can be wrapped for its key, or (for another account, with contacts)
+	/// if it is not the key this keystore pinned for it.
+	pub(crate) async fn recipient_keys(
+		&self,
+		whos: &[AccountId],
+	) -> Result<Vec<[u8; 32]>, RecordError> {
+		let users = query::users(&self.chain, whos).await?;
+		let me = self.account();
+		whos.iter()
+			.zip(users)
+			.map(|(who, user)| {
+				let key = user.ok_or(RecordError::NotRegistered(*who))?.enc_key;
+				wrap::check_recipient(&key, &mut os_rng())
+					.map_err(|_| RecordError::UnusableKey(*who))?;
+				if let Some(contacts) = self.contacts.as_ref().filter(|_| *who != me) {
+					contacts.check(who, &key)?;
+				}
+				Ok(key)
+			})
+			.collect()
 	}
 
 	/// Goes on only if the chain holds this keystore's encryption key for
 	/// this account: otherwise what is wrapped for the account would not
 	/// open with the keystore (an old keystore, or a key rotated from
 	/// another device), and nothing should be signed or wrapped.
-	async fn ensure_own_key(&self) -> Result<(), RecordError> {
+	pub(crate) async fn ensure_own_key(&self) -> Result<(), RecordError> {
 		let me = self.account();
 		let on_chain = self.encryption_key_of(&me).await?;
 		if on_chain != self.keys.encryption.public_bytes() {
+			let unfinished = self.keys.retired.iter().any(|k| k.public_bytes() == on_chain);
 			return Err(RecordError::KeyNotOnChain {
 				account: me,
 				on_chain: hex::encode(on_chain),
+				unfinished,
 			});
 		}
 		Ok(())
@@ -540,11 +584,15 @@ impl Session {
 		}
 		let (input, len) = open_input(file)?;
 		self.ensure_own_key().await?;
-		let mut reader_keys = Vec::new();
-		for (reader, access) in share {
-			reader_keys.push((*reader, access.clone(), self.recipient_key(reader).await?));
-		}
-		let owner_key = self.recipient_key(patient).await?;
+		let mut whos: Vec<AccountId> = share.iter().map(|(reader, _)| *reader).collect();
+		whos.push(*patient);
+		let mut keys = self.recipient_keys(&whos).await?;
+		let owner_key = keys.pop().expect("the patient's key");
+		let reader_keys: Vec<_> = share
+			.iter()
+			.zip(keys)
+			.map(|((reader, access), key)| (*reader, access.clone(), key))
+			.collect();
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		self.or_unpin(&stored, async {
@@ -591,14 +639,6 @@ impl Session {
 	/// account's current grant opens.
 	async fn my_data_key(&self, id: RecordId) -> Result<(RecordView, DataKey), RecordError> {
 		self.ensure_own_key().await?;
-		self.data_key_by_keystore(id).await
-	}
-
-	/// As [`Self::my_data_key`], whatever key the chain holds.
-	async fn data_key_by_keystore(
-		&self,
-		id: RecordId,
-	) -> Result<(RecordView, DataKey), RecordError> {
 		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		let (data_key, _) = self.open_grant(&view)?;
 		Ok((view, data_key))
@@ -640,11 +680,13 @@ impl Session {
 	) -> Result<NewContent, RecordError> {
 		let record = &view.record;
 		let context = self.context(&record.owner, digest, record.key_version + 1);
-		let mut keys = Vec::new();
-		for reader in view.readers_after_rekey(leaving) {
-			let their_key = self.recipient_key(&reader).await?;
-			keys.push((reader, Self::wrap_for(data_key, (&reader, &their_key), &context)?));
-		}
+		let readers = view.readers_after_rekey(leaving);
+		let their_keys = self.recipient_keys(&readers).await?;
+		let keys = readers
+			.iter()
+			.zip(&their_keys)
+			.map(|(reader, key)| Ok((*reader, Self::wrap_for(data_key, (reader, key), &context)?)))
+			.collect::<Result<Vec<_>, RecordError>>()?;
 		Ok(types::NewContent {
 			based_on: record.key_version,
 			cid: BoundedVec(cid.as_bytes().to_vec()),
@@ -668,6 +710,8 @@ impl Session {
 			return Err(RecordError::NotAllowedToWrite(id));
 		}
 		let (input, len) = open_input(file)?;
+		// Every reader's key can be wrapped for before anything is uploaded.
+		self.recipient_keys(&view.readers_after_rekey(None)).await?;
 		let data_key = DataKey::generate(&mut os_rng());
 		let stored = self.seal_and_store(&data_key, input, len).await?;
 		let based_on = view.record.version;
@@ -780,13 +824,33 @@ impl Session {
 		// this revocation, killed after it submitted, landed first (or the
 		// grantee renounced). What is left to do is the rotation.
 		let gone = |e: &RecordError| matches!(e, RecordError::Chain(c) if c.pallet_error() == Some("GrantNotFound"));
+		let acl = runtime::transactions().ehr_acl();
 		match Self::retry_stale(id, || self.rotate(id, Some(from))).await {
+			// A remaining reader's key cannot be wrapped for (changed since it
+			// was pinned, unusable, deregistered): that must not keep `from`'s
+			// access. Take it away; the re-encryption waits for the reader.
+			Err(
+				cause @ (RecordError::Contact(_)
+				| RecordError::UnusableKey(_)
+				| RecordError::NotRegistered(_)),
+			) => {
+				match self.submit(&acl.revoke_access(id, *from, None)).await {
+					Err(e) if gone(&e) => {}
+					taken => {
+						taken?;
+					}
+				}
+				return Err(RecordError::RevokedNotRotated {
+					id,
+					from: *from,
+					cause: Box::new(cause),
+				});
+			}
 			Err(RecordError::KeptChanging(_)) => {
 				// Someone (the account being revoked, perhaps) keeps changing
 				// the record so that a revocation built on it never lands:
 				// take the access away first, which needs no view, then
 				// rotate the key.
-				let acl = runtime::transactions().ehr_acl();
 				match self.submit(&acl.revoke_access(id, *from, None)).await {
 					Err(e) if gone(&e) => {}
 					taken => {
@@ -813,6 +877,7 @@ impl Session {
 		// Gone meanwhile (an earlier run of this revocation, killed after it
 		// sent its call, landed since): only rotate.
 		let leaving = leaving.filter(|from| view.grant_of(from).is_some());
+		self.recipient_keys(&view.readers_after_rekey(leaving)).await?;
 		let new_key = DataKey::generate(&mut os_rng());
 		let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
 		self.or_unpin(&stored, async {

@@ -8,25 +8,29 @@
 //! keystore is not done yet, and a key the keystore saved but the chain does
 //! not hold yet is put on chain before anything else. The keystore is saved
 //! with the new key (the old one retired, still there) before the chain is
-//! asked to take it, so no key the chain holds is ever lost. A small journal
-//! next to the keystore names the ciphertexts pinned for a record's call
-//! before the call goes out, so the next run unpins whichever of the old and
-//! new ciphertext the chain does not point at.
+//! asked to take it, and never goes back, so no key the chain holds is lost.
+//! A journal beside the keystore names the ciphertexts pinned for a record's
+//! call before the call goes out, with the block after which the call can no
+//! longer land; the next run unpins whichever of the old and new ciphertext
+//! the record does not point at, keeping a new one whose call may still land.
+//! The caller holds the keystore's lock for the whole run (two runs at once
+//! would each make a key).
 
 use crate::{
-	chain::{self, runtime, ChainError},
+	chain::{self, runtime, CALL_LIFETIME_BLOCKS},
 	crypto::{os_rng, wrap::EncryptionKeypair, DataKey},
 	keystore::{Keys, KeystoreError},
 	records::{query, RecordError, RecordId, RecordView, Session},
 };
 use serde::{Deserialize, Serialize};
 use std::{
+	collections::BTreeSet,
 	path::{Path, PathBuf},
 	sync::Mutex,
 };
 
 /// What [`Session::rotate_encryption_key`] did.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Rotation {
 	/// This run put a new key on chain; `false` when it finished a rotation
 	/// an earlier run had started (and whose key the chain already held).
@@ -36,6 +40,10 @@ pub struct Rotation {
 	/// Records the account owns whose key no key of this keystore opens
 	/// (wrapped for a key rotated in from another keystore): left as they are.
 	pub unreadable: Vec<RecordId>,
+	/// Records that could not be re-encrypted, and why (a reader's key
+	/// changed, IPFS unreachable, ...): still under the old data key; run
+	/// again once that is resolved.
+	pub failed: Vec<(RecordId, RecordError)>,
 }
 
 /// One record's re-encryption, written before its call goes out.
@@ -44,6 +52,8 @@ struct Step {
 	record: RecordId,
 	old_cid: String,
 	new_cid: String,
+	/// After this block the call can no longer land (its lifetime ended).
+	valid_until: u32,
 }
 
 /// The steps whose ciphertexts are not settled yet, in a JSON file written
@@ -86,28 +96,33 @@ impl Journal {
 				_ => Ok(()),
 			};
 		}
-		let tmp = self.path.with_extension("tmp");
 		let json = serde_json::to_vec_pretty(&*steps).expect("steps serialize");
-		std::fs::write(&tmp, json)
-			.and_then(|()| std::fs::File::open(&tmp)?.sync_all())
-			.and_then(|()| std::fs::rename(&tmp, &self.path))
-			.map_err(|e| self.bad(e))
+		crate::files::write_atomically(&self.path, &json).map_err(|e| self.bad(e))
 	}
 }
 
 /// Whether a record's own grant opens with the keystore's current key.
 enum Opened {
 	Current,
-	Retired(DataKey),
+	Retired,
 	Unreadable,
 	Gone,
 }
+
+/// How many times the owned records are listed again for records added
+/// during the run.
+const PASSES: usize = 3;
 
 impl Session {
 	/// Rotates this account's encryption key to `fresh` and re-encrypts
 	/// every record it owns, or finishes a rotation an earlier run started
 	/// (then `fresh` is not used). `persist` saves the keystore; `journal`
 	/// is where the ciphertexts of an unfinished record are noted.
+	///
+	/// If the chain holds a key this keystore never had (rotated from
+	/// another device, whose keystore opens what is wrapped for it), this
+	/// refuses unless `replace_unknown`: replacing it would lock that device
+	/// out and leave what only it opens unreadable.
 	///
 	/// Grants this account holds on other patients' records keep opening
 	/// with the retired key the keystore keeps; their owners re-wrap them
@@ -117,99 +132,105 @@ impl Session {
 		fresh: EncryptionKeypair,
 		persist: impl Fn(&Keys) -> Result<(), KeystoreError>,
 		journal: &Path,
+		replace_unknown: bool,
 	) -> Result<Rotation, RecordError> {
 		let journal = Journal::open(journal)?;
 		let me = self.account();
 		// What a killed run sent lands (or fails) before anything is judged.
 		chain::wait_for_pool(&self.chain, &me).await?;
-		for step in journal.steps() {
-			self.settle(&journal, step.record).await?;
-		}
+		self.settle_all(&journal).await?;
 		let owned = query::records_of(&self.chain, &me).await?;
 		let on_chain = self.encryption_key_of(&me).await?;
-		let mut rotation = Rotation::default();
+		let current = self.keys.encryption.public_bytes();
 		let pending = self.keys.retired.iter().any(|k| k.public_bytes() == on_chain);
-		if on_chain != self.keys.encryption.public_bytes() && pending {
-			// An earlier run saved this key and was stopped before the chain
-			// took it.
-			self.put_key_on_chain(false, &persist).await?;
-			rotation.new_key = true;
-		} else if on_chain != self.keys.encryption.public_bytes()
-			|| self.all_current(&owned).await?
+		let mut rotation = Rotation::default();
+		if on_chain != current && !pending && !replace_unknown {
+			return Err(RecordError::UnknownKeyOnChain {
+				account: me,
+				on_chain: hex::encode(on_chain),
+			});
+		}
+		if on_chain == current && self.all_current(&owned).await? || on_chain != current && !pending
 		{
-			// A new rotation; or the chain holds a key this keystore never
-			// had (rotated from another keystore, or by a client that lost
-			// it), which the keystore's key replaces.
+			// A new rotation; or (asked for) the chain holds a key this
+			// keystore never had, which the keystore's key replaces.
 			self.keys.retire_encryption_key(fresh);
 			if let Err(e) = persist(&self.keys) {
 				self.keys.restore_retired_key();
 				return Err(e.into());
 			}
-			self.put_key_on_chain(true, &persist).await?;
+		}
+		if self.keys.encryption.public_bytes() != on_chain {
+			// Saved by this run or by an earlier one that was stopped
+			// before the chain took it. Whatever the submission's outcome,
+			// the keystore keeps the key: the next run submits it again.
+			self.put_key_on_chain().await?;
 			rotation.new_key = true;
 		}
-		for &id in &owned {
-			match Self::retry_stale(id, || self.reencrypt_owned(&journal, id)).await? {
-				Opened::Retired(_) => rotation.reencrypted.push(id),
-				Opened::Unreadable => rotation.unreadable.push(id),
-				Opened::Current | Opened::Gone => {}
+		let mut seen = BTreeSet::new();
+		for _ in 0..PASSES {
+			// Records added while this ran (a clinician wrapping for the old
+			// key) are found by listing again.
+			let owned = query::records_of(&self.chain, &me).await?;
+			let new: Vec<RecordId> = owned.into_iter().filter(|id| seen.insert(*id)).collect();
+			if new.is_empty() {
+				break;
 			}
-			// Attempts that lost a race leave steps behind.
-			if journal.steps().iter().any(|s| s.record == id) {
-				self.settle(&journal, id).await?;
+			for id in new {
+				match Self::retry_stale(id, || self.reencrypt_owned(&journal, id)).await {
+					Ok(Opened::Retired) => rotation.reencrypted.push(id),
+					Ok(Opened::Unreadable) => rotation.unreadable.push(id),
+					Ok(Opened::Current | Opened::Gone) => {}
+					// The chain no longer holds this keystore's key: another
+					// run or device rotated meanwhile; stop everything.
+					Err(e @ RecordError::KeyNotOnChain { .. }) => return Err(e),
+					Err(e) => rotation.failed.push((id, e)),
+				}
+				// Attempts that lost a race leave steps behind.
+				if journal.steps().iter().any(|s| s.record == id) {
+					self.settle(&journal, id).await?;
+				}
 			}
 		}
 		Ok(rotation)
 	}
 
-	/// Submits the keystore's encryption key to the chain with its proof. If
-	/// the call certainly did not land and `retired_now` (this run saved the
-	/// key), the keystore goes back to the key the chain holds.
-	async fn put_key_on_chain(
-		&mut self,
-		retired_now: bool,
-		persist: &impl Fn(&Keys) -> Result<(), KeystoreError>,
-	) -> Result<(), RecordError> {
+	/// Submits the keystore's encryption key to the chain with its proof.
+	async fn put_key_on_chain(&self) -> Result<(), RecordError> {
 		let key = &self.keys.encryption;
 		let proof = key.key_proof(&self.chain.genesis_hash().0, &self.account().0, &mut os_rng());
 		let call =
 			runtime::transactions().ehr_acl().rotate_encryption_key(key.public_bytes(), proof);
-		match self.submit(&call).await {
-			Ok(_) => Ok(()),
-			Err(RecordError::Chain(e)) if matches!(*e, ChainError::OutcomeUnknown(_)) => {
-				Err(RecordError::Chain(e))
-			}
-			Err(e) if retired_now => {
-				self.keys.restore_retired_key();
-				persist(&self.keys)?;
-				Err(e)
-			}
-			Err(e) => Err(e),
-		}
+		self.submit(&call).await?;
+		Ok(())
 	}
 
 	/// Whether the own grant of every record in `owned` opens with the
 	/// keystore's current key: no rotation is unfinished.
 	async fn all_current(&self, owned: &[RecordId]) -> Result<bool, RecordError> {
 		for &id in owned {
-			if matches!(self.open_owned(id).await?.0, Opened::Retired(_)) {
+			if matches!(self.open_owned(id).await?.0, Opened::Retired) {
 				return Ok(false);
 			}
 		}
 		Ok(true)
 	}
 
-	async fn open_owned(&self, id: RecordId) -> Result<(Opened, Option<RecordView>), RecordError> {
+	/// Record `id` with the data key its own grant wraps, and which key of
+	/// the keystore opened it.
+	async fn open_owned(
+		&self,
+		id: RecordId,
+	) -> Result<(Opened, Option<(RecordView, DataKey)>), RecordError> {
 		let Some(view) = query::record(&self.chain, id).await? else {
 			return Ok((Opened::Gone, None));
 		};
-		let opened = match self.open_grant(&view) {
-			Ok((_, true)) => Opened::Current,
-			Ok((key, false)) => Opened::Retired(key),
-			Err(RecordError::Unwrap(..) | RecordError::NoGrant(_)) => Opened::Unreadable,
+		Ok(match self.open_grant(&view) {
+			Ok((key, true)) => (Opened::Current, Some((view, key))),
+			Ok((key, false)) => (Opened::Retired, Some((view, key))),
+			Err(RecordError::Unwrap(..) | RecordError::NoGrant(_)) => (Opened::Unreadable, None),
 			Err(e) => return Err(e),
-		};
-		Ok((opened, Some(view)))
+		})
 	}
 
 	/// Re-encrypts record `id` if its own grant still wraps a retired key:
@@ -220,38 +241,76 @@ impl Session {
 		journal: &Journal,
 		id: RecordId,
 	) -> Result<Opened, RecordError> {
+		// The owner's new grant is wrapped for the key the chain holds:
+		// only if that is this keystore's.
+		self.ensure_own_key().await?;
 		let (opened, view) = self.open_owned(id).await?;
-		let (Opened::Retired(old_key), Some(view)) = (&opened, view) else { return Ok(opened) };
+		let (Opened::Retired, Some((view, old_key))) = (&opened, view) else { return Ok(opened) };
+		// Every reader's key can be wrapped for before anything is uploaded.
+		self.recipient_keys(&view.readers_after_rekey(None)).await?;
 		let new_key = DataKey::generate(&mut os_rng());
-		let stored = self.reencrypt(&view.record, id, old_key.clone(), &new_key).await?;
-		let old_cid = String::from_utf8_lossy(&view.record.cid.0).into_owned();
-		let step = Step { record: id, old_cid, new_cid: stored.cid.clone() };
+		let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
+		let step = Step {
+			record: id,
+			old_cid: String::from_utf8_lossy(&view.record.cid.0).into_owned(),
+			new_cid: stored.cid.clone(),
+			valid_until: view.block.saturating_add(2 * CALL_LIFETIME_BLOCKS as u32),
+		};
 		if let Err(e) = journal.change(|steps| steps.push(step)) {
 			let _ = self.ipfs.unpin(&stored.cid).await;
 			return Err(e);
 		}
-		self.or_unpin(&stored, async {
-			let content =
-				self.new_content(&view, (&stored.cid, stored.digest), &new_key, None).await?;
-			self.submit(&runtime::transactions().ehr_acl().update_record(id, content)).await
-		})
-		.await?;
-		Ok(opened)
+		let updated = self
+			.or_unpin(&stored, async {
+				let content =
+					self.new_content(&view, (&stored.cid, stored.digest), &new_key, None).await?;
+				self.submit(&runtime::transactions().ehr_acl().update_record(id, content)).await
+			})
+			.await;
+		match updated {
+			Ok(_) => Ok(opened),
+			// Sent, outcome unknown: the journal keeps the step.
+			Err(e @ RecordError::Unconfirmed(..)) => Err(e),
+			Err(e) => {
+				// The call did not land and its ciphertext is unpinned.
+				journal.change(|steps| steps.retain(|s| s.new_cid != stored.cid))?;
+				Err(e)
+			}
+		}
+	}
+
+	/// Settles the steps of every record the journal names.
+	async fn settle_all(&self, journal: &Journal) -> Result<(), RecordError> {
+		let ids: BTreeSet<RecordId> = journal.steps().iter().map(|s| s.record).collect();
+		for id in ids {
+			self.settle(journal, id).await?;
+		}
+		Ok(())
 	}
 
 	/// Unpins every ciphertext the journal names for record `id` that the
-	/// record does not point at now, and drops its steps.
+	/// record does not point at now, and drops those steps; a step whose
+	/// call may still land (the record still points at the old ciphertext,
+	/// and the call's lifetime has not ended) keeps its new ciphertext and
+	/// stays for a later run.
 	async fn settle(&self, journal: &Journal, id: RecordId) -> Result<(), RecordError> {
-		let current = query::record(&self.chain, id)
-			.await?
-			.map(|view| String::from_utf8_lossy(&view.record.cid.0).into_owned());
-		for step in journal.steps().iter().filter(|s| s.record == id) {
+		let view = query::record(&self.chain, id).await?;
+		let current = view.as_ref().map(|v| String::from_utf8_lossy(&v.record.cid.0).into_owned());
+		let now = self.chain.finalized_now().await?.number;
+		let mut settled = Vec::new();
+		for step in journal.steps().into_iter().filter(|s| s.record == id) {
+			let may_land = view.is_some()
+				&& current.as_ref() == Some(&step.old_cid)
+				&& now <= step.valid_until;
 			for cid in [&step.old_cid, &step.new_cid] {
-				if Some(cid) != current.as_ref() {
+				if Some(cid) != current.as_ref() && !(may_land && *cid == step.new_cid) {
 					self.ipfs.unpin(cid).await?;
 				}
 			}
+			if !may_land {
+				settled.push(step);
+			}
 		}
-		journal.change(|steps| steps.retain(|s| s.record != id))
+		journal.change(|steps| steps.retain(|s| !settled.contains(s)))
 	}
 }

@@ -320,7 +320,9 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 			"altered",
 		),
 		(altered(&|v| v["salt"] = "zz".into()), "salt is not 16 hex bytes"),
-		(altered(&|v| v["version"] = 2.into()), "version 2 is not supported"),
+		(altered(&|v| v["version"] = 3.into()), "version 3 is not supported"),
+		// Relabelled as the older format: its seal names the version.
+		(altered(&|v| v["version"] = 1.into()), "altered"),
 		("x".repeat(100_000), "larger than"),
 	];
 	let read = w.out_path("read.txt");
@@ -383,11 +385,11 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	w.ok("patient", &["record", "get", &id.to_string(), "-o", &read]);
 	assert!(std::fs::read_to_string(&read).unwrap().starts_with(MARKER));
 
-	// A rotation interrupted after the chain took the new key and before
-	// the keystore saved it (here the new key is submitted by hand and
-	// lost): the owner's commands refuse with exit 3, and `user rotate-key`
-	// resumes from the old key, which the owner's grants still wrap; the
-	// record then reads again.
+	// The chain holds a key this keystore never had (here submitted by
+	// hand and lost; a device whose keystore was lost): the owner's commands
+	// refuse with exit 3, `user rotate-key` refuses to replace it unless
+	// asked, and asked, replaces it from the keystore's key, which the
+	// owner's grants still wrap; the record then reads again.
 	let lost = EncryptionKeypair::generate(&mut os_rng());
 	let charlie = dev::charlie().public_key().to_account_id();
 	let proof = lost.key_proof(&client.genesis_hash().0, &charlie.0, &mut os_rng());
@@ -398,7 +400,14 @@ async fn cli_refuses_hostile_input_and_changes_nothing() {
 	let args = ["record", "get", &id.to_string(), "-o", &read];
 	outputs.push(w.fails("patient", &args, 3, "not the one in this keystore"));
 	assert!(!Path::new(&read).exists());
-	w.ok("patient", &["user", "rotate-key"]);
+	// Not replaced without being asked: another device may hold that key.
+	outputs.push(w.fails("patient", &["user", "rotate-key"], 3, "never had"));
+	// The records this test gave a malformed or missing CID cannot be
+	// re-encrypted: each is listed, the others are done.
+	let partial = w.fails("patient", &["user", "rotate-key", "--replace-unknown-key"], 1, "");
+	assert!(partial.contains(&format!("re-encrypted records [{id}]")), "{partial}");
+	assert!(partial.contains("invalid cid") && partial.contains("found no copy"), "{partial}");
+	outputs.push(partial);
 	w.ok("patient", &["record", "get", &id.to_string(), "-o", &read]);
 	assert!(std::fs::read_to_string(&read).unwrap().starts_with(MARKER));
 
@@ -524,7 +533,9 @@ async fn killing_the_node_or_kubo_mid_operation_leaves_nothing_half_done() {
 /// the same rotation without another key, every record has new ciphertext
 /// that both still read, and no old or half-used ciphertext stays pinned.
 /// Then the reader rotates: the owner's client refuses to wrap for the new
-/// key it did not pin until the owner confirms its fingerprint.
+/// key it did not pin until the owner confirms its fingerprint; a
+/// revocation still takes access away, and the owner's own rotation goes
+/// as far as it can and lists what is left.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	const RECORDS: usize = 6;
@@ -626,45 +637,66 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	assert!(!w.keystore("patient").with_extension("rotation.json").exists(), "journal settled");
 	reads("finished", (0..RECORDS).collect()).await;
 
-	// The reader rotates too: its grant still opens with its retired key,
-	// and once the owner re-keys the record, with its new key alone.
+	// A second reader on record 1, then the first reader rotates its key:
+	// its grants still open with its retired key.
+	let eve = w.import("eve", "//Eve");
+	w.ok("eve", &["user", "register"]);
+	w.ok("patient", &["access", "grant", &ids[1].to_string(), &eve, "--read"]);
 	let rotated = w.ok("reader", &["user", "rotate-key"]);
 	assert_eq!(rotated["reencrypted"], serde_json::json!([]));
-	let out = w.out_path("after-reader-rotation.txt");
-	w.ok("reader", &["record", "get", &ids[0].to_string(), "-o", &out]);
+	reads("reader-rotated", vec![0]).await;
 	let reader_keys =
 		KeystoreFile::read(&w.keystore("reader")).unwrap().unlock(PASSPHRASE).unwrap();
-	let opens_with_new_key = || async {
-		let view = query::record(&client, ids[0]).await.unwrap().unwrap();
-		let dave = dev::dave().public_key().to_account_id();
-		let grant = view.grant_of(&dave).expect("the reader's grant");
-		let context = WrapContext::V2 {
-			genesis_hash: client.genesis_hash().0,
-			owner: view.record.owner.0,
-			ciphertext_digest: view.record.ciphertext_digest,
-			key_version: grant.key_version,
-		};
-		wrap::unwrap(&grant.wrapped_key.0, &reader_keys.encryption, &context).is_ok()
+	let opens_with_new_key = |n: usize| {
+		let (client, ids, reader_keys) = (client.clone(), &ids, &reader_keys);
+		async move {
+			let view = query::record(&client, ids[n]).await.unwrap().unwrap();
+			let dave = dev::dave().public_key().to_account_id();
+			let grant = view.grant_of(&dave).expect("the reader's grant");
+			let context = WrapContext::V2 {
+				genesis_hash: client.genesis_hash().0,
+				owner: view.record.owner.0,
+				ciphertext_digest: view.record.ciphertext_digest,
+				key_version: grant.key_version,
+			};
+			wrap::unwrap(&grant.wrapped_key.0, &reader_keys.encryption, &context).is_ok()
+		}
 	};
-	assert!(!opens_with_new_key().await);
+	assert!(!opens_with_new_key(0).await);
+
 	// The owner pinned the reader's first key when it shared with it (trust
 	// on first use): nothing is wrapped for the new one until the owner
 	// confirms its fingerprint, compared with the reader out of band.
 	let pinned = w.ok("patient", &["contacts", "list"]);
-	assert_eq!(pinned["contacts"].as_object().unwrap().len(), 1, "{pinned}");
-	let before = cids().await;
-	let pins_before = pinned_count(&w.kubo.api).await;
+	assert_eq!(pinned["contacts"].as_object().unwrap().len(), 2, "{pinned}");
+	let (before, pins_before) = (cids().await, pinned_count(&w.kubo.api).await);
 	let refused =
 		w.fails("patient", &["record", "rekey", &ids[0].to_string()], 9, "contacts trust");
 	let new_fp =
 		w.ok("reader", &["user", "show"])["user"]["fingerprint"].as_str().unwrap().to_string();
 	assert!(refused.contains(&new_fp), "the changed key's fingerprint is shown: {refused}");
 	assert_eq!((cids().await, pinned_count(&w.kubo.api).await), (before, pins_before));
+	// Revoking Eve cannot re-encrypt for the reader: Eve's access still
+	// goes, and the command says the re-encryption is left to do.
+	let args = ["access", "revoke", &ids[1].to_string(), eve.as_str()];
+	w.fails("patient", &args, 9, "was not re-encrypted");
+	let eve_id = dev::eve().public_key().to_account_id();
+	let view = query::record(&client, ids[1]).await.unwrap().unwrap();
+	assert!(view.grant_of(&eve_id).is_none(), "Eve's grant is gone");
+	// A rotation of the owner's key goes through; no record can be
+	// re-encrypted, each is listed, and the run exits with that code.
+	let partial = w.fails("patient", &["user", "rotate-key"], 9, "Not re-encrypted yet");
+	assert!(ids.iter().all(|id| partial.contains(&format!("record {id}:"))), "{partial}");
 	let old_fp = pinned["contacts"][&reader]["fingerprint"].as_str().unwrap();
 	w.fails("patient", &["contacts", "trust", &reader, "--fingerprint", old_fp], 2, "not that of");
 	w.ok("patient", &["contacts", "trust", &reader, "--fingerprint", &new_fp]);
-	w.ok("patient", &["record", "rekey", &ids[0].to_string()]);
-	assert!(opens_with_new_key().await);
-	w.ok("reader", &["record", "get", &ids[0].to_string(), "-o", &out]);
-	assert_eq!(std::fs::read_to_string(&out).unwrap(), format!("{MARKER} note 0"));
+	// Confirmed: the rerun finishes that rotation (every record wrapped
+	// for the reader's new key), and `record rekey` works too.
+	let finished = w.ok("patient", &["user", "rotate-key"]);
+	assert_eq!(finished["new_key"], false, "{finished}");
+	assert_eq!(finished["reencrypted"].as_array().unwrap().len(), RECORDS, "{finished}");
+	assert!(opens_with_new_key(0).await);
+	w.ok("patient", &["record", "rekey", &ids[1].to_string()]);
+	assert!(opens_with_new_key(1).await);
+	reads("all-rotated", (0..RECORDS).collect()).await;
 }
