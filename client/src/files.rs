@@ -21,7 +21,8 @@ pub fn beside(path: &Path, suffix: &str) -> PathBuf {
 /// Replaces `path` with `bytes`: a temporary file of its own (mode 0600)
 /// in the same directory, synced, then renamed over it, so a reader sees
 /// the old or the new content, never a part, and two writers never share a
-/// temporary file.
+/// temporary file; the directory is synced too, so the new content survives
+/// a crash once this returns.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 	let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
 	std::fs::create_dir_all(dir)?;
@@ -29,7 +30,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 	tmp.write_all(bytes)?;
 	tmp.as_file().sync_all()?;
 	tmp.persist(path).map_err(|e| e.error)?;
-	Ok(())
+	// The rename itself survives a crash only once the directory is synced.
+	File::open(dir)?.sync_all()
 }
 
 /// An exclusive lock on `<path>.lock`, held until the returned file is

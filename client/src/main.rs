@@ -219,6 +219,10 @@ enum UserCommand {
 		/// that key opens stays unreadable.
 		#[arg(long)]
 		replace_unknown_key: bool,
+		/// Start a new rotation even though the last one did not finish (a
+		/// record it could not re-encrypt); this one re-encrypts those too.
+		#[arg(long)]
+		new_key: bool,
 	},
 }
 
@@ -886,6 +890,8 @@ async fn keys(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
 			)
 		}
 		KeysCommand::ChangePassphrase { new_passphrase_file } => {
+			// Not while a rotation saves a new key into the same file.
+			let _lock = files::lock(path)?;
 			let (file, _, keys) = ctx.unlock()?;
 			let new = passphrase(
 				new_passphrase_file.as_ref(),
@@ -970,7 +976,7 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 			}
 			ctx.out.user(&who, user.as_ref(), registrar);
 		}
-		UserCommand::RotateKey { replace_unknown_key } => {
+		UserCommand::RotateKey { replace_unknown_key, new_key } => {
 			let path = &ctx.settings.keystore;
 			// One rotation of a keystore at a time: two would each make a key.
 			let _lock = files::lock(path)?;
@@ -990,6 +996,7 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 					|keys| keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true),
 					&files::beside(path, ".rotation.json"),
 					replace_unknown_key,
+					new_key,
 				)
 				.await?;
 			let key = hex::encode(session.keys.encryption.public_bytes());

@@ -861,8 +861,14 @@ impl Session {
 			Err(e) if gone(&e) => {}
 			done => return done.map(|()| Revocation::Revoked),
 		}
-		Self::retry_stale(id, || self.rotate(id, None)).await?;
-		Ok(Revocation::Revoked)
+		match Self::retry_stale(id, || self.rotate(id, None)).await {
+			Err(
+				cause @ (RecordError::Contact(_)
+				| RecordError::UnusableKey(_)
+				| RecordError::NotRegistered(_)),
+			) => Err(RecordError::RevokedNotRotated { id, from: *from, cause: Box::new(cause) }),
+			rotated => rotated.map(|()| Revocation::Revoked),
+		}
 	}
 
 	/// Re-encrypts record `id`'s current content under a fresh data key for

@@ -3,21 +3,23 @@
 //! ciphertext, new CID, wrapped for every current reader), the old
 //! ciphertext unpinned.
 //!
-//! It can be killed at any point and run again. The chain says where it
-//! stopped: a record whose owner grant opens only with a retired key of the
-//! keystore is not done yet, and a key the keystore saved but the chain does
-//! not hold yet is put on chain before anything else. The keystore is saved
+//! It can be killed at any point and run again: the journal beside the
+//! keystore names the key a rotation is moving to until every record is
+//! done, and the chain says what is left: a record whose owner grant opens
+//! only with a retired key of the keystore is not done yet, and a key the
+//! keystore saved but the chain does not hold yet is put on chain before
+//! anything else. The keystore is saved
 //! with the new key (the old one retired, still there) before the chain is
 //! asked to take it, and never goes back, so no key the chain holds is lost.
-//! A journal beside the keystore names the ciphertexts pinned for a record's
-//! call before the call goes out, with the block after which the call can no
+//! The journal also names the ciphertexts pinned for a record's call before
+//! the call goes out, with the block after which the call can no
 //! longer land; the next run unpins whichever of the old and new ciphertext
 //! the record does not point at, keeping a new one whose call may still land.
 //! The caller holds the keystore's lock for the whole run (two runs at once
 //! would each make a key).
 
 use crate::{
-	chain::{self, runtime, CALL_LIFETIME_BLOCKS},
+	chain::{self, runtime, ChainError, CALL_LIFETIME_BLOCKS},
 	crypto::{os_rng, wrap::EncryptionKeypair, DataKey},
 	keystore::{Keys, KeystoreError},
 	records::{query, RecordError, RecordId, RecordView, Session},
@@ -56,11 +58,23 @@ struct Step {
 	valid_until: u32,
 }
 
-/// The steps whose ciphertexts are not settled yet, in a JSON file written
-/// atomically after every change.
+/// What a rotation left to do, in a JSON file written atomically after every
+/// change (and removed when nothing is left).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct State {
+	/// Hex of the key a rotation is moving the records to, until every
+	/// record is done: a run that finds the keystore's key here finishes
+	/// that rotation instead of starting another.
+	#[serde(default)]
+	rotating_to: Option<String>,
+	/// Ciphertexts not settled yet.
+	#[serde(default)]
+	steps: Vec<Step>,
+}
+
 struct Journal {
 	path: PathBuf,
-	steps: Mutex<Vec<Step>>,
+	state: Mutex<State>,
 }
 
 impl Journal {
@@ -69,10 +83,10 @@ impl Journal {
 	}
 
 	fn open(path: &Path) -> Result<Journal, RecordError> {
-		let journal = Journal { path: path.to_path_buf(), steps: Mutex::new(Vec::new()) };
+		let journal = Journal { path: path.to_path_buf(), state: Mutex::new(State::default()) };
 		match std::fs::read(path) {
 			Ok(bytes) => {
-				*journal.steps.lock().expect("not poisoned") =
+				*journal.state.lock().expect("not poisoned") =
 					serde_json::from_slice(&bytes).map_err(|e| journal.bad(e))?;
 			}
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -82,21 +96,24 @@ impl Journal {
 	}
 
 	fn steps(&self) -> Vec<Step> {
-		self.steps.lock().expect("not poisoned").clone()
+		self.state.lock().expect("not poisoned").steps.clone()
 	}
 
-	/// Applies `change` to the steps and saves them (the file goes when
-	/// none is left).
-	fn change(&self, change: impl FnOnce(&mut Vec<Step>)) -> Result<(), RecordError> {
-		let mut steps = self.steps.lock().expect("not poisoned");
-		change(&mut steps);
-		if steps.is_empty() {
+	fn rotating_to(&self) -> Option<String> {
+		self.state.lock().expect("not poisoned").rotating_to.clone()
+	}
+
+	/// Applies `change` to the state and saves it.
+	fn change(&self, change: impl FnOnce(&mut State)) -> Result<(), RecordError> {
+		let mut state = self.state.lock().expect("not poisoned");
+		change(&mut state);
+		if state.rotating_to.is_none() && state.steps.is_empty() {
 			return match std::fs::remove_file(&self.path) {
 				Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(self.bad(e)),
 				_ => Ok(()),
 			};
 		}
-		let json = serde_json::to_vec_pretty(&*steps).expect("steps serialize");
+		let json = serde_json::to_vec_pretty(&*state).expect("the state serializes");
 		crate::files::write_atomically(&self.path, &json).map_err(|e| self.bad(e))
 	}
 }
@@ -115,9 +132,10 @@ const PASSES: usize = 3;
 
 impl Session {
 	/// Rotates this account's encryption key to `fresh` and re-encrypts
-	/// every record it owns, or finishes a rotation an earlier run started
-	/// (then `fresh` is not used). `persist` saves the keystore; `journal`
-	/// is where the ciphertexts of an unfinished record are noted.
+	/// every record it owns, or finishes the rotation an earlier run started
+	/// and did not finish (then `fresh` is not used, unless `new_key`).
+	/// `persist` saves the keystore; `journal` is where an unfinished
+	/// rotation and the ciphertexts of an unfinished record are noted.
 	///
 	/// If the chain holds a key this keystore never had (rotated from
 	/// another device, whose keystore opens what is wrapped for it), this
@@ -133,13 +151,13 @@ impl Session {
 		persist: impl Fn(&Keys) -> Result<(), KeystoreError>,
 		journal: &Path,
 		replace_unknown: bool,
+		new_key: bool,
 	) -> Result<Rotation, RecordError> {
 		let journal = Journal::open(journal)?;
 		let me = self.account();
 		// What a killed run sent lands (or fails) before anything is judged.
 		chain::wait_for_pool(&self.chain, &me).await?;
 		self.settle_all(&journal).await?;
-		let owned = query::records_of(&self.chain, &me).await?;
 		let on_chain = self.encryption_key_of(&me).await?;
 		let current = self.keys.encryption.public_bytes();
 		let pending = self.keys.retired.iter().any(|k| k.public_bytes() == on_chain);
@@ -150,8 +168,8 @@ impl Session {
 				on_chain: hex::encode(on_chain),
 			});
 		}
-		if on_chain == current && self.all_current(&owned).await? || on_chain != current && !pending
-		{
+		let unfinished = journal.rotating_to() == Some(hex::encode(current));
+		if on_chain == current && (!unfinished || new_key) || on_chain != current && !pending {
 			// A new rotation; or (asked for) the chain holds a key this
 			// keystore never had, which the keystore's key replaces.
 			self.keys.retire_encryption_key(fresh);
@@ -160,6 +178,8 @@ impl Session {
 				return Err(e.into());
 			}
 		}
+		let target = hex::encode(self.keys.encryption.public_bytes());
+		journal.change(|state| state.rotating_to = Some(target))?;
 		if self.keys.encryption.public_bytes() != on_chain {
 			// Saved by this run or by an earlier one that was stopped
 			// before the chain took it. Whatever the submission's outcome,
@@ -192,6 +212,9 @@ impl Session {
 				}
 			}
 		}
+		if rotation.failed.is_empty() {
+			journal.change(|state| state.rotating_to = None)?;
+		}
 		Ok(rotation)
 	}
 
@@ -203,17 +226,6 @@ impl Session {
 			runtime::transactions().ehr_acl().rotate_encryption_key(key.public_bytes(), proof);
 		self.submit(&call).await?;
 		Ok(())
-	}
-
-	/// Whether the own grant of every record in `owned` opens with the
-	/// keystore's current key: no rotation is unfinished.
-	async fn all_current(&self, owned: &[RecordId]) -> Result<bool, RecordError> {
-		for &id in owned {
-			if matches!(self.open_owned(id).await?.0, Opened::Retired) {
-				return Ok(false);
-			}
-		}
-		Ok(true)
 	}
 
 	/// Record `id` with the data key its own grant wraps, and which key of
@@ -250,32 +262,39 @@ impl Session {
 		self.recipient_keys(&view.readers_after_rekey(None)).await?;
 		let new_key = DataKey::generate(&mut os_rng());
 		let stored = self.reencrypt(&view.record, id, old_key, &new_key).await?;
+		// Read after the upload, which can take long: the call's lifetime
+		// starts at a block at most this one's successor, so it cannot land
+		// after `valid_until`.
+		let now = self.chain.finalized_now().await?.number;
 		let step = Step {
 			record: id,
 			old_cid: String::from_utf8_lossy(&view.record.cid.0).into_owned(),
 			new_cid: stored.cid.clone(),
-			valid_until: view.block.saturating_add(2 * CALL_LIFETIME_BLOCKS as u32),
+			valid_until: now.saturating_add(2 * CALL_LIFETIME_BLOCKS as u32),
 		};
-		if let Err(e) = journal.change(|steps| steps.push(step)) {
+		if let Err(e) = journal.change(|state| state.steps.push(step)) {
 			let _ = self.ipfs.unpin(&stored.cid).await;
 			return Err(e);
 		}
-		let updated = self
-			.or_unpin(&stored, async {
-				let content =
-					self.new_content(&view, (&stored.cid, stored.digest), &new_key, None).await?;
-				self.submit(&runtime::transactions().ehr_acl().update_record(id, content)).await
-			})
-			.await;
-		match updated {
+		let sent = async {
+			let content =
+				self.new_content(&view, (&stored.cid, stored.digest), &new_key, None).await?;
+			self.submit(&runtime::transactions().ehr_acl().update_record(id, content)).await
+		}
+		.await;
+		match sent {
 			Ok(_) => Ok(opened),
-			// Sent, outcome unknown: the journal keeps the step.
-			Err(e @ RecordError::Unconfirmed(..)) => Err(e),
-			Err(e) => {
-				// The call did not land and its ciphertext is unpinned.
-				journal.change(|steps| steps.retain(|s| s.new_cid != stored.cid))?;
+			// Refused before it was sent, or refused by the runtime in a
+			// block: it can never land, so its ciphertext goes.
+			Err(e) if !matches!(&e, RecordError::Chain(c) if !matches!(**c, ChainError::Rejected { .. })) =>
+			{
+				self.ipfs.unpin(&stored.cid).await?;
+				journal.change(|state| state.steps.retain(|s| s.new_cid != stored.cid))?;
 				Err(e)
 			}
+			// It may have reached a pool and still land: the step keeps its
+			// ciphertext pinned until its lifetime is over.
+			Err(e) => Err(e),
 		}
 	}
 
@@ -311,6 +330,6 @@ impl Session {
 				settled.push(step);
 			}
 		}
-		journal.change(|steps| steps.retain(|s| !settled.contains(s)))
+		journal.change(|state| state.steps.retain(|s| !settled.contains(s)))
 	}
 }

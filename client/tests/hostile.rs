@@ -27,6 +27,7 @@ use ehr::{
 		wrap::{self, EncryptionKeypair, WrapContext},
 		DataKey,
 	},
+	files,
 	keystore::KeystoreFile,
 	records::{query, Session, MAX_RECORD_BYTES},
 	storage::Ipfs,
@@ -608,6 +609,8 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	let half = cids().await;
 	let done = half.iter().zip(&old).filter(|(new, old)| new != old).count();
 	assert!((1..RECORDS).contains(&done), "killed half-way: {done} of {RECORDS} re-encrypted");
+	let journal = files::beside(&w.keystore("patient"), ".rotation.json");
+	assert!(journal.exists(), "an unfinished rotation is in the journal");
 	let key = w.ok("patient", &["keys", "show"])["encryption_key"].clone();
 	let user = w.ok("patient", &["user", "show"]);
 	assert_eq!(user["user"]["encryption_key"], key, "the chain holds the keystore's new key");
@@ -634,7 +637,7 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 		assert!(ipfs.is_pinned(new).await.unwrap(), "new ciphertext {new} pinned");
 	}
 	assert_eq!(pinned_count(&w.kubo.api).await, pins + RECORDS, "nothing else stays pinned");
-	assert!(!w.keystore("patient").with_extension("rotation.json").exists(), "journal settled");
+	assert!(!journal.exists(), "journal settled");
 	reads("finished", (0..RECORDS).collect()).await;
 
 	// A second reader on record 1, then the first reader rotates its key:
@@ -687,6 +690,14 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	// re-encrypted, each is listed, and the run exits with that code.
 	let partial = w.fails("patient", &["user", "rotate-key"], 9, "Not re-encrypted yet");
 	assert!(ids.iter().all(|id| partial.contains(&format!("record {id}:"))), "{partial}");
+	// Run again, it finishes that rotation (no other key); asked, it starts
+	// a new one.
+	let key = |w: &World| w.ok("patient", &["keys", "show"])["encryption_key"].clone();
+	let unfinished = key(&w);
+	let again = w.fails("patient", &["user", "rotate-key"], 9, "finished the rotation to");
+	assert!(again.contains(unfinished.as_str().unwrap()), "{again}");
+	w.fails("patient", &["user", "rotate-key", "--new-key"], 9, "new encryption key");
+	assert_ne!(key(&w), unfinished);
 	let old_fp = pinned["contacts"][&reader]["fingerprint"].as_str().unwrap();
 	w.fails("patient", &["contacts", "trust", &reader, "--fingerprint", old_fp], 2, "not that of");
 	w.ok("patient", &["contacts", "trust", &reader, "--fingerprint", &new_fp]);
