@@ -10,6 +10,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ehr-chain/target}"
 # The runtime's wasm build looks for Cargo.lock from the target directory;
 # point it at the workspace so the wasm uses the same pinned versions.
 export WASM_BUILD_WORKSPACE_HINT="$ROOT"
+# The runtime's build script reruns only when a file it names changes, and it
+# names them by absolute path: after a build in another checkout it would
+# look at that checkout's files, call itself fresh and embed the wasm last
+# built there (a CI clone once ran the tests against a branch's runtime).
+# The wasm builder reruns whenever FORCE_WASM_BUILD changes, so tie it to
+# this checkout.
+export FORCE_WASM_BUILD="$ROOT"
 export PATH="$HOME/.cargo/bin:$HOME/go/bin:$PATH"
 # Where scripts keep chain and IPFS data; never inside the clone's tracked files.
 export EHR_DATA_DIR="${EHR_DATA_DIR:-$ROOT/.data}"

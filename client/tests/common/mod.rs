@@ -332,13 +332,15 @@ pub fn readers(record: &Value) -> Vec<String> {
 
 /// Waits until the node answers the client.
 pub async fn wait_for_node(url: &str) -> chain::Client {
+	let mut last = None;
 	for _ in 0..120 {
-		if let Ok(client) = chain::connect(url).await {
-			return client;
+		match chain::connect(url).await {
+			Ok(client) => return client,
+			Err(e) => last = Some(e),
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
-	panic!("cannot connect to the dev node");
+	panic!("cannot connect to the dev node: {last:?}");
 }
 
 /// The one block file in a kubo repo whose bytes are `content`.
