@@ -56,7 +56,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	authoring_version: 1,
-	spec_version: 203,
+	spec_version: 204,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -140,7 +140,8 @@ pub type Executive = frame_executive::Executive<
 >;
 
 /// Storage migrations this runtime runs once, on the upgrade to it.
-type Migrations = (pallet_ehr_acl::migrations::V0ToV1<Runtime>,);
+type Migrations =
+	(pallet_ehr_acl::migrations::V0ToV1<Runtime>, pallet_ehr_acl::migrations::V1ToV2<Runtime>);
 
 // Declaration order is hook order: the validator set and session rotate
 // before Aura and GRANDPA read their authorities. Indices stay stable.

@@ -97,7 +97,7 @@ fn content_for<T: Config>(id: RecordId, leaving: Option<&T::AccountId>) -> NewCo
 				&& Some(&g.granted_by) != leaving
 				&& g.expires_at.is_none_or(|at| at > now)
 		})
-		.map(|(reader, _)| (reader, wrapped(3)))
+		.map(|(reader, _)| (reader, 0, wrapped(3)))
 		.collect();
 	NewContent {
 		based_on: key_version::<T>(id),
@@ -157,7 +157,7 @@ impl<T: Config> Setup<T> {
 			long_cid(1),
 			[1; 32],
 			RecordKind::Observation,
-			wrapped(1),
+			(0, wrapped(1)),
 			None,
 			BoundedVec::new(),
 		)
@@ -180,8 +180,8 @@ impl<T: Config> Setup<T> {
 			long_cid(4),
 			[4; 32],
 			RecordKind::Note,
-			wrapped(1),
-			Some((via, wrapped(2))),
+			(0, wrapped(1)),
+			Some((via, 0, wrapped(2))),
 			BoundedVec::new(),
 		)
 		.expect("adds an authored record");
@@ -204,6 +204,7 @@ impl<T: Config> Setup<T> {
 			access,
 			wrapped(2),
 			key_version::<T>(id),
+			0,
 			expires_at,
 		)
 		.expect("grants");
@@ -412,6 +413,7 @@ mod benchmarks {
 				reader: setup.user("reader", Role::Doctor),
 				access: Access::Read,
 				wrapped_key: wrapped(3),
+				reader_key_version: 0,
 				expires_at: None,
 			})
 			.collect();
@@ -423,8 +425,8 @@ mod benchmarks {
 			long_cid(3),
 			[3; 32],
 			RecordKind::Prescription,
-			wrapped(1),
-			Some((via, wrapped(2))),
+			(0, wrapped(1)),
+			Some((via, 0, wrapped(2))),
 			BoundedVec::truncate_from(readers),
 		);
 		assert_eq!(Records::<T>::get(id).map(|r| r.grant_count), Some(r + 2));
@@ -487,6 +489,7 @@ mod benchmarks {
 			Access::Read,
 			wrapped(4),
 			key_version,
+			0,
 			None,
 		);
 		assert!(Grants::<T>::contains_key(id, &to));
@@ -595,6 +598,7 @@ mod benchmarks {
 		let approval = Approval {
 			wrapped_key: wrapped(5),
 			key_version: key_version::<T>(id),
+			reader_key_version: 0,
 			expires_at: None,
 		};
 		#[extrinsic_call]

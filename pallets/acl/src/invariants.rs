@@ -329,6 +329,12 @@ fn key_for(who: u64) -> WrappedKey {
 	vec![who as u8; 80].try_into().unwrap()
 }
 
+/// `who`'s current encryption key version, what a key wrapped for it now
+/// names.
+fn kv(who: u64) -> u32 {
+	Users::<Test>::get(who).map_or(0, |u| u.enc_key_version)
+}
+
 fn cid(s: &[u8]) -> Cid {
 	s.to_vec().try_into().unwrap()
 }
@@ -560,7 +566,8 @@ fn content_on(
 		View::Current | View::Earlier(_) => {}
 	}
 	content.based_on = seen.key_version;
-	content.keys = BoundedVec::truncate_from(keys.into_iter().map(|r| (r, key_for(r))).collect());
+	content.keys =
+		BoundedVec::truncate_from(keys.into_iter().map(|r| (r, kv(r), key_for(r))).collect());
 	let built_on = BuiltOn { record, key_version: seen.key_version, keys: Some(remaining) };
 	(content, Some(built_on))
 }
@@ -638,8 +645,16 @@ fn apply(action: &Action, history: &History) -> Outcome {
 			let record = record.id();
 			let by = by.resolve(record);
 			let (key_version, built_on) = key_version_on(history, record, view);
-			let granted =
-				EhrAcl::grant_access(o(by), record, to, access, key_for(to), key_version, at(ttl));
+			let granted = EhrAcl::grant_access(
+				o(by),
+				record,
+				to,
+				access,
+				key_for(to),
+				key_version,
+				kv(to),
+				at(ttl),
+			);
 			Outcome::new(by, granted).built_on(built_on)
 		}
 		Action::UpdateAccess { by, record, of, access, ttl } => {
@@ -692,7 +707,12 @@ fn apply(action: &Action, history: &History) -> Outcome {
 				Some((ttl, view)) => {
 					let (key_version, built_on) = key_version_on(history, record, view);
 					let wrapped_key = key_for(requester);
-					(Some(Approval { wrapped_key, key_version, expires_at: at(ttl) }), built_on)
+					let reader_key_version = kv(requester);
+					let expires_at = at(ttl);
+					(
+						Some(Approval { wrapped_key, key_version, reader_key_version, expires_at }),
+						built_on,
+					)
 				}
 			};
 			let answered = EhrAcl::answer_request(o(by), record, requester, approval);
@@ -728,6 +748,7 @@ fn add_record(
 		reader,
 		access,
 		wrapped_key: key_for(reader),
+		reader_key_version: kv(reader),
 		expires_at: ttl.map(|t| now + t),
 	};
 	let mut readers: Vec<NewReaderOf<Test>> = readers.iter().copied().map(new_reader).collect();
@@ -766,8 +787,8 @@ fn add_record(
 		cid,
 		[1; 32],
 		RecordKind::Note,
-		owner_key,
-		Some((via, key_for(by))),
+		(kv(patient), owner_key),
+		Some((via, kv(by), key_for(by))),
 		BoundedVec::truncate_from(readers),
 	);
 	Outcome::new(by, added).expecting(failure.map_or(Expect::Anything, Expect::Failure))
@@ -1198,7 +1219,7 @@ fn seed() {
 			cid,
 			[1; 32],
 			RecordKind::Note,
-			key,
+			(kv(p), key),
 			None,
 			no_readers
 		));
@@ -1209,7 +1230,7 @@ fn seed() {
 	for (by, record, to, access) in
 		[(3, 0, 5, Access::ReadWrite), (5, 0, 7, Access::Read), (4, 1, 6, Access::Read)]
 	{
-		assert_ok!(EhrAcl::grant_access(o(by), record, to, access, key_for(to), 1, None));
+		assert_ok!(EhrAcl::grant_access(o(by), record, to, access, key_for(to), 1, kv(to), None));
 	}
 }
 

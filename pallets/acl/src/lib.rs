@@ -71,7 +71,7 @@ pub mod pallet {
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 	/// 1: the `Delegations` index (see [`crate::migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -436,6 +436,10 @@ pub mod pallet {
 		/// The account is being deregistered (over several calls): until it
 		/// is gone it can neither receive nor give a grant, nor ask for one.
 		AccountLeaving,
+		/// A wrapped key names another encryption key version of its reader
+		/// than the reader's current one: the reader rotated its key after
+		/// the call was built. Wrap for its current key.
+		ReaderKeyRotated,
 	}
 
 	#[pallet::call]
@@ -665,12 +669,13 @@ pub mod pallet {
 			cid: Cid,
 			ciphertext_digest: Digest,
 			kind: RecordKind,
-			owner_key: WrappedKey,
-			author_key: Option<(RecordId, WrappedKey)>,
+			owner_key: (u32, WrappedKey),
+			author_key: Option<(RecordId, u32, WrappedKey)>,
 			readers: NewReadersOf<T>,
 		) -> DispatchResult {
 			let author = ensure_signed(origin)?;
 			ensure_cid::<T>(&cid)?;
+			let (owner_key_version, owner_key) = owner_key;
 			ensure!(!owner_key.is_empty(), Error::<T>::EmptyWrappedKey);
 			let owner = Users::<T>::get(&patient).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(owner.role == Role::Patient, Error::<T>::NotPatient);
@@ -683,7 +688,8 @@ pub mod pallet {
 			let author_grant = if author == patient {
 				None
 			} else {
-				let (via, key) = author_key.ok_or(Error::<T>::NoCareRelationship)?;
+				let (via, author_key_version, key) =
+					author_key.ok_or(Error::<T>::NoCareRelationship)?;
 				ensure!(!key.is_empty(), Error::<T>::EmptyWrappedKey);
 				let via_record = Records::<T>::get(via).ok_or(Error::<T>::NoCareRelationship)?;
 				ensure!(via_record.owner == patient, Error::<T>::NoCareRelationship);
@@ -696,9 +702,9 @@ pub mod pallet {
 					grant.access == Access::ReadWrite && grant.granted_by != author,
 					Error::<T>::NoCareRelationship
 				);
-				Some((key, grant.expires_at))
+				Some((author_key_version, key, grant.expires_at))
 			};
-			let limit = author_grant.as_ref().and_then(|(_, expires_at)| *expires_at);
+			let limit = author_grant.as_ref().and_then(|(_, _, expires_at)| *expires_at);
 			for (i, r) in readers.iter().enumerate() {
 				ensure!(
 					r.reader != patient
@@ -742,17 +748,20 @@ pub mod pallet {
 				cid,
 				ciphertext_digest,
 			});
-			let new = |wrapped_key, access, expires_at| NewReader {
+			let new = |reader_key_version, wrapped_key, access, expires_at| NewReader {
 				reader: author.clone(),
 				access,
 				wrapped_key,
+				reader_key_version,
 				expires_at,
 			};
-			let owners =
-				NewReader { reader: patient.clone(), ..new(owner_key, Access::ReadWrite, None) };
+			let owners = NewReader {
+				reader: patient.clone(),
+				..new(owner_key_version, owner_key, Access::ReadWrite, None)
+			};
 			Self::insert_grant(id, &mut record, owners, &author, GrantReason::Owner)?;
-			let delegated = if let Some((key, expires_at)) = author_grant {
-				let authors = new(key, Access::ReadWrite, expires_at);
+			let delegated = if let Some((version, key, expires_at)) = author_grant {
+				let authors = new(version, key, Access::ReadWrite, expires_at);
 				Self::insert_grant(id, &mut record, authors, &author, GrantReason::Authored)?;
 				GrantReason::Delegated
 			} else {
@@ -850,6 +859,7 @@ pub mod pallet {
 			access: Access,
 			wrapped_key: WrappedKey,
 			key_version: u32,
+			reader_key_version: u32,
 			expires_at: Option<BlockNumberFor<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -870,7 +880,13 @@ pub mod pallet {
 			ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
 			ensure!(Users::<T>::contains_key(&to), Error::<T>::NotRegistered);
 			ensure!(!Grants::<T>::contains_key(id, &to), Error::<T>::AlreadyGranted);
-			let grant = NewReader { reader: to.clone(), access, wrapped_key, expires_at };
+			let grant = NewReader {
+				reader: to.clone(),
+				access,
+				wrapped_key,
+				reader_key_version,
+				expires_at,
+			};
 			Self::insert_grant(id, &mut record, grant, &who, reason)?;
 			Self::close_request(id, &mut record, &to, RequestOutcome::Granted, &who);
 			Records::<T>::insert(id, record);
@@ -1061,6 +1077,7 @@ pub mod pallet {
 					reader: requester.clone(),
 					access: request.access,
 					wrapped_key: approval.wrapped_key,
+					reader_key_version: approval.reader_key_version,
 					expires_at: approval.expires_at,
 				};
 				Self::insert_grant(id, &mut record, grant, &who, GrantReason::Approved)?;
@@ -1313,12 +1330,13 @@ pub mod pallet {
 		) -> Result<u32, DispatchError> {
 			ensure!(content.based_on == record.key_version, Error::<T>::StaleKeyVersion);
 			ensure_cid::<T>(&content.cid)?;
-			for (i, (reader, key)) in content.keys.iter().enumerate() {
+			for (i, (reader, version, key)) in content.keys.iter().enumerate() {
 				ensure!(!key.is_empty(), Error::<T>::EmptyWrappedKey);
 				ensure!(
-					!content.keys[..i].iter().any(|(r, _)| r == reader),
+					!content.keys[..i].iter().any(|(r, _, _)| r == reader),
 					Error::<T>::DuplicateReader
 				);
+				Self::ensure_current_key(reader, *version)?;
 			}
 			// Grants that end here: `leaving`, expired ones, and whatever
 			// either delegated.
@@ -1346,7 +1364,7 @@ pub mod pallet {
 			let remaining = grants.len() - ending.len();
 			ensure!(
 				content.keys.len() == remaining
-					&& content.keys.iter().all(|(reader, _)| {
+					&& content.keys.iter().all(|(reader, _, _)| {
 						Grants::<T>::contains_key(id, reader)
 							&& !ending.iter().any(|(e, _)| e == reader)
 					}),
@@ -1358,11 +1376,12 @@ pub mod pallet {
 				Self::remove_grant(id, record, reader, *reason, by);
 			}
 			record.key_version = record.key_version.saturating_add(1);
-			for (reader, key) in content.keys {
+			for (reader, reader_key_version, key) in content.keys {
 				Grants::<T>::mutate(id, &reader, |g| {
 					if let Some(g) = g {
 						g.wrapped_key = key;
 						g.key_version = record.key_version;
+						g.reader_key_version = reader_key_version;
 					}
 				});
 			}
@@ -1383,6 +1402,15 @@ pub mod pallet {
 				key_version: record.key_version,
 			});
 			Ok(ending.len() as u32)
+		}
+
+		/// Goes on if `version` is `reader`'s current encryption key
+		/// version: a key wrapped for an older one would open only with a
+		/// key the reader retired (perhaps because it leaked).
+		fn ensure_current_key(reader: &T::AccountId, version: u32) -> DispatchResult {
+			let user = Users::<T>::get(reader).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(user.enc_key_version == version, Error::<T>::ReaderKeyRotated);
+			Ok(())
 		}
 
 		/// Changes registered user `who`'s counters; nothing if it is not
@@ -1427,6 +1455,7 @@ pub mod pallet {
 				!Leaving::<T>::contains_key(&new.reader) && !Leaving::<T>::contains_key(by),
 				Error::<T>::AccountLeaving
 			);
+			Self::ensure_current_key(&new.reader, new.reader_key_version)?;
 			if new.reader != record.owner {
 				Self::take_on_grant(by)?;
 			}
@@ -1437,6 +1466,7 @@ pub mod pallet {
 				granted_at: frame_system::Pallet::<T>::block_number(),
 				expires_at: new.expires_at,
 				key_version: record.key_version,
+				reader_key_version: new.reader_key_version,
 			};
 			if Self::is_delegation(record, by, &new.reader) {
 				Delegations::<T>::insert((id, by, &new.reader), ());

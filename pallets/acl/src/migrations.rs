@@ -6,6 +6,7 @@ use frame_support::{
 	traits::{Get, UncheckedOnRuntimeUpgrade},
 	weights::Weight,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Storage version 0 → 1: builds the `Delegations` index from `Grants`.
 /// Every grant is read once (a chain of a few thousand grants, as before
@@ -27,5 +28,48 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for BuildDelegations<T> {
 			}
 		}
 		T::DbWeight::get().reads_writes(reads, writes)
+	}
+}
+
+/// Storage version 1 → 2: every grant records the reader's encryption key
+/// version it wraps for; grants written before are marked 0 (unknown), so
+/// that a client sees them as wrapping an older key and re-wraps them.
+pub type V1ToV2<T> = VersionedMigration<
+	1,
+	2,
+	RecordReaderKeyVersions<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// A grant as storage version 1 kept it.
+#[derive(codec::Decode)]
+struct GrantV1<AccountId, BlockNumber> {
+	wrapped_key: crate::types::WrappedKey,
+	access: crate::types::Access,
+	granted_by: AccountId,
+	granted_at: BlockNumber,
+	expires_at: Option<BlockNumber>,
+	key_version: u32,
+}
+
+pub struct RecordReaderKeyVersions<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for RecordReaderKeyVersions<T> {
+	fn on_runtime_upgrade() -> Weight {
+		let mut count = 0u64;
+		Grants::<T>::translate::<GrantV1<T::AccountId, BlockNumberFor<T>>, _>(|_, _, old| {
+			count += 1;
+			Some(crate::types::Grant {
+				wrapped_key: old.wrapped_key,
+				access: old.access,
+				granted_by: old.granted_by,
+				granted_at: old.granted_at,
+				expires_at: old.expires_at,
+				key_version: old.key_version,
+				reader_key_version: 0,
+			})
+		});
+		T::DbWeight::get().reads_writes(count, count)
 	}
 }

@@ -125,8 +125,8 @@ struct NewRecord {
 	by: u64,
 	patient: u64,
 	cid: Cid,
-	owner_key: WrappedKey,
-	author_key: Option<(RecordId, WrappedKey)>,
+	owner_key: (u32, WrappedKey),
+	author_key: Option<(RecordId, u32, WrappedKey)>,
 	readers: Vec<NewReaderOf<Test>>,
 }
 
@@ -137,7 +137,7 @@ impl NewRecord {
 			by: patient,
 			patient,
 			cid: cid("bafy-note"),
-			owner_key: key(patient, 1),
+			owner_key: (kv(patient), key(patient, 1)),
 			author_key: None,
 			readers: Vec::new(),
 		}
@@ -146,11 +146,19 @@ impl NewRecord {
 	/// `clinician` writing into `patient`'s records on the strength of its
 	/// ReadWrite grant on record `via`.
 	fn written_by(clinician: u64, patient: u64, via: RecordId) -> Self {
-		Self { by: clinician, author_key: Some((via, key(clinician, 1))), ..Self::of(patient) }
+		let author_key = Some((via, kv(clinician), key(clinician, 1)));
+		Self { by: clinician, author_key, ..Self::of(patient) }
 	}
 
 	fn reader(mut self, who: u64, access: Access, expires_at: Option<u64>) -> Self {
-		self.readers.push(NewReader { reader: who, access, wrapped_key: key(who, 1), expires_at });
+		let (wrapped_key, reader_key_version) = (key(who, 1), kv(who));
+		self.readers.push(NewReader {
+			reader: who,
+			access,
+			wrapped_key,
+			reader_key_version,
+			expires_at,
+		});
 		self
 	}
 
@@ -196,13 +204,21 @@ fn grant(
 	expires_at: Option<u64>,
 ) -> DispatchResult {
 	let key_version = key_version(id);
-	EhrAcl::grant_access(signed(by), id, to, access, key(to, key_version), key_version, expires_at)
+	let wrapped = key(to, key_version);
+	EhrAcl::grant_access(signed(by), id, to, access, wrapped, key_version, kv(to), expires_at)
+}
+
+/// `who`'s current encryption key version, what a key wrapped for it now
+/// names.
+fn kv(who: u64) -> u32 {
+	Users::<Test>::get(who).map_or(0, |u| u.enc_key_version)
 }
 
 /// New content built on key version `based_on`, its data key wrapped for
 /// `readers`.
 fn rekey(based_on: u32, readers: &[u64]) -> NewContent<u64> {
-	let keys: Vec<_> = readers.iter().map(|who| (*who, key(*who, based_on + 1))).collect();
+	let keys: Vec<_> =
+		readers.iter().map(|who| (*who, kv(*who), key(*who, based_on + 1))).collect();
 	NewContent {
 		based_on,
 		cid: cid(&format!("bafy-v{}", based_on + 1)),
@@ -221,7 +237,8 @@ fn revoke(by: u64, id: RecordId, from: u64) -> DispatchResultWithPostInfo {
 }
 
 fn approval(to: u64, key_version: u32, expires_at: Option<u64>) -> Option<Approval<u64>> {
-	Some(Approval { wrapped_key: key(to, key_version), key_version, expires_at })
+	let wrapped_key = key(to, key_version);
+	Some(Approval { wrapped_key, key_version, reader_key_version: kv(to), expires_at })
 }
 
 // ---- fixtures ----
@@ -458,13 +475,13 @@ fn cascades_read_only_the_grants_they_drop() {
 
 /// A chain from before the `Delegations` index (storage version 0) gets the
 /// index built on the upgrade, so that revoking a delegator still takes
-/// what it delegated before; a new chain starts at version 1 and the
-/// migration does nothing on it.
+/// what it delegated before; a new chain starts at the current version and
+/// the migration does nothing on it.
 #[test]
 fn upgrade_to_storage_version_1_builds_the_delegations_index() {
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 	new_test_ext().execute_with(|| {
-		assert_eq!(EhrAcl::on_chain_storage_version(), 1);
+		assert_eq!(EhrAcl::on_chain_storage_version(), 2);
 		let id = record_with_delegate();
 		let index: Vec<_> = Delegations::<Test>::iter_keys().collect();
 		assert_eq!(index, vec![(id, DOCTOR, PHARMACIST)]);
@@ -477,6 +494,107 @@ fn upgrade_to_storage_version_1_builds_the_delegations_index() {
 		assert_eq!(EhrAcl::on_chain_storage_version(), 1);
 		assert_eq!(Delegations::<Test>::iter_keys().collect::<Vec<_>>(), index);
 		revoke_doctor_and_its_delegate(id);
+	});
+}
+
+/// Every wrapped key names the reader's encryption key version it is
+/// wrapped for, and the grant keeps it: a key built before the reader
+/// rotated (for a key it may have retired because it leaked) is refused in
+/// every call that writes one, and changes nothing.
+#[test]
+fn wrapped_keys_name_the_readers_current_key_version() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_eq!(grant_of(id, DOCTOR).reader_key_version, 0);
+		assert_ok!(rotate(PHARMACIST, 40));
+		assert_ok!(rotate(DOCTOR, 41));
+		let stale = |e| assert_eq!(e, Error::<Test>::ReaderKeyRotated.into());
+		let (wrapped, version) = (key(PHARMACIST, 1), key_version(id));
+		let granting = |reader_key_version| {
+			EhrAcl::grant_access(
+				signed(PATIENT),
+				id,
+				PHARMACIST,
+				Access::Read,
+				wrapped.clone(),
+				version,
+				reader_key_version,
+				None,
+			)
+		};
+		assert_noop!(granting(0), Error::<Test>::ReaderKeyRotated);
+		assert_ok!(granting(1));
+		assert_eq!(grant_of(id, PHARMACIST).reader_key_version, 1);
+
+		// A re-key naming the doctor's old version; then its current one.
+		let mut old = rekey(version, &[PATIENT, DOCTOR, PHARMACIST]);
+		old.keys[1].1 = 0;
+		assert_noop!(
+			EhrAcl::update_record(signed(PATIENT), id, old),
+			Error::<Test>::ReaderKeyRotated
+		);
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR, PHARMACIST]));
+		assert_eq!(grant_of(id, DOCTOR).reader_key_version, 1);
+
+		// A new record's reader, and an approval, for an old version.
+		let reader = NewRecord::of(PATIENT).reader(PHARMACIST, Access::Read, None);
+		let mut old_reader = reader;
+		old_reader.readers[0].reader_key_version = 0;
+		stale(old_reader.try_add().unwrap_err());
+		assert_ok!(EhrAcl::renounce_grant(signed(PHARMACIST), id));
+		assert_ok!(EhrAcl::request_access(signed(PHARMACIST), id, Access::Read));
+		let version = key_version(id);
+		let old_approval = Approval {
+			wrapped_key: key(PHARMACIST, version),
+			key_version: version,
+			reader_key_version: 0,
+			expires_at: None,
+		};
+		assert_noop!(
+			EhrAcl::answer_request(signed(PATIENT), id, PHARMACIST, Some(old_approval)),
+			Error::<Test>::ReaderKeyRotated
+		);
+		assert_ok!(EhrAcl::answer_request(
+			signed(PATIENT),
+			id,
+			PHARMACIST,
+			approval(PHARMACIST, version, None)
+		));
+		assert_eq!(grant_of(id, PHARMACIST).reader_key_version, 1);
+	});
+}
+
+/// Grants written before storage version 2 get reader key version 0
+/// ("unknown") on the upgrade, everything else kept.
+#[test]
+fn upgrade_to_storage_version_2_marks_reader_key_versions_unknown() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(rotate(DOCTOR, 41));
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR]));
+		let before = grant_of(id, DOCTOR);
+		assert_eq!(before.reader_key_version, 1);
+		// The grant as version 1 stored it: the same fields without the last.
+		let v1 = (
+			before.wrapped_key.clone(),
+			before.access,
+			before.granted_by,
+			before.granted_at,
+			before.expires_at,
+			before.key_version,
+		);
+		frame_support::storage::unhashed::put_raw(
+			&Grants::<Test>::hashed_key_for(id, DOCTOR),
+			&v1.encode(),
+		);
+		StorageVersion::new(1).put::<EhrAcl>();
+		crate::migrations::V1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(EhrAcl::on_chain_storage_version(), 2);
+		assert_eq!(grant_of(id, DOCTOR), Grant { reader_key_version: 0, ..before });
+		// A second run does nothing.
+		crate::migrations::V1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(grant_of(id, DOCTOR).reader_key_version, 0);
 	});
 }
 
@@ -795,7 +913,8 @@ fn patient_adds_record_with_its_first_readers_in_one_call() {
 				granted_by: PATIENT,
 				granted_at: 1,
 				expires_at: Some(20),
-				key_version: 1
+				key_version: 1,
+				reader_key_version: 0
 			}
 		);
 		assert_eq!(grant_of(id, PATIENT).access, Access::ReadWrite);
@@ -898,7 +1017,7 @@ fn add_record_errors() {
 			);
 		}
 		assert_noop!(
-			NewRecord { owner_key: BoundedVec::new(), ..NewRecord::of(PATIENT) }.try_add(),
+			NewRecord { owner_key: (0, BoundedVec::new()), ..NewRecord::of(PATIENT) }.try_add(),
 			Error::<Test>::EmptyWrappedKey
 		);
 		assert_noop!(NewRecord::of(STRANGER).try_add(), Error::<Test>::NotRegistered);
@@ -920,7 +1039,7 @@ fn add_record_errors() {
 			Error::<Test>::NoCareRelationship
 		);
 		assert_noop!(
-			NewRecord { author_key: Some((via, BoundedVec::new())), ..by_doctor() }.try_add(),
+			NewRecord { author_key: Some((via, 0, BoundedVec::new())), ..by_doctor() }.try_add(),
 			Error::<Test>::EmptyWrappedKey
 		);
 
@@ -1089,7 +1208,7 @@ fn update_record_errors() {
 		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, None));
 		let all = [PATIENT, DOCTOR, PHARMACIST];
 		let mut keyless = rekey(1, &all);
-		keyless.keys[2].1 = BoundedVec::new();
+		keyless.keys[2].2 = BoundedVec::new();
 		let cases = [
 			(STRANGER, rekey(1, &all), Error::<Test>::NotAllowedToWrite),
 			(PHARMACIST, rekey(1, &all), Error::<Test>::NotAllowedToWrite),
@@ -1267,6 +1386,7 @@ fn grant_wrapping_an_old_key_version_is_stale() {
 					Access::Read,
 					key(PHARMACIST, key_version),
 					key_version,
+					0,
 					None
 				),
 				Error::<Test>::StaleKeyVersion
@@ -1390,6 +1510,7 @@ fn grant_access_errors() {
 				Access::Read,
 				BoundedVec::new(),
 				1,
+				0,
 				None
 			),
 			Error::<Test>::EmptyWrappedKey
@@ -2135,7 +2256,12 @@ fn answer_request_errors() {
 		assert_noop!(answer(PATIENT, 9, RESEARCHER, None), Error::<Test>::RecordNotFound);
 		assert_noop!(answer(DOCTOR, id, RESEARCHER, None), Error::<Test>::NotRecordOwner);
 		assert_noop!(answer(PATIENT, id, PHARMACIST, None), Error::<Test>::RequestNotFound);
-		let keyless = Approval { wrapped_key: BoundedVec::new(), key_version: 1, expires_at: None };
+		let keyless = Approval {
+			wrapped_key: BoundedVec::new(),
+			key_version: 1,
+			reader_key_version: 0,
+			expires_at: None,
+		};
 		assert_noop!(
 			answer(PATIENT, id, RESEARCHER, Some(keyless)),
 			Error::<Test>::EmptyWrappedKey
@@ -2319,16 +2445,17 @@ fn decodes(bytes: &[u8]) -> bool {
 
 #[test]
 fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
-	// A reader as the client encodes it: account, access, key, expiry.
-	let reader = |access: u8| (DOCTOR, access, vec![2u8; 80], None::<u64>);
+	// A reader as the client encodes it: account, access, key, the key
+	// version it is wrapped for, expiry.
+	let reader = |access: u8| (DOCTOR, access, vec![2u8; 80], 0u32, None::<u64>);
 	let add_record = |cid_len: usize, kind: u8, key_len: usize, readers: Vec<_>| {
 		let args = (
 			PATIENT,
 			vec![b'b'; cid_len],
 			[1u8; 32],
 			kind,
-			vec![1u8; key_len],
-			None::<(u64, Vec<u8>)>,
+			(0u32, vec![1u8; key_len]),
+			None::<(u64, u32, Vec<u8>)>,
 			readers,
 		);
 		raw_call(5, args)
@@ -2354,13 +2481,14 @@ fn oversized_or_unknown_fields_do_not_decode_into_a_call() {
 	assert!(decodes(&register(3)));
 	assert!(!decodes(&register(4)), "unknown role");
 
-	let grant = |access: u8| raw_call(8, (0u64, DOCTOR, access, vec![2u8; 80], 1u32, None::<u64>));
+	let grant =
+		|access: u8| raw_call(8, (0u64, DOCTOR, access, vec![2u8; 80], 1u32, 0u32, None::<u64>));
 	assert!(decodes(&grant(1)));
 	assert!(!decodes(&grant(2)), "unknown access level");
 
 	// A re-key naming more readers than a record can have.
 	let update = |readers: u64| {
-		let keys: Vec<(u64, Vec<u8>)> = (0..readers).map(|r| (r, vec![3u8; 80])).collect();
+		let keys: Vec<(u64, u32, Vec<u8>)> = (0..readers).map(|r| (r, 0, vec![3u8; 80])).collect();
 		raw_call(6, (0u64, 1u32, vec![b'b'; 59], [1u8; 32], keys))
 	};
 	assert!(decodes(&update(MAX_GRANTS_PER_RECORD as u64)));

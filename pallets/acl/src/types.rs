@@ -224,6 +224,11 @@ pub struct Grant<AccountId, BlockNumber> {
 	pub expires_at: Option<BlockNumber>,
 	/// The record key version `wrapped_key` holds.
 	pub key_version: u32,
+	/// The reader's encryption key version (`User::enc_key_version`)
+	/// `wrapped_key` is wrapped for; 0 on grants written before the chain
+	/// recorded it. A grant for an older version than the reader's current
+	/// one opens only with a key the reader retired: its owner re-wraps it.
+	pub reader_key_version: u32,
 }
 
 /// A reader given access in the same call that adds a record.
@@ -235,6 +240,9 @@ pub struct NewReader<AccountId, BlockNumber> {
 	pub access: Access,
 	/// The data key wrapped to `reader` for key version 1.
 	pub wrapped_key: WrappedKey,
+	/// The reader's encryption key version it is wrapped for: its current
+	/// one, else the call fails with `ReaderKeyRotated`.
+	pub reader_key_version: u32,
 	pub expires_at: Option<BlockNumber>,
 }
 
@@ -246,6 +254,8 @@ pub struct NewReader<AccountId, BlockNumber> {
 pub struct Approval<BlockNumber> {
 	pub wrapped_key: WrappedKey,
 	pub key_version: u32,
+	/// The requester's encryption key version it is wrapped for.
+	pub reader_key_version: u32,
 	pub expires_at: Option<BlockNumber>,
 }
 
@@ -346,7 +356,9 @@ pub struct NewContent<AccountId> {
 	pub based_on: u32,
 	pub cid: Cid,
 	pub ciphertext_digest: Digest,
-	pub keys: BoundedVec<(AccountId, WrappedKey), ConstU32<MAX_GRANTS_PER_RECORD>>,
+	/// Each reader, the encryption key version its key is wrapped for (its
+	/// current one), and the wrapped key.
+	pub keys: BoundedVec<(AccountId, u32, WrappedKey), ConstU32<MAX_GRANTS_PER_RECORD>>,
 }
 
 /// A record as the runtime API returns it: the record and all its grants.
