@@ -323,7 +323,7 @@ fn add_record(patient: &Keypair) -> impl Payload {
 		bytes(59, b'b'),
 		[9; 32],
 		types::RecordKind::Observation,
-		bytes(80, 1),
+		(0, bytes(80, 1)),
 		None,
 		BoundedVec(vec![]),
 	)
@@ -385,6 +385,7 @@ async fn acl_plan(
 					types::Access::Read,
 					bytes(80, 3),
 					1,
+					0,
 					None,
 				);
 				s.sign("grant_access", sender, call).await;

@@ -208,18 +208,19 @@ async fn main() {
 		bytes(CID_LEN, b'b'),
 		[9; 32],
 		RecordKind::Observation,
-		bytes(WRAPPED_LEN, 1),
+		(0, bytes(WRAPPED_LEN, 1)),
 		None,
 		BoundedVec(vec![NewReader {
 			reader: account(&doctor),
 			access: Access::ReadWrite,
 			wrapped_key: bytes(WRAPPED_LEN, 2),
+			reader_key_version: 0,
 			expires_at: None,
 		}]),
 	);
 	run(&b, "add_record", &add, &patient).await;
 	run(&b, "log_access", &acl.log_access(0), &doctor).await;
-	let content = |based_on, keys: Vec<(AccountId, BoundedVec<u8>)>| NewContent {
+	let content = |based_on, keys: Vec<(AccountId, u32, BoundedVec<u8>)>| NewContent {
 		based_on,
 		cid: bytes(CID_LEN, b'c'),
 		ciphertext_digest: [10; 32],
@@ -233,8 +234,8 @@ async fn main() {
 			content(
 				1,
 				vec![
-					(account(&patient), bytes(WRAPPED_LEN, 11)),
-					(account(&doctor), bytes(WRAPPED_LEN, 12)),
+					(account(&patient), 0, bytes(WRAPPED_LEN, 11)),
+					(account(&doctor), 0, bytes(WRAPPED_LEN, 12)),
 				],
 			),
 		),
@@ -244,7 +245,8 @@ async fn main() {
 	run(
 		&b,
 		"grant_access",
-		&acl.grant_access(0, account(&pharmacist), Access::Read, bytes(WRAPPED_LEN, 3), 2, None),
+		// The pharmacist's key was rotated once above: version 1.
+		&acl.grant_access(0, account(&pharmacist), Access::Read, bytes(WRAPPED_LEN, 3), 2, 1, None),
 		&doctor,
 	)
 	.await;
@@ -252,8 +254,12 @@ async fn main() {
 	run(&b, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
 	run(&b, "cancel_request", &acl.cancel_request(0), &pharmacist).await;
 	run(&b, "request_access", &acl.request_access(0, Access::Read), &pharmacist).await;
-	let approval =
-		Approval { wrapped_key: bytes(WRAPPED_LEN, 13), key_version: 2, expires_at: None };
+	let approval = Approval {
+		wrapped_key: bytes(WRAPPED_LEN, 13),
+		key_version: 2,
+		reader_key_version: 1,
+		expires_at: None,
+	};
 	run(
 		&b,
 		"answer_request",
@@ -277,8 +283,8 @@ async fn main() {
 			Some(content(
 				2,
 				vec![
-					(account(&patient), bytes(WRAPPED_LEN, 14)),
-					(account(&pharmacist), bytes(WRAPPED_LEN, 15)),
+					(account(&patient), 0, bytes(WRAPPED_LEN, 14)),
+					(account(&pharmacist), 1, bytes(WRAPPED_LEN, 15)),
 				],
 			)),
 		),

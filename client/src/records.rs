@@ -42,6 +42,9 @@ pub type User = types::User<AccountId, BlockNumber>;
 type NewContent = types::NewContent<AccountId>;
 type NewReader = types::NewReader<AccountId, BlockNumber>;
 
+/// A reader's encryption key and its version, as the chain holds them.
+pub type Recipient = ([u8; 32], u32);
+
 /// Most readers `record add --share` can name: the chain takes them in the
 /// same call as the record.
 pub const MAX_INITIAL_READERS: usize = 16;
@@ -155,7 +158,7 @@ impl RecordError {
 	/// landed: it changed nothing, and building it again may succeed.
 	fn is_stale(&self) -> bool {
 		matches!(self, RecordError::Chain(e)
-			if matches!(e.pallet_error(), Some("StaleKeyVersion" | "ReadersChanged")))
+			if matches!(e.pallet_error(), Some("StaleKeyVersion" | "ReadersChanged" | "ReaderKeyRotated")))
 	}
 }
 
@@ -447,30 +450,33 @@ impl Session {
 
 	/// `who`'s encryption key from the chain, to wrap a data key for: see
 	/// [`Self::recipient_keys`].
-	async fn recipient_key(&self, who: &AccountId) -> Result<[u8; 32], RecordError> {
+	async fn recipient_key(&self, who: &AccountId) -> Result<Recipient, RecordError> {
 		Ok(self.recipient_keys(std::slice::from_ref(who)).await?[0])
 	}
 
 	/// The encryption keys of `whos` from the chain (proven at one block),
 	/// to wrap a data key for: refused if one is not registered, if nothing
 	/// can be wrapped for its key, or (for another account, with contacts)
-	/// if it is not the key this keystore pinned for it.
+	/// if it is not the key this keystore pinned for it. Each with its key
+	/// version, which the call names (the chain refuses a key wrapped for a
+	/// version the reader has rotated away from).
 	pub(crate) async fn recipient_keys(
 		&self,
 		whos: &[AccountId],
-	) -> Result<Vec<[u8; 32]>, RecordError> {
+	) -> Result<Vec<Recipient>, RecordError> {
 		let users = query::users(&self.chain, whos).await?;
 		let me = self.account();
 		whos.iter()
 			.zip(users)
 			.map(|(who, user)| {
-				let key = user.ok_or(RecordError::NotRegistered(*who))?.enc_key;
+				let user = user.ok_or(RecordError::NotRegistered(*who))?;
+				let key = user.enc_key;
 				wrap::check_recipient(&key, &mut os_rng())
 					.map_err(|_| RecordError::UnusableKey(*who))?;
 				if let Some(contacts) = self.contacts.as_ref().filter(|_| *who != me) {
 					contacts.check(who, &key)?;
 				}
-				Ok(key)
+				Ok((key, user.enc_key_version))
 			})
 			.collect()
 	}
@@ -585,8 +591,9 @@ impl Session {
 		let (input, len) = open_input(file)?;
 		self.ensure_own_key().await?;
 		let mut whos: Vec<AccountId> = share.iter().map(|(reader, _)| *reader).collect();
-		whos.push(*patient);
+		whos.extend([*patient, self.account()]);
 		let mut keys = self.recipient_keys(&whos).await?;
+		let my_key = keys.pop().expect("this account's key");
 		let owner_key = keys.pop().expect("the patient's key");
 		let reader_keys: Vec<_> = share
 			.iter()
@@ -598,22 +605,24 @@ impl Session {
 		self.or_unpin(&stored, async {
 			// Everything the keys are bound to is known before the call lands.
 			let context = self.context(patient, stored.digest, 1);
-			let my_key = self.keys.encryption.public_bytes();
 			let readers = reader_keys
 				.iter()
-				.map(|(reader, access, key)| {
+				.map(|(reader, access, (key, version))| {
 					Ok(NewReader {
 						reader: *reader,
 						access: access.clone(),
 						wrapped_key: Self::wrap_for(&data_key, (reader, key), &context)?,
+						reader_key_version: *version,
 						expires_at: None,
 					})
 				})
 				.collect::<Result<_, RecordError>>()?;
 			let author_key = match via {
-				Some(via) => {
-					Some((via, Self::wrap_for(&data_key, (&self.account(), &my_key), &context)?))
-				}
+				Some(via) => Some((
+					via,
+					my_key.1,
+					Self::wrap_for(&data_key, (&self.account(), &my_key.0), &context)?,
+				)),
 				None => None,
 			};
 			let call = runtime::transactions().ehr_acl().add_record(
@@ -621,7 +630,7 @@ impl Session {
 				BoundedVec(stored.cid.clone().into_bytes()),
 				stored.digest,
 				kind,
-				Self::wrap_for(&data_key, (patient, &owner_key), &context)?,
+				(owner_key.1, Self::wrap_for(&data_key, (patient, &owner_key.0), &context)?),
 				author_key,
 				BoundedVec(readers),
 			);
@@ -685,7 +694,9 @@ impl Session {
 		let keys = readers
 			.iter()
 			.zip(&their_keys)
-			.map(|(reader, key)| Ok((*reader, Self::wrap_for(data_key, (reader, key), &context)?)))
+			.map(|(reader, (key, version))| {
+				Ok((*reader, *version, Self::wrap_for(data_key, (reader, key), &context)?))
+			})
 			.collect::<Result<Vec<_>, RecordError>>()?;
 		Ok(types::NewContent {
 			based_on: record.key_version,
@@ -766,8 +777,8 @@ impl Session {
 		access: Access,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
-		let their_key = self.recipient_key(to).await?;
 		Self::retry_stale(id, || async {
+			let (their_key, their_version) = self.recipient_key(to).await?;
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;
 			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
@@ -777,6 +788,7 @@ impl Session {
 				access.clone(),
 				Self::wrap_for(&data_key, (to, &their_key), &context)?,
 				r.key_version,
+				their_version,
 				expires_at,
 			);
 			self.submit(&call).await?;
@@ -1010,14 +1022,15 @@ impl Session {
 			self.submit(&acl.answer_request(id, *requester, None)).await?;
 			return Ok(());
 		}
-		let their_key = self.recipient_key(requester).await?;
 		Self::retry_stale(id, || async {
+			let (their_key, their_version) = self.recipient_key(requester).await?;
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;
 			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
 			let approval = types::Approval {
 				wrapped_key: Self::wrap_for(&data_key, (requester, &their_key), &context)?,
 				key_version: r.key_version,
+				reader_key_version: their_version,
 				expires_at,
 			};
 			self.submit(&acl.answer_request(id, *requester, Some(approval))).await?;

@@ -149,7 +149,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 			bytes(b"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"),
 			[9; 32],
 			RecordKind::Observation,
-			bytes(&[1; 80]),
+			(0, bytes(&[1; 80])),
 			None,
 			BoundedVec(vec![]),
 		),
@@ -166,7 +166,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 
 	chain::submit(
 		&client,
-		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(&[2; 80]), 1, None),
+		&acl.grant_access(0, account(&doctor), Access::ReadWrite, bytes(&[2; 80]), 1, 0, None),
 		&patient,
 		chain::Wait::Finalized,
 	)
@@ -176,7 +176,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 	// A non-owner without a grant cannot grant, and nothing changes.
 	let refused = chain::submit(
 		&client,
-		&acl.grant_access(0, account(&stranger), Access::Read, bytes(&[5; 80]), 1, None),
+		&acl.grant_access(0, account(&stranger), Access::Read, bytes(&[5; 80]), 1, 0, None),
 		&stranger,
 		chain::Wait::Finalized,
 	)
@@ -240,7 +240,7 @@ async fn acl_calls_round_trip_through_a_real_node() {
 		based_on: 1,
 		cid: bytes(b"bafkreib4pqtikzdjlj4zigobmd63lig7u6oxlug24snlr6atjlmlza45dq"),
 		ciphertext_digest: [10; 32],
-		keys: BoundedVec(vec![(account(&patient), bytes(&[11; 80]))]),
+		keys: BoundedVec(vec![(account(&patient), 0, bytes(&[11; 80]))]),
 	};
 	chain::submit(
 		&client,

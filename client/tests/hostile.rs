@@ -189,7 +189,7 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 			BoundedVec(b"bafy/../../api/v0/shutdown".to_vec()),
 			[1; 32],
 			RecordKind::Note,
-			wrapped,
+			(0, wrapped),
 			None,
 			BoundedVec(vec![]),
 		),
@@ -234,7 +234,8 @@ async fn record_at(client: &Client, patient_key: [u8; 32], cid: &str) -> u64 {
 		BoundedVec(cid.as_bytes().to_vec()),
 		[0; 32],
 		RecordKind::Note,
-		wrapped,
+		// Key version 0: the patient has not rotated its key yet.
+		(0, wrapped),
 		None,
 		BoundedVec(vec![]),
 	);
