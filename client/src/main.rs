@@ -1157,7 +1157,12 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			let chain = ctx.chain().await?;
 			let view = query::record(&chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 			let requests = query::requests(&chain, id).await?;
-			ctx.out.grants(&view, &requests);
+			// Which grants wrap a key their reader has rotated away from.
+			let readers: Vec<AccountId> = view.grants.iter().map(|(who, _)| *who).collect();
+			let users = query::users(&chain, &readers).await?;
+			let versions: Vec<Option<u32>> =
+				users.iter().map(|u| u.as_ref().map(|u| u.enc_key_version)).collect();
+			ctx.out.grants(&view, &requests, &versions);
 		}
 		AccessCommand::Request { id, read_write } => {
 			let access = if read_write { Access::ReadWrite } else { Access::Read };

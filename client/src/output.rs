@@ -64,6 +64,7 @@ fn grant_json(who: &AccountId, g: &Grant) -> Value {
 		"granted_at": g.granted_at,
 		"expires_at": g.expires_at,
 		"key_version": g.key_version,
+		"reader_key_version": g.reader_key_version,
 	})
 }
 
@@ -238,9 +239,28 @@ impl Out {
 		}
 	}
 
-	pub fn grants(&self, view: &RecordView, requests: &[(AccountId, Access, BlockNumber)]) {
+	/// Record `view`'s grants and pending requests; `reader_keys` holds
+	/// each grant holder's current encryption key version, in the order of
+	/// `view.grants` (`None`: not registered any more).
+	pub fn grants(
+		&self,
+		view: &RecordView,
+		requests: &[(AccountId, Access, BlockNumber)],
+		reader_keys: &[Option<u32>],
+	) {
+		let reader_key_current =
+			|n: usize| reader_keys[n] == Some(view.grants[n].1.reader_key_version);
 		if self.json {
-			let grants: Vec<Value> = view.grants.iter().map(|(w, g)| grant_json(w, g)).collect();
+			let grants: Vec<Value> = view
+				.grants
+				.iter()
+				.enumerate()
+				.map(|(n, (w, g))| {
+					let mut grant = grant_json(w, g);
+					grant["reader_key_current"] = reader_key_current(n).into();
+					grant
+				})
+				.collect();
 			let requests: Vec<Value> = requests
 				.iter()
 				.map(|(w, a, at)| {
@@ -261,7 +281,8 @@ impl Out {
 		let rows = view
 			.grants
 			.iter()
-			.map(|(who, g)| {
+			.enumerate()
+			.map(|(n, (who, g))| {
 				vec![
 					who.to_string(),
 					format!("{:?}", g.access),
@@ -269,10 +290,12 @@ impl Out {
 					g.granted_at.to_string(),
 					expiry(g.expires_at),
 					if g.key_version == r.key_version { "current" } else { "outdated" }.into(),
+					if reader_key_current(n) { "current" } else { "rotated since: rekey" }.into(),
 				]
 			})
 			.collect();
-		let header = ["reader", "access", "granted by", "at block", "expires", "key"];
+		let header =
+			["reader", "access", "granted by", "at block", "expires", "key", "reader's key"];
 		println!("{}", table(&header, rows));
 		if !requests.is_empty() {
 			let rows = requests

@@ -667,6 +667,13 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 		}
 	};
 	assert!(!opens_with_new_key(0).await);
+	let reader_key_current = |n: usize| {
+		let listed = w.ok("patient", &["access", "list", &ids[n].to_string()]);
+		let grants = listed["grants"].as_array().unwrap().clone();
+		let grant = grants.iter().find(|g| g["account"] == reader.as_str()).unwrap().clone();
+		grant["reader_key_current"].as_bool().unwrap()
+	};
+	assert!(!reader_key_current(0), "the list shows the grant wraps a rotated key");
 
 	// The owner pinned the reader's first key when it shared with it (trust
 	// on first use): nothing is wrapped for the new one until the owner
@@ -710,5 +717,6 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 	assert!(opens_with_new_key(0).await);
 	w.ok("patient", &["record", "rekey", &ids[1].to_string()]);
 	assert!(opens_with_new_key(1).await);
+	assert!(reader_key_current(1));
 	reads("all-rotated", (0..RECORDS).collect()).await;
 }
