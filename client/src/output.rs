@@ -290,7 +290,12 @@ impl Out {
 					g.granted_at.to_string(),
 					expiry(g.expires_at),
 					if g.key_version == r.key_version { "current" } else { "outdated" }.into(),
-					if reader_key_current(n) { "current" } else { "rotated since: rekey" }.into(),
+					match reader_keys[n] {
+						None => "not registered",
+						Some(_) if reader_key_current(n) => "current",
+						Some(_) => "rotated since: rekey",
+					}
+					.into(),
 				]
 			})
 			.collect();

@@ -108,7 +108,7 @@ pub enum RecordError {
 	Unwrap(RecordId, UnwrapError),
 	#[error("the ciphertext of record {0} failed authentication: {1}")]
 	Envelope(RecordId, EnvelopeError),
-	#[error("record {0} kept changing (re-keyed or its readers changed) while this call was built; tried {STALE_RETRIES} times: look with `ehr access list {0}` and try again")]
+	#[error("record {0} kept changing (re-keyed, its readers changed, or a reader rotated its encryption key) while this call was built; tried {STALE_RETRIES} times: look with `ehr access list {0}` (a reader whose key keeps changing can be revoked) and try again")]
 	KeptChanging(RecordId),
 	#[error("record {0} got new content (version {1}) while your update was on its way, and yours was not applied: read it and update again")]
 	ChangedMeanwhile(RecordId, u32),
@@ -873,11 +873,14 @@ impl Session {
 			Err(e) if gone(&e) => {}
 			done => return done.map(|()| Revocation::Revoked),
 		}
+		// The access is gone by now: say so whatever keeps the re-encryption
+		// from landing (a reader that keeps rotating its key included).
 		match Self::retry_stale(id, || self.rotate(id, None)).await {
 			Err(
 				cause @ (RecordError::Contact(_)
 				| RecordError::UnusableKey(_)
-				| RecordError::NotRegistered(_)),
+				| RecordError::NotRegistered(_)
+				| RecordError::KeptChanging(_)),
 			) => Err(RecordError::RevokedNotRotated { id, from: *from, cause: Box::new(cause) }),
 			rotated => rotated.map(|()| Revocation::Revoked),
 		}

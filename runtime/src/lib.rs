@@ -59,7 +59,9 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_version: 204,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	// 3: the calls that write a wrapped key name the reader's key version
+	// (spec 204); a transaction signed for the old layout is not valid.
+	transaction_version: 3,
 	system_version: 1,
 };
 

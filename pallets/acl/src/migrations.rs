@@ -1,6 +1,7 @@
 //! Storage migrations, each run once by the runtime's `Executive`.
 
 use crate::pallet::{Config, Delegations, Grants, Pallet, Records};
+use codec::Decode;
 use frame_support::{
 	migrations::VersionedMigration,
 	traits::{Get, UncheckedOnRuntimeUpgrade},
@@ -16,14 +17,34 @@ pub type V0ToV1<T> =
 
 pub struct BuildDelegations<T>(core::marker::PhantomData<T>);
 
+/// The fields a grant has begun with in every storage version so far.
+#[derive(codec::Decode)]
+struct GrantHead<AccountId> {
+	_wrapped_key: crate::types::WrappedKey,
+	_access: crate::types::Access,
+	granted_by: AccountId,
+}
+
 impl<T: Config> UncheckedOnRuntimeUpgrade for BuildDelegations<T> {
 	fn on_runtime_upgrade() -> Weight {
 		let (mut reads, mut writes) = (0u64, 0u64);
-		for (id, reader, grant) in Grants::<T>::iter() {
+		// Read as the leading fields every storage version shares: a chain
+		// at version 0 upgrading straight to 2 runs this before `V1ToV2`,
+		// and a grant decoded with the newest layout would not decode and
+		// be skipped, leaving its delegation out of the index.
+		for (id, reader) in Grants::<T>::iter_keys() {
 			reads += 2;
+			let raw = frame_support::storage::unhashed::get_raw(&Grants::<T>::hashed_key_for(
+				id, &reader,
+			));
+			let Some(GrantHead { granted_by, .. }) =
+				raw.and_then(|raw| GrantHead::<T::AccountId>::decode(&mut &raw[..]).ok())
+			else {
+				continue;
+			};
 			let Some(record) = Records::<T>::get(id) else { continue };
-			if Pallet::<T>::is_delegation(&record, &grant.granted_by, &reader) {
-				Delegations::<T>::insert((id, &grant.granted_by, &reader), ());
+			if Pallet::<T>::is_delegation(&record, &granted_by, &reader) {
+				Delegations::<T>::insert((id, &granted_by, &reader), ());
 				writes += 1;
 			}
 		}
@@ -32,8 +53,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for BuildDelegations<T> {
 }
 
 /// Storage version 1 → 2: every grant records the reader's encryption key
-/// version it wraps for; grants written before are marked 0 (unknown), so
-/// that a client sees them as wrapping an older key and re-wraps them.
+/// version it wraps for; grants written before get 0, the reader's first
+/// key (a grant whose reader had rotated by then shows as wrapping an older
+/// key until it is re-keyed, even if it wraps the newest).
 pub type V1ToV2<T> = VersionedMigration<
 	1,
 	2,

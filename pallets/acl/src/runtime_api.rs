@@ -8,6 +8,9 @@ use codec::Codec;
 sp_api::decl_runtime_apis! {
 	/// Questions the `aclService` contract answered with `getACL`, `auth`
 	/// and `getaccesstype`, and the ones an auditor asks.
+	///
+	/// Version 2: `Grant` ends with `reader_key_version`.
+	#[api_version(2)]
 	pub trait EhrAclApi<AccountId, BlockNumber>
 	where
 		AccountId: Codec,

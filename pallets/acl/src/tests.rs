@@ -526,15 +526,30 @@ fn wrapped_keys_name_the_readers_current_key_version() {
 		assert_ok!(granting(1));
 		assert_eq!(grant_of(id, PHARMACIST).reader_key_version, 1);
 
-		// A re-key naming the doctor's old version; then its current one.
+		// A re-key naming the doctor's old version (an update, a revocation
+		// that rotates); then its current one.
 		let mut old = rekey(version, &[PATIENT, DOCTOR, PHARMACIST]);
 		old.keys[1].1 = 0;
 		assert_noop!(
 			EhrAcl::update_record(signed(PATIENT), id, old),
 			Error::<Test>::ReaderKeyRotated
 		);
+		let mut old = rekey(version, &[PATIENT, DOCTOR]);
+		old.keys[1].1 = 0;
+		assert_noop!(
+			EhrAcl::revoke_access(signed(PATIENT), id, PHARMACIST, Some(old)),
+			Error::<Test>::ReaderKeyRotated
+		);
 		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR, PHARMACIST]));
 		assert_eq!(grant_of(id, DOCTOR).reader_key_version, 1);
+
+		// A new record's own key and its author's, for a version that is
+		// not the current one.
+		let owners = NewRecord { owner_key: (1, key(PATIENT, 1)), ..NewRecord::of(PATIENT) };
+		assert_noop!(owners.try_add(), Error::<Test>::ReaderKeyRotated);
+		let mut authors = NewRecord::written_by(DOCTOR, PATIENT, id);
+		authors.author_key.as_mut().unwrap().1 = 0;
+		assert_noop!(authors.try_add(), Error::<Test>::ReaderKeyRotated);
 
 		// A new record's reader, and an approval, for an old version.
 		let reader = NewRecord::of(PATIENT).reader(PHARMACIST, Access::Read, None);
@@ -561,6 +576,49 @@ fn wrapped_keys_name_the_readers_current_key_version() {
 			approval(PHARMACIST, version, None)
 		));
 		assert_eq!(grant_of(id, PHARMACIST).reader_key_version, 1);
+
+		// A reader that left after the call was built: the readers changed.
+		let content = rekey(key_version(id), &[PATIENT, DOCTOR, PHARMACIST]);
+		assert_ok!(EhrAcl::deregister_user(signed(PHARMACIST), PHARMACIST));
+		assert_noop!(
+			EhrAcl::update_record(signed(PATIENT), id, content),
+			Error::<Test>::ReadersChanged
+		);
+	});
+}
+
+/// Stores `who`'s grant on record `id` as storage version 1 kept it (the
+/// same fields without the last).
+fn store_grant_as_v1(id: RecordId, who: u64) {
+	let g = grant_of(id, who);
+	let v1 = (g.wrapped_key, g.access, g.granted_by, g.granted_at, g.expires_at, g.key_version);
+	frame_support::storage::unhashed::put_raw(
+		&Grants::<Test>::hashed_key_for(id, who),
+		&v1.encode(),
+	);
+}
+
+/// A chain at storage version 0 upgrading straight to 2 runs both
+/// migrations in the runtime's order: the index is built from grants still
+/// in the old layout, and every grant decodes afterwards.
+#[test]
+fn upgrade_from_storage_version_0_runs_both_migrations() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		let id = record_with_delegate();
+		let index: Vec<_> = Delegations::<Test>::iter_keys().collect();
+		let holders = readers(id);
+		let _ = Delegations::<Test>::clear(u32::MAX, None);
+		for who in &holders {
+			store_grant_as_v1(id, *who);
+		}
+		assert_eq!(Grants::<Test>::iter().count(), 0, "the old layout does not decode");
+		StorageVersion::new(0).put::<EhrAcl>();
+		<(crate::migrations::V0ToV1<Test>, crate::migrations::V1ToV2<Test>)>::on_runtime_upgrade();
+		assert_eq!(EhrAcl::on_chain_storage_version(), 2);
+		assert_eq!(Delegations::<Test>::iter_keys().collect::<Vec<_>>(), index);
+		assert_eq!(Grants::<Test>::iter_prefix(id).count(), holders.len());
+		revoke_doctor_and_its_delegate(id);
 	});
 }
 
@@ -575,19 +633,7 @@ fn upgrade_to_storage_version_2_marks_reader_key_versions_unknown() {
 		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR]));
 		let before = grant_of(id, DOCTOR);
 		assert_eq!(before.reader_key_version, 1);
-		// The grant as version 1 stored it: the same fields without the last.
-		let v1 = (
-			before.wrapped_key.clone(),
-			before.access,
-			before.granted_by,
-			before.granted_at,
-			before.expires_at,
-			before.key_version,
-		);
-		frame_support::storage::unhashed::put_raw(
-			&Grants::<Test>::hashed_key_for(id, DOCTOR),
-			&v1.encode(),
-		);
+		store_grant_as_v1(id, DOCTOR);
 		StorageVersion::new(1).put::<EhrAcl>();
 		crate::migrations::V1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(EhrAcl::on_chain_storage_version(), 2);
