@@ -415,6 +415,9 @@ struct Seen {
 	at: u64,
 	/// Each reader's giver and expiry.
 	grants: BTreeMap<u64, (u64, Option<u64>)>,
+	/// Each reader's encryption key version then: what a client that read
+	/// this view wraps for.
+	reader_keys: BTreeMap<u64, u32>,
 }
 
 impl Seen {
@@ -427,6 +430,7 @@ impl Seen {
 			grants: Grants::<Test>::iter_prefix(record)
 				.map(|(reader, g)| (reader, (g.granted_by, g.expires_at)))
 				.collect(),
+			reader_keys: Grants::<Test>::iter_key_prefix(record).map(|r| (r, kv(r))).collect(),
 		})
 	}
 
@@ -463,7 +467,8 @@ impl History {
 			let Some(seen) = Seen::read(id) else { continue };
 			let views = self.0.entry(id).or_default();
 			let changed = views.back().is_none_or(|last| {
-				(last.key_version, &last.grants) != (seen.key_version, &seen.grants)
+				(last.key_version, &last.grants, &last.reader_keys)
+					!= (seen.key_version, &seen.grants, &seen.reader_keys)
 			});
 			if changed {
 				views.push_back(seen);
@@ -566,8 +571,11 @@ fn content_on(
 		View::Current | View::Earlier(_) => {}
 	}
 	content.based_on = seen.key_version;
+	// Each reader's key version as the view saw it: one that rotated since
+	// makes the call stale.
+	let version = |r: u64| seen.reader_keys.get(&r).copied().unwrap_or_else(|| kv(r));
 	content.keys =
-		BoundedVec::truncate_from(keys.into_iter().map(|r| (r, kv(r), key_for(r))).collect());
+		BoundedVec::truncate_from(keys.into_iter().map(|r| (r, version(r), key_for(r))).collect());
 	let built_on = BuiltOn { record, key_version: seen.key_version, keys: Some(remaining) };
 	(content, Some(built_on))
 }
@@ -1278,6 +1286,9 @@ struct AuditedGrant {
 	expires_at: Option<u64>,
 	granted_by: u64,
 	key_version: u32,
+	/// The reader's key version when the grant was last wrapped, which the
+	/// pallet only takes if it was the reader's current one.
+	reader_key_version: u32,
 }
 
 /// The state as the pallet's events tell it.
@@ -1316,7 +1327,8 @@ impl Audit {
 		});
 		let grants = s.grants.iter().map(|(key, g)| {
 			let (access, expires_at, granted_by) = (g.access, g.expires_at, g.granted_by);
-			(*key, AuditedGrant { access, expires_at, granted_by, key_version: g.key_version })
+			let (key_version, reader_key_version) = (g.key_version, g.reader_key_version);
+			(*key, AuditedGrant { access, expires_at, granted_by, key_version, reader_key_version })
 		});
 		Audit {
 			users: users.collect(),
@@ -1370,8 +1382,10 @@ impl Audit {
 				record.ciphertext_digest = ciphertext_digest;
 				record.version = version;
 				record.key_version = key_version;
-				for (_, grant) in self.grants.iter_mut().filter(|((r, _), _)| *r == id) {
+				for ((_, reader), grant) in self.grants.iter_mut().filter(|((r, _), _)| *r == id) {
 					grant.key_version = key_version;
+					grant.reader_key_version =
+						self.users.get(reader).expect("a grant to a user").enc_key_version;
 				}
 			}
 			Event::RecordRemoved { id, .. } => {
@@ -1380,7 +1394,15 @@ impl Audit {
 				assert!(!left, "record {id} removed before its grants and requests went");
 			}
 			Event::GrantAdded { id, to, by, access, expires_at, key_version, .. } => {
-				let grant = AuditedGrant { access, expires_at, granted_by: by, key_version };
+				let reader_key_version =
+					self.users.get(&to).expect("a grant to a user").enc_key_version;
+				let grant = AuditedGrant {
+					access,
+					expires_at,
+					granted_by: by,
+					key_version,
+					reader_key_version,
+				};
 				assert!(!self.leaving.contains(&to), "{to} granted {id} while leaving");
 				assert!(!self.leaving.contains(&by), "{by} granted on {id} while leaving");
 				assert!(self.grants.insert((id, to), grant).is_none(), "{to} granted {id} twice");
