@@ -952,9 +952,10 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 			let text = serde_json::to_string_pretty(&consent).expect("serializes");
 			match out {
 				Some(path) => {
-					std::fs::write(&path, format!("{text}\n")).map_err(|e| {
-						CliError::Usage(format!("cannot write {}: {e}", path.display()))
-					})?;
+					// A consent is handed on to a registrar: never a half-written one.
+					files::write_atomically(&path, format!("{text}\n").as_bytes()).map_err(
+						|e| CliError::Usage(format!("cannot write {}: {e}", path.display())),
+					)?;
 					ctx.out.done(
 						&format!("consent written to {}", path.display()),
 						serde_json::json!({ "consent": path.display().to_string() }),

@@ -46,8 +46,14 @@ async fn patient_doctor_pharmacist_auditor() {
 		let out = w.run(who, &["user", "consent", "--role", role, "--hospital", hospital]);
 		w.file(&format!("{who}.{role}.{hospital}.consent.json"), &out.stdout)
 	};
-	let (doctor_consent, pharmacist_consent) =
-		(consent("doctor", "doctor", "1"), consent("pharmacist", "pharmacist", "1"));
+	// One consent written by `--out` (atomically, beside its final name).
+	let doctor_consent = w.out_path("doctor.consent.json");
+	let written = w.ok(
+		"doctor",
+		&["user", "consent", "--role", "doctor", "--hospital", "1", "--out", &doctor_consent],
+	);
+	assert_eq!(written["consent"], doctor_consent.as_str());
+	let pharmacist_consent = consent("pharmacist", "pharmacist", "1");
 	let mut self_registrations: Vec<_> = ["patient", "stranger"]
 		.iter()
 		.map(|who| {
