@@ -307,8 +307,13 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	assert_eq!(best(&outsider).await, 0, "an unauthorised node must not sync");
 	assert!(c.log(6).contains("0 peers") || !c.log(6).contains("Imported #1"), "{}", c.log(6));
 
-	// A fifth hospital (Eve) joins: the council authorises its node and adds
-	// it as validator; it sets its session keys; its node syncs and authors.
+	// A fifth hospital (Eve) joins: the council authorises its node; its
+	// node generates session keys with a proof that Eve owns them and Eve
+	// registers them on chain; then the council adds it as validator; its
+	// node syncs and authors. Keys come first: the session pallet skips a
+	// new validator without keys at the session boundary that takes the
+	// changed set, and the set is offered only once (a council that adds a
+	// validator before its keys are set leaves it out until the next change).
 	council_passes(
 		&h1,
 		RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
@@ -317,13 +322,6 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		}),
 	)
 	.await;
-	council_passes(
-		&h1,
-		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
-	)
-	.await;
-	// Its node generates session keys with a proof that Eve owns them; Eve
-	// registers them on chain.
 	let joined = Instant::now();
 	c.run(&["start", "5"]);
 	let generated = rotate_keys_with_owner(5, &account(&dev::eve())).await;
@@ -339,6 +337,11 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	)
 	.await
 	.expect("session keys set");
+	council_passes(
+		&h1,
+		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
+	)
+	.await;
 	let h5 = connect(5).await;
 	until("hospital 5 syncs", Duration::from_secs(180), || async {
 		best(&h5).await + 2 >= best(&h1).await
