@@ -191,9 +191,14 @@ fn with_expiry(access: String, expires_at: &Option<u32>) -> String {
 
 /// The governance pallets whose events an auditor needs beside the ACL's:
 /// who may validate, which nodes may connect, which hospitals are members,
-/// what the council decided, what the sudo key did.
+/// what the council decided, what it ran as root, which motions lapsed.
 const GOVERNANCE: [&str; 5] =
-	["Validators", "NodeAuthorization", "HospitalMembership", "Council", "Sudo"];
+	["Validators", "NodeAuthorization", "HospitalMembership", "Council", "Governance"];
+
+/// The system events an auditor needs: runtime upgrades authorised, applied
+/// or rejected (not the per-extrinsic ones).
+const UPGRADES: [&str; 3] =
+	["UpgradeAuthorized", "CodeUpdated", "RejectedInvalidAuthorizedUpgrade"];
 
 /// A governance event, flattened: the validators pallet's by name, the
 /// others with their fields as the metadata describes them.
@@ -246,7 +251,9 @@ pub async fn block_events(
 			};
 			let (name, f) = fields(&inner);
 			(name.to_string(), f)
-		} else if GOVERNANCE.contains(&event.pallet_name()) {
+		} else if GOVERNANCE.contains(&event.pallet_name())
+			|| (event.pallet_name() == "System" && UPGRADES.contains(&event.event_name()))
+		{
 			governance_fields(&event)?
 		} else {
 			continue;

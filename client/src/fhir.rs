@@ -30,7 +30,7 @@ fn kind(event: &str) -> (&'static str, &'static str, &'static str) {
 		"UserRegistered" | "RegistrarAdded" => (USER, "C"),
 		"EncryptionKeyRotated" | "DeregistrationContinues" => (USER, "U"),
 		"UserDeregistered" | "RegistrarRemoved" => (USER, "D"),
-		// Governance: validators, nodes, members, council, sudo.
+		// Governance: validators, nodes, members, council, root, upgrades.
 		_ => (PERMISSIONS, "E"),
 	};
 	(code, display, action)
@@ -47,7 +47,7 @@ pub fn audit_event(entry: &Entry) -> Value {
 	let agent = match &entry.by {
 		Some(by) => json!({ "who": account(by), "requestor": true }),
 		None => json!({
-			"who": { "display": "the consortium's governance (council, validators, sudo)" },
+			"who": { "display": "the consortium's governance (council, validators)" },
 			"requestor": false,
 		}),
 	};

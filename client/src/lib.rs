@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod crypto;
 pub mod fhir;
 pub mod files;
+pub mod governance;
 pub mod index;
 pub mod keystore;
 pub mod records;

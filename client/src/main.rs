@@ -4,6 +4,7 @@
 //! `main` turns it into one message on stderr and an exit code.
 
 mod config;
+mod gov;
 mod output;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,6 +15,7 @@ use ehr::{
 	contacts::{ContactError, Contacts, Pin},
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	files,
+	governance::GovError,
 	index::{Index, IndexError, IndexStatus},
 	keystore::{Keys, KeystoreError, KeystoreFile, DEFAULT_KDF},
 	records::{
@@ -142,6 +144,10 @@ enum Command {
 	/// data keys for (trust on first use).
 	#[command(subcommand)]
 	Contacts(ContactsCommand),
+	/// The hospitals' council: propose, vote on and close motions (admit or
+	/// remove a hospital, registrars, runtime upgrades).
+	#[command(subcommand)]
+	Gov(gov::GovCommand),
 }
 
 #[derive(Subcommand)]
@@ -480,6 +486,8 @@ enum CliError {
 	Record(#[from] RecordError),
 	#[error(transparent)]
 	Index(#[from] IndexError),
+	#[error(transparent)]
+	Gov(#[from] GovError),
 	#[error("{0} rows of the index differ from the chain")]
 	Integrity(usize),
 	/// Part of the work was done; the message says what is left, the code
@@ -516,8 +524,31 @@ impl CliError {
 			CliError::Index(IndexError::WrongChain { .. }) => exit::WRONG_CHAIN,
 			CliError::Integrity(_) => exit::INTEGRITY,
 			CliError::Record(e) => record_exit(e),
+			CliError::Gov(GovError::Chain(e)) => chain_exit(e),
+			CliError::Gov(GovError::BadPeerId(_)) => exit::USAGE,
+			CliError::Gov(GovError::NoSuchMotion(_)) => exit::REFUSED,
+			CliError::Gov(GovError::MissingEvent(_)) => exit::FAILURE,
+			CliError::Gov(GovError::UpgradeRejected(_)) => exit::REFUSED,
 			CliError::Incomplete(_, code) => *code,
 		}
+	}
+}
+
+/// The exit code of a failed exchange with the node.
+fn chain_exit(e: &ChainError) -> u8 {
+	match e {
+		ChainError::Unreachable { .. }
+		| ChainError::ConnectionLost(_)
+		| ChainError::OutcomeUnknown(_)
+		| ChainError::NoFinalityProof(_)
+		| ChainError::FinalityStalled { .. }
+		| ChainError::StaleState { .. }
+		| ChainError::PoolBusy { .. } => exit::UNREACHABLE,
+		ChainError::Unverified(_) => exit::INTEGRITY,
+		ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
+		ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => exit::USAGE,
+		ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
+		ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
 	}
 }
 
@@ -525,20 +556,7 @@ impl CliError {
 fn record_exit(e: &RecordError) -> u8 {
 	use RecordError as R;
 	match e {
-		R::Chain(chain) => match **chain {
-			ChainError::Unreachable { .. }
-			| ChainError::ConnectionLost(_)
-			| ChainError::OutcomeUnknown(_)
-			| ChainError::NoFinalityProof(_)
-			| ChainError::FinalityStalled { .. }
-			| ChainError::StaleState { .. }
-			| ChainError::PoolBusy { .. } => exit::UNREACHABLE,
-			ChainError::Unverified(_) => exit::INTEGRITY,
-			ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
-			ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => exit::USAGE,
-			ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
-			ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
-		},
+		R::Chain(chain) => chain_exit(chain),
 		R::Unconfirmed(..)
 		| R::Storage(StorageError::Unreachable { .. } | StorageError::NotFound { .. }) => {
 			exit::UNREACHABLE
@@ -810,6 +828,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Access(command) => access(&ctx, command).await,
 		Command::Audit(command) => audit_cmd(&ctx, command).await,
 		Command::Contacts(command) => contacts(&ctx, command).await,
+		Command::Gov(command) => gov::gov(&ctx, command).await,
 		Command::Chain(ChainCommand::Checkpoint) => {
 			let chain = ctx.chain().await?;
 			chain.finalized_now().await.map_err(RecordError::from)?;

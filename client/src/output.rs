@@ -6,6 +6,7 @@ use ehr::{
 	audit::{Entry, Verification},
 	chain::AccountId,
 	contacts::{fingerprint, Pin},
+	governance::Motion,
 	index::IndexStatus,
 	keystore::PublicKeys,
 	records::{Access, BlockNumber, Grant, RecordView, User},
@@ -143,6 +144,30 @@ impl Out {
 			public.retired_keys.len()
 		);
 		self.done(&text, value);
+	}
+
+	/// The council's open motions.
+	pub fn motions(&self, motions: &[Motion]) {
+		let text = if motions.is_empty() {
+			"no open motion".to_string()
+		} else {
+			let rows = motions
+				.iter()
+				.map(|m| {
+					vec![
+						m.index.to_string(),
+						m.call.clone(),
+						m.proposer.clone().unwrap_or_default(),
+						format!("{}/{} (of {})", m.ayes.len(), m.threshold, m.seats),
+						m.nays.len().to_string(),
+						format!("block {}", m.end),
+					]
+				})
+				.collect();
+			let header = ["#", "call", "proposer", "ayes/needed", "nays", "votes until"];
+			table(&header, rows).to_string()
+		};
+		self.done(&text, json!({ "motions": motions }));
 	}
 
 	/// The pinned keys of `ehr contacts list`.

@@ -10,7 +10,7 @@
 mod common;
 
 use ehr::{
-	chain::{self, runtime, AccountId, Client, Wait},
+	chain::{self, runtime, AccountId, ChainError, Client, Wait},
 	crypto::os_rng,
 	keystore::Keys,
 	records::{self, Access, RecordKind, Role, Session},
@@ -307,13 +307,28 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	assert_eq!(best(&outsider).await, 0, "an unauthorised node must not sync");
 	assert!(c.log(6).contains("0 peers") || !c.log(6).contains("Imported #1"), "{}", c.log(6));
 
-	// A fifth hospital (Eve) joins: the council authorises its node; its
-	// node generates session keys with a proof that Eve owns them and Eve
-	// registers them on chain; then the council adds it as validator; its
-	// node syncs and authors. Keys come first: the session pallet skips a
-	// new validator without keys at the session boundary that takes the
-	// changed set, and the set is offered only once (a council that adds a
-	// validator before its keys are set leaves it out until the next change).
+	// Before the council admits the fifth hospital's node, an unrelated
+	// account (Ferdie) tries to claim its peer id: no signed account may.
+	let squat = chain::submit(
+		&h1,
+		&runtime::transactions()
+			.node_authorization()
+			.claim_node(OpaquePeerId(HOSPITAL_5_PEER.to_vec())),
+		&dev::ferdie(),
+		Wait::InBlock,
+	)
+	.await;
+	assert!(
+		matches!(&squat, Err(ChainError::Rejected { pallet, name, .. }) if pallet == "System" && name == "CallFiltered"),
+		"a stranger claimed the joining hospital's node: {squat:?}"
+	);
+
+	// A fifth hospital (Eve) joins: the council authorises its node and adds
+	// it as validator; a session boundary passes before Eve's node makes its
+	// session keys (with a proof that Eve owns them) and Eve registers them
+	// on chain. The validators pallet hands the session the new set once the
+	// keys are there: before that fix, the boundary without keys consumed the
+	// change and Eve never validated.
 	council_passes(
 		&h1,
 		RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
@@ -324,6 +339,16 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	.await;
 	let joined = Instant::now();
 	c.run(&["start", "5"]);
+	council_passes(
+		&h1,
+		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
+	)
+	.await;
+	let boundary = (best(&h1).await / SESSION_BLOCKS + 1) * SESSION_BLOCKS;
+	until("a session boundary after add_validator", Duration::from_secs(120), || async {
+		best(&h1).await > boundary
+	})
+	.await;
 	let generated = rotate_keys_with_owner(5, &account(&dev::eve())).await;
 	let keys = SessionKeys {
 		aura: AuraPublic(generated.0[..32].try_into().unwrap()),
@@ -337,11 +362,6 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	)
 	.await
 	.expect("session keys set");
-	council_passes(
-		&h1,
-		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
-	)
-	.await;
 	let h5 = connect(5).await;
 	until("hospital 5 syncs", Duration::from_secs(180), || async {
 		best(&h5).await + 2 >= best(&h1).await
@@ -356,6 +376,9 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		joined.elapsed().as_secs_f64()
 	);
 }
+
+/// Blocks per session (the runtime's `SESSION_BLOCKS`).
+const SESSION_BLOCKS: u64 = 10;
 
 /// Raw libp2p peer id of hospital 5's node key (0x…05), as
 /// `ehr-node key inspect-node-key` prints it, base58-decoded.

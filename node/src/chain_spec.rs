@@ -17,7 +17,7 @@ fn spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<Cha
 		.build())
 }
 
-/// `--dev`: one validator (Alice), sudo, dev registrars.
+/// `--dev`: one validator (Alice), dev registrars, a council of Alice and Bob.
 pub fn development() -> Result<ChainSpec, String> {
 	spec(
 		"EHR Development",
@@ -37,7 +37,7 @@ pub fn local() -> Result<ChainSpec, String> {
 	)
 }
 
-/// `--chain consortium`: hospitals 1–4 validate, no sudo, council
+/// `--chain consortium`: hospitals 1–4 validate, council
 /// governance, authorised nodes only.
 pub fn consortium() -> Result<ChainSpec, String> {
 	spec(

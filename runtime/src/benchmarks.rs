@@ -10,6 +10,6 @@ frame_benchmarking::define_benchmarks!(
 	[frame_system, SystemBench::<Runtime>]
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
-	[pallet_sudo, Sudo]
+	[pallet_ehr_governance, Governance]
 	[pallet_ehr_acl, EhrAcl]
 );

@@ -6,7 +6,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -26,12 +26,60 @@ use sp_runtime::{
 /// The hospitals' council.
 pub type CouncilCollective = pallet_collective::Instance1;
 
-/// Consortium governance: more than half of the hospitals' council, or root
-/// (reachable only through sudo, which only development chains have).
+/// Consortium governance: more than half of the hospitals' council, or root.
 pub type GovernanceOrigin = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>,
 >;
+
+/// The share of the council that acts as root (`Governance::dispatch_as_root`:
+/// runtime upgrades and every other root-only call): at least
+/// `ROOT_AYES_NUMERATOR / ROOT_AYES_DENOMINATOR` of the hospitals. There is
+/// no sudo, on any chain.
+pub const ROOT_AYES_NUMERATOR: u32 = 2;
+pub const ROOT_AYES_DENOMINATOR: u32 = 3;
+pub type RootOrigin = pallet_collective::EnsureProportionAtLeast<
+	AccountId,
+	CouncilCollective,
+	ROOT_AYES_NUMERATOR,
+	ROOT_AYES_DENOMINATOR,
+>;
+
+/// What changes who governs or who finalizes: the council's seats and the
+/// validator set. As much as root (two thirds), since a bare majority that
+/// could add seats or validators it controls would soon reach root, or the
+/// two thirds GRANDPA needs.
+pub type SupermajorityOrigin = EitherOfDiverse<EnsureRoot<AccountId>, RootOrigin>;
+
+/// Members who do not vote count as nays, prime or not: a motion passes
+/// only on the ayes cast (the collective's `PrimeDefaultVote` would count
+/// abstentions as the prime's aye when a motion is closed after its end).
+pub struct AbstentionsAreNays;
+impl pallet_collective::DefaultVote for AbstentionsAreNays {
+	fn default_vote(_prime: Option<bool>, _yes: u32, _no: u32, _seats: u32) -> bool {
+		false
+	}
+}
+
+/// Calls no signed account may make: peering changes outside governance.
+/// Node ownership comes only from governance (`add_well_known_node`), so
+/// nobody can claim a joining hospital's peer id before the council adds
+/// it, nor hand an authorised node to another account; an owner still
+/// manages its own node's extra connections. Root (the council's two
+/// thirds) is not filtered.
+pub struct GovernedPeering;
+impl Contains<RuntimeCall> for GovernedPeering {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(
+			call,
+			RuntimeCall::NodeAuthorization(
+				pallet_node_authorization::Call::claim_node { .. }
+					| pallet_node_authorization::Call::remove_claim { .. }
+					| pallet_node_authorization::Call::transfer_node { .. }
+			)
+		)
+	}
+}
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
@@ -72,6 +120,7 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	type BaseCallFilter = GovernedPeering;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -132,11 +181,10 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
-/// Development chains only: the `consortium` preset has no sudo key.
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+parameter_types! {
+	/// The pallet runtimes before spec 205 had; its storage (the key) is
+	/// removed on the upgrade.
+	pub const SudoPalletName: &'static str = "Sudo";
 }
 
 impl pallet_node_authorization::Config for Runtime {
@@ -206,12 +254,31 @@ impl pallet_ehr_acl::benchmarking::BenchmarkHelper<AccountId, ConsentSignature>
 	}
 }
 
+/// Who has session keys, for the validator set handed to the session.
+pub struct HasSessionKeys;
+impl Contains<AccountId> for HasSessionKeys {
+	fn contains(who: &AccountId) -> bool {
+		pallet_session::NextKeys::<Runtime>::contains_key(who)
+	}
+}
+
+/// The current session's validators.
+pub struct SessionValidators;
+impl frame_support::traits::Get<Vec<AccountId>> for SessionValidators {
+	fn get() -> Vec<AccountId> {
+		pallet_session::Validators::<Runtime>::get()
+	}
+}
+
 impl pallet_ehr_validators::Config for Runtime {
-	type ManagerOrigin = GovernanceOrigin;
+	type ManagerOrigin = SupermajorityOrigin;
 	type MaxValidators = ConstU32<32>;
-	// The development chain runs one validator; a consortium keeps at least
-	// four by its own rule (GRANDPA stalls with fewer than 2/3 online).
-	type MinValidators = ConstU32<1>;
+	/// No hospital, nor any pair, can be left to validate alone by
+	/// removals (a development chain's single validator cannot be removed).
+	/// GRANDPA needs more than two thirds online: four tolerate one down.
+	type MinValidators = ConstU32<3>;
+	type HasSessionKeys = HasSessionKeys;
+	type SessionValidators = SessionValidators;
 }
 
 parameter_types! {
@@ -236,39 +303,62 @@ impl pallet_session::Config for Runtime {
 }
 
 parameter_types! {
-	/// A proposal not decided within an hour lapses.
-	pub const MotionDuration: BlockNumber = 600;
+	/// A motion is open for three days (of 6 s blocks); one nobody closed
+	/// by then lapses (`pallet-ehr-governance`).
+	pub const MotionDuration: BlockNumber = 3 * 24 * 600;
 	pub const MaxHospitals: u32 = 32;
 	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
 }
 
-/// The hospitals' council: any member proposes a call (add a validator, a
-/// registrar, a node, a hospital), the others vote, and it runs with the
-/// council's origin once more than half agree.
+/// The hospitals' council: any member proposes a call (a registrar, a node,
+/// a validator, a hospital), the others vote, and it runs with the
+/// council's origin once more than half agree (registrars, nodes); seats,
+/// validators and root-only calls need two thirds. A majority may
+/// disapprove or kill a proposal. Each member holds at most
+/// `MaxProposalsPerMember` open proposals.
 impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type Proposal = RuntimeCall;
 	type RuntimeEvent = RuntimeEvent;
 	type MotionDuration = MotionDuration;
-	type MaxProposals = ConstU32<32>;
+	/// Every member's `MaxProposalsPerMember`, for the largest council.
+	type MaxProposals = ConstU32<{ 32 * 4 }>;
 	type MaxMembers = MaxHospitals;
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type DefaultVote = AbstentionsAreNays;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	type SetMembersOrigin = EnsureRoot<AccountId>;
 	type MaxProposalWeight = MaxProposalWeight;
-	type DisapproveOrigin = EnsureRoot<AccountId>;
-	type KillOrigin = EnsureRoot<AccountId>;
-	type Consideration = ();
+	type DisapproveOrigin = GovernanceOrigin;
+	type KillOrigin = GovernanceOrigin;
+	type Consideration = pallet_ehr_governance::ProposalSlot<Runtime, CouncilCollective>;
 }
 
-/// Who sits on the council: the member hospitals, changed by the council.
+/// `batch_all`: several calls in one transaction or one council motion (a
+/// hospital's admission: member, registrar, node and validator), all or
+/// none. Each inner call keeps the caller's origin and call filter.
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_ehr_governance::Config<CouncilCollective> for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RootOrigin = RootOrigin;
+	type MaxProposalsPerMember = ConstU32<4>;
+	type WeightInfo = pallet_ehr_governance::weights::SubstrateWeight<Runtime>;
+}
+
+/// Who sits on the council: the member hospitals, changed by two thirds of
+/// the council.
 impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type AddOrigin = GovernanceOrigin;
-	type RemoveOrigin = GovernanceOrigin;
-	type SwapOrigin = GovernanceOrigin;
-	type ResetOrigin = GovernanceOrigin;
-	type PrimeOrigin = GovernanceOrigin;
+	type AddOrigin = SupermajorityOrigin;
+	type RemoveOrigin = SupermajorityOrigin;
+	type SwapOrigin = SupermajorityOrigin;
+	type ResetOrigin = SupermajorityOrigin;
+	type PrimeOrigin = SupermajorityOrigin;
 	type MembershipInitialized = Council;
 	type MembershipChanged = Council;
 	type MaxMembers = MaxHospitals;

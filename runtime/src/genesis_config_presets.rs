@@ -1,6 +1,6 @@
 //! Genesis states the node's chain specs are built from.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SessionKeys, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SessionKeys, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_ehr_acl::OrgId;
@@ -29,7 +29,6 @@ pub type Validator = (AccountId, AuraId, GrandpaId);
 struct Genesis {
 	validators: Vec<Validator>,
 	endowed: Vec<AccountId>,
-	sudo: Option<AccountId>,
 	registrars: Vec<(AccountId, OrgId)>,
 	hospitals: Vec<AccountId>,
 	nodes: Vec<(OpaquePeerId, AccountId)>,
@@ -50,7 +49,6 @@ fn genesis(g: Genesis) -> Value {
 				.map(|(who, aura, grandpa)| (who.clone(), who, SessionKeys { aura, grandpa }))
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: g.sudo },
 		ehr_acl: pallet_ehr_acl::GenesisConfig { registrars: g.registrars },
 		hospital_membership: pallet_membership::GenesisConfig {
 			members: g.hospitals.try_into().expect("at most 32 hospitals")
@@ -71,20 +69,20 @@ fn dev_registrars() -> Vec<(AccountId, OrgId)> {
 	]
 }
 
-/// A development chain: `validators`, Alice as sudo and registrar of
-/// hospital 1, Bob registrar of hospital 2, every dev account endowed.
+/// A development chain: `validators`, Alice registrar of hospital 1 and Bob
+/// of hospital 2, both on the council (two of two act as root), every dev
+/// account endowed.
 fn dev_genesis(validators: Vec<Validator>) -> Value {
 	genesis(Genesis {
 		validators,
 		endowed: Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		sudo: Some(Sr25519Keyring::Alice.to_account_id()),
 		registrars: dev_registrars(),
 		hospitals: vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
 		nodes: Vec::new(),
 	})
 }
 
-/// One validator (Alice), who is also sudo and registrar of hospital 1; Bob
+/// One validator (Alice), who is also registrar of hospital 1; Bob
 /// registers for hospital 2. Every well-known dev account is endowed.
 pub fn development_config_genesis() -> Value {
 	dev_genesis(vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)])
@@ -121,8 +119,8 @@ pub const CONSORTIUM_PEERS: [[u8; 38]; 5] = [
 
 /// Four hospitals, one validator each: Alice, Bob, Charlie and Dave are
 /// hospitals 1–4 (their accounts, session keys, registrars and nodes).
-/// There is no sudo: validators, registrars, nodes and hospitals change only
-/// by a council majority. The dev accounts' well-known keys make this a
+/// Validators, registrars, nodes and hospitals change only by a council
+/// majority, and root-only calls (upgrades) need three of the four. The dev accounts' well-known keys make this a
 /// test network; a real consortium builds the same shape from its own keys
 /// (see the README).
 pub fn consortium_config_genesis() -> Value {
@@ -136,7 +134,6 @@ pub fn consortium_config_genesis() -> Value {
 	genesis(Genesis {
 		validators: hospitals.iter().map(|(k, g)| validator(*k, *g)).collect(),
 		endowed: Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		sudo: None,
 		registrars: accounts.iter().cloned().zip(1..).collect(),
 		hospitals: accounts.clone(),
 		nodes: CONSORTIUM_PEERS

@@ -3,7 +3,8 @@
 //! Aura block production and GRANDPA finality by the hospitals' validators
 //! (a set governance changes, applied by `pallet-session`), balances and
 //! transaction fees (from benchmarked weights), peer authorisation, the
-//! hospitals' council, and `pallet-ehr-acl`, the access-control list for
+//! hospitals' council (which alone reaches root: there is no sudo), and
+//! `pallet-ehr-acl`, the access-control list for
 //! encrypted health records.
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime!` and `impl_runtime_apis!` expand to large items.
@@ -56,12 +57,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	authoring_version: 1,
-	spec_version: 204,
+	spec_version: 205,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	// 3: the calls that write a wrapped key name the reader's key version
-	// (spec 204); a transaction signed for the old layout is not valid.
-	transaction_version: 3,
+	// 4: sudo's calls are gone (spec 205); 3: the calls that write a
+	// wrapped key name the reader's key version (spec 204).
+	transaction_version: 4,
 	system_version: 1,
 };
 
@@ -142,8 +143,16 @@ pub type Executive = frame_executive::Executive<
 >;
 
 /// Storage migrations this runtime runs once, on the upgrade to it.
-type Migrations =
-	(pallet_ehr_acl::migrations::V0ToV1<Runtime>, pallet_ehr_acl::migrations::V1ToV2<Runtime>);
+type Migrations = (
+	pallet_ehr_acl::migrations::V0ToV1<Runtime>,
+	pallet_ehr_acl::migrations::V1ToV2<Runtime>,
+	pallet_ehr_validators::migrations::V0ToV1<Runtime>,
+	// Spec 205 removed sudo; drop this entry once every chain runs it.
+	frame_support::migrations::RemovePallet<
+		configs::SudoPalletName,
+		frame_support::weights::constants::ParityDbWeight,
+	>,
+);
 
 // Declaration order is hook order: the validator set and session rotate
 // before Aura and GRANDPA read their authorities. Indices stay stable.
@@ -157,10 +166,11 @@ frame_support::construct_runtime!(
 		Grandpa: pallet_grandpa = 3,
 		Balances: pallet_balances = 4,
 		TransactionPayment: pallet_transaction_payment = 5,
-		Sudo: pallet_sudo = 6,
 		NodeAuthorization: pallet_node_authorization = 7,
 		EhrAcl: pallet_ehr_acl = 10,
 		Council: pallet_collective::<Instance1> = 11,
 		HospitalMembership: pallet_membership::<Instance1> = 12,
+		Governance: pallet_ehr_governance::<Instance1> = 15,
+		Utility: pallet_utility = 16,
 	}
 );

@@ -5,23 +5,38 @@
 //! them; `pallet-session` reads the set at each session boundary through
 //! [`pallet_session::SessionManager`], so a change takes effect two
 //! sessions later without a code change or restart. A validator also needs
-//! session keys (`Session::set_keys`) before it is scheduled.
+//! session keys (`Session::set_keys`) before it is scheduled: the set handed
+//! to the session holds the validators that have keys, and is handed over
+//! whenever it differs from the session's current set (a validator added
+//! before its keys joins at the first boundary after it sets them; one that
+//! purges its keys leaves, and comes back when it sets new ones).
+//! `MinValidators` bounds removals; a validator purging its own keys is
+//! outside it.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
 
+pub mod migrations;
 #[cfg(test)]
 mod tests;
 
 #[frame_support::pallet]
 pub mod pallet {
 	use alloc::vec::Vec;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{Contains, Get},
+	};
 	use frame_system::pallet_prelude::*;
 
+	/// 1: the `Changed` flag is gone (the set is compared with the
+	/// session's instead).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -35,16 +50,19 @@ pub mod pallet {
 		/// of them online, so removing below this risks the chain).
 		#[pallet::constant]
 		type MinValidators: Get<u32>;
+		/// The accounts that have session keys (`pallet_session::NextKeys`):
+		/// a validator without them cannot author or vote.
+		type HasSessionKeys: Contains<Self::AccountId>;
+		/// The current session's validators (`pallet_session::Validators`):
+		/// what the session keeps, less any without keys, when it is handed
+		/// no new set.
+		type SessionValidators: Get<Vec<Self::AccountId>>;
 	}
 
 	/// The validator accounts, in the order they were added.
 	#[pallet::storage]
 	pub type Validators<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
-
-	/// Whether the set changed since the last session boundary.
-	#[pallet::storage]
-	pub type Changed<T: Config> = StorageValue<_, bool, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -96,7 +114,6 @@ pub mod pallet {
 				set.try_push(who.clone()).map_err(|_| Error::<T>::TooManyValidators)?;
 				Ok(())
 			})?;
-			Changed::<T>::put(true);
 			Self::deposit_event(Event::ValidatorAdded { who });
 			Ok(())
 		}
@@ -114,15 +131,20 @@ pub mod pallet {
 				set.remove(at);
 				Ok(())
 			})?;
-			Changed::<T>::put(true);
 			Self::deposit_event(Event::ValidatorRemoved { who });
 			Ok(())
 		}
 	}
 
 	impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
+		/// The validators with session keys, when they differ from the
+		/// session's current set; `None` (the session keeps its set)
+		/// otherwise, so that GRANDPA starts a new authority set only on a
+		/// real change. Never an empty set.
 		fn new_session(_index: u32) -> Option<Vec<T::AccountId>> {
-			Changed::<T>::take().then(|| Validators::<T>::get().into_inner())
+			let ready: Vec<_> =
+				Validators::<T>::get().into_iter().filter(T::HasSessionKeys::contains).collect();
+			(!ready.is_empty() && ready != T::SessionValidators::get()).then_some(ready)
 		}
 
 		fn end_session(_index: u32) {}

@@ -1,0 +1,204 @@
+//! `ehr gov`: the council's motions, for the hospitals on it. Parses, calls
+//! `ehr::governance`, presents.
+
+use crate::{parse_account, CliError, Ctx};
+use clap::Subcommand;
+use ehr::governance::{self, Closed, Operation, OrgId};
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum GovCommand {
+	/// The open motions: call, votes, threshold, last block to vote.
+	List,
+	/// Propose a motion (and vote aye on it); prints its index and hash.
+	#[command(subcommand)]
+	Propose(ProposeCommand),
+	/// Vote on an open motion.
+	Vote {
+		/// The motion's index or 0x hash (`ehr gov list`).
+		motion: String,
+		/// Vote aye.
+		#[arg(long, conflicts_with = "nay", required_unless_present = "nay")]
+		aye: bool,
+		/// Vote nay.
+		#[arg(long)]
+		nay: bool,
+	},
+	/// Close a motion whose votes decide it (or whose time is up): it runs,
+	/// or it is dropped.
+	Close {
+		/// The motion's index or 0x hash.
+		motion: String,
+	},
+	/// Apply a runtime upgrade the council authorised, from the same wasm
+	/// file (any account may).
+	ApplyUpgrade {
+		/// The runtime's wasm file (e.g. ehr_runtime.compact.compressed.wasm).
+		wasm: PathBuf,
+	},
+}
+
+#[derive(Subcommand)]
+pub enum ProposeCommand {
+	/// Admit a hospital: council member, registrar of its hospital id, owner
+	/// of its authorised node, validator (one motion, all or none). Its
+	/// node should have set session keys (`Session.set_keys`) to validate.
+	AdmitHospital {
+		/// The hospital's account (SS58).
+		account: String,
+		/// Its hospital (organisation) id.
+		#[arg(long)]
+		org: OrgId,
+		/// Its node's libp2p peer id (`ehr-node key inspect-node-key`).
+		#[arg(long)]
+		peer: String,
+	},
+	/// Remove a hospital: validator, node, registrar and council seat.
+	RemoveHospital {
+		account: String,
+		/// Its node's libp2p peer id.
+		#[arg(long)]
+		peer: String,
+	},
+	/// Let an account register users for a hospital.
+	AddRegistrar {
+		account: String,
+		#[arg(long)]
+		org: OrgId,
+	},
+	/// Stop an account registering users.
+	RemoveRegistrar { account: String },
+	/// Authorise a runtime upgrade to this wasm file (two thirds needed);
+	/// prints the code hash the others should check against their build.
+	Upgrade {
+		/// The runtime's wasm file.
+		wasm: PathBuf,
+	},
+	/// Remove an open motion (a majority's decision).
+	Kill {
+		/// The motion's index or 0x hash.
+		motion: String,
+	},
+}
+
+fn read_wasm(path: &PathBuf) -> Result<Vec<u8>, CliError> {
+	std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
+}
+
+pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
+	let chain = ctx.chain().await?;
+	match command {
+		GovCommand::List => ctx.out.motions(&governance::motions(&chain).await?),
+		GovCommand::Propose(what) => {
+			let operation = match what {
+				ProposeCommand::AdmitHospital { account, org, peer } => Operation::AdmitHospital {
+					account: parse_account(&account)?,
+					org,
+					peer: governance::parse_peer_id(&peer)?,
+				},
+				ProposeCommand::RemoveHospital { account, peer } => Operation::RemoveHospital {
+					account: parse_account(&account)?,
+					peer: governance::parse_peer_id(&peer)?,
+				},
+				ProposeCommand::AddRegistrar { account, org } => {
+					Operation::AddRegistrar { account: parse_account(&account)?, org }
+				}
+				ProposeCommand::RemoveRegistrar { account } => {
+					Operation::RemoveRegistrar { account: parse_account(&account)? }
+				}
+				ProposeCommand::Upgrade { wasm } => {
+					let code_hash = governance::code_hash(&read_wasm(&wasm)?);
+					eprintln!("code hash 0x{} ({})", hex::encode(code_hash), wasm.display());
+					Operation::AuthorizeUpgrade { code_hash }
+				}
+				ProposeCommand::Kill { motion } => {
+					let motion = governance::find(&chain, &motion).await?;
+					Operation::Kill { proposal_hash: governance::parse_hash(&motion.hash)? }
+				}
+			};
+			let (_, _, keys) = ctx.unlock()?;
+			let proposed = governance::propose(&chain, &keys.signer, &operation, ctx.wait).await?;
+			let Some(index) = proposed.index else {
+				// A council of one: the call ran at once.
+				let closed = proposed.closed.clone();
+				ctx.out.done(
+					&format!("{}: {}", proposed.what, describe(closed.as_ref())),
+					json!(proposed),
+				);
+				return failed_call(&proposed.what, closed);
+			};
+			let motion = index.to_string();
+			if let Err(e) = governance::vote(&chain, &keys.signer, &motion, true, ctx.wait).await {
+				let code = CliError::from(e).exit_code();
+				return Err(CliError::Incomplete(
+					format!(
+						"motion {index} ({}) was proposed, but your aye did not land: vote with `ehr gov vote {index} --aye`",
+						proposed.hash
+					),
+					code,
+				));
+			}
+			ctx.out.done(
+				&format!(
+					"motion {index} proposed: {}\nhash {}; your aye is counted, {} ayes needed; the others vote with `ehr gov vote {index} --aye`",
+					proposed.what, proposed.hash, proposed.threshold
+				),
+				json!(proposed),
+			);
+		}
+		GovCommand::Vote { motion, aye, nay } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let aye = aye && !nay;
+			let voted = governance::vote(&chain, &keys.signer, &motion, aye, ctx.wait).await?;
+			ctx.out.done(
+				&format!(
+					"voted {} on motion {} ({})",
+					if aye { "aye" } else { "nay" },
+					voted.index,
+					voted.call
+				),
+				json!({ "index": voted.index, "hash": voted.hash, "aye": aye }),
+			);
+		}
+		GovCommand::Close { motion } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let closed = governance::close(&chain, &keys.signer, &motion, ctx.wait).await?;
+			ctx.out.done(&format!("motion {motion}: {}", describe(Some(&closed))), json!(closed));
+			return failed_call(&motion, Some(closed));
+		}
+		GovCommand::ApplyUpgrade { wasm } => {
+			let code = read_wasm(&wasm)?;
+			let hash = hex::encode(governance::code_hash(&code));
+			let (_, _, keys) = ctx.unlock()?;
+			governance::apply_upgrade(&chain, &keys.signer, code, ctx.wait).await?;
+			ctx.out.done(
+				&format!("runtime upgraded to code 0x{hash}: clients built for the old runtime now stop with \"rebuild the client\" until they are updated"),
+				json!({ "code_hash": format!("0x{hash}") }),
+			);
+		}
+	}
+	Ok(())
+}
+
+/// An error when the council's call ran and failed (exit 4).
+fn failed_call(motion: &str, closed: Option<Closed>) -> Result<(), CliError> {
+	match closed {
+		Some(Closed::Executed { error: Some(error) }) => Err(CliError::Incomplete(
+			format!("the council approved {motion} but its call failed: {error}"),
+			crate::exit::REFUSED,
+		)),
+		_ => Ok(()),
+	}
+}
+
+fn describe(closed: Option<&Closed>) -> String {
+	match closed {
+		Some(Closed::Executed { error: None }) => "approved and run".into(),
+		Some(Closed::Executed { error: Some(error) }) => {
+			format!("approved, but the call failed: {error}")
+		}
+		Some(Closed::Disapproved) => "disapproved".into(),
+		None => "no outcome reported".into(),
+	}
+}

@@ -1,0 +1,567 @@
+//! The hospitals' council, for its members: motions for the operations a
+//! consortium does (admit or remove a hospital, add or remove a registrar,
+//! upgrade the runtime, kill a motion), votes, closing, and the list of open
+//! motions read from proven state.
+//!
+//! A motion's threshold is what its call needs: more than half of the
+//! council's seats (registrars, kills), or at least two thirds (seats,
+//! validators, and root: a runtime upgrade runs as
+//! `Governance.dispatch_as_root`). A hospital's admission is one motion,
+//! `Utility.batch_all` of its four steps, all or none.
+
+use crate::{
+	chain::{
+		self,
+		runtime::{
+			self,
+			council::events as council_events,
+			governance::events::DispatchedAsRoot,
+			runtime_types::{
+				ehr_runtime::RuntimeCall, frame_system::pallet::Call as SystemCall,
+				pallet_collective::pallet::Call as CouncilCall,
+				pallet_ehr_acl::pallet::Call as AclCall,
+				pallet_ehr_governance::pallet::Call as GovernanceCall,
+				pallet_ehr_validators::pallet::Call as ValidatorsCall,
+				pallet_membership::pallet::Call as MembershipCall,
+				pallet_node_authorization::pallet::Call as NodesCall,
+				pallet_utility::pallet::Call as UtilityCall, sp_core::OpaquePeerId,
+			},
+			system::events as system_events,
+		},
+		AccountId, ChainError, Client, Keypair, Wait,
+	},
+	verified::Proven,
+};
+use serde::Serialize;
+use sp_runtime::traits::{BlakeTwo256, Hash};
+use std::fmt;
+use subxt::{
+	ext::scale_encode::EncodeAsType,
+	utils::{MultiAddress, H256},
+};
+
+/// A hospital's organisation id on chain.
+pub type OrgId = u32;
+
+/// Why a governance command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GovError {
+	#[error(transparent)]
+	Chain(#[from] ChainError),
+	#[error("no open motion {0}: `ehr gov list` shows the open ones")]
+	NoSuchMotion(String),
+	#[error(
+		"`{0}` is not a libp2p peer id (base58, as `ehr-node key inspect-node-key` prints it)"
+	)]
+	BadPeerId(String),
+	#[error("the chain reported no {0} event for the call")]
+	MissingEvent(&'static str),
+	#[error("the chain refused the authorised code as a runtime ({0}); the authorisation is used up: build the runtime again, check its hash and propose it anew")]
+	UpgradeRejected(String),
+}
+
+/// What a motion asks the council to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operation {
+	/// Make `account` a council member, the registrar of hospital `org`,
+	/// the owner of the authorised node `peer` and a validator.
+	AdmitHospital {
+		account: AccountId,
+		org: OrgId,
+		peer: Vec<u8>,
+	},
+	/// Undo an admission: the account leaves the council, stops registering
+	/// and validating, and its node `peer` loses its authorisation.
+	RemoveHospital {
+		account: AccountId,
+		peer: Vec<u8>,
+	},
+	AddRegistrar {
+		account: AccountId,
+		org: OrgId,
+	},
+	RemoveRegistrar {
+		account: AccountId,
+	},
+	/// Authorise the runtime whose code has this BLAKE2-256 hash; anyone
+	/// then applies it with [`apply_upgrade`].
+	AuthorizeUpgrade {
+		code_hash: [u8; 32],
+	},
+	/// Remove an open motion (a majority's decision).
+	Kill {
+		proposal_hash: H256,
+	},
+}
+
+impl Operation {
+	/// Whether the call needs two thirds of the council (it changes the
+	/// seats or the validators, or runs as root), not just a majority.
+	pub fn needs_two_thirds(&self) -> bool {
+		matches!(
+			self,
+			Operation::AdmitHospital { .. }
+				| Operation::RemoveHospital { .. }
+				| Operation::AuthorizeUpgrade { .. }
+		)
+	}
+
+	/// The operation a motion's call is, if it is one of these.
+	pub fn from_call(call: &RuntimeCall) -> Option<Operation> {
+		use RuntimeCall as C;
+		let id = |who: &MultiAddress<AccountId, ()>| match who {
+			MultiAddress::Id(id) => Some(*id),
+			_ => None,
+		};
+		Some(match call {
+			C::Utility(UtilityCall::batch_all { calls }) => match calls.as_slice() {
+				[C::HospitalMembership(MembershipCall::add_member { who }), C::EhrAcl(AclCall::add_registrar { registrar, org }), C::NodeAuthorization(NodesCall::add_well_known_node { node, owner }), C::Validators(ValidatorsCall::add_validator { who: validator })]
+					if [id(who), id(owner), Some(*validator)]
+						.iter()
+						.all(|a| a.as_ref() == Some(registrar)) =>
+				{
+					Operation::AdmitHospital {
+						account: *registrar,
+						org: *org,
+						peer: node.0.clone(),
+					}
+				}
+				[C::Validators(ValidatorsCall::remove_validator { who: validator }), C::NodeAuthorization(NodesCall::remove_well_known_node { node }), C::EhrAcl(AclCall::remove_registrar { registrar }), C::HospitalMembership(MembershipCall::remove_member { who })]
+					if [Some(*validator), id(who)]
+						.iter()
+						.all(|a| a.as_ref() == Some(registrar)) =>
+				{
+					Operation::RemoveHospital { account: *registrar, peer: node.0.clone() }
+				}
+				_ => return None,
+			},
+			C::EhrAcl(AclCall::add_registrar { registrar, org }) => {
+				Operation::AddRegistrar { account: *registrar, org: *org }
+			}
+			C::EhrAcl(AclCall::remove_registrar { registrar }) => {
+				Operation::RemoveRegistrar { account: *registrar }
+			}
+			C::Governance(GovernanceCall::dispatch_as_root { call }) => match &**call {
+				C::System(SystemCall::authorize_upgrade { code_hash }) => {
+					Operation::AuthorizeUpgrade { code_hash: code_hash.0 }
+				}
+				_ => return None,
+			},
+			C::Council(CouncilCall::kill { proposal_hash }) => {
+				Operation::Kill { proposal_hash: *proposal_hash }
+			}
+			_ => return None,
+		})
+	}
+
+	/// The call the council's motion carries.
+	pub fn call(&self) -> RuntimeCall {
+		let node = |peer: &Vec<u8>| OpaquePeerId(peer.clone());
+		match self {
+			Operation::AdmitHospital { account, org, peer } => batch(vec![
+				RuntimeCall::HospitalMembership(MembershipCall::add_member {
+					who: MultiAddress::Id(*account),
+				}),
+				RuntimeCall::EhrAcl(AclCall::add_registrar { registrar: *account, org: *org }),
+				RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
+					node: node(peer),
+					owner: MultiAddress::Id(*account),
+				}),
+				RuntimeCall::Validators(ValidatorsCall::add_validator { who: *account }),
+			]),
+			Operation::RemoveHospital { account, peer } => batch(vec![
+				RuntimeCall::Validators(ValidatorsCall::remove_validator { who: *account }),
+				RuntimeCall::NodeAuthorization(NodesCall::remove_well_known_node {
+					node: node(peer),
+				}),
+				RuntimeCall::EhrAcl(AclCall::remove_registrar { registrar: *account }),
+				RuntimeCall::HospitalMembership(MembershipCall::remove_member {
+					who: MultiAddress::Id(*account),
+				}),
+			]),
+			Operation::AddRegistrar { account, org } => {
+				RuntimeCall::EhrAcl(AclCall::add_registrar { registrar: *account, org: *org })
+			}
+			Operation::RemoveRegistrar { account } => {
+				RuntimeCall::EhrAcl(AclCall::remove_registrar { registrar: *account })
+			}
+			Operation::AuthorizeUpgrade { code_hash } => {
+				RuntimeCall::Governance(GovernanceCall::dispatch_as_root {
+					call: Box::new(RuntimeCall::System(SystemCall::authorize_upgrade {
+						code_hash: H256(*code_hash),
+					})),
+				})
+			}
+			Operation::Kill { proposal_hash } => {
+				RuntimeCall::Council(CouncilCall::kill { proposal_hash: *proposal_hash })
+			}
+		}
+	}
+}
+
+/// What voters check: accounts in SS58, peer ids in base58, hashes whole.
+impl fmt::Display for Operation {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		let peer = |p: &Vec<u8>| bs58::encode(p).into_string();
+		match self {
+			Operation::AdmitHospital { account, org, peer: p } => write!(
+				f,
+				"admit hospital {org}: {account} (council seat, registrar, validator) with node {}",
+				peer(p)
+			),
+			Operation::RemoveHospital { account, peer: p } => {
+				write!(f, "remove hospital {account} and its node {}", peer(p))
+			}
+			Operation::AddRegistrar { account, org } => {
+				write!(f, "make {account} a registrar of hospital {org}")
+			}
+			Operation::RemoveRegistrar { account } => write!(f, "{account} stops registering"),
+			Operation::AuthorizeUpgrade { code_hash } => {
+				write!(f, "authorise the runtime code 0x{}", hex::encode(code_hash))
+			}
+			Operation::Kill { proposal_hash } => {
+				write!(f, "kill the motion {}", hex_hash(proposal_hash))
+			}
+		}
+	}
+}
+
+fn batch(calls: Vec<RuntimeCall>) -> RuntimeCall {
+	RuntimeCall::Utility(UtilityCall::batch_all { calls })
+}
+
+/// The ayes a motion needs among `seats`: more than half, or at least two
+/// thirds (the runtime's `GovernanceOrigin`, and `SupermajorityOrigin` and
+/// `RootOrigin`).
+pub fn threshold(seats: u32, two_thirds: bool) -> u32 {
+	if two_thirds {
+		(2 * seats).div_ceil(3)
+	} else {
+		seats / 2 + 1
+	}
+}
+
+/// The raw bytes of a base58 libp2p peer id, as the chain stores it.
+pub fn parse_peer_id(text: &str) -> Result<Vec<u8>, GovError> {
+	let bytes =
+		bs58::decode(text.trim()).into_vec().map_err(|_| GovError::BadPeerId(text.to_string()))?;
+	// An identity multihash of a protobuf public key (0x00, length, ...) or
+	// a SHA-256 one (0x12 0x20 + 32 bytes).
+	let well_formed = match bytes.as_slice() {
+		[0x00, len, rest @ ..] => *len as usize == rest.len() && !rest.is_empty(),
+		[0x12, 0x20, rest @ ..] => rest.len() == 32,
+		_ => false,
+	};
+	if !well_formed {
+		return Err(GovError::BadPeerId(text.to_string()));
+	}
+	Ok(bytes)
+}
+
+/// The BLAKE2-256 hash of runtime code, as `authorize_upgrade` takes it.
+pub fn code_hash(code: &[u8]) -> [u8; 32] {
+	<BlakeTwo256 as Hash>::hash(code).0
+}
+
+/// An open motion, read from proven state.
+#[derive(Clone, Debug, Serialize)]
+pub struct Motion {
+	pub index: u32,
+	/// `0x` + hex of the proposal's hash.
+	pub hash: String,
+	/// `Pallet.call` of the proposal (and of each call of a batch).
+	pub call: String,
+	/// What it does, with every argument a voter checks (accounts, peer
+	/// ids, code hashes); the call's full form when it is not one of
+	/// [`Operation`]'s.
+	pub what: String,
+	/// Who proposed it.
+	pub proposer: Option<String>,
+	pub threshold: u32,
+	pub ayes: Vec<String>,
+	pub nays: Vec<String>,
+	pub seats: u32,
+	/// The last block in which votes count; a motion not closed by then
+	/// lapses.
+	pub end: u32,
+	/// The block the state was read at.
+	pub at: u32,
+}
+
+/// What `Pallet.call` a call is, by the names the metadata gives.
+fn describe(call: &RuntimeCall) -> String {
+	if let RuntimeCall::Utility(UtilityCall::batch_all { calls }) = call {
+		let inner: Vec<String> = calls.iter().map(describe).collect();
+		return format!("Utility.batch_all[{}]", inner.join(", "));
+	}
+	if let RuntimeCall::Governance(GovernanceCall::dispatch_as_root { call }) = call {
+		return format!("Governance.dispatch_as_root[{}]", describe(call));
+	}
+	// `Pallet(call { .. })` in the generated types' debug form.
+	let debug = format!("{call:?}");
+	let (pallet, rest) = debug.split_once('(').unwrap_or((&debug, ""));
+	let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+	format!("{pallet}.{name}")
+}
+
+fn hex_hash(hash: &H256) -> String {
+	format!("0x{}", hex::encode(hash.0))
+}
+
+/// The open motions, oldest first, with their votes, from one proven state.
+pub async fn motions(client: &Client) -> Result<Vec<Motion>, GovError> {
+	let state = Proven::now(client).await?;
+	let council = runtime::storage().council();
+	let hashes = state.fetch(council.proposals(), ()).await?.map(|v| v.0).unwrap_or_default();
+	let seats = state.fetch(council.members(), ()).await?.unwrap_or_default().len() as u32;
+	let mut open = Vec::with_capacity(hashes.len());
+	for hash in hashes {
+		let listed = || ChainError::from(crate::verified::Unverified::listed_but_absent());
+		let call = state.fetch(council.proposal_of(), (hash,)).await?.ok_or_else(listed)?;
+		let votes = state.fetch(council.voting(), (hash,)).await?.ok_or_else(listed)?;
+		let proposer = state.fetch(council.cost_of(), (hash,)).await?.map(|(who, _)| who);
+		let what =
+			Operation::from_call(&call).map_or_else(|| format!("{call:?}"), |op| op.to_string());
+		open.push(Motion {
+			index: votes.index,
+			hash: hex_hash(&hash),
+			call: describe(&call),
+			what,
+			proposer: proposer.map(|who| who.to_string()),
+			threshold: votes.threshold,
+			ayes: votes.ayes.iter().map(ToString::to_string).collect(),
+			nays: votes.nays.iter().map(ToString::to_string).collect(),
+			seats,
+			end: votes.end,
+			at: state.head.number as u32,
+		});
+	}
+	open.sort_by_key(|m| m.index);
+	Ok(open)
+}
+
+/// The open motion named by its index or `0x` hash.
+pub async fn find(client: &Client, name: &str) -> Result<Motion, GovError> {
+	let name = name.trim();
+	motions(client)
+		.await?
+		.into_iter()
+		.find(|m| m.index.to_string() == name || m.hash.eq_ignore_ascii_case(name))
+		.ok_or_else(|| GovError::NoSuchMotion(name.to_string()))
+}
+
+/// A motion just proposed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposed {
+	/// `None` when the council has one seat: the call ran at once.
+	pub index: Option<u32>,
+	pub hash: String,
+	pub threshold: u32,
+	pub call: String,
+	/// What it does (see [`Motion::what`]).
+	pub what: String,
+	/// How it ended, when it ran at once.
+	pub closed: Option<Closed>,
+}
+
+/// The client at the finalized block, which reads with the metadata
+/// compiled into this client.
+async fn at_finalized(client: &Client) -> Result<chain::At, ChainError> {
+	Ok(client.at_current_block().await.map_err(subxt::Error::from)?)
+}
+
+/// The SCALE encoding of `call`, as the runtime decodes it.
+async fn encode(client: &Client, call: &RuntimeCall) -> Result<Vec<u8>, ChainError> {
+	let at = at_finalized(client).await?;
+	let metadata = at.metadata_ref();
+	Ok(call
+		.encode_as_type(metadata.outer_enums().call_enum_ty(), metadata.types())
+		.expect("a generated call encodes with the metadata it was generated from"))
+}
+
+/// Proposes `operation` with the threshold its call needs among the
+/// council's current seats. The proposer still votes (`vote`).
+pub async fn propose(
+	client: &Client,
+	signer: &Keypair,
+	operation: &Operation,
+	wait: Wait,
+) -> Result<Proposed, GovError> {
+	let state = Proven::now(client).await?;
+	let members = state.fetch(runtime::storage().council().members(), ()).await?;
+	let seats = members.unwrap_or_default().len() as u32;
+	let call = operation.call();
+	let encoded = encode(client, &call).await?;
+	let needed = threshold(seats, operation.needs_two_thirds());
+	let tx = runtime::transactions().council().propose(needed, call.clone(), encoded.len() as u32);
+	let events = chain::submit(client, &tx, signer, wait).await?;
+	let proposed = events.find_first::<council_events::Proposed>().transpose().map_err(decode)?;
+	Ok(Proposed {
+		index: proposed.as_ref().map(|p| p.proposal_index),
+		hash: hex_hash(&H256(<BlakeTwo256 as Hash>::hash(&encoded).0)),
+		threshold: needed,
+		call: describe(&call),
+		what: operation.to_string(),
+		closed: match proposed {
+			Some(_) => None,
+			None => Some(outcome(&events)?),
+		},
+	})
+}
+
+fn decode(e: subxt::error::EventsError) -> ChainError {
+	ChainError::from(subxt::Error::from(e))
+}
+
+/// How the motion whose execution or rejection `events` hold ended.
+fn outcome(events: &chain::Events) -> Result<Closed, GovError> {
+	if let Some(executed) =
+		events.find_first::<council_events::Executed>().transpose().map_err(decode)?
+	{
+		let inner = events.find_first::<DispatchedAsRoot>().transpose().map_err(decode)?;
+		let error = match (executed.result, inner.map(|e| e.result)) {
+			(Err(e), _) | (Ok(()), Some(Err(e))) => Some(format!("{e:?}")),
+			_ => None,
+		};
+		return Ok(Closed::Executed { error });
+	}
+	if events.find_first::<council_events::Disapproved>().transpose().map_err(decode)?.is_some() {
+		return Ok(Closed::Disapproved);
+	}
+	Err(GovError::MissingEvent("Council.Executed or Council.Disapproved"))
+}
+
+/// Votes on the open motion `name` (index or hash).
+pub async fn vote(
+	client: &Client,
+	signer: &Keypair,
+	name: &str,
+	aye: bool,
+	wait: Wait,
+) -> Result<Motion, GovError> {
+	let motion = find(client, name).await?;
+	let hash = parse_hash(&motion.hash)?;
+	let tx = runtime::transactions().council().vote(hash, motion.index, aye);
+	chain::submit(client, &tx, signer, wait).await?;
+	Ok(motion)
+}
+
+/// A motion's `0x` hash as the chain's type.
+pub fn parse_hash(text: &str) -> Result<H256, GovError> {
+	hex::decode(text.trim_start_matches("0x"))
+		.ok()
+		.and_then(|b| <[u8; 32]>::try_from(b).ok())
+		.map(H256)
+		.ok_or_else(|| GovError::NoSuchMotion(text.to_string()))
+}
+
+/// How a closed motion ended.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Closed {
+	/// Approved and run; `error` is the call's failure, if it failed (for
+	/// a root call, the inner call's).
+	Executed {
+		error: Option<String>,
+	},
+	Disapproved,
+}
+
+/// Closes the open motion `name`: runs it if the ayes reached its
+/// threshold, drops it if the nays made that impossible or its time is up.
+pub async fn close(
+	client: &Client,
+	signer: &Keypair,
+	name: &str,
+	wait: Wait,
+) -> Result<Closed, GovError> {
+	let motion = find(client, name).await?;
+	let hash = parse_hash(&motion.hash)?;
+	let state = Proven::now(client).await?;
+	let key = state.key(runtime::storage().council().proposal_of(), (hash,))?;
+	let [call] = <[_; 1]>::try_from(state.fetch_keys(&[key]).await?).expect("one key, one value");
+	let length = call.ok_or_else(|| GovError::NoSuchMotion(name.to_string()))?.len() as u32;
+	// The most any motion's call may weigh (a constant of the metadata
+	// compiled in, not the node's word): the fee held for it beyond what
+	// the call used is refunded.
+	let weight = at_finalized(client)
+		.await?
+		.constants()
+		.entry(runtime::constants().council().max_proposal_weight())
+		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
+	let tx = runtime::transactions().council().close(hash, motion.index, weight, length);
+	let events = chain::submit(client, &tx, signer, wait).await?;
+	outcome(&events)
+}
+
+/// Applies a runtime upgrade two thirds of the council authorised, with the
+/// code whose hash they approved. Any account may submit it.
+pub async fn apply_upgrade(
+	client: &Client,
+	signer: &Keypair,
+	code: Vec<u8>,
+	wait: Wait,
+) -> Result<(), GovError> {
+	let tx = runtime::transactions().system().apply_authorized_upgrade(code);
+	let events = chain::submit(client, &tx, signer, wait).await?;
+	if events.find_first::<system_events::CodeUpdated>().transpose().map_err(decode)?.is_some() {
+		return Ok(());
+	}
+	match events
+		.find_first::<system_events::RejectedInvalidAuthorizedUpgrade>()
+		.transpose()
+		.map_err(decode)?
+	{
+		Some(rejected) => Err(GovError::UpgradeRejected(format!("{:?}", rejected.error))),
+		None => Err(GovError::MissingEvent("System.CodeUpdated")),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn thresholds_are_a_majority_or_two_thirds() {
+		let majority: Vec<u32> = (1..=7).map(|n| threshold(n, false)).collect();
+		assert_eq!(majority, [1, 2, 2, 3, 3, 4, 4]);
+		let root: Vec<u32> = (1..=7).map(|n| threshold(n, true)).collect();
+		assert_eq!(root, [1, 2, 2, 3, 4, 4, 5]);
+	}
+
+	#[test]
+	fn peer_ids_are_checked() {
+		// Hospital 1's node in the consortium preset.
+		let id = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
+		let bytes = parse_peer_id(id).unwrap();
+		assert_eq!(bytes.len(), 38);
+		assert_eq!(&bytes[..2], [0x00, 0x24]);
+		for bad in ["", "not-base58-0OIl", "12D3KooW", "3yZe7d"] {
+			assert!(parse_peer_id(bad).is_err(), "{bad}");
+		}
+	}
+
+	#[test]
+	fn an_admission_is_one_batch_of_four_steps() {
+		let op = Operation::AdmitHospital {
+			account: AccountId([5; 32]),
+			org: 5,
+			peer: vec![0, 2, 1, 2],
+		};
+		assert!(op.needs_two_thirds());
+		assert_eq!(Operation::from_call(&op.call()), Some(op.clone()));
+		assert_eq!(
+			describe(&op.call()),
+			"Utility.batch_all[HospitalMembership.add_member, EhrAcl.add_registrar, \
+			 NodeAuthorization.add_well_known_node, Validators.add_validator]"
+		);
+		let upgrade = Operation::AuthorizeUpgrade { code_hash: [1; 32] };
+		assert!(upgrade.needs_two_thirds());
+		assert_eq!(Operation::from_call(&upgrade.call()), Some(upgrade.clone()));
+		assert!(!Operation::AddRegistrar { account: AccountId([5; 32]), org: 5 }.needs_two_thirds());
+		assert_eq!(
+			describe(&upgrade.call()),
+			"Governance.dispatch_as_root[System.authorize_upgrade]"
+		);
+	}
+}

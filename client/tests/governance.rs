@@ -1,0 +1,114 @@
+//! `ehr gov` on a real dev node, whose council is Alice and Bob: a stranger
+//! cannot propose; a hospital (Charlie) is admitted by one motion (member,
+//! registrar, node, validator); a runtime upgrade is authorised by two
+//! thirds and applied only with the authorised code; a majority kills a
+//! motion.
+
+mod common;
+
+use common::{wait_for_node, DevNode, Kubo, World};
+use ehr::chain::{self, runtime, AccountId, Client};
+use runtime::runtime_types::sp_core::OpaquePeerId;
+use serde_json::Value;
+
+/// Raw peer id of the node key 0x…05 (the consortium's fifth node).
+const PEER: [u8; 38] = hex_literal::hex!(
+	"002408011220fde4fba030ad002f7c2f7d4c331f49d13fb0ec747eceebec634f1ff4cbca9def"
+);
+
+async fn storage<Addr>(client: &Client, address: Addr, keys: Addr::KeyParts) -> Option<Addr::Value>
+where
+	Addr: subxt::storage::Address,
+{
+	let at = chain::at_best(client).await.unwrap();
+	at.storage().try_fetch(address, keys).await.unwrap().map(|v| v.decode().unwrap())
+}
+
+fn motions(w: &World, who: &str) -> Vec<Value> {
+	w.ok(who, &["gov", "list"])["motions"].as_array().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ehr_gov_admits_a_hospital_authorises_an_upgrade_and_kills_a_motion() {
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("alice", "//Alice");
+	w.import("bob", "//Bob");
+	let charlie = w.import("charlie", "//Charlie");
+	let eve = w.import("eve", "//Eve");
+	let peer = bs58::encode(PEER).into_string();
+	assert!(motions(&w, "bob").is_empty());
+
+	// Not on the council: refused, nothing proposed.
+	let admit = ["gov", "propose", "admit-hospital", &charlie, "--org", "3", "--peer", &peer];
+	w.fails("eve", &admit, 4, "NotMember");
+	w.fails(
+		"alice",
+		&["gov", "propose", "admit-hospital", &charlie, "--org", "3", "--peer", "12D3x"],
+		2,
+		"peer id",
+	);
+	assert!(motions(&w, "bob").is_empty());
+
+	// Alice proposes (her aye counts); two of two seats are needed.
+	let proposed = w.ok("alice", &admit);
+	assert_eq!(proposed["threshold"], 2);
+	let index = proposed["index"].as_u64().unwrap().to_string();
+	let listed = motions(&w, "bob");
+	assert_eq!(listed.len(), 1);
+	assert_eq!(
+		listed[0]["call"],
+		"Utility.batch_all[HospitalMembership.add_member, EhrAcl.add_registrar, \
+		 NodeAuthorization.add_well_known_node, Validators.add_validator]"
+	);
+	assert_eq!(listed[0]["ayes"].as_array().unwrap().len(), 1);
+	w.fails("bob", &["gov", "close", &index], 4, "TooEarly");
+	w.fails("eve", &["gov", "vote", &index, "--aye"], 4, "NotMember");
+	w.ok("bob", &["gov", "vote", &index, "--aye"]);
+	let closed = w.ok("bob", &["gov", "close", &index]);
+	assert_eq!(closed["outcome"], "executed", "{closed}");
+	assert!(closed["error"].is_null(), "{closed}");
+
+	let who: AccountId = charlie.parse().unwrap();
+	let members = storage(&client, runtime::storage().hospital_membership().members(), ()).await;
+	assert!(members.unwrap().0.contains(&who));
+	let registrar = storage(&client, runtime::storage().ehr_acl().registrars(), (who,)).await;
+	assert_eq!(registrar, Some(3));
+	let owner = storage(
+		&client,
+		runtime::storage().node_authorization().owners(),
+		(OpaquePeerId(PEER.to_vec()),),
+	)
+	.await;
+	assert_eq!(owner, Some(who));
+	let validators = storage(&client, runtime::storage().validators().validators(), ()).await;
+	assert!(validators.unwrap().0.contains(&who));
+	assert!(motions(&w, "charlie").is_empty());
+
+	// An upgrade: two thirds of the three seats. The "runtime" here is not
+	// one: the authorisation is for its hash, and applying other code is
+	// refused; applying it shows the chain's own check refusing it.
+	let code = w.file("runtime.wasm", b"\0asm not really a runtime");
+	let other = w.file("other.wasm", b"\0asm another");
+	let proposed = w.ok("alice", &["gov", "propose", "upgrade", &code]);
+	assert_eq!(proposed["threshold"], 2);
+	let index = proposed["index"].as_u64().unwrap().to_string();
+	w.ok("charlie", &["gov", "vote", &index, "--aye"]);
+	assert_eq!(w.ok("bob", &["gov", "close", &index])["outcome"], "executed");
+	w.fails("eve", &["gov", "apply-upgrade", &other], 4, "Unauthorized");
+	w.fails("eve", &["gov", "apply-upgrade", &code], 4, "refused the authorised code");
+
+	// A majority kills a motion: Bob's registrar motion for Eve.
+	let doomed = w.ok("bob", &["gov", "propose", "add-registrar", &eve, "--org", "9"]);
+	let doomed = doomed["index"].as_u64().unwrap().to_string();
+	let kill = w.ok("alice", &["gov", "propose", "kill", &doomed]);
+	let kill = kill["index"].as_u64().unwrap().to_string();
+	w.ok("charlie", &["gov", "vote", &kill, "--aye"]);
+	assert_eq!(w.ok("alice", &["gov", "close", &kill])["outcome"], "executed");
+	assert!(motions(&w, "bob").is_empty(), "the killed motion is gone");
+	w.fails("bob", &["gov", "vote", &doomed, "--aye"], 4, "no open motion");
+	let registrar =
+		storage(&client, runtime::storage().ehr_acl().registrars(), (eve.parse().unwrap(),)).await;
+	assert_eq!(registrar, None);
+}
