@@ -173,7 +173,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 			let (_, _, keys) = ctx.unlock()?;
 			governance::apply_upgrade(&chain, &keys.signer, code, ctx.wait).await?;
 			ctx.out.done(
-				&format!("runtime upgraded to code 0x{hash}: clients built for the old runtime now stop with \"rebuild the client\" until they are updated"),
+				&format!("runtime code 0x{hash} applied: it runs from the next block"),
 				json!({ "code_hash": format!("0x{hash}") }),
 			);
 		}
