@@ -286,6 +286,8 @@ pub struct Motion {
 	pub end: u32,
 	/// The block the state was read at.
 	pub at: u32,
+	/// The proposal's encoded length, which `close` must bound.
+	pub length: u32,
 }
 
 /// What `Pallet.call` a call is, by the names the metadata gives.
@@ -317,7 +319,11 @@ pub async fn motions(client: &Client) -> Result<Vec<Motion>, GovError> {
 	let mut open = Vec::with_capacity(hashes.len());
 	for hash in hashes {
 		let listed = || ChainError::from(crate::verified::Unverified::listed_but_absent());
-		let call = state.fetch(council.proposal_of(), (hash,)).await?.ok_or_else(listed)?;
+		let key = state.key(council.proposal_of(), (hash,))?;
+		let [raw] =
+			<[_; 1]>::try_from(state.fetch_keys(&[key]).await?).expect("one key, one value");
+		let raw = raw.ok_or_else(listed)?;
+		let call = state.decode(&council.proposal_of(), &raw)?;
 		let votes = state.fetch(council.voting(), (hash,)).await?.ok_or_else(listed)?;
 		let proposer = state.fetch(council.cost_of(), (hash,)).await?.map(|(who, _)| who);
 		let what =
@@ -334,6 +340,7 @@ pub async fn motions(client: &Client) -> Result<Vec<Motion>, GovError> {
 			seats,
 			end: votes.end,
 			at: state.head.number as u32,
+			length: raw.len() as u32,
 		});
 	}
 	open.sort_by_key(|m| m.index);
@@ -477,10 +484,6 @@ pub async fn close(
 ) -> Result<Closed, GovError> {
 	let motion = find(client, name).await?;
 	let hash = parse_hash(&motion.hash)?;
-	let state = Proven::now(client).await?;
-	let key = state.key(runtime::storage().council().proposal_of(), (hash,))?;
-	let [call] = <[_; 1]>::try_from(state.fetch_keys(&[key]).await?).expect("one key, one value");
-	let length = call.ok_or_else(|| GovError::NoSuchMotion(name.to_string()))?.len() as u32;
 	// The most any motion's call may weigh (a constant of the metadata
 	// compiled in, not the node's word): the fee held for it beyond what
 	// the call used is refunded.
@@ -489,7 +492,7 @@ pub async fn close(
 		.constants()
 		.entry(runtime::constants().council().max_proposal_weight())
 		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
-	let tx = runtime::transactions().council().close(hash, motion.index, weight, length);
+	let tx = runtime::transactions().council().close(hash, motion.index, weight, motion.length);
 	let events = chain::submit(client, &tx, signer, wait).await?;
 	outcome(&events)
 }
