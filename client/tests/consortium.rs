@@ -3,7 +3,8 @@
 //! chain goes on), two down (finality stalls, as GRANDPA must with 2 of 4,
 //! and resumes when one returns), a node restarted from its base path
 //! catches up with nothing lost, a node nobody authorised cannot sync, and a
-//! fifth hospital joins through the council and then validates. A record
+//! fifth hospital joins through the council and then validates; the council
+//! upgrades the running network's runtime. A record
 //! written through hospital 1 is read through hospital 4's node and kubo.
 //! Timings are printed for the README; nothing asserts on them.
 
@@ -12,13 +13,17 @@ mod common;
 use ehr::{
 	chain::{self, runtime, AccountId, ChainError, Client, Wait},
 	crypto::os_rng,
+	governance,
 	keystore::Keys,
 	records::{self, Access, RecordKind, Role, Session},
 	registration,
 	storage::Ipfs,
+	verified::Proven,
 };
 use runtime::runtime_types::{
 	ehr_runtime::{RuntimeCall, SessionKeys},
+	frame_system::pallet::Call as SystemCall,
+	pallet_ehr_governance::pallet::Call as GovernanceCall,
 	pallet_ehr_validators::pallet::Call as ValidatorsCall,
 	pallet_node_authorization::pallet::Call as NodesCall,
 	sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
@@ -375,6 +380,116 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"hospital 5 authored its first block {:.1} s after its node started",
 		joined.elapsed().as_secs_f64()
 	);
+
+	// A live runtime upgrade: three of the four council members authorise
+	// this runtime with spec_version + 1 (two thirds, as root); the fifth
+	// hospital, not on the council, applies the code. Blocks and finality go
+	// on, every node runs the new version, the record written before is
+	// intact, and the client, built for the old runtime, still reads and
+	// writes (the upgrade changed no type it uses).
+	let code = upgrade_wasm();
+	let old = spec_version(1).await;
+	council_passes(
+		&h1,
+		RuntimeCall::Governance(GovernanceCall::dispatch_as_root {
+			call: Box::new(RuntimeCall::System(SystemCall::authorize_upgrade {
+				code_hash: subxt::utils::H256(governance::code_hash(&code)),
+			})),
+		}),
+	)
+	.await;
+	let record_key =
+		Proven::now(&h1).await.unwrap().key(runtime::storage().ehr_acl().records(), (id,)).unwrap();
+	let before =
+		rpc(1, "state_getStorage", serde_json::json!([format!("0x{}", hex::encode(&record_key))]))
+			.await;
+	governance::apply_upgrade(&h1, &dev::eve(), code, Wait::InBlock)
+		.await
+		.expect("upgrade applied");
+	let upgraded_at = Instant::now();
+	let applied = best(&h1).await;
+	until("blocks after the upgrade", Duration::from_secs(120), || async {
+		best(&h1).await >= applied + 3
+	})
+	.await;
+	until("finality after the upgrade", Duration::from_secs(120), || async {
+		finalized(&h1).await >= applied + 1
+	})
+	.await;
+	let finality_pause = upgraded_at.elapsed();
+	let gap = block_time(&h1, applied + 1).await - block_time(&h1, applied).await;
+	println!(
+		"runtime upgrade {old} -> {}: {} slot(s) without a block after block {applied}; block {} finalized {:.1} s after the upgrade was included",
+		old + 1,
+		gap / 6_000 - 1,
+		applied + 1,
+		finality_pause.as_secs_f64()
+	);
+	for n in 1..=5 {
+		assert_eq!(spec_version(n).await, old + 1, "hospital {n} runs the new runtime");
+	}
+	let after =
+		rpc(1, "state_getStorage", serde_json::json!([format!("0x{}", hex::encode(&record_key))]))
+			.await;
+	assert_eq!(before, after, "the record is intact");
+	let patient = Session { chain: connect(1).await, ..patient };
+	patient
+		.revoke(id, &account(&doctor.keys.signer), false)
+		.await
+		.expect("a write after the upgrade");
+	let read = dir.path().join("read-after.json");
+	patient.get_record(id, &read).await.expect("a read after the upgrade");
+	assert_eq!(std::fs::read(&read).unwrap(), std::fs::read(&file).unwrap());
+}
+
+/// The `result` of JSON-RPC `method` on hospital `n`'s node.
+async fn rpc(n: u16, method: &str, params: serde_json::Value) -> serde_json::Value {
+	let request =
+		serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+	let reply: serde_json::Value = reqwest::Client::new()
+		.post(format!("http://127.0.0.1:{}", PORT_BASE + 200 + n))
+		.json(&request)
+		.send()
+		.await
+		.expect("node RPC")
+		.json()
+		.await
+		.expect("JSON reply");
+	reply.get("result").cloned().unwrap_or_else(|| panic!("{method}: {reply}"))
+}
+
+/// The `specVersion` hospital `n`'s node runs.
+async fn spec_version(n: u16) -> u64 {
+	rpc(n, "state_getRuntimeVersion", serde_json::json!([])).await["specVersion"]
+		.as_u64()
+		.expect("specVersion")
+}
+
+/// The wasm of this runtime with `spec_version` one higher
+/// (`scripts/upgrade-runtime`, which `scripts/test` runs first).
+fn upgrade_wasm() -> Vec<u8> {
+	let path = std::env::var("EHR_UPGRADE_WASM").expect(
+		"EHR_UPGRADE_WASM names the upgrade runtime: run scripts/test, or \
+		 EHR_UPGRADE_WASM=$(scripts/upgrade-runtime) cargo test --test consortium",
+	);
+	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The time (ms) block `number` of hospital 1's chain was authored.
+async fn block_time(client: &Client, number: u64) -> u64 {
+	let hash = rpc(1, "chain_getBlockHash", serde_json::json!([number])).await;
+	let at = client
+		.at_block(subxt::backend::BlockRef::from_hash(
+			hash.as_str().unwrap().parse::<subxt::utils::H256>().unwrap(),
+		))
+		.await
+		.expect("the block");
+	at.storage()
+		.fetch(runtime::storage().timestamp().now(), ())
+		.await
+		.expect("Timestamp.Now")
+		.decode()
+		.expect("decodes")
 }
 
 /// Blocks per session (the runtime's `SESSION_BLOCKS`).
@@ -389,21 +504,14 @@ const HOSPITAL_5_PEER: [u8; 38] = hex_literal::hex!(
 /// `author_rotateKeysWithOwner` on hospital `n`'s node: new session keys
 /// in its keystore, and the proof that `owner` holds them.
 async fn rotate_keys_with_owner(n: u16, owner: &AccountId) -> (Vec<u8>, Vec<u8>) {
-	let request = serde_json::json!({
-		"jsonrpc": "2.0", "id": 1, "method": "author_rotateKeysWithOwner",
-		"params": [format!("0x{}", hex::encode(owner.0))],
-	});
-	let reply: serde_json::Value = reqwest::Client::new()
-		.post(format!("http://127.0.0.1:{}", PORT_BASE + 200 + n))
-		.json(&request)
-		.send()
-		.await
-		.expect("node RPC")
-		.json()
-		.await
-		.expect("JSON reply");
+	let reply = rpc(
+		n,
+		"author_rotateKeysWithOwner",
+		serde_json::json!([format!("0x{}", hex::encode(owner.0))]),
+	)
+	.await;
 	let field = |name: &str| {
-		let text = reply["result"][name].as_str().unwrap_or_else(|| panic!("{reply}"));
+		let text = reply[name].as_str().unwrap_or_else(|| panic!("{reply}"));
 		hex::decode(text.trim_start_matches("0x")).expect("hex")
 	};
 	(field("keys"), field("proof"))

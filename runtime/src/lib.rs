@@ -52,7 +52,11 @@ impl_opaque_keys! {
 	}
 }
 
-#[sp_version::runtime_version]
+/// The version this code declares in its wasm (the `runtime_version`
+/// custom section the node reads). Built with the `spec-bump` feature, the
+/// section is left out and the runtime reports [`CURRENT_VERSION`]: the
+/// node then asks the code itself (`Core_version`).
+#[cfg_attr(not(feature = "spec-bump"), sp_version::runtime_version)]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
 	impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
@@ -64,6 +68,15 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// wrapped key name the reader's key version (spec 204).
 	transaction_version: 4,
 	system_version: 1,
+};
+
+/// The version the runtime reports: [`VERSION`], or with the `spec-bump`
+/// feature one `spec_version` higher, an otherwise identical runtime that
+/// the consortium test upgrades a running network to.
+pub const CURRENT_VERSION: RuntimeVersion = if cfg!(feature = "spec-bump") {
+	RuntimeVersion { spec_version: VERSION.spec_version + 1, ..VERSION }
+} else {
+	VERSION
 };
 
 /// Blocks per session: validator set changes apply at session boundaries
