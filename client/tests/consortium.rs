@@ -187,6 +187,10 @@ async fn council_passes(client: &Client, call: RuntimeCall) {
 		.expect("an Executed event")
 		.expect("decodes");
 	assert!(executed.result.is_ok(), "the council's call failed: {:?}", executed.result);
+	if let Some(root) = closed.find_first::<runtime::governance::events::DispatchedAsRoot>() {
+		let root = root.expect("decodes");
+		assert!(root.result.is_ok(), "the council's root call failed: {:?}", root.result);
+	}
 }
 
 fn account(keypair: &Keypair) -> AccountId {
@@ -195,6 +199,9 @@ fn account(keypair: &Keypair) -> AccountId {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hospitals_survive_faults_and_admit_a_fifth() {
+	// The runtime the council upgrades to at the end, read first so that a
+	// run without it fails at once.
+	let upgrade = upgrade_wasm();
 	let c = Consortium { data: tempfile::tempdir().unwrap() };
 	let started = Instant::now();
 	c.run(&["start"]);
@@ -387,51 +394,57 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	// on, every node runs the new version, the record written before is
 	// intact, and the client, built for the old runtime, still reads and
 	// writes (the upgrade changed no type it uses).
-	let code = upgrade_wasm();
 	let old = spec_version(1).await;
 	council_passes(
 		&h1,
 		RuntimeCall::Governance(GovernanceCall::dispatch_as_root {
 			call: Box::new(RuntimeCall::System(SystemCall::authorize_upgrade {
-				code_hash: subxt::utils::H256(governance::code_hash(&code)),
+				code_hash: subxt::utils::H256(governance::code_hash(&upgrade)),
 			})),
 		}),
 	)
 	.await;
 	let record_key =
 		Proven::now(&h1).await.unwrap().key(runtime::storage().ehr_acl().records(), (id,)).unwrap();
-	let before =
+	let storage_of_record = || async {
 		rpc(1, "state_getStorage", serde_json::json!([format!("0x{}", hex::encode(&record_key))]))
-			.await;
-	governance::apply_upgrade(&h1, &dev::eve(), code, Wait::InBlock)
+			.await
+	};
+	let before = storage_of_record().await;
+	let start = best(&h1).await;
+	governance::apply_upgrade(&h1, &dev::eve(), upgrade, Wait::InBlock)
 		.await
 		.expect("upgrade applied");
-	let upgraded_at = Instant::now();
-	let applied = best(&h1).await;
-	until("blocks after the upgrade", Duration::from_secs(120), || async {
-		best(&h1).await >= applied + 3
+	let included = Instant::now();
+	// U: the block that applied the code (the first whose state holds the
+	// new version); U + 1 is the first block the new runtime runs.
+	let mut upgraded = start + 1;
+	while spec_version_at(upgraded).await != Some(old + 1) {
+		upgraded += 1;
+		until("the next block", Duration::from_secs(60), || async { best(&h1).await >= upgraded })
+			.await;
+	}
+	assert_eq!(spec_version_at(upgraded - 1).await, Some(old));
+	until("finality past the upgrade", Duration::from_secs(120), || async {
+		finalized(&h1).await > upgraded
 	})
 	.await;
-	until("finality after the upgrade", Duration::from_secs(120), || async {
-		finalized(&h1).await >= applied + 1
-	})
-	.await;
-	let finality_pause = upgraded_at.elapsed();
-	let gap = block_time(&h1, applied + 1).await - block_time(&h1, applied).await;
+	let finality_pause = included.elapsed();
+	let slots = |a: u64, b: u64| async move { slot(&h1, b).await - slot(&h1, a).await - 1 };
 	println!(
-		"runtime upgrade {old} -> {}: {} slot(s) without a block after block {applied}; block {} finalized {:.1} s after the upgrade was included",
+		"runtime upgrade {old} -> {}: slots without a block: {} before the upgrade block, {} after it; its successor finalized {:.1} s after it was included",
 		old + 1,
-		gap / 6_000 - 1,
-		applied + 1,
+		slots(upgraded - 1, upgraded).await,
+		slots(upgraded, upgraded + 1).await,
 		finality_pause.as_secs_f64()
 	);
 	for n in 1..=5 {
-		assert_eq!(spec_version(n).await, old + 1, "hospital {n} runs the new runtime");
+		until("every node runs the new runtime", Duration::from_secs(60), || async {
+			spec_version(n).await == old + 1
+		})
+		.await;
 	}
-	let after =
-		rpc(1, "state_getStorage", serde_json::json!([format!("0x{}", hex::encode(&record_key))]))
-			.await;
-	assert_eq!(before, after, "the record is intact");
+	assert_eq!(before, storage_of_record().await, "the record is intact");
 	let patient = Session { chain: connect(1).await, ..patient };
 	patient
 		.revoke(id, &account(&doctor.keys.signer), false)
@@ -475,21 +488,33 @@ fn upgrade_wasm() -> Vec<u8> {
 	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The time (ms) block `number` of hospital 1's chain was authored.
-async fn block_time(client: &Client, number: u64) -> u64 {
+/// Hospital 1's hash of block `number`.
+async fn block_hash(number: u64) -> subxt::utils::H256 {
 	let hash = rpc(1, "chain_getBlockHash", serde_json::json!([number])).await;
+	hash.as_str().expect("a block hash").parse().expect("hex")
+}
+
+/// The `specVersion` in the state after block `number` (`None`: no such
+/// block yet).
+async fn spec_version_at(number: u64) -> Option<u64> {
+	let hash = rpc(1, "chain_getBlockHash", serde_json::json!([number])).await;
+	let hash = hash.as_str()?;
+	rpc(1, "state_getRuntimeVersion", serde_json::json!([hash])).await["specVersion"].as_u64()
+}
+
+/// The Aura slot block `number` was authored in.
+async fn slot(client: &Client, number: u64) -> u64 {
 	let at = client
-		.at_block(subxt::backend::BlockRef::from_hash(
-			hash.as_str().unwrap().parse::<subxt::utils::H256>().unwrap(),
-		))
+		.at_block(subxt::backend::BlockRef::from_hash(block_hash(number).await))
 		.await
 		.expect("the block");
 	at.storage()
-		.fetch(runtime::storage().timestamp().now(), ())
+		.fetch(runtime::storage().aura().current_slot(), ())
 		.await
-		.expect("Timestamp.Now")
+		.expect("Aura.CurrentSlot")
 		.decode()
 		.expect("decodes")
+		.0
 }
 
 /// Blocks per session (the runtime's `SESSION_BLOCKS`).

@@ -20,7 +20,7 @@ use sp_runtime::{
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
-			CURRENT_VERSION
+			VERSION
 		}
 
 		fn execute_block(block: <Block as BlockT>::LazyBlock) {

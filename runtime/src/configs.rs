@@ -86,7 +86,7 @@ const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
-	pub const Version: RuntimeVersion = CURRENT_VERSION;
+	pub const Version: RuntimeVersion = VERSION;
 	/// Two seconds of compute per six-second block.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
 		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
