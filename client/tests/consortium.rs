@@ -419,10 +419,13 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	// U: the block that applied the code (the first whose state holds the
 	// new version); U + 1 is the first block the new runtime runs.
 	let mut upgraded = start + 1;
-	while spec_version_at(upgraded).await != Some(old + 1) {
-		upgraded += 1;
+	loop {
 		until("the next block", Duration::from_secs(60), || async { best(&h1).await >= upgraded })
 			.await;
+		if spec_version_at(upgraded).await == Some(old + 1) {
+			break;
+		}
+		upgraded += 1;
 	}
 	assert_eq!(spec_version_at(upgraded - 1).await, Some(old));
 	until("finality past the upgrade", Duration::from_secs(120), || async {
