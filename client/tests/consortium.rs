@@ -433,12 +433,11 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	})
 	.await;
 	let finality_pause = included.elapsed();
-	let slots = |a: u64, b: u64| async move { slot(&h1, b).await - slot(&h1, a).await - 1 };
 	println!(
 		"runtime upgrade {old} -> {}: slots without a block: {} before the upgrade block, {} after it; its successor finalized {:.1} s after it was included",
 		old + 1,
-		slots(upgraded - 1, upgraded).await,
-		slots(upgraded, upgraded + 1).await,
+		missed_slots(&h1, upgraded - 1).await,
+		missed_slots(&h1, upgraded).await,
 		finality_pause.as_secs_f64()
 	);
 	for n in 1..=5 {
@@ -518,6 +517,11 @@ async fn slot(client: &Client, number: u64) -> u64 {
 		.decode()
 		.expect("decodes")
 		.0
+}
+
+/// Aura slots without a block between block `number` and the next.
+async fn missed_slots(client: &Client, number: u64) -> u64 {
+	slot(client, number + 1).await - slot(client, number).await - 1
 }
 
 /// Blocks per session (the runtime's `SESSION_BLOCKS`).
