@@ -13,7 +13,6 @@ mod common;
 use ehr::{
 	chain::{self, runtime, AccountId, ChainError, Client, Wait},
 	crypto::os_rng,
-	governance,
 	keystore::Keys,
 	records::{self, Access, RecordKind, Role, Session},
 	registration,
@@ -21,14 +20,8 @@ use ehr::{
 	verified::Proven,
 };
 use runtime::runtime_types::{
-	ehr_runtime::{RuntimeCall, SessionKeys},
-	frame_system::pallet::Call as SystemCall,
-	pallet_ehr_governance::pallet::Call as GovernanceCall,
-	pallet_ehr_validators::pallet::Call as ValidatorsCall,
-	pallet_node_authorization::pallet::Call as NodesCall,
-	sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
-	sp_consensus_grandpa::app::Public as GrandpaPublic,
-	sp_core::OpaquePeerId,
+	ehr_runtime::SessionKeys, sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
+	sp_consensus_grandpa::app::Public as GrandpaPublic, sp_core::OpaquePeerId,
 };
 use std::{
 	path::PathBuf,
@@ -148,48 +141,60 @@ fn session(client: &Client, ipfs: u16, suri: &str) -> Session {
 	}
 }
 
-/// Hospital 1 proposes `call`; hospitals 1, 2 and 3 vote aye (3 of 4 is more
-/// than half).
-async fn council_passes(client: &Client, call: RuntimeCall) {
-	let tx = runtime::transactions();
-	let proposed =
-		chain::submit(client, &tx.council().propose(3, call, 1_000), &dev::alice(), Wait::InBlock)
-			.await
-			.expect("proposed");
-	let proposed = proposed
-		.find_first::<runtime::council::events::Proposed>()
-		.expect("a Proposed event")
-		.expect("decodes");
-	for voter in [dev::alice(), dev::bob(), dev::charlie()] {
-		chain::submit(
-			client,
-			&tx.council().vote(proposed.proposal_hash, proposed.proposal_index, true),
-			&voter,
-			Wait::InBlock,
-		)
-		.await
-		.expect("voted");
+/// `ehr` as a council member would run it, against hospital 1's node: one
+/// keystore per dev account, imported on first use.
+struct Gov {
+	dir: tempfile::TempDir,
+}
+
+impl Gov {
+	fn new() -> Gov {
+		Gov { dir: tempfile::tempdir().unwrap() }
 	}
-	let weight = runtime::runtime_types::sp_weights::weight_v2::Weight {
-		ref_time: 1_000_000_000,
-		proof_size: 100_000,
-	};
-	let closed = chain::submit(
-		client,
-		&tx.council().close(proposed.proposal_hash, proposed.proposal_index, weight, 1_000),
-		&dev::alice(),
-		Wait::InBlock,
-	)
-	.await
-	.expect("closed");
-	let executed = closed
-		.find_first::<runtime::council::events::Executed>()
-		.expect("an Executed event")
-		.expect("decodes");
-	assert!(executed.result.is_ok(), "the council's call failed: {:?}", executed.result);
-	if let Some(root) = closed.find_first::<runtime::governance::events::DispatchedAsRoot>() {
-		let root = root.expect("decodes");
-		assert!(root.result.is_ok(), "the council's root call failed: {:?}", root.result);
+
+	fn command(&self, suri: &str, args: &[&str]) -> std::process::Output {
+		let keystore = self.dir.path().join(format!("{}.json", suri.trim_start_matches('/')));
+		let ehr = |args: &[&str]| {
+			Command::new(common::ehr_binary())
+				.args(args)
+				.arg("--json")
+				.env("XDG_CONFIG_HOME", self.dir.path())
+				.env("EHR_NODE_URL", Consortium::node_url(1))
+				.env("EHR_KEYSTORE", &keystore)
+				.env("EHR_PASSPHRASE", common::PASSPHRASE)
+				.env("EHR_SURI", suri)
+				.output()
+				.expect("run ehr")
+		};
+		if !keystore.exists() {
+			let imported = ehr(&["keys", "import"]);
+			assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+		}
+		ehr(args)
+	}
+
+	/// `ehr ARGS --json` as `suri`, which must succeed.
+	fn ok(&self, suri: &str, args: &[&str]) -> serde_json::Value {
+		let out = self.command(suri, args);
+		assert!(
+			out.status.success(),
+			"{suri}: ehr {}: {}",
+			args.join(" "),
+			String::from_utf8_lossy(&out.stderr)
+		);
+		serde_json::from_slice(&out.stdout).expect("--json output")
+	}
+
+	/// The motion `proposed` gets the ayes of `voters`; `closer` closes it
+	/// and it runs.
+	fn passes(&self, proposed: &serde_json::Value, voters: &[&str], closer: &str) {
+		let index = proposed["index"].to_string();
+		for voter in voters {
+			self.ok(voter, &["gov", "vote", &index, "--aye"]);
+		}
+		let closed = self.ok(closer, &["gov", "close", &index]);
+		assert_eq!(closed["outcome"], "executed", "{closed}");
+		assert!(closed["error"].is_null(), "{closed}");
 	}
 }
 
@@ -335,27 +340,23 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"a stranger claimed the joining hospital's node: {squat:?}"
 	);
 
-	// A fifth hospital (Eve) joins: the council authorises its node and adds
-	// it as validator; a session boundary passes before Eve's node makes its
-	// session keys (with a proof that Eve owns them) and Eve registers them
-	// on chain. The validators pallet hands the session the new set once the
-	// keys are there: before that fix, the boundary without keys consumed the
-	// change and Eve never validated.
-	council_passes(
-		&h1,
-		RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
-			node: OpaquePeerId(HOSPITAL_5_PEER.to_vec()),
-			owner: subxt::utils::MultiAddress::Id(account(&dev::eve())),
-		}),
-	)
-	.await;
+	// A fifth hospital (Eve) joins: the council admits it with `ehr gov`,
+	// one motion that makes Eve a council member, registrar of hospital 5,
+	// owner of its node and a validator (two thirds: three of four); a
+	// session boundary passes before Eve's node makes its session keys
+	// (with a proof that Eve owns them) and Eve registers them on chain. The
+	// validators pallet hands the session the new set once the keys are
+	// there: before that fix, the boundary without keys consumed the change
+	// and Eve never validated.
+	let gov = Gov::new();
+	let eve = account(&dev::eve()).to_string();
+	let peer = bs58::encode(HOSPITAL_5_PEER).into_string();
+	let admit = gov
+		.ok("//Alice", &["gov", "propose", "admit-hospital", &eve, "--org", "5", "--peer", &peer]);
+	assert_eq!(admit["threshold"], 3, "{admit}");
+	gov.passes(&admit, &["//Bob", "//Charlie"], "//Dave");
 	let joined = Instant::now();
 	c.run(&["start", "5"]);
-	council_passes(
-		&h1,
-		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
-	)
-	.await;
 	let boundary = (best(&h1).await / SESSION_BLOCKS + 1) * SESSION_BLOCKS;
 	until("a session boundary after add_validator", Duration::from_secs(120), || async {
 		best(&h1).await > boundary
@@ -395,15 +396,10 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	// intact, and the client, built for the old runtime, still reads and
 	// writes (the upgrade changed no type it uses).
 	let old = spec_version(1).await;
-	council_passes(
-		&h1,
-		RuntimeCall::Governance(GovernanceCall::dispatch_as_root {
-			call: Box::new(RuntimeCall::System(SystemCall::authorize_upgrade {
-				code_hash: subxt::utils::H256(governance::code_hash(&upgrade)),
-			})),
-		}),
-	)
-	.await;
+	// Five seats now: root takes four ayes.
+	let motion = gov.ok("//Alice", &["gov", "propose", "upgrade", &upgrade]);
+	assert_eq!(motion["threshold"], 4, "{motion}");
+	gov.passes(&motion, &["//Bob", "//Charlie", "//Dave"], "//Eve");
 	let record_key =
 		Proven::now(&h1).await.unwrap().key(runtime::storage().ehr_acl().records(), (id,)).unwrap();
 	let storage_of_record = || async {
@@ -412,9 +408,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	};
 	let before = storage_of_record().await;
 	let start = best(&h1).await;
-	governance::apply_upgrade(&h1, &dev::eve(), upgrade, Wait::InBlock)
-		.await
-		.expect("upgrade applied");
+	gov.ok("//Eve", &["gov", "apply-upgrade", &upgrade]);
 	let included = Instant::now();
 	// U: the block that applied the code (the first whose state holds the
 	// new version); U + 1 is the first block the new runtime runs.
@@ -480,14 +474,15 @@ async fn spec_version(n: u16) -> u64 {
 		.expect("specVersion")
 }
 
-/// The wasm of this runtime with `spec_version` one higher
+/// The path of this runtime's wasm with `spec_version` one higher
 /// (`scripts/upgrade-runtime`, which `scripts/test` runs first).
-fn upgrade_wasm() -> Vec<u8> {
+fn upgrade_wasm() -> String {
 	let path = std::env::var("EHR_UPGRADE_WASM").expect(
 		"EHR_UPGRADE_WASM names the upgrade runtime: run scripts/test, or \
 		 EHR_UPGRADE_WASM=$(scripts/upgrade-runtime) cargo test --test consortium",
 	);
-	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+	assert!(std::path::Path::new(&path).is_file(), "{path} is not a file");
+	path
 }
 
 /// Hospital 1's hash of block `number`.
