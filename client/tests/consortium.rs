@@ -3,7 +3,8 @@
 //! chain goes on), two down (finality stalls, as GRANDPA must with 2 of 4,
 //! and resumes when one returns), a node restarted from its base path
 //! catches up with nothing lost, a node nobody authorised cannot sync, and a
-//! fifth hospital joins through the council and then validates. A record
+//! fifth hospital joins through the council and then validates; the council
+//! upgrades the running network's runtime. A record
 //! written through hospital 1 is read through hospital 4's node and kubo.
 //! Timings are printed for the README; nothing asserts on them.
 
@@ -16,14 +17,11 @@ use ehr::{
 	records::{self, Access, RecordKind, Role, Session},
 	registration,
 	storage::Ipfs,
+	verified::Proven,
 };
 use runtime::runtime_types::{
-	ehr_runtime::{RuntimeCall, SessionKeys},
-	pallet_ehr_validators::pallet::Call as ValidatorsCall,
-	pallet_node_authorization::pallet::Call as NodesCall,
-	sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
-	sp_consensus_grandpa::app::Public as GrandpaPublic,
-	sp_core::OpaquePeerId,
+	ehr_runtime::SessionKeys, sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
+	sp_consensus_grandpa::app::Public as GrandpaPublic, sp_core::OpaquePeerId,
 };
 use std::{
 	path::PathBuf,
@@ -143,45 +141,61 @@ fn session(client: &Client, ipfs: u16, suri: &str) -> Session {
 	}
 }
 
-/// Hospital 1 proposes `call`; hospitals 1, 2 and 3 vote aye (3 of 4 is more
-/// than half).
-async fn council_passes(client: &Client, call: RuntimeCall) {
-	let tx = runtime::transactions();
-	let proposed =
-		chain::submit(client, &tx.council().propose(3, call, 1_000), &dev::alice(), Wait::InBlock)
-			.await
-			.expect("proposed");
-	let proposed = proposed
-		.find_first::<runtime::council::events::Proposed>()
-		.expect("a Proposed event")
-		.expect("decodes");
-	for voter in [dev::alice(), dev::bob(), dev::charlie()] {
-		chain::submit(
-			client,
-			&tx.council().vote(proposed.proposal_hash, proposed.proposal_index, true),
-			&voter,
-			Wait::InBlock,
-		)
-		.await
-		.expect("voted");
+/// `ehr` as a council member would run it, against hospital 1's node: one
+/// keystore per dev account, imported on first use.
+struct Gov {
+	dir: tempfile::TempDir,
+}
+
+impl Gov {
+	fn new() -> Gov {
+		Gov { dir: tempfile::tempdir().unwrap() }
 	}
-	let weight = runtime::runtime_types::sp_weights::weight_v2::Weight {
-		ref_time: 1_000_000_000,
-		proof_size: 100_000,
-	};
-	let closed = chain::submit(
-		client,
-		&tx.council().close(proposed.proposal_hash, proposed.proposal_index, weight, 1_000),
-		&dev::alice(),
-		Wait::InBlock,
-	)
-	.await
-	.expect("closed");
-	let executed = closed
-		.find_first::<runtime::council::events::Executed>()
-		.expect("an Executed event")
-		.expect("decodes");
-	assert!(executed.result.is_ok(), "the council's call failed: {:?}", executed.result);
+
+	fn command(&self, suri: &str, args: &[&str]) -> std::process::Output {
+		let keystore = self.dir.path().join(format!("{}.json", suri.trim_start_matches('/')));
+		let ehr = |args: &[&str]| {
+			Command::new(common::ehr_binary())
+				.args(args)
+				.arg("--json")
+				.env("XDG_CONFIG_HOME", self.dir.path())
+				.env("EHR_NODE_URL", Consortium::node_url(1))
+				.env("EHR_KEYSTORE", &keystore)
+				.env("EHR_PASSPHRASE", common::PASSPHRASE)
+				.env("EHR_SURI", suri)
+				.output()
+				.expect("run ehr")
+		};
+		if !keystore.exists() {
+			let imported = ehr(&["keys", "import"]);
+			assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+		}
+		ehr(args)
+	}
+
+	/// `ehr ARGS --json` as `suri`, which must succeed.
+	fn ok(&self, suri: &str, args: &[&str]) -> serde_json::Value {
+		let out = self.command(suri, args);
+		assert!(
+			out.status.success(),
+			"{suri}: ehr {}: {}",
+			args.join(" "),
+			String::from_utf8_lossy(&out.stderr)
+		);
+		serde_json::from_slice(&out.stdout).expect("--json output")
+	}
+
+	/// The motion `proposed` gets the ayes of `voters`; `closer` closes it
+	/// and it runs.
+	fn passes(&self, proposed: &serde_json::Value, voters: &[&str], closer: &str) {
+		let index = proposed["index"].to_string();
+		for voter in voters {
+			self.ok(voter, &["gov", "vote", &index, "--aye"]);
+		}
+		let closed = self.ok(closer, &["gov", "close", &index]);
+		assert_eq!(closed["outcome"], "executed", "{closed}");
+		assert!(closed["error"].is_null(), "{closed}");
+	}
 }
 
 fn account(keypair: &Keypair) -> AccountId {
@@ -190,6 +204,9 @@ fn account(keypair: &Keypair) -> AccountId {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hospitals_survive_faults_and_admit_a_fifth() {
+	// The runtime the council upgrades to at the end, read first so that a
+	// run without it fails at once.
+	let upgrade = upgrade_wasm();
 	let c = Consortium { data: tempfile::tempdir().unwrap() };
 	let started = Instant::now();
 	c.run(&["start"]);
@@ -323,27 +340,23 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"a stranger claimed the joining hospital's node: {squat:?}"
 	);
 
-	// A fifth hospital (Eve) joins: the council authorises its node and adds
-	// it as validator; a session boundary passes before Eve's node makes its
-	// session keys (with a proof that Eve owns them) and Eve registers them
-	// on chain. The validators pallet hands the session the new set once the
-	// keys are there: before that fix, the boundary without keys consumed the
-	// change and Eve never validated.
-	council_passes(
-		&h1,
-		RuntimeCall::NodeAuthorization(NodesCall::add_well_known_node {
-			node: OpaquePeerId(HOSPITAL_5_PEER.to_vec()),
-			owner: subxt::utils::MultiAddress::Id(account(&dev::eve())),
-		}),
-	)
-	.await;
+	// A fifth hospital (Eve) joins: the council admits it with `ehr gov`,
+	// one motion that makes Eve a council member, registrar of hospital 5,
+	// owner of its node and a validator (two thirds: three of four); a
+	// session boundary passes before Eve's node makes its session keys
+	// (with a proof that Eve owns them) and Eve registers them on chain. The
+	// validators pallet hands the session the new set once the keys are
+	// there: before that fix, the boundary without keys consumed the change
+	// and Eve never validated.
+	let gov = Gov::new();
+	let eve = account(&dev::eve()).to_string();
+	let peer = bs58::encode(HOSPITAL_5_PEER).into_string();
+	let admit = gov
+		.ok("//Alice", &["gov", "propose", "admit-hospital", &eve, "--org", "5", "--peer", &peer]);
+	assert_eq!(admit["threshold"], 3, "{admit}");
+	gov.passes(&admit, &["//Bob", "//Charlie"], "//Dave");
 	let joined = Instant::now();
 	c.run(&["start", "5"]);
-	council_passes(
-		&h1,
-		RuntimeCall::Validators(ValidatorsCall::add_validator { who: account(&dev::eve()) }),
-	)
-	.await;
 	let boundary = (best(&h1).await / SESSION_BLOCKS + 1) * SESSION_BLOCKS;
 	until("a session boundary after add_validator", Duration::from_secs(120), || async {
 		best(&h1).await > boundary
@@ -375,6 +388,135 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		"hospital 5 authored its first block {:.1} s after its node started",
 		joined.elapsed().as_secs_f64()
 	);
+
+	// A live runtime upgrade: three of the four council members authorise
+	// this runtime with spec_version + 1 (two thirds, as root); the fifth
+	// hospital, not on the council, applies the code. Blocks and finality go
+	// on, every node runs the new version, the record written before is
+	// intact, and the client, built for the old runtime, still reads and
+	// writes (the upgrade changed no type it uses).
+	let old = spec_version(1).await;
+	// Five seats now: root takes four ayes.
+	let motion = gov.ok("//Alice", &["gov", "propose", "upgrade", &upgrade]);
+	assert_eq!(motion["threshold"], 4, "{motion}");
+	gov.passes(&motion, &["//Bob", "//Charlie", "//Dave"], "//Eve");
+	let record_key =
+		Proven::now(&h1).await.unwrap().key(runtime::storage().ehr_acl().records(), (id,)).unwrap();
+	let storage_of_record = || async {
+		rpc(1, "state_getStorage", serde_json::json!([format!("0x{}", hex::encode(&record_key))]))
+			.await
+	};
+	let before = storage_of_record().await;
+	let start = best(&h1).await;
+	gov.ok("//Eve", &["gov", "apply-upgrade", &upgrade]);
+	let included = Instant::now();
+	// U: the block that applied the code (the first whose state holds the
+	// new version); U + 1 is the first block the new runtime runs.
+	let mut upgraded = start + 1;
+	loop {
+		until("the next block", Duration::from_secs(60), || async { best(&h1).await >= upgraded })
+			.await;
+		if spec_version_at(upgraded).await == Some(old + 1) {
+			break;
+		}
+		upgraded += 1;
+	}
+	assert_eq!(spec_version_at(upgraded - 1).await, Some(old));
+	until("finality past the upgrade", Duration::from_secs(120), || async {
+		finalized(&h1).await > upgraded
+	})
+	.await;
+	let finality_pause = included.elapsed();
+	println!(
+		"runtime upgrade {old} -> {}: slots without a block: {} before the upgrade block, {} after it; its successor finalized {:.1} s after it was included",
+		old + 1,
+		missed_slots(&h1, upgraded - 1).await,
+		missed_slots(&h1, upgraded).await,
+		finality_pause.as_secs_f64()
+	);
+	for n in 1..=5 {
+		until("every node runs the new runtime", Duration::from_secs(60), || async {
+			spec_version(n).await == old + 1
+		})
+		.await;
+	}
+	assert_eq!(before, storage_of_record().await, "the record is intact");
+	let patient = Session { chain: connect(1).await, ..patient };
+	patient
+		.revoke(id, &account(&doctor.keys.signer), false)
+		.await
+		.expect("a write after the upgrade");
+	let read = dir.path().join("read-after.json");
+	patient.get_record(id, &read).await.expect("a read after the upgrade");
+	assert_eq!(std::fs::read(&read).unwrap(), std::fs::read(&file).unwrap());
+}
+
+/// The `result` of JSON-RPC `method` on hospital `n`'s node.
+async fn rpc(n: u16, method: &str, params: serde_json::Value) -> serde_json::Value {
+	let request =
+		serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+	let reply: serde_json::Value = reqwest::Client::new()
+		.post(format!("http://127.0.0.1:{}", PORT_BASE + 200 + n))
+		.json(&request)
+		.send()
+		.await
+		.expect("node RPC")
+		.json()
+		.await
+		.expect("JSON reply");
+	reply.get("result").cloned().unwrap_or_else(|| panic!("{method}: {reply}"))
+}
+
+/// The `specVersion` hospital `n`'s node runs.
+async fn spec_version(n: u16) -> u64 {
+	rpc(n, "state_getRuntimeVersion", serde_json::json!([])).await["specVersion"]
+		.as_u64()
+		.expect("specVersion")
+}
+
+/// The path of this runtime's wasm with `spec_version` one higher
+/// (`scripts/upgrade-runtime`, which `scripts/test` runs first).
+fn upgrade_wasm() -> String {
+	let path = std::env::var("EHR_UPGRADE_WASM").expect(
+		"EHR_UPGRADE_WASM names the upgrade runtime: run scripts/test, or \
+		 EHR_UPGRADE_WASM=$(scripts/upgrade-runtime) cargo test --test consortium",
+	);
+	assert!(std::path::Path::new(&path).is_file(), "{path} is not a file");
+	path
+}
+
+/// Hospital 1's hash of block `number`.
+async fn block_hash(number: u64) -> subxt::utils::H256 {
+	let hash = rpc(1, "chain_getBlockHash", serde_json::json!([number])).await;
+	hash.as_str().expect("a block hash").parse().expect("hex")
+}
+
+/// The `specVersion` in the state after block `number` (`None`: no such
+/// block yet).
+async fn spec_version_at(number: u64) -> Option<u64> {
+	let hash = rpc(1, "chain_getBlockHash", serde_json::json!([number])).await;
+	let hash = hash.as_str()?;
+	rpc(1, "state_getRuntimeVersion", serde_json::json!([hash])).await["specVersion"].as_u64()
+}
+
+/// The Aura slot block `number` was authored in.
+async fn slot(client: &Client, number: u64) -> u64 {
+	let at = client
+		.at_block(subxt::backend::BlockRef::from_hash(block_hash(number).await))
+		.await
+		.expect("the block");
+	at.storage()
+		.fetch(runtime::storage().aura().current_slot(), ())
+		.await
+		.expect("Aura.CurrentSlot")
+		.decode()
+		.expect("decodes")
+		.0
+}
+
+/// Aura slots without a block between block `number` and the next.
+async fn missed_slots(client: &Client, number: u64) -> u64 {
+	slot(client, number + 1).await - slot(client, number).await - 1
 }
 
 /// Blocks per session (the runtime's `SESSION_BLOCKS`).
@@ -389,21 +531,14 @@ const HOSPITAL_5_PEER: [u8; 38] = hex_literal::hex!(
 /// `author_rotateKeysWithOwner` on hospital `n`'s node: new session keys
 /// in its keystore, and the proof that `owner` holds them.
 async fn rotate_keys_with_owner(n: u16, owner: &AccountId) -> (Vec<u8>, Vec<u8>) {
-	let request = serde_json::json!({
-		"jsonrpc": "2.0", "id": 1, "method": "author_rotateKeysWithOwner",
-		"params": [format!("0x{}", hex::encode(owner.0))],
-	});
-	let reply: serde_json::Value = reqwest::Client::new()
-		.post(format!("http://127.0.0.1:{}", PORT_BASE + 200 + n))
-		.json(&request)
-		.send()
-		.await
-		.expect("node RPC")
-		.json()
-		.await
-		.expect("JSON reply");
+	let reply = rpc(
+		n,
+		"author_rotateKeysWithOwner",
+		serde_json::json!([format!("0x{}", hex::encode(owner.0))]),
+	)
+	.await;
 	let field = |name: &str| {
-		let text = reply["result"][name].as_str().unwrap_or_else(|| panic!("{reply}"));
+		let text = reply[name].as_str().unwrap_or_else(|| panic!("{reply}"));
 		hex::decode(text.trim_start_matches("0x")).expect("hex")
 	};
 	(field("keys"), field("proof"))

@@ -52,19 +52,33 @@ impl_opaque_keys! {
 	}
 }
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
-	impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
-	authoring_version: 1,
-	spec_version: 205,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	// 4: sudo's calls are gone (spec 205); 3: the calls that write a
-	// wrapped key name the reader's key version (spec 204).
-	transaction_version: 4,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the given `spec_version` (a literal: the
+/// `runtime_version` attribute writes it into the wasm's custom section,
+/// where the node reads it).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
+			impl_name: alloc::borrow::Cow::Borrowed("ehr-consortium"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			// 4: sudo's calls are gone (spec 205); 3: the calls that write a
+			// wrapped key name the reader's key version (spec 204).
+			transaction_version: 4,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "spec-bump"))]
+runtime_version!(205);
+// With `spec-bump`: one `spec_version` higher, an otherwise identical
+// runtime, which the consortium test upgrades the running network to.
+#[cfg(feature = "spec-bump")]
+runtime_version!(206);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.
