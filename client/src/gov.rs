@@ -3,7 +3,7 @@
 
 use crate::{parse_account, CliError, Ctx};
 use clap::Subcommand;
-use ehr::governance::{self, Closed, Operation, OrgId};
+use ehr::governance::{self, Closed, Operation, OrgId, Parameter};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -11,6 +11,9 @@ use std::path::PathBuf;
 pub enum GovCommand {
 	/// The open motions: call, votes, threshold, last block to vote.
 	List,
+	/// The parameters the council sets (`propose set-parameter`): value,
+	/// default, range.
+	Params,
 	/// Propose a motion (and vote aye on it); prints its index and hash.
 	#[command(subcommand)]
 	Propose(ProposeCommand),
@@ -80,6 +83,14 @@ pub enum ProposeCommand {
 		/// The motion's index or 0x hash.
 		motion: String,
 	},
+	/// Change a parameter without a runtime upgrade (two thirds needed);
+	/// `ehr gov params` lists them with their ranges.
+	SetParameter {
+		/// fee-multiplier-percent or motion-duration.
+		name: String,
+		/// A number within the parameter's range, or `default`.
+		value: String,
+	},
 }
 
 fn read_wasm(path: &PathBuf) -> Result<Vec<u8>, CliError> {
@@ -90,6 +101,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 	let chain = ctx.chain().await?;
 	match command {
 		GovCommand::List => ctx.out.motions(&governance::motions(&chain).await?),
+		GovCommand::Params => ctx.out.parameters(&governance::parameters(&chain).await?),
 		GovCommand::Propose(what) => {
 			let operation = match what {
 				ProposeCommand::AdmitHospital { account, org, peer } => Operation::AdmitHospital {
@@ -115,6 +127,10 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 				ProposeCommand::Kill { motion } => {
 					let motion = governance::find(&chain, &motion).await?;
 					Operation::Kill { proposal_hash: governance::parse_hash(&motion.hash)? }
+				}
+				ProposeCommand::SetParameter { name, value } => {
+					let parameter = Parameter::parse(&name)?;
+					Operation::SetParameter { parameter, value: parameter.value(&value)? }
 				}
 			};
 			let (_, _, keys) = ctx.unlock()?;

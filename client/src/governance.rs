@@ -1,7 +1,8 @@
 //! The hospitals' council, for its members: motions for the operations a
 //! consortium does (admit or remove a hospital, add or remove a registrar,
-//! upgrade the runtime, kill a motion), votes, closing, and the list of open
-//! motions read from proven state.
+//! upgrade the runtime, change a parameter, kill a motion), votes, closing,
+//! and the list of open motions and the parameters' values read from proven
+//! state.
 //!
 //! A motion's threshold is what its call needs: more than half of the
 //! council's seats (registrars, kills), or at least two thirds (seats,
@@ -17,14 +18,22 @@ use crate::{
 			council::events as council_events,
 			governance::events::DispatchedAsRoot,
 			runtime_types::{
-				ehr_runtime::RuntimeCall, frame_system::pallet::Call as SystemCall,
+				ehr_runtime::{
+					configs::dynamic_params::{council as council_params, fees},
+					configs::{RuntimeParameters, RuntimeParametersKey, RuntimeParametersValue},
+					RuntimeCall,
+				},
+				frame_system::pallet::Call as SystemCall,
 				pallet_collective::pallet::Call as CouncilCall,
 				pallet_ehr_acl::pallet::Call as AclCall,
 				pallet_ehr_governance::pallet::Call as GovernanceCall,
 				pallet_ehr_validators::pallet::Call as ValidatorsCall,
 				pallet_membership::pallet::Call as MembershipCall,
 				pallet_node_authorization::pallet::Call as NodesCall,
-				pallet_utility::pallet::Call as UtilityCall, sp_core::OpaquePeerId,
+				pallet_parameters::pallet::Call as ParametersCall,
+				pallet_utility::pallet::Call as UtilityCall,
+				sp_core::OpaquePeerId,
+				sp_runtime::{DispatchError, ModuleError},
 			},
 			system::events as system_events,
 		},
@@ -34,7 +43,7 @@ use crate::{
 };
 use serde::Serialize;
 use sp_runtime::traits::{BlakeTwo256, Hash};
-use std::fmt;
+use std::{fmt, ops::RangeInclusive};
 use subxt::{
 	ext::scale_encode::EncodeAsType,
 	utils::{MultiAddress, H256},
@@ -58,6 +67,159 @@ pub enum GovError {
 	MissingEvent(&'static str),
 	#[error("the chain refused the authorised code as a runtime ({0}); the authorisation is used up: build the runtime again, check its hash and propose it anew")]
 	UpgradeRejected(String),
+	#[error("no parameter `{0}`: {names}", names = Parameter::names())]
+	NoSuchParameter(String),
+	#[error("{parameter} must be a number from {} to {}, or `default` (got `{value}`)", parameter.range().start(), parameter.range().end())]
+	OutOfRange { parameter: Parameter, value: String },
+}
+
+/// A setting the council changes without a runtime upgrade (the runtime's
+/// `dynamic_params`, with the same defaults and ranges; the runtime refuses
+/// a value outside the range).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Parameter {
+	/// The weight part of transaction fees, in percent of the benchmarked
+	/// cost.
+	FeeMultiplierPercent,
+	/// Blocks a council motion stays open for votes.
+	MotionDuration,
+}
+
+impl Parameter {
+	pub const ALL: [Parameter; 2] = [Parameter::FeeMultiplierPercent, Parameter::MotionDuration];
+
+	pub fn name(self) -> &'static str {
+		match self {
+			Parameter::FeeMultiplierPercent => "fee-multiplier-percent",
+			Parameter::MotionDuration => "motion-duration",
+		}
+	}
+
+	/// What it sets, for voters and `ehr gov params`.
+	pub fn about(self) -> &'static str {
+		match self {
+			Parameter::FeeMultiplierPercent => {
+				"the weight part of transaction fees, in percent of the benchmarked cost (from the next block)"
+			}
+			Parameter::MotionDuration => {
+				"blocks a council motion is open for votes (for motions proposed after the change)"
+			}
+		}
+	}
+
+	pub fn default_value(self) -> u32 {
+		match self {
+			Parameter::FeeMultiplierPercent => 100,
+			Parameter::MotionDuration => 3 * 24 * 600,
+		}
+	}
+
+	pub fn range(self) -> RangeInclusive<u32> {
+		match self {
+			Parameter::FeeMultiplierPercent => 10..=10_000,
+			Parameter::MotionDuration => 600..=30 * 24 * 600,
+		}
+	}
+
+	fn names() -> String {
+		Parameter::ALL.map(Parameter::name).join(", ")
+	}
+
+	pub fn parse(name: &str) -> Result<Parameter, GovError> {
+		Parameter::ALL
+			.into_iter()
+			.find(|p| p.name() == name.trim())
+			.ok_or_else(|| GovError::NoSuchParameter(name.to_string()))
+	}
+
+	/// `value` as a setting of this parameter: a number within its range,
+	/// or `default` (`None`: the stored value is removed).
+	pub fn value(self, value: &str) -> Result<Option<u32>, GovError> {
+		if value.trim() == "default" {
+			return Ok(None);
+		}
+		match value.trim().parse::<u32>() {
+			Ok(v) if self.range().contains(&v) => Ok(Some(v)),
+			_ => Err(GovError::OutOfRange { parameter: self, value: value.to_string() }),
+		}
+	}
+
+	fn key(self) -> RuntimeParametersKey {
+		match self {
+			Parameter::FeeMultiplierPercent => RuntimeParametersKey::Fees(
+				fees::ParametersKey::MultiplierPercent(fees::MultiplierPercent),
+			),
+			Parameter::MotionDuration => RuntimeParametersKey::Council(
+				council_params::ParametersKey::MotionDuration(council_params::MotionDuration),
+			),
+		}
+	}
+
+	fn key_value(self, value: Option<u32>) -> RuntimeParameters {
+		match self {
+			Parameter::FeeMultiplierPercent => RuntimeParameters::Fees(
+				fees::Parameters::MultiplierPercent(fees::MultiplierPercent, value),
+			),
+			Parameter::MotionDuration => RuntimeParameters::Council(
+				council_params::Parameters::MotionDuration(council_params::MotionDuration, value),
+			),
+		}
+	}
+
+	fn from_key_value(key_value: &RuntimeParameters) -> (Parameter, Option<u32>) {
+		match key_value {
+			RuntimeParameters::Fees(fees::Parameters::MultiplierPercent(_, value)) => {
+				(Parameter::FeeMultiplierPercent, *value)
+			}
+			RuntimeParameters::Council(council_params::Parameters::MotionDuration(_, value)) => {
+				(Parameter::MotionDuration, *value)
+			}
+		}
+	}
+}
+
+impl fmt::Display for Parameter {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(self.name())
+	}
+}
+
+/// A parameter's value on chain, read from proven state.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParameterValue {
+	pub name: Parameter,
+	pub value: u32,
+	/// Whether the council set it (else it is the runtime's default).
+	pub set: bool,
+	pub default: u32,
+	pub min: u32,
+	pub max: u32,
+	pub about: &'static str,
+}
+
+/// Every parameter's current value, from one proven state.
+pub async fn parameters(client: &Client) -> Result<Vec<ParameterValue>, GovError> {
+	let state = Proven::now(client).await?;
+	let mut values = Vec::with_capacity(Parameter::ALL.len());
+	for parameter in Parameter::ALL {
+		let stored =
+			state.fetch(runtime::storage().parameters().parameters(), (parameter.key(),)).await?;
+		let value = stored.map(|stored| match stored {
+			RuntimeParametersValue::Fees(fees::ParametersValue::MultiplierPercent(v))
+			| RuntimeParametersValue::Council(council_params::ParametersValue::MotionDuration(v)) => v,
+		});
+		values.push(ParameterValue {
+			name: parameter,
+			value: value.unwrap_or(parameter.default_value()),
+			set: value.is_some(),
+			default: parameter.default_value(),
+			min: *parameter.range().start(),
+			max: *parameter.range().end(),
+			about: parameter.about(),
+		});
+	}
+	Ok(values)
 }
 
 /// What a motion asks the council to do.
@@ -92,6 +254,11 @@ pub enum Operation {
 	Kill {
 		proposal_hash: H256,
 	},
+	/// Set a parameter (`None`: back to its default).
+	SetParameter {
+		parameter: Parameter,
+		value: Option<u32>,
+	},
 }
 
 impl Operation {
@@ -103,6 +270,7 @@ impl Operation {
 			Operation::AdmitHospital { .. }
 				| Operation::RemoveHospital { .. }
 				| Operation::AuthorizeUpgrade { .. }
+				| Operation::SetParameter { .. }
 		)
 	}
 
@@ -150,6 +318,10 @@ impl Operation {
 			C::Council(CouncilCall::kill { proposal_hash }) => {
 				Operation::Kill { proposal_hash: *proposal_hash }
 			}
+			C::Parameters(ParametersCall::set_parameter { key_value }) => {
+				let (parameter, value) = Parameter::from_key_value(key_value);
+				Operation::SetParameter { parameter, value }
+			}
 			_ => return None,
 		})
 	}
@@ -195,6 +367,11 @@ impl Operation {
 			Operation::Kill { proposal_hash } => {
 				RuntimeCall::Council(CouncilCall::kill { proposal_hash: *proposal_hash })
 			}
+			Operation::SetParameter { parameter, value } => {
+				RuntimeCall::Parameters(ParametersCall::set_parameter {
+					key_value: parameter.key_value(*value),
+				})
+			}
 		}
 	}
 }
@@ -222,6 +399,18 @@ impl fmt::Display for Operation {
 			Operation::Kill { proposal_hash } => {
 				write!(f, "kill the motion {}", hex_hash(proposal_hash))
 			}
+			Operation::SetParameter { parameter, value: Some(value) } => write!(
+				f,
+				"set {parameter} to {value} (default {}): {}",
+				parameter.default_value(),
+				parameter.about()
+			),
+			Operation::SetParameter { parameter, value: None } => write!(
+				f,
+				"set {parameter} back to its default {}: {}",
+				parameter.default_value(),
+				parameter.about()
+			),
 		}
 	}
 }
@@ -411,9 +600,24 @@ pub async fn propose(
 		what: operation.to_string(),
 		closed: match proposed {
 			Some(_) => None,
-			None => Some(outcome(&events)?),
+			None => Some(outcome(client, &events).await?),
 		},
 	})
+}
+
+/// A call's error as `Pallet.Error` by the metadata's names (else its
+/// debug form).
+fn error_name(metadata: &subxt::Metadata, error: &DispatchError) -> String {
+	let DispatchError::Module(ModuleError { index, error: code }) = error else {
+		return format!("{error:?}");
+	};
+	metadata
+		.pallet_by_error_index(*index)
+		.and_then(|pallet| {
+			let variant = pallet.error_variant_by_index(code[0])?;
+			Some(format!("{}.{}", pallet.name(), variant.name))
+		})
+		.unwrap_or_else(|| format!("{error:?}"))
 }
 
 fn decode(e: subxt::error::EventsError) -> ChainError {
@@ -421,13 +625,15 @@ fn decode(e: subxt::error::EventsError) -> ChainError {
 }
 
 /// How the motion whose execution or rejection `events` hold ended.
-fn outcome(events: &chain::Events) -> Result<Closed, GovError> {
+async fn outcome(client: &Client, events: &chain::Events) -> Result<Closed, GovError> {
 	if let Some(executed) =
 		events.find_first::<council_events::Executed>().transpose().map_err(decode)?
 	{
 		let inner = events.find_first::<DispatchedAsRoot>().transpose().map_err(decode)?;
 		let error = match (executed.result, inner.map(|e| e.result)) {
-			(Err(e), _) | (Ok(()), Some(Err(e))) => Some(format!("{e:?}")),
+			(Err(e), _) | (Ok(()), Some(Err(e))) => {
+				Some(error_name(at_finalized(client).await?.metadata_ref(), &e))
+			}
 			_ => None,
 		};
 		return Ok(Closed::Executed { error });
@@ -494,7 +700,7 @@ pub async fn close(
 		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
 	let tx = runtime::transactions().council().close(hash, motion.index, weight, motion.length);
 	let events = chain::submit(client, &tx, signer, wait).await?;
-	outcome(&events)
+	outcome(client, &events).await
 }
 
 /// Applies a runtime upgrade two thirds of the council authorised, with the
@@ -566,5 +772,24 @@ mod tests {
 			describe(&upgrade.call()),
 			"Governance.dispatch_as_root[System.authorize_upgrade]"
 		);
+	}
+
+	#[test]
+	fn parameters_take_values_in_their_range_or_default() {
+		let fee = Parameter::parse("fee-multiplier-percent").unwrap();
+		assert_eq!(fee.value("200").unwrap(), Some(200));
+		assert_eq!(fee.value("default").unwrap(), None);
+		for bad in ["0", "9", "10001", "-5", "1.5", "", "lots"] {
+			assert!(matches!(fee.value(bad), Err(GovError::OutOfRange { .. })), "{bad}");
+		}
+		assert!(matches!(Parameter::parse("fees"), Err(GovError::NoSuchParameter(_))));
+		for parameter in Parameter::ALL {
+			assert!(parameter.range().contains(&parameter.default_value()));
+			for value in [Some(*parameter.range().end()), None] {
+				let op = Operation::SetParameter { parameter, value };
+				assert!(op.needs_two_thirds());
+				assert_eq!(Operation::from_call(&op.call()), Some(op.clone()));
+			}
+		}
 	}
 }

@@ -529,6 +529,9 @@ impl CliError {
 			CliError::Gov(GovError::NoSuchMotion(_)) => exit::REFUSED,
 			CliError::Gov(GovError::MissingEvent(_)) => exit::FAILURE,
 			CliError::Gov(GovError::UpgradeRejected(_)) => exit::REFUSED,
+			CliError::Gov(GovError::NoSuchParameter(_) | GovError::OutOfRange { .. }) => {
+				exit::USAGE
+			}
 			CliError::Incomplete(_, code) => *code,
 		}
 	}

@@ -6,7 +6,7 @@ use ehr::{
 	audit::{Entry, Verification},
 	chain::AccountId,
 	contacts::{fingerprint, Pin},
-	governance::Motion,
+	governance::{Motion, ParameterValue},
 	index::IndexStatus,
 	keystore::PublicKeys,
 	records::{Access, BlockNumber, Grant, RecordView, User},
@@ -168,6 +168,23 @@ impl Out {
 			table(&header, rows).to_string()
 		};
 		self.done(&text, json!({ "motions": motions }));
+	}
+
+	/// The council's parameters (`ehr gov params`).
+	pub fn parameters(&self, parameters: &[ParameterValue]) {
+		let rows = parameters
+			.iter()
+			.map(|p| {
+				vec![
+					p.name.to_string(),
+					format!("{}{}", p.value, if p.set { "" } else { " (default)" }),
+					format!("{}..={}", p.min, p.max),
+					p.about.to_string(),
+				]
+			})
+			.collect();
+		let text = table(&["parameter", "value", "range", "what"], rows).to_string();
+		self.done(&text, json!({ "parameters": parameters }));
 	}
 
 	/// The pinned keys of `ehr contacts list`.

@@ -1,15 +1,20 @@
 //! `ehr gov` on a real dev node, whose council is Alice and Bob: a stranger
 //! cannot propose; a hospital (Charlie) is admitted by one motion (member,
 //! registrar, node, validator); a runtime upgrade is authorised by two
-//! thirds and applied only with the authorised code; a majority kills a
-//! motion.
+//! thirds and applied only with the authorised code; two thirds change a
+//! parameter (the fee multiplier) within its range and the chain refuses one
+//! outside it; a majority kills a motion.
 
 mod common;
 
 use common::{wait_for_node, DevNode, Kubo, World};
-use ehr::chain::{self, runtime, AccountId, Client};
+use ehr::{
+	chain::{self, runtime, AccountId, Client, Wait},
+	governance::{self, Operation, Parameter},
+};
 use runtime::runtime_types::sp_core::OpaquePeerId;
 use serde_json::Value;
+use subxt_signer::sr25519::dev;
 
 /// Raw peer id of the node key 0x…05 (the consortium's fifth node).
 const PEER: [u8; 38] = hex_literal::hex!(
@@ -98,6 +103,40 @@ async fn ehr_gov_admits_a_hospital_authorises_an_upgrade_and_kills_a_motion() {
 	assert_eq!(w.ok("bob", &["gov", "close", &index])["outcome"], "executed");
 	w.fails("eve", &["gov", "apply-upgrade", &other], 4, "Unauthorized");
 	w.fails("eve", &["gov", "apply-upgrade", &code], 4, "refused the authorised code");
+
+	// A parameter: fees to twice the benchmarked cost, by two thirds.
+	let fee = |w: &World| w.ok("bob", &["gov", "params"])["parameters"][0].clone();
+	assert_eq!(fee(&w)["name"], "fee-multiplier-percent");
+	assert_eq!((fee(&w)["value"].as_u64(), fee(&w)["set"].as_bool()), (Some(100), Some(false)));
+	let set_fee = |value| ["gov", "propose", "set-parameter", "fee-multiplier-percent", value];
+	w.fails("alice", &set_fee("5"), 2, "from 10 to 10000");
+	w.fails("alice", &["gov", "propose", "set-parameter", "fees", "200"], 2, "no parameter");
+	let proposed = w.ok("alice", &set_fee("200"));
+	assert_eq!(proposed["threshold"], 2);
+	assert!(proposed["what"].as_str().unwrap().starts_with("set fee-multiplier-percent to 200"));
+	let index = proposed["index"].as_u64().unwrap().to_string();
+	w.ok("charlie", &["gov", "vote", &index, "--aye"]);
+	assert_eq!(w.ok("bob", &["gov", "close", &index])["outcome"], "executed");
+	assert_eq!((fee(&w)["value"].as_u64(), fee(&w)["set"].as_bool()), (Some(200), Some(true)));
+	// Set at the end of the block that ran the motion, for the blocks after
+	// it: the weight part of every fee doubles (`FixedU128`: 10^18 is 1).
+	let multiplier =
+		storage(&client, runtime::storage().transaction_payment().next_fee_multiplier(), ()).await;
+	assert_eq!(multiplier.map(|m| m.0), Some(2 * 10u128.pow(18)));
+	// A motion built past the client's check: the chain refuses its call.
+	let too_cheap =
+		Operation::SetParameter { parameter: Parameter::FeeMultiplierPercent, value: Some(1) };
+	let proposed =
+		governance::propose(&client, &dev::alice(), &too_cheap, Wait::Finalized).await.unwrap();
+	let index = proposed.index.unwrap().to_string();
+	w.ok("alice", &["gov", "vote", &index, "--aye"]);
+	w.ok("charlie", &["gov", "vote", &index, "--aye"]);
+	// Closed and run, so it says so on stdout; its call failed: exit 4.
+	let out = w.run("bob", &["gov", "close", &index]);
+	assert_eq!(out.status.code(), Some(4));
+	let closed: Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert_eq!(closed["error"], "System.CallFiltered", "{closed}");
+	assert_eq!(fee(&w)["value"].as_u64(), Some(200));
 
 	// A majority kills a motion: Bob's registrar motion for Eve.
 	let doomed = w.ok("bob", &["gov", "propose", "add-registrar", &eve, "--org", "9"]);

@@ -5,8 +5,12 @@ use frame_support::traits::EitherOfDiverse;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
+	dynamic_params::{dynamic_pallet_params, dynamic_params},
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, VariantCountOf},
+	traits::{
+		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Contains, Get,
+		InsideBoth, VariantCountOf,
+	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -19,8 +23,8 @@ use frame_system::{
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{ConvertInto, One, OpaqueKeys},
-	Perbill,
+	traits::{ConvertInto, OpaqueKeys},
+	FixedPointNumber, Perbill,
 };
 
 /// The hospitals' council.
@@ -120,7 +124,7 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
-	type BaseCallFilter = GovernedPeering;
+	type BaseCallFilter = InsideBoth<GovernedPeering, ParametersInRange>;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -165,12 +169,96 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
-parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+/// Settings the council changes without a runtime upgrade, with
+/// `Parameters.set_parameter` (two thirds of the council). A value outside
+/// its range is refused (`ParametersInRange`) to every origin but root;
+/// `None` restores the default.
+#[dynamic_params(RuntimeParameters, pallet_parameters::Parameters::<Runtime>)]
+pub mod dynamic_params {
+	use super::*;
+
+	#[dynamic_pallet_params]
+	#[codec(index = 0)]
+	pub mod fees {
+		/// The weight part of transaction fees (one planck per picosecond
+		/// of a call's benchmarked weight), in percent: 100 charges it, 200
+		/// twice it; the per-transaction base and the per-byte part stay.
+		/// From the block after the change.
+		#[codec(index = 0)]
+		pub static MultiplierPercent: u32 = 100;
+	}
+
+	#[dynamic_pallet_params]
+	#[codec(index = 1)]
+	pub mod council {
+		/// Blocks a council motion stays open for votes (three days of 6 s
+		/// blocks); motions proposed after the change get the new length.
+		#[codec(index = 0)]
+		pub static MotionDuration: BlockNumber = 3 * 24 * 600;
+	}
 }
 
-/// Fees: one planck per picosecond of benchmarked execution time plus one per
-/// byte, so every ACL call costs what its weight says.
+/// The values each parameter may take.
+pub mod parameter_ranges {
+	use super::BlockNumber;
+	use core::ops::RangeInclusive;
+	/// From a tenth of the benchmarked cost (spam stays costly) to a
+	/// hundredfold.
+	pub const FEE_MULTIPLIER_PERCENT: RangeInclusive<u32> = 10..=10_000;
+	/// From an hour to thirty days.
+	pub const MOTION_DURATION: RangeInclusive<BlockNumber> = 600..=30 * 24 * 600;
+}
+
+/// Refuses `Parameters.set_parameter` with a value outside its range.
+pub struct ParametersInRange;
+impl Contains<RuntimeCall> for ParametersInRange {
+	fn contains(call: &RuntimeCall) -> bool {
+		use dynamic_params::{council, fees};
+		let RuntimeCall::Parameters(pallet_parameters::Call::set_parameter { key_value }) = call
+		else {
+			return true;
+		};
+		match key_value {
+			RuntimeParameters::Fees(fees::Parameters::MultiplierPercent(_, value)) => {
+				value.is_none_or(|v| parameter_ranges::FEE_MULTIPLIER_PERCENT.contains(&v))
+			}
+			RuntimeParameters::Council(council::Parameters::MotionDuration(_, value)) => {
+				value.is_none_or(|v| parameter_ranges::MOTION_DURATION.contains(&v))
+			}
+		}
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl Default for RuntimeParameters {
+	fn default() -> Self {
+		RuntimeParameters::Fees(dynamic_params::fees::Parameters::MultiplierPercent(
+			dynamic_params::fees::MultiplierPercent,
+			Some(100),
+		))
+	}
+}
+
+impl pallet_parameters::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeParameters = RuntimeParameters;
+	type AdminOrigin = AsEnsureOriginWithArg<SupermajorityOrigin>;
+	/// The pallet's own weight (one read, one write, 6.2 µs measured
+	/// upstream); not benchmarked here.
+	type WeightInfo = ();
+}
+
+/// The fee multiplier the council set (`fees::MultiplierPercent`).
+pub struct FeeMultiplier;
+impl Get<Multiplier> for FeeMultiplier {
+	fn get() -> Multiplier {
+		Multiplier::saturating_from_rational(dynamic_params::fees::MultiplierPercent::get(), 100)
+	}
+}
+
+/// Fees: one planck per picosecond of benchmarked execution time (times the
+/// council's `fees::MultiplierPercent`) plus one per byte, so every ACL call
+/// costs what its weight says.
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
@@ -303,9 +391,6 @@ impl pallet_session::Config for Runtime {
 }
 
 parameter_types! {
-	/// A motion is open for three days (of 6 s blocks); one nobody closed
-	/// by then lapses (`pallet-ehr-governance`).
-	pub const MotionDuration: BlockNumber = 3 * 24 * 600;
 	pub const MaxHospitals: u32 = 32;
 	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
 }
@@ -320,7 +405,10 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type Proposal = RuntimeCall;
 	type RuntimeEvent = RuntimeEvent;
-	type MotionDuration = MotionDuration;
+	/// A motion is open for `council::MotionDuration` (three days unless the
+	/// council changed it); one nobody closed by then lapses
+	/// (`pallet-ehr-governance`).
+	type MotionDuration = dynamic_params::council::MotionDuration;
 	/// Every member's `MaxProposalsPerMember`, for the largest council.
 	type MaxProposals = ConstU32<{ 32 * 4 }>;
 	type MaxMembers = MaxHospitals;

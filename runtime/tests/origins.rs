@@ -5,12 +5,19 @@
 //! (`Members(ayes, seats)`); one test drives a real motion end to end.
 
 use ehr_runtime::{
-	configs::{ROOT_AYES_DENOMINATOR, ROOT_AYES_NUMERATOR},
+	configs::{
+		dynamic_params::{council as council_params, fees},
+		RuntimeParameters, ROOT_AYES_DENOMINATOR, ROOT_AYES_NUMERATOR,
+	},
 	genesis_config_presets::{consortium_config_genesis, CONSORTIUM_PEERS},
 	AccountId, Council, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin,
 	System,
 };
-use frame_support::{dispatch::GetDispatchInfo, weights::Weight};
+use frame_support::{
+	dispatch::GetDispatchInfo,
+	traits::{Get, Hooks},
+	weights::Weight,
+};
 use pallet_collective::{Instance1, RawOrigin as CouncilOrigin};
 use serde_json::Value;
 use sp_core::{OpaquePeerId, H256};
@@ -169,7 +176,26 @@ fn two_thirds_calls() -> Vec<(&'static str, RuntimeCall)> {
 			pallet_membership::Call::set_prime { who: alice.clone().into() }.into(),
 		),
 		("HospitalMembership::clear_prime", pallet_membership::Call::clear_prime {}.into()),
+		("Parameters::set_parameter", fee_percent(Some(200))),
 	]
+}
+
+fn set_parameter(key_value: RuntimeParameters) -> RuntimeCall {
+	pallet_parameters::Call::set_parameter { key_value }.into()
+}
+
+fn fee_percent(value: Option<u32>) -> RuntimeCall {
+	set_parameter(RuntimeParameters::Fees(fees::Parameters::MultiplierPercent(
+		fees::MultiplierPercent,
+		value,
+	)))
+}
+
+fn motion_duration(value: Option<u32>) -> RuntimeCall {
+	set_parameter(RuntimeParameters::Council(council_params::Parameters::MotionDuration(
+		council_params::MotionDuration,
+		value,
+	)))
 }
 
 /// Root-only calls, which the council reaches only through
@@ -350,12 +376,65 @@ fn abstentions_never_count_as_ayes_even_with_a_prime() {
 		for who in [&alice, &bob] {
 			assert!(Council::vote(RuntimeOrigin::signed(who.clone()), hash, index, true).is_ok());
 		}
-		let end = System::block_number() + ehr_runtime::configs::MotionDuration::get();
+		let end = System::block_number() + council_params::MotionDuration::get();
 		System::set_block_number(end);
 		assert!(Council::close(RuntimeOrigin::signed(bob), hash, index, weight, len).is_ok());
 		System::assert_has_event(
 			pallet_collective::Event::<Runtime, Instance1>::Disapproved { proposal_hash: hash }
 				.into(),
 		);
+	});
+}
+
+#[test]
+fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
+	consortium().execute_with(|| {
+		let two_thirds = || council(4, 6);
+		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		for out_of_range in [
+			fee_percent(Some(0)),
+			fee_percent(Some(9)),
+			fee_percent(Some(10_001)),
+			motion_duration(Some(0)),
+			motion_duration(Some(599)),
+			motion_duration(Some(30 * 24 * 600 + 1)),
+		] {
+			let result = out_of_range.clone().dispatch(two_thirds()).map_err(|e| e.error);
+			assert_eq!(result, Err(filtered), "{out_of_range:?}");
+		}
+		assert_eq!(fees::MultiplierPercent::get(), 100);
+
+		// Twice the call's weight fee (not the base or length fee), from
+		// the block after the change: one planck per picosecond.
+		let call: RuntimeCall = frame_system::Call::remark { remark: vec![0; 100] }.into();
+		let info = call.get_dispatch_info();
+		let fee = || pallet_transaction_payment::Pallet::<Runtime>::compute_fee(150, &info, 0);
+		let before = fee();
+		assert!(fee_percent(Some(200)).dispatch(two_thirds()).is_ok());
+		assert_eq!(fee(), before, "not before the block ends");
+		pallet_transaction_payment::Pallet::<Runtime>::on_finalize(1);
+		assert_eq!(fee(), before + u128::from(info.call_weight.ref_time()));
+		// `None` restores the default.
+		assert!(fee_percent(None).dispatch(two_thirds()).is_ok());
+		pallet_transaction_payment::Pallet::<Runtime>::on_finalize(1);
+		assert_eq!(fee(), before);
+
+		// Motions proposed after the change are open for the new length.
+		assert!(motion_duration(Some(1_200)).dispatch(two_thirds()).is_ok());
+		let alice = account(Sr25519Keyring::Alice);
+		let registrar: RuntimeCall =
+			pallet_ehr_acl::Call::remove_registrar { registrar: account(Sr25519Keyring::Eve) }
+				.into();
+		let (hash, index, weight, len) = propose(&alice, 3, registrar);
+		let close = || {
+			Council::close(RuntimeOrigin::signed(alice.clone()), hash, index, weight, len)
+				.map_err(|e| e.error)
+		};
+		let end = System::block_number() + 1_200;
+		System::set_block_number(end - 1);
+		let too_early = pallet_collective::Error::<Runtime, Instance1>::TooEarly;
+		assert_eq!(close(), Err(too_early.into()));
+		System::set_block_number(end);
+		assert!(close().is_ok());
 	});
 }
