@@ -44,6 +44,13 @@ impl Default for Config {
 	}
 }
 
+impl Config {
+	/// The metadata compiled into this client, to name what it decodes.
+	pub fn metadata(&self) -> &subxt::Metadata {
+		&self.metadata
+	}
+}
+
 impl subxt::Config for Config {
 	type AccountId = <PolkadotConfig as subxt::Config>::AccountId;
 	type Address = <PolkadotConfig as subxt::Config>::Address;

@@ -97,12 +97,16 @@ fn read_wasm(path: &PathBuf) -> Result<Vec<u8>, CliError> {
 	std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Bad input is refused before the node is reached.
 pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
-	let chain = ctx.chain().await?;
 	match command {
-		GovCommand::List => ctx.out.motions(&governance::motions(&chain).await?),
-		GovCommand::Params => ctx.out.parameters(&governance::parameters(&chain).await?),
+		GovCommand::List => ctx.out.motions(&governance::motions(&ctx.chain().await?).await?),
+		GovCommand::Params => {
+			ctx.out.parameters(&governance::parameters(&ctx.chain().await?).await?)
+		}
 		GovCommand::Propose(what) => {
+			// Only a kill reads the chain to name its operation.
+			let mut connected = None;
 			let operation = match what {
 				ProposeCommand::AdmitHospital { account, org, peer } => Operation::AdmitHospital {
 					account: parse_account(&account)?,
@@ -125,13 +129,18 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					Operation::AuthorizeUpgrade { code_hash }
 				}
 				ProposeCommand::Kill { motion } => {
-					let motion = governance::find(&chain, &motion).await?;
+					let chain = connected.insert(ctx.chain().await?);
+					let motion = governance::find(chain, &motion).await?;
 					Operation::Kill { proposal_hash: governance::parse_hash(&motion.hash)? }
 				}
 				ProposeCommand::SetParameter { name, value } => {
 					let parameter = Parameter::parse(&name)?;
 					Operation::SetParameter { parameter, value: parameter.value(&value)? }
 				}
+			};
+			let chain = match connected {
+				Some(chain) => chain,
+				None => ctx.chain().await?,
 			};
 			let (_, _, keys) = ctx.unlock()?;
 			let proposed = governance::propose(&chain, &keys.signer, &operation, ctx.wait).await?;
@@ -166,6 +175,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 		GovCommand::Vote { motion, aye, nay } => {
 			let (_, _, keys) = ctx.unlock()?;
 			let aye = aye && !nay;
+			let chain = ctx.chain().await?;
 			let voted = governance::vote(&chain, &keys.signer, &motion, aye, ctx.wait).await?;
 			ctx.out.done(
 				&format!(
@@ -179,6 +189,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 		}
 		GovCommand::Close { motion } => {
 			let (_, _, keys) = ctx.unlock()?;
+			let chain = ctx.chain().await?;
 			let closed = governance::close(&chain, &keys.signer, &motion, ctx.wait).await?;
 			ctx.out.done(&format!("motion {motion}: {}", describe(Some(&closed))), json!(closed));
 			return failed_call(&motion, Some(closed));
@@ -187,7 +198,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 			let code = read_wasm(&wasm)?;
 			let hash = hex::encode(governance::code_hash(&code));
 			let (_, _, keys) = ctx.unlock()?;
-			governance::apply_upgrade(&chain, &keys.signer, code, ctx.wait).await?;
+			governance::apply_upgrade(&ctx.chain().await?, &keys.signer, code, ctx.wait).await?;
 			ctx.out.done(
 				&format!("runtime code 0x{hash} applied: it runs from the next block"),
 				json!({ "code_hash": format!("0x{hash}") }),

@@ -189,8 +189,13 @@ impl fmt::Display for Parameter {
 #[derive(Clone, Debug, Serialize)]
 pub struct ParameterValue {
 	pub name: Parameter,
+	/// What is stored, else the default.
 	pub value: u32,
-	/// Whether the council set it (else it is the runtime's default).
+	/// What the runtime uses: `value` held to the range (root may store a
+	/// value outside it).
+	pub effective: u32,
+	/// Whether the council set it (else it is the default, as this client
+	/// knows it).
 	pub set: bool,
 	pub default: u32,
 	pub min: u32,
@@ -205,17 +210,20 @@ pub async fn parameters(client: &Client) -> Result<Vec<ParameterValue>, GovError
 	for parameter in Parameter::ALL {
 		let stored =
 			state.fetch(runtime::storage().parameters().parameters(), (parameter.key(),)).await?;
-		let value = stored.map(|stored| match stored {
+		let stored = stored.map(|stored| match stored {
 			RuntimeParametersValue::Fees(fees::ParametersValue::MultiplierPercent(v))
 			| RuntimeParametersValue::Council(council_params::ParametersValue::MotionDuration(v)) => v,
 		});
+		let (min, max) = parameter.range().into_inner();
+		let value = stored.unwrap_or(parameter.default_value());
 		values.push(ParameterValue {
 			name: parameter,
-			value: value.unwrap_or(parameter.default_value()),
-			set: value.is_some(),
+			value,
+			effective: value.clamp(min, max),
+			set: stored.is_some(),
 			default: parameter.default_value(),
-			min: *parameter.range().start(),
-			max: *parameter.range().end(),
+			min,
+			max,
 			about: parameter.about(),
 		});
 	}
@@ -399,12 +407,19 @@ impl fmt::Display for Operation {
 			Operation::Kill { proposal_hash } => {
 				write!(f, "kill the motion {}", hex_hash(proposal_hash))
 			}
-			Operation::SetParameter { parameter, value: Some(value) } => write!(
-				f,
-				"set {parameter} to {value} (default {}): {}",
-				parameter.default_value(),
-				parameter.about()
-			),
+			Operation::SetParameter { parameter, value: Some(value) } => {
+				write!(f, "set {parameter} to {value} (default {}", parameter.default_value())?;
+				let range = parameter.range();
+				if !range.contains(value) {
+					write!(
+						f,
+						"; OUTSIDE its range {}..={}: the chain refuses it",
+						range.start(),
+						range.end()
+					)?;
+				}
+				write!(f, "): {}", parameter.about())
+			}
 			Operation::SetParameter { parameter, value: None } => write!(
 				f,
 				"set {parameter} back to its default {}: {}",
@@ -600,7 +615,7 @@ pub async fn propose(
 		what: operation.to_string(),
 		closed: match proposed {
 			Some(_) => None,
-			None => Some(outcome(client, &events).await?),
+			None => Some(outcome(&events)?),
 		},
 	})
 }
@@ -625,14 +640,14 @@ fn decode(e: subxt::error::EventsError) -> ChainError {
 }
 
 /// How the motion whose execution or rejection `events` hold ended.
-async fn outcome(client: &Client, events: &chain::Events) -> Result<Closed, GovError> {
+fn outcome(events: &chain::Events) -> Result<Closed, GovError> {
 	if let Some(executed) =
 		events.find_first::<council_events::Executed>().transpose().map_err(decode)?
 	{
 		let inner = events.find_first::<DispatchedAsRoot>().transpose().map_err(decode)?;
 		let error = match (executed.result, inner.map(|e| e.result)) {
 			(Err(e), _) | (Ok(()), Some(Err(e))) => {
-				Some(error_name(at_finalized(client).await?.metadata_ref(), &e))
+				Some(error_name(chain::Config::default().metadata(), &e))
 			}
 			_ => None,
 		};
@@ -700,7 +715,7 @@ pub async fn close(
 		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
 	let tx = runtime::transactions().council().close(hash, motion.index, weight, motion.length);
 	let events = chain::submit(client, &tx, signer, wait).await?;
-	outcome(client, &events).await
+	outcome(&events)
 }
 
 /// Applies a runtime upgrade two thirds of the council authorised, with the
@@ -783,6 +798,11 @@ mod tests {
 			assert!(matches!(fee.value(bad), Err(GovError::OutOfRange { .. })), "{bad}");
 		}
 		assert!(matches!(Parameter::parse("fees"), Err(GovError::NoSuchParameter(_))));
+		// A motion built elsewhere with a value the chain refuses says so.
+		let too_low = Operation::SetParameter { parameter: fee, value: Some(1) };
+		assert!(too_low.to_string().contains("OUTSIDE its range 10..=10000"), "{too_low}");
+		let fine = Operation::SetParameter { parameter: fee, value: Some(10) };
+		assert!(!fine.to_string().contains("OUTSIDE"), "{fine}");
 		for parameter in Parameter::ALL {
 			assert!(parameter.range().contains(&parameter.default_value()));
 			for value in [Some(*parameter.range().end()), None] {

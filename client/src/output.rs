@@ -177,7 +177,11 @@ impl Out {
 			.map(|p| {
 				vec![
 					p.name.to_string(),
-					format!("{}{}", p.value, if p.set { "" } else { " (default)" }),
+					match (p.set, p.value == p.effective) {
+						(false, _) => format!("{} (default)", p.value),
+						(true, true) => p.value.to_string(),
+						(true, false) => format!("{} (acts as {})", p.value, p.effective),
+					},
 					format!("{}..={}", p.min, p.max),
 					p.about.to_string(),
 				]

@@ -108,6 +108,13 @@ async fn ehr_gov_admits_a_hospital_authorises_an_upgrade_and_kills_a_motion() {
 	let fee = |w: &World| w.ok("bob", &["gov", "params"])["parameters"][0].clone();
 	assert_eq!(fee(&w)["name"], "fee-multiplier-percent");
 	assert_eq!((fee(&w)["value"].as_u64(), fee(&w)["set"].as_bool()), (Some(100), Some(false)));
+	// The client's default is the runtime's (`FixedU128`: 10^18 is 1).
+	let multiplier = || async {
+		storage(&client, runtime::storage().transaction_payment().next_fee_multiplier(), ())
+			.await
+			.map(|m| m.0)
+	};
+	assert_eq!(multiplier().await, Some(10u128.pow(18)));
 	let set_fee = |value| ["gov", "propose", "set-parameter", "fee-multiplier-percent", value];
 	w.fails("alice", &set_fee("5"), 2, "from 10 to 10000");
 	w.fails("alice", &["gov", "propose", "set-parameter", "fees", "200"], 2, "no parameter");
@@ -119,10 +126,8 @@ async fn ehr_gov_admits_a_hospital_authorises_an_upgrade_and_kills_a_motion() {
 	assert_eq!(w.ok("bob", &["gov", "close", &index])["outcome"], "executed");
 	assert_eq!((fee(&w)["value"].as_u64(), fee(&w)["set"].as_bool()), (Some(200), Some(true)));
 	// Set at the end of the block that ran the motion, for the blocks after
-	// it: the weight part of every fee doubles (`FixedU128`: 10^18 is 1).
-	let multiplier =
-		storage(&client, runtime::storage().transaction_payment().next_fee_multiplier(), ()).await;
-	assert_eq!(multiplier.map(|m| m.0), Some(2 * 10u128.pow(18)));
+	// it: the weight part of every fee doubles.
+	assert_eq!(multiplier().await, Some(2 * 10u128.pow(18)));
 	// A motion built past the client's check: the chain refuses its call.
 	let too_cheap =
 		Operation::SetParameter { parameter: Parameter::FeeMultiplierPercent, value: Some(1) };

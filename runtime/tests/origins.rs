@@ -403,6 +403,10 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 			assert_eq!(result, Err(filtered), "{out_of_range:?}");
 		}
 		assert_eq!(fees::MultiplierPercent::get(), 100);
+		// Nor inside a batch.
+		let batch: RuntimeCall =
+			pallet_utility::Call::batch_all { calls: vec![fee_percent(Some(1))] }.into();
+		assert_eq!(batch.dispatch(two_thirds()).map_err(|e| e.error), Err(filtered));
 
 		// Twice the call's weight fee (not the base or length fee), from
 		// the block after the change: one planck per picosecond.
@@ -413,7 +417,14 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 		assert!(fee_percent(Some(200)).dispatch(two_thirds()).is_ok());
 		assert_eq!(fee(), before, "not before the block ends");
 		pallet_transaction_payment::Pallet::<Runtime>::on_finalize(1);
-		assert_eq!(fee(), before + u128::from(info.call_weight.ref_time()));
+		assert_eq!(fee(), before + u128::from(info.total_weight().ref_time()));
+		// Root is not filtered, but what it stores outside the range acts as
+		// the nearest bound: a tenth of the weight fee, not one percent.
+		let weight_fee = u128::from(info.total_weight().ref_time());
+		assert!(as_root(fee_percent(Some(1))).dispatch(two_thirds()).is_ok());
+		assert_eq!(fees::MultiplierPercent::get(), 1);
+		pallet_transaction_payment::Pallet::<Runtime>::on_finalize(1);
+		assert_eq!(fee(), before - weight_fee + weight_fee / 10);
 		// `None` restores the default.
 		assert!(fee_percent(None).dispatch(two_thirds()).is_ok());
 		pallet_transaction_payment::Pallet::<Runtime>::on_finalize(1);
@@ -432,9 +443,20 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 		};
 		let end = System::block_number() + 1_200;
 		System::set_block_number(end - 1);
-		let too_early = pallet_collective::Error::<Runtime, Instance1>::TooEarly;
-		assert_eq!(close(), Err(too_early.into()));
+		let too_early: DispatchError =
+			pallet_collective::Error::<Runtime, Instance1>::TooEarly.into();
+		assert_eq!(close(), Err(too_early));
 		System::set_block_number(end);
 		assert!(close().is_ok());
+		// A length root set below the range acts as an hour.
+		assert!(as_root(motion_duration(Some(1))).dispatch(two_thirds()).is_ok());
+		let registrar: RuntimeCall =
+			pallet_ehr_acl::Call::remove_registrar { registrar: account(Sr25519Keyring::Ferdie) }
+				.into();
+		let (hash, index, weight, len) = propose(&alice, 3, registrar);
+		let end = System::block_number() + 600;
+		System::set_block_number(end - 1);
+		let closed = Council::close(RuntimeOrigin::signed(alice.clone()), hash, index, weight, len);
+		assert_eq!(closed.map_err(|e| e.error), Err(too_early));
 	});
 }
