@@ -100,6 +100,22 @@ pub struct Client {
 	rpc: LegacyRpcMethods<subxt::config::RpcConfigFor<Config>>,
 	/// The GRANDPA checkpoint and finalized head this client verified.
 	trusted: Arc<Mutex<Trusted>>,
+	/// Stops the backend's `chainHead_follow` task, and with it the
+	/// connection, when the last clone of this client goes.
+	_driver: Arc<StopOnDrop>,
+}
+
+/// Aborts a task when dropped. subxt's own background driver would keep
+/// its subscription, and so the node's connection slot, until the node
+/// closed it: a process connecting over and over (a retry loop, a service)
+/// would fill the node's 100 slots and every later connection would get
+/// HTTP 429.
+struct StopOnDrop(tokio::task::AbortHandle);
+
+impl Drop for StopOnDrop {
+	fn drop(&mut self) {
+		self.0.abort();
+	}
 }
 
 impl Client {
@@ -402,17 +418,14 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 		source: source.into(),
 	};
 	let rpc = rpc_client(url).await.map_err(unreachable)?;
-	let api = OnlineClient::from_rpc_client_with_config(Config::default(), rpc.clone())
-		.await
-		.map_err(|e| unreachable(e.into()))?;
-	let client =
-		Client { api, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc, trusted: Arc::default() };
 	// The node's own metadata only tells whether an honest node runs a
-	// runtime this client was built for; nothing is decoded with it.
+	// runtime this client was built for; nothing is decoded with it. It is
+	// asked before subxt's backend starts, so that a refused node costs
+	// one short connection and nothing that outlives this call.
 	// (Version 16, the one `metadata/ehr.scale` holds.)
+	let rpc_methods = LegacyRpcMethods::new(rpc.clone());
 	let version = 16u32.to_le_bytes();
-	let theirs = client
-		.rpc
+	let theirs = rpc_methods
 		.state_call("Metadata_metadata_at_version", Some(&version), None)
 		.await
 		.map_err(subxt::Error::from)?;
@@ -424,7 +437,19 @@ pub async fn connect_allowing(url: &str, allow_plain_remote: bool) -> Result<Cli
 	if !runtime::is_codegen_valid_for(&theirs) {
 		return Err(ChainError::MetadataMismatch);
 	}
-	Ok(client)
+	let (backend, mut driver) = subxt::backend::CombinedBackend::builder()
+		.build(rpc.clone())
+		.await
+		.map_err(|e| unreachable(subxt::Error::other(e)))?;
+	let driver = tokio::spawn(async move {
+		use futures::StreamExt;
+		while driver.next().await.is_some() {}
+	});
+	let driver = Arc::new(StopOnDrop(driver.abort_handle()));
+	let api = OnlineClient::from_backend_with_config(Config::default(), Arc::new(backend))
+		.await
+		.map_err(|e| unreachable(e.into()))?;
+	Ok(Client { api, rpc: rpc_methods, raw: rpc, trusted: Arc::default(), _driver: driver })
 }
 
 /// Whether `url` may carry this client's calls: `wss://` always, with the

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::DevNode;
+use common::{wait_for_node, DevNode};
 use ehr::chain::{
 	self,
 	runtime::{
@@ -52,17 +52,8 @@ fn bytes(b: &[u8]) -> BoundedVec<u8> {
 	BoundedVec(b.to_vec())
 }
 
-/// Connects, retrying while the node finishes starting.
 async fn connect(node: &DevNode) -> Client {
-	let mut last = None;
-	for _ in 0..60 {
-		match chain::connect(&node.ws_url).await {
-			Ok(client) => return client,
-			Err(e) => last = Some(e),
-		}
-		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-	}
-	panic!("cannot connect to the dev node: {last:?}");
+	wait_for_node(&node.ws_url).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -282,4 +273,18 @@ async fn committed_metadata_matches_the_node_runtime() {
 		runtime::is_codegen_valid_for(at.metadata_ref()),
 		"client/metadata/ehr.scale is stale: run scripts/update-metadata"
 	);
+}
+
+/// A node serves 100 connections at a time. Every client used to leave its
+/// connection open after it was dropped (subxt's background task kept the
+/// block subscription), so the 101st connection of one process (a retry
+/// loop, a long-running service) was refused with HTTP 429.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_that_connects_again_and_again_never_runs_out_of_node_slots() {
+	let node = DevNode::start();
+	drop(connect(&node).await);
+	for attempt in 0..150 {
+		let client = chain::connect(&node.ws_url).await;
+		assert!(client.is_ok(), "connection {attempt}: {:?}", client.err());
+	}
 }

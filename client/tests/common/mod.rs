@@ -330,17 +330,22 @@ pub fn readers(record: &Value) -> Vec<String> {
 	who
 }
 
-/// Waits until the node answers the client.
+/// Waits until the node answers the client. A node that keeps refusing is
+/// reported with the first error too: the last one may only be the symptom.
 pub async fn wait_for_node(url: &str) -> chain::Client {
-	let mut last = None;
+	let mut errors = Vec::new();
 	for _ in 0..120 {
 		match chain::connect(url).await {
 			Ok(client) => return client,
-			Err(e) => last = Some(e),
+			Err(e) => errors.push(format!("{e:?}")),
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
-	panic!("cannot connect to the dev node: {last:?}");
+	panic!(
+		"cannot connect to the dev node: first {}, last {}",
+		errors[0],
+		errors[errors.len() - 1]
+	);
 }
 
 /// The one block file in a kubo repo whose bytes are `content`.
