@@ -4,6 +4,7 @@
 use ehr::{
 	crypto::{
 		envelope::{self, EnvelopeError, HEADER_LEN, TAG_LEN},
+		shamir,
 		wrap::{self, EncryptionKeypair, UnwrapError, WrapContext, WrapError, WRAPPED_KEY_LEN},
 		DataKey,
 	},
@@ -197,6 +198,31 @@ fn context_fields(context: &WrapContext) -> Value {
 			"ciphertext_digest": hex::encode(ciphertext_digest),
 			"key_version": key_version,
 		}),
+		WrapContext::EscrowShare {
+			genesis_hash,
+			owner,
+			ciphertext_digest,
+			key_version,
+			org,
+			escrow_key_version,
+			x,
+		} => json!({
+			"context": "escrow-share",
+			"genesis_hash": hex::encode(genesis_hash),
+			"owner": hex::encode(owner),
+			"ciphertext_digest": hex::encode(ciphertext_digest),
+			"key_version": key_version,
+			"org": org,
+			"escrow_key_version": escrow_key_version,
+			"x": x,
+		}),
+		WrapContext::EmergencyShare { genesis_hash, emergency, key_version, x } => json!({
+			"context": "emergency-share",
+			"genesis_hash": hex::encode(genesis_hash),
+			"emergency": emergency,
+			"key_version": key_version,
+			"x": x,
+		}),
 	}
 }
 
@@ -204,11 +230,27 @@ fn context_fields(context: &WrapContext) -> Value {
 fn context_of(case: &Value) -> WrapContext {
 	let bytes = |field: &str| unhex(&case[field]).try_into().unwrap();
 	let key_version = case["key_version"].as_u64().unwrap() as u32;
-	match case["record_id"].as_u64() {
-		Some(record_id) => {
+	let number = |field: &str| case[field].as_u64().unwrap();
+	match (case["context"].as_str(), case["record_id"].as_u64()) {
+		(Some("escrow-share"), _) => WrapContext::EscrowShare {
+			genesis_hash: bytes("genesis_hash"),
+			owner: bytes("owner"),
+			ciphertext_digest: bytes("ciphertext_digest"),
+			key_version,
+			org: number("org") as u32,
+			escrow_key_version: number("escrow_key_version") as u32,
+			x: number("x") as u8,
+		},
+		(Some("emergency-share"), _) => WrapContext::EmergencyShare {
+			genesis_hash: bytes("genesis_hash"),
+			emergency: number("emergency"),
+			key_version,
+			x: number("x") as u8,
+		},
+		(_, Some(record_id)) => {
 			WrapContext::V1 { genesis_hash: bytes("genesis_hash"), record_id, key_version }
 		}
-		None => WrapContext::V2 {
+		(_, None) => WrapContext::V2 {
 			genesis_hash: bytes("genesis_hash"),
 			owner: bytes("owner"),
 			ciphertext_digest: bytes("ciphertext_digest"),
@@ -296,6 +338,77 @@ fn wrap_v2_cases() -> Vec<Value> {
 	)
 }
 
+/// A share wrapped to a hospital's escrow key, and one re-wrapped to an
+/// emergency clinician, each refused under a context differing in one field.
+fn wrap_escrow_cases() -> Vec<Value> {
+	let (chain, owner, digest) = ([0xaa; 32], [0x11; 32], [0xd1; 32]);
+	let escrow = |key_version, org, escrow_key_version, x| WrapContext::EscrowShare {
+		genesis_hash: chain,
+		owner,
+		ciphertext_digest: digest,
+		key_version,
+		org,
+		escrow_key_version,
+		x,
+	};
+	let emergency = |emergency, key_version, x| WrapContext::EmergencyShare {
+		genesis_hash: chain,
+		emergency,
+		key_version,
+		x,
+	};
+	let mut cases = wrap_cases(
+		4000,
+		escrow(3, 2, 1, 2),
+		&[
+			("other key version", escrow(4, 2, 1, 2)),
+			("other hospital", escrow(3, 3, 1, 2)),
+			("other escrow key version", escrow(3, 2, 2, 2)),
+			("other share", escrow(3, 2, 1, 3)),
+			(
+				"v2 context",
+				WrapContext::V2 {
+					genesis_hash: chain,
+					owner,
+					ciphertext_digest: digest,
+					key_version: 3,
+				},
+			),
+		],
+	);
+	cases.extend(wrap_cases(
+		5000,
+		emergency(7, 3, 2),
+		&[
+			("other request", emergency(8, 3, 2)),
+			("other key version", emergency(7, 4, 2)),
+			("other share", emergency(7, 3, 3)),
+			("escrow context", escrow(3, 2, 1, 2)),
+		],
+	));
+	cases
+}
+
+/// A data key split 3 of 4 with a seeded RNG: every 3 of the shares
+/// rebuild it.
+fn shamir_case() -> Value {
+	let key = DataKey::from_bytes([0x5c; 32]);
+	let shares = shamir::split(&key, 3, &[1, 2, 3, 4], &mut TestRng(6000)).unwrap();
+	json!({
+		"data_key": hex::encode(key.as_bytes()),
+		"threshold": 3,
+		"shares": shares.iter().map(|s| json!({"x": s.x, "y": hex::encode(*s.y)})).collect::<Vec<_>>(),
+	})
+}
+
+fn generated_escrow_vectors() -> Value {
+	json!({
+		"description": "EHR break-glass escrow v1 test vectors: Shamir shares of a data key over GF(2^8) and their key wraps; see docs/envelope.md",
+		"shamir": shamir_case(),
+		"wrap": wrap_escrow_cases(),
+	})
+}
+
 fn generated_vectors() -> Value {
 	let envelopes: Vec<Value> = envelope_cases()
 		.into_iter()
@@ -323,6 +436,7 @@ fn generated_wrap_v2_vectors() -> Value {
 
 const VECTORS: &str = "ehr-v1.json";
 const WRAP_V2_VECTORS: &str = "ehr-wrap-v2.json";
+const ESCROW_VECTORS: &str = "ehr-escrow-v1.json";
 
 /// The committed vector file `name`, rewritten from `generated` first when
 /// `EHR_WRITE_VECTORS` is set; fails if the generator drifted from it.
@@ -388,6 +502,31 @@ fn committed_vectors_hold() {
 #[test]
 fn committed_wrap_v2_vectors_hold() {
 	check_wrap_cases(&committed(WRAP_V2_VECTORS, generated_wrap_v2_vectors()));
+}
+
+/// Break-glass escrow: every 3 of the committed 4 shares rebuild the data
+/// key, 2 do not; shares and re-wrapped shares open only in their context.
+#[test]
+fn committed_escrow_vectors_hold() {
+	let v = committed(ESCROW_VECTORS, generated_escrow_vectors());
+	let shamir = &v["shamir"];
+	let shares: Vec<(u8, [u8; 32])> = shamir["shares"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|s| (s["x"].as_u64().unwrap() as u8, unhex(&s["y"]).try_into().unwrap()))
+		.collect();
+	let pick = |ids: &[usize]| -> Vec<shamir::Share> {
+		ids.iter()
+			.map(|&i| shamir::Share { x: shares[i].0, y: zeroize::Zeroizing::new(shares[i].1) })
+			.collect()
+	};
+	for ids in [[0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3]] {
+		let key = shamir::combine(&pick(&ids), 3).unwrap();
+		assert_eq!(hex::encode(key.as_bytes()), shamir["data_key"], "{ids:?}");
+	}
+	assert!(shamir::combine(&pick(&[0, 1]), 3).is_err());
+	check_wrap_cases(&v);
 }
 
 #[test]

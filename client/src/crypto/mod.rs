@@ -4,6 +4,7 @@
 //! network.
 
 pub mod envelope;
+pub mod shamir;
 pub mod wrap;
 
 use rand_core::{CryptoRng, OsRng, TryRngCore, UnwrapErr};

@@ -31,6 +31,23 @@ pub enum WrapContext {
 	/// Format v2: the chain, the record's owner (its account id), the SHA-256
 	/// of the ciphertext this key version opens, and the key version.
 	V2 { genesis_hash: [u8; 32], owner: [u8; 32], ciphertext_digest: [u8; 32], key_version: u32 },
+	/// A break-glass share of a record key version, wrapped to one
+	/// hospital's escrow key: the chain, the record's owner, the digest of
+	/// the ciphertext the key opens, the key version, the hospital, the
+	/// escrow key version and the share's x coordinate.
+	EscrowShare {
+		genesis_hash: [u8; 32],
+		owner: [u8; 32],
+		ciphertext_digest: [u8; 32],
+		key_version: u32,
+		org: u32,
+		escrow_key_version: u32,
+		x: u8,
+	},
+	/// A hospital's share re-wrapped to the clinician of emergency request
+	/// `emergency`: the chain, the request, the record's key version and the
+	/// share's x coordinate.
+	EmergencyShare { genesis_hash: [u8; 32], emergency: u64, key_version: u32, x: u8 },
 }
 
 impl WrapContext {
@@ -50,6 +67,33 @@ impl WrapContext {
 				info.extend_from_slice(owner);
 				info.extend_from_slice(ciphertext_digest);
 				info.extend_from_slice(&key_version.to_le_bytes());
+				info
+			}
+			WrapContext::EscrowShare {
+				genesis_hash,
+				owner,
+				ciphertext_digest,
+				key_version,
+				org,
+				escrow_key_version,
+				x,
+			} => {
+				let mut info = b"ehr-acl escrow share v1".to_vec();
+				info.extend_from_slice(genesis_hash);
+				info.extend_from_slice(owner);
+				info.extend_from_slice(ciphertext_digest);
+				info.extend_from_slice(&key_version.to_le_bytes());
+				info.extend_from_slice(&org.to_le_bytes());
+				info.extend_from_slice(&escrow_key_version.to_le_bytes());
+				info.push(*x);
+				info
+			}
+			WrapContext::EmergencyShare { genesis_hash, emergency, key_version, x } => {
+				let mut info = b"ehr-acl emergency share v1".to_vec();
+				info.extend_from_slice(genesis_hash);
+				info.extend_from_slice(&emergency.to_le_bytes());
+				info.extend_from_slice(&key_version.to_le_bytes());
+				info.push(*x);
 				info
 			}
 		}

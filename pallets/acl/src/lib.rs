@@ -1226,7 +1226,7 @@ pub mod pallet {
 
 		/// Whether `proof` is an XEdDSA signature by `enc_key`'s secret over
 		/// this chain, `who` and `enc_key`.
-		fn check_key_proof(
+		pub fn check_key_proof(
 			who: &T::AccountId,
 			enc_key: &EncryptionKey,
 			proof: &KeyProof,
