@@ -92,7 +92,10 @@ pub async fn wait_for_pool(client: &Client, who: &AccountId) -> Result<(), Chain
 }
 
 /// A connected client: subxt's typed API (reached through `Deref`) and the
-/// node's plain RPC methods on the same connection.
+/// node's plain RPC methods on the same connection. The connection closes
+/// when the last clone goes; a block view (`At`) or a transaction's
+/// progress taken from it must not outlive it (what waits on new blocks
+/// would wait for ever).
 #[derive(Clone)]
 pub struct Client {
 	api: OnlineClient<Config>,
@@ -288,6 +291,9 @@ type Signed = subxt::transactions::SubmittableTransaction<
 /// grants that share it become readable one block after submission,
 /// not one block per call.
 pub struct Batch<'a> {
+	/// The client whose connection carries the calls: borrowed so that it
+	/// outlives them (its background task ends when it goes).
+	_client: &'a Client,
 	signer: &'a Keypair,
 	at: At,
 	anchor: (u64, subxt::utils::H256),
@@ -297,7 +303,7 @@ pub struct Batch<'a> {
 
 impl<'a> Batch<'a> {
 	/// An empty batch signed by `signer`, built on the node's best block.
-	pub async fn new(client: &Client, signer: &'a Keypair) -> Result<Batch<'a>, ChainError> {
+	pub async fn new(client: &'a Client, signer: &'a Keypair) -> Result<Batch<'a>, ChainError> {
 		// The nonce counts the calls in the best block and those of this
 		// account still waiting in the node's pool (another command running
 		// at the same time, or one killed after it submitted): a call with
@@ -313,7 +319,7 @@ impl<'a> Batch<'a> {
 			client.rpc.system_account_next_index(&account).await.map_err(subxt::Error::from)?;
 		let nonce = in_block.max(pooled);
 		let anchor = (finalized.block_number(), finalized.block_ref().hash());
-		Ok(Batch { signer, at, anchor, nonce, signed: Vec::new() })
+		Ok(Batch { _client: client, signer, at, anchor, nonce, signed: Vec::new() })
 	}
 
 	/// Signs `call` as the batch's next call (a call that cannot be encoded
@@ -383,7 +389,9 @@ async fn included(
 }
 
 /// The state at the node's best block, which includes calls submitted with
-/// [`Wait::InBlock`] (the last finalized block may not yet).
+/// [`Wait::InBlock`] (the last finalized block may not yet). Use it while
+/// `client` lives: its block subscription ends with the last clone of the
+/// client, and what waits on new blocks would then wait for ever.
 pub async fn at_best(client: &Client) -> Result<At, ChainError> {
 	let hash = client
 		.rpc

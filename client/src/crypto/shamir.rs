@@ -181,6 +181,23 @@ mod tests {
 		assert!(seen.iter().all(|s| *s));
 	}
 
+	/// Sixteen hospitals, all needed, at the far ends of the x range; and
+	/// one altered share among more than the threshold spoils the key, a
+	/// subset without it does not.
+	#[test]
+	fn the_widest_split_rebuilds_and_an_altered_share_shows() {
+		let key = DataKey::generate(&mut os_rng());
+		let xs: Vec<u8> = (240..=255).collect();
+		let shares = split(&key, 16, &xs, &mut os_rng()).unwrap();
+		assert_eq!(combine(&shares, 16).unwrap().as_bytes(), key.as_bytes());
+		let shares = split(&key, 3, &[1, 2, 3, 4], &mut os_rng()).unwrap();
+		let mut altered: Vec<Share> =
+			shares.iter().map(|s| Share { x: s.x, y: s.y.clone() }).collect();
+		altered[3].y[5] ^= 1;
+		assert_ne!(combine(&altered, 3).unwrap().as_bytes(), key.as_bytes());
+		assert_eq!(combine(&altered[..3], 3).unwrap().as_bytes(), key.as_bytes());
+	}
+
 	#[test]
 	fn bad_parameters_are_refused() {
 		let key = DataKey::generate(&mut os_rng());

@@ -337,6 +337,10 @@ pub async fn wait_for_node(url: &str) -> chain::Client {
 	for _ in 0..120 {
 		match chain::connect(url).await {
 			Ok(client) => return client,
+			Err(chain::ChainError::MetadataMismatch) => panic!(
+				"{} runs another runtime than the client was built for: build this checkout (scripts/test does)",
+				node_binary().display()
+			),
 			Err(e) => errors.push(format!("{e:?}")),
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;

@@ -25,8 +25,9 @@
 //!   nothing. The requester rebuilds the key, reads, and logs the read.
 //! - **Limits**: a request ends at `expires_at`; it goes stale when its
 //!   shares stop opening the record (re-key, new deposit, opt-out) or the
-//!   requester stops being who it was (key rotated, leaving, hospital left).
-//!   Rate limits bound requests per clinician and open requests per patient;
+//!   requester stops being who it was (key rotated, leaving, registered
+//!   anew, hospital left), for good. Rate limits bound requests per
+//!   clinician, and each hospital's staff to one open request per patient;
 //!   both the request and the deposit of shares hold a deposit.
 //!
 //! What the chain cannot do: once a key is rebuilt it is known; "expiry"
@@ -62,13 +63,13 @@ pub mod pallet {
 		Access, BalanceOf, EncryptionKey, KeyProof, Leaving, OrgId, RecordId, Records, Role, Users,
 		WrappedKey,
 	};
-	use sp_runtime::traits::Saturating;
+	use sp_runtime::traits::{Saturating, Zero};
 
 	pub type EscrowKeyOf<T> = EscrowKey<<T as frame_system::Config>::AccountId>;
 	pub type EscrowKeys<T> = BoundedVec<EscrowKeyOf<T>, ConstU32<MAX_ESCROW_ORGS>>;
-	pub type ShareDepositOf<T> = ShareDeposit<<T as frame_system::Config>::AccountId>;
+	pub type ShareDepositOf<T> = ShareDeposit<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 	pub type EmergencyOf<T> =
-		EmergencyRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+		EmergencyRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -98,11 +99,17 @@ pub mod pallet {
 		type RateWindow: Get<BlockNumberFor<Self>>;
 		#[pallet::constant]
 		type MaxRequestsPerWindow: Get<u32>;
-		/// Most open requests on one patient's records.
-		#[pallet::constant]
-		type MaxOpenPerPatient: Get<u32>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::AccessBlocks::get().is_zero(), "requests must last at least a block");
+			assert!(!T::RateWindow::get().is_zero(), "the rate window must last at least a block");
+			assert!(T::MaxRequestsPerWindow::get() > 0, "clinicians must be able to ask");
+		}
 	}
 
 	/// Why the pallet holds part of an account's balance.
@@ -122,9 +129,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextEscrowVersion<T: Config> = StorageMap<_, Twox64Concat, OrgId, u32, ValueQuery>;
 
+	/// Every escrow key ever registered, and its hospital: a key serves one
+	/// hospital once (a key that left with one hospital never returns with
+	/// another, holding the old shares wrapped to it).
+	#[pallet::storage]
+	pub type UsedEscrowKeys<T: Config> = StorageMap<_, Twox64Concat, EncryptionKey, OrgId>;
+
 	/// Patients who opted out of emergency access (all others are in).
 	#[pallet::storage]
 	pub type OptedOut<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+
+	/// How many times each patient opted out: a request made before an
+	/// opt-out stays stale after the patient opts back in.
+	#[pallet::storage]
+	pub type OptOuts<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Each record's escrowed shares.
 	#[pallet::storage]
@@ -152,10 +170,12 @@ pub mod pallet {
 	pub type RequestsInWindow<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
 
-	/// Open requests on each patient's records.
+	/// The open request on each patient's records by each hospital's staff:
+	/// one per hospital, so that no hospital's accounts can hold every slot
+	/// of a patient, and a hospital can withdraw what its staff opened.
 	#[pallet::storage]
 	pub type OpenOnPatient<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, OrgId, EmergencyId>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -232,7 +252,7 @@ pub mod pallet {
 		/// The key proof is not a signature by the escrow key's secret over
 		/// this chain, the agent account and the key.
 		BadKeyProof,
-		/// Another hospital has this escrow key or agent.
+		/// Another hospital has this agent, or the key was registered before.
 		EscrowKeyInUse,
 		/// The key equals the hospital's current escrow key.
 		SameEscrowKey,
@@ -265,12 +285,17 @@ pub mod pallet {
 		EmptyShare,
 		/// Fewer hospitals hold escrow keys than the threshold.
 		NotEnoughEscrowOrgs,
+		/// The shares are split for another threshold than the chain's.
+		ThresholdChanged,
+		/// The deposit was replaced, or the escrow key changed again, since
+		/// the call was built.
+		DepositChanged,
 		/// The record's owner opted out of emergency access.
 		OptedOut,
 		/// No shares of the record's current key are deposited.
 		NoShares,
 		/// The shares are still current: only stale shares may be removed by
-		/// anyone but their owner.
+		/// anyone but the record's owner or the depositor.
 		SharesCurrent,
 		/// The hospital's share is already for its current escrow key.
 		ShareCurrent,
@@ -283,7 +308,7 @@ pub mod pallet {
 		RequestOpen,
 		/// The caller made the most requests allowed in this window.
 		TooManyRequests,
-		/// The patient has the most open requests allowed.
+		/// A request by the same hospital's staff on this patient is open.
 		PatientBusy,
 		/// No open request has this id.
 		EmergencyNotFound,
@@ -306,8 +331,8 @@ pub mod pallet {
 		SharesMissing,
 		/// Only the requester may do this.
 		NotRequester,
-		/// Only the requester or the patient may close an open request that
-		/// is neither expired nor stale.
+		/// Only the requester, its hospital or the patient may close an open
+		/// request that is neither expired nor stale.
 		NotAllowedToClose,
 		/// The deposit cannot be held: the payer's free balance is too low.
 		InsufficientDeposit,
@@ -318,10 +343,11 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register or replace hospital `org`'s escrow key and agent.
-		/// `key_proof` is the XEdDSA signature by `key`'s secret over
-		/// the key proof message of `pallet_ehr_acl` (genesis hash, `agent`, key).
-		/// A replaced key's shares stay usable until the agent re-wraps them
-		/// (`rewrap_share`) with the old key it keeps.
+		/// `key_proof` is the XEdDSA signature by `key`'s secret over the key
+		/// proof message of `pallet_ehr_acl` (genesis hash, `agent`, key). A
+		/// key serves one hospital, once. A replaced key's shares stay usable
+		/// until the agent re-wraps them (`rewrap_share`) with the old key it
+		/// keeps; answers given with the old key no longer count.
 		///
 		/// Origin: `EscrowOrigin` (consortium governance).
 		#[pallet::call_index(0)]
@@ -335,31 +361,40 @@ pub mod pallet {
 		) -> DispatchResult {
 			<T as Config>::EscrowOrigin::ensure_origin(origin)?;
 			ensure!(pallet_ehr_acl::is_usable_enc_key(&key), Error::<T>::InvalidEncryptionKey);
-			pallet_ehr_acl::Pallet::<T>::check_key_proof(&agent, &key, &key_proof)
-				.map_err(|_| Error::<T>::BadKeyProof)?;
 			let mut escrow = Escrow::<T>::get();
+			let current = escrow.binary_search_by_key(&org, |e| e.org);
+			if let Ok(at) = current {
+				ensure!(escrow[at].key != key, Error::<T>::SameEscrowKey);
+			}
 			ensure!(
-				escrow.iter().all(|e| e.org == org || (e.key != key && e.agent != agent)),
+				!UsedEscrowKeys::<T>::contains_key(key)
+					&& escrow.iter().all(|e| e.org == org || e.agent != agent),
 				Error::<T>::EscrowKeyInUse
 			);
+			pallet_ehr_acl::Pallet::<T>::check_key_proof(&agent, &key, &key_proof)
+				.map_err(|_| Error::<T>::BadKeyProof)?;
 			let version = NextEscrowVersion::<T>::get(org);
-			let entry = EscrowKey { org, key, version, agent: agent.clone() };
-			match escrow.binary_search_by_key(&org, |e| e.org) {
+			match current {
 				Ok(at) => {
-					ensure!(escrow[at].key != key, Error::<T>::SameEscrowKey);
-					escrow[at] = entry;
+					let since = escrow[at].since;
+					escrow[at] = EscrowKey { org, key, version, since, agent: agent.clone() };
 				}
-				Err(at) => {
-					escrow.try_insert(at, entry).map_err(|_| Error::<T>::TooManyEscrowOrgs)?
-				}
+				Err(at) => escrow
+					.try_insert(
+						at,
+						EscrowKey { org, key, version, since: version, agent: agent.clone() },
+					)
+					.map_err(|_| Error::<T>::TooManyEscrowOrgs)?,
 			}
 			Escrow::<T>::put(escrow);
+			UsedEscrowKeys::<T>::insert(key, org);
 			NextEscrowVersion::<T>::insert(org, version.saturating_add(1));
 			Self::deposit_event(Event::EscrowKeySet { org, key, version, agent });
 			Ok(())
 		}
 
-		/// Remove hospital `org`'s escrow key: it answers no more requests.
+		/// Remove hospital `org`'s escrow key: it answers no more requests,
+		/// its answers stop counting, and its staff's requests go stale.
 		/// Deposits keep its share (it counts toward nothing) until replaced.
 		///
 		/// Origin: `EscrowOrigin` (consortium governance).
@@ -379,7 +414,9 @@ pub mod pallet {
 
 		/// Allow or refuse emergency access to the caller's records (allowed
 		/// unless refused). Refusing makes every deposited share useless at
-		/// once; `remove_shares` then takes them off the chain's state.
+		/// once and every open request stale for good; `remove_shares` then
+		/// takes the shares out of state. Shares stay in the chain's
+		/// history: the client re-keys the records to make them worthless.
 		///
 		/// Origin: signed, a registered user.
 		#[pallet::call_index(2)]
@@ -389,18 +426,19 @@ pub mod pallet {
 			ensure!(Users::<T>::contains_key(&who), Error::<T>::NotRegistered);
 			if allowed {
 				OptedOut::<T>::remove(&who);
-			} else {
+			} else if !OptedOut::<T>::contains_key(&who) {
 				OptedOut::<T>::insert(&who, ());
+				OptOuts::<T>::mutate(&who, |n| *n = n.saturating_add(1));
 			}
 			Self::deposit_event(Event::EmergencyAccessSet { who, allowed });
 			Ok(())
 		}
 
 		/// Deposit the shares of record `id`'s data key at `key_version`
-		/// (its current one), one per hospital holding an escrow key, wrapped
-		/// to that key; any `Threshold` of them rebuild the data key. The
-		/// owner may replace a deposit at any time; a ReadWrite grantee may
-		/// only deposit for a key version that has none (after it re-keyed the
+		/// (its current one), split for `threshold` (the chain's), one per
+		/// hospital holding an escrow key, wrapped to that key. The owner
+		/// may replace a deposit at any time; a ReadWrite grantee may only
+		/// deposit for a key version that has none (after it re-keyed the
 		/// record, say).
 		///
 		/// Origin: signed, the record's owner or a current ReadWrite grantee.
@@ -410,6 +448,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			id: RecordId,
 			key_version: u32,
+			threshold: u8,
 			shares: Shares,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -430,10 +469,14 @@ pub mod pallet {
 					Error::<T>::AlreadyDeposited
 				);
 			}
-			let threshold = Self::check_shares(&shares)?;
-			Self::hold(HoldReason::Shares, &who, T::SharesDeposit::get())?;
+			ensure!(threshold == Self::threshold(), Error::<T>::ThresholdChanged);
+			Self::check_shares(&shares, threshold)?;
+			let serial = NextDepositSerial::<T>::get();
+			let next = serial.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
+			let held = T::SharesDeposit::get();
+			Self::hold(HoldReason::Shares, &who, held)?;
 			if let Some(previous) = previous {
-				Self::release(HoldReason::Shares, &previous.depositor, T::SharesDeposit::get());
+				Self::release(HoldReason::Shares, &previous.depositor, previous.held);
 				let reason = if previous.key_version == record.key_version {
 					SharesRemovalReason::Replaced
 				} else {
@@ -441,12 +484,18 @@ pub mod pallet {
 				};
 				Self::deposit_event(Event::SharesRemoved { record: id, reason });
 			}
-			let serial = NextDepositSerial::<T>::get();
-			NextDepositSerial::<T>::put(serial.checked_add(1).ok_or(Error::<T>::IdOverflow)?);
+			NextDepositSerial::<T>::put(next);
 			let orgs = shares.len() as u32;
 			Deposits::<T>::insert(
 				id,
-				ShareDeposit { key_version, threshold, depositor: who.clone(), serial, shares },
+				ShareDeposit {
+					key_version,
+					threshold,
+					depositor: who.clone(),
+					held,
+					serial,
+					shares,
+				},
 			);
 			Self::deposit_event(Event::SharesDeposited {
 				record: id,
@@ -458,9 +507,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Replace the caller's hospital's share of record `id` with the same
-		/// share wrapped to the hospital's current escrow key, after a key
-		/// change.
+		/// Replace the caller's hospital's share in deposit `serial` of
+		/// record `id` with the same share wrapped to the hospital's escrow
+		/// key `escrow_key_version` (its current one), after a key change.
 		///
 		/// Origin: signed, a hospital's escrow agent.
 		#[pallet::call_index(4)]
@@ -468,13 +517,17 @@ pub mod pallet {
 		pub fn rewrap_share(
 			origin: OriginFor<T>,
 			id: RecordId,
+			serial: u64,
+			escrow_key_version: u32,
 			wrapped: WrappedKey,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let escrow = Self::escrow_of_agent(&who)?;
 			ensure!(!wrapped.is_empty(), Error::<T>::EmptyShare);
+			ensure!(escrow.version == escrow_key_version, Error::<T>::DepositChanged);
 			Deposits::<T>::try_mutate(id, |deposit| {
 				let deposit = deposit.as_mut().ok_or(Error::<T>::NoShares)?;
+				ensure!(deposit.serial == serial, Error::<T>::DepositChanged);
 				let share = deposit
 					.shares
 					.iter_mut()
@@ -493,9 +546,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove record `id`'s shares: by its owner at any time; by anyone
-		/// once they open nothing (the record was re-keyed or removed, or its
-		/// owner opted out). The deposit goes back to who paid it.
+		/// Remove record `id`'s shares: by the record's owner or the
+		/// depositor at any time; by anyone once they open nothing (the
+		/// record was re-keyed or removed, or its owner opted out). The
+		/// deposit goes back to who paid it.
 		///
 		/// Origin: signed.
 		#[pallet::call_index(5)]
@@ -511,18 +565,23 @@ pub mod pallet {
 				Some(record) if OptedOut::<T>::contains_key(&record.owner) => {
 					SharesRemovalReason::OptedOut
 				}
-				Some(record) if record.owner == who => SharesRemovalReason::Replaced,
+				Some(record) if record.owner == who || deposit.depositor == who => {
+					SharesRemovalReason::Withdrawn
+				}
 				Some(_) => return Err(Error::<T>::SharesCurrent.into()),
 			};
 			Deposits::<T>::remove(id);
-			Self::release(HoldReason::Shares, &deposit.depositor, T::SharesDeposit::get());
+			Self::release(HoldReason::Shares, &deposit.depositor, deposit.held);
 			Self::deposit_event(Event::SharesRemoved { record: id, reason });
 			Ok(())
 		}
 
 		/// Ask the hospitals to open record `id` in an emergency. Purpose of
-		/// use: emergency treatment. `note_digest` is the SHA-256 of the
-		/// free text the requester's hospital keeps.
+		/// use: emergency treatment. `note_digest` commits to the free text
+		/// the requester's hospital keeps (SHA-256 of a random nonce and the
+		/// text, so that short texts cannot be guessed from it). An earlier
+		/// request of the same hospital's staff on the patient that expired
+		/// or went stale is closed first.
 		///
 		/// Origin: signed, a registered doctor of a hospital holding an
 		/// escrow key, with no access to the record and no open request.
@@ -536,9 +595,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let user = Users::<T>::get(&who).ok_or(Error::<T>::NotEmergencyClinician)?;
-			let org = user
+			let (org, org_since) = user
 				.org
-				.filter(|org| user.role == Role::Doctor && Self::escrow_of_org(*org).is_some())
+				.filter(|_| user.role == Role::Doctor)
+				.and_then(|org| Self::escrow_of_org(org).map(|e| (org, e.since)))
 				.ok_or(Error::<T>::NotEmergencyClinician)?;
 			ensure!(!Leaving::<T>::contains_key(&who), Error::<T>::AccountLeaving);
 			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
@@ -560,24 +620,36 @@ pub mod pallet {
 				_ => (now, 0),
 			};
 			ensure!(made < T::MaxRequestsPerWindow::get(), Error::<T>::TooManyRequests);
-			let open = OpenOnPatient::<T>::get(&record.owner);
-			ensure!(open < T::MaxOpenPerPatient::get(), Error::<T>::PatientBusy);
+			let earlier = match OpenOnPatient::<T>::get(&record.owner, org) {
+				Some(earlier) => match Self::live(earlier) {
+					Ok(_) => return Err(Error::<T>::PatientBusy.into()),
+					Err(outcome) => Some((earlier, outcome)),
+				},
+				None => None,
+			};
 			let emergency = NextEmergencyId::<T>::get();
 			let next = emergency.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
-			Self::hold(HoldReason::Emergency, &who, T::EmergencyDeposit::get())?;
+			let held = T::EmergencyDeposit::get();
+			Self::hold(HoldReason::Emergency, &who, held)?;
+			if let Some((earlier, outcome)) = earlier {
+				Self::close(earlier, who.clone(), Self::ending(outcome));
+			}
 			NextEmergencyId::<T>::put(next);
 			RequestsInWindow::<T>::insert(&who, (window, made + 1));
-			OpenOnPatient::<T>::insert(&record.owner, open + 1);
+			OpenOnPatient::<T>::insert(&record.owner, org, emergency);
 			OpenRequest::<T>::insert(&who, emergency);
 			let expires_at = now.saturating_add(T::AccessBlocks::get());
 			Emergencies::<T>::insert(
 				emergency,
 				EmergencyRequest {
 					requester: who.clone(),
+					registration: pallet_ehr_acl::Registrations::<T>::get(&who),
 					org,
+					org_since,
 					requester_key_version: user.enc_key_version,
 					record: id,
 					owner: record.owner.clone(),
+					owner_opt_outs: OptOuts::<T>::get(&record.owner),
 					key_version: record.key_version,
 					deposit: deposit.serial,
 					threshold: deposit.threshold,
@@ -587,6 +659,7 @@ pub mod pallet {
 					expires_at,
 					answers: BoundedVec::new(),
 					released: BoundedVec::new(),
+					held,
 				},
 			);
 			Self::deposit_event(Event::EmergencyRequested {
@@ -603,7 +676,9 @@ pub mod pallet {
 		}
 
 		/// Answer request `emergency` for the caller's hospital, after its
-		/// policy checks. A refusal that leaves fewer hospitals able to
+		/// policy checks. An answer stands while the hospital's escrow key
+		/// is the one it was given with (after a key change the hospital
+		/// answers again). A refusal that leaves fewer hospitals able to
 		/// approve than the threshold closes the request.
 		///
 		/// Origin: signed, the escrow agent of a hospital holding a share of
@@ -617,35 +692,46 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let escrow = Self::escrow_of_agent(&who)?;
-			let mut request = Self::live(emergency)?;
+			let mut request = Self::live(emergency).map_err(Error::<T>::from)?;
 			let deposit = Self::deposit_of(&request)?;
 			ensure!(deposit.shares.iter().any(|s| s.org == escrow.org), Error::<T>::NoShareHeld);
-			ensure!(
-				request.answers.iter().all(|(org, _)| *org != escrow.org),
-				Error::<T>::AlreadyAnswered
-			);
-			// One answer per share: the vector cannot overflow.
-			request
-				.answers
-				.try_push((escrow.org, approve))
-				.map_err(|_| Error::<T>::AlreadyAnswered)?;
+			let answer = Answer { org: escrow.org, escrow_key_version: escrow.version, approve };
+			match request.answers.iter().position(|a| a.org == escrow.org) {
+				Some(at) => {
+					ensure!(
+						request.answers[at].escrow_key_version != escrow.version,
+						Error::<T>::AlreadyAnswered
+					);
+					request.answers[at] = answer;
+				}
+				// One answer per share: the vector cannot overflow.
+				None => {
+					request.answers.try_push(answer).map_err(|_| Error::<T>::AlreadyAnswered)?
+				}
+			}
 			Self::deposit_event(Event::EmergencyAnswered {
 				emergency,
 				org: escrow.org,
 				approved: approve,
 			});
-			let could_approve = (deposit.shares.len() as u32).saturating_sub(request.refusals());
-			if could_approve < u32::from(request.threshold) {
-				Self::close(emergency, request, who, EmergencyOutcome::Refused);
-			} else {
-				Emergencies::<T>::insert(emergency, request);
+			let escrow = Escrow::<T>::get();
+			let members =
+				deposit.shares.iter().filter(|s| escrow.iter().any(|e| e.org == s.org)).count();
+			let could_approve =
+				(members as u32).saturating_sub(Self::counted(&request, &escrow, false));
+			let threshold = u32::from(request.threshold);
+			Emergencies::<T>::insert(emergency, request);
+			if could_approve < threshold {
+				Self::close(emergency, who, EmergencyOutcome::Refused);
 			}
 			Ok(())
 		}
 
 		/// Release the caller's hospital's share to the requester: `wrapped`
 		/// is the share re-wrapped to the requester's encryption key. Only
-		/// once the threshold of hospitals approved.
+		/// once the threshold of hospitals approved. Agents release only on
+		/// verified, finalized state: a release is disclosed when it is
+		/// submitted, whether or not the chain then accepts it.
 		///
 		/// Origin: signed, the escrow agent of a hospital that approved.
 		#[pallet::call_index(8)]
@@ -658,13 +744,15 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let escrow = Self::escrow_of_agent(&who)?;
 			ensure!(!wrapped.is_empty(), Error::<T>::EmptyShare);
-			let mut request = Self::live(emergency)?;
+			let mut request = Self::live(emergency).map_err(Error::<T>::from)?;
 			ensure!(
-				request.answers.iter().any(|(org, yes)| *org == escrow.org && *yes),
+				request.answers.iter().any(|a| a.org == escrow.org
+					&& a.escrow_key_version == escrow.version
+					&& a.approve),
 				Error::<T>::NotApproved
 			);
 			ensure!(
-				request.approvals() >= u32::from(request.threshold),
+				Self::counted(&request, &Escrow::<T>::get(), true) >= u32::from(request.threshold),
 				Error::<T>::ThresholdNotReached
 			);
 			ensure!(
@@ -696,7 +784,7 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::log_emergency_read())]
 		pub fn log_emergency_read(origin: OriginFor<T>, emergency: EmergencyId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let request = Self::live(emergency)?;
+			let request = Self::live(emergency).map_err(Error::<T>::from)?;
 			ensure!(request.requester == who, Error::<T>::NotRequester);
 			ensure!(
 				request.released.len() as u32 >= u32::from(request.threshold),
@@ -712,8 +800,8 @@ pub mod pallet {
 		}
 
 		/// Close request `emergency` and return its deposit to the requester:
-		/// by the requester or the patient at any time, by anyone once it
-		/// expired or went stale.
+		/// by the requester, its hospital's escrow agent or the patient at
+		/// any time; by anyone once it expired or went stale.
 		///
 		/// Origin: signed.
 		#[pallet::call_index(10)]
@@ -721,16 +809,35 @@ pub mod pallet {
 		pub fn close_emergency(origin: OriginFor<T>, emergency: EmergencyId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let outcome = match Self::live(emergency) {
-				Err(e) if e == Error::<T>::EmergencyNotFound.into() => return Err(e),
-				Err(e) if e == Error::<T>::EmergencyExpired.into() => EmergencyOutcome::Expired,
-				Err(_) => EmergencyOutcome::Stale,
+				Err(Ended::NotFound) => return Err(Error::<T>::EmergencyNotFound.into()),
+				Err(ended) => Self::ending(ended),
 				Ok(request) if request.requester == who => EmergencyOutcome::Closed,
 				Ok(request) if request.owner == who => EmergencyOutcome::ClosedByPatient,
+				Ok(request) if Self::escrow_of_org(request.org).is_some_and(|e| e.agent == who) => {
+					EmergencyOutcome::ClosedByHospital
+				}
 				Ok(_) => return Err(Error::<T>::NotAllowedToClose.into()),
 			};
-			let request = Emergencies::<T>::get(emergency).ok_or(Error::<T>::EmergencyNotFound)?;
-			Self::close(emergency, request, who, outcome);
+			Self::close(emergency, who, outcome);
 			Ok(())
+		}
+	}
+
+	/// Why a request is no longer open for answers, releases and reads.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+	pub enum Ended {
+		NotFound,
+		Expired,
+		Stale,
+	}
+
+	impl<T: Config> From<Ended> for Error<T> {
+		fn from(ended: Ended) -> Self {
+			match ended {
+				Ended::NotFound => Error::<T>::EmergencyNotFound,
+				Ended::Expired => Error::<T>::EmergencyExpired,
+				Ended::Stale => Error::<T>::EmergencyStale,
+			}
 		}
 	}
 
@@ -748,11 +855,14 @@ pub mod pallet {
 				.ok_or(Error::<T>::NotEscrowAgent)
 		}
 
-		/// Checks a deposit's shares against the escrow keys; returns the
-		/// threshold they are made for.
-		fn check_shares(shares: &Shares) -> Result<u8, Error<T>> {
+		/// How many shares rebuild a record key for deposits made now.
+		pub fn threshold() -> u8 {
+			<T as Config>::Threshold::get().max(2)
+		}
+
+		/// Checks a deposit's shares against the escrow keys.
+		fn check_shares(shares: &Shares, threshold: u8) -> Result<(), Error<T>> {
 			let escrow = Escrow::<T>::get();
-			let threshold = <T as Config>::Threshold::get().max(2);
 			ensure!(escrow.len() >= usize::from(threshold), Error::<T>::NotEnoughEscrowOrgs);
 			ensure!(shares.len() == escrow.len(), Error::<T>::SharesDoNotMatchEscrow);
 			for (i, share) in shares.iter().enumerate() {
@@ -769,31 +879,57 @@ pub mod pallet {
 					ensure!(other.index != share.index, Error::<T>::BadShareIndex);
 				}
 			}
-			Ok(threshold)
+			Ok(())
 		}
 
-		/// Request `emergency` if it is open, not expired, and its shares
-		/// still open the record for the same requester.
-		pub fn live(emergency: EmergencyId) -> Result<EmergencyOf<T>, DispatchError> {
-			let request = Emergencies::<T>::get(emergency).ok_or(Error::<T>::EmergencyNotFound)?;
-			ensure!(
-				frame_system::Pallet::<T>::block_number() < request.expires_at,
-				Error::<T>::EmergencyExpired
-			);
+		/// The answers of `request` that count (`approve`s or refusals):
+		/// given by a hospital still holding the escrow key it answered with.
+		fn counted(request: &EmergencyOf<T>, escrow: &EscrowKeys<T>, approve: bool) -> u32 {
+			request
+				.answers
+				.iter()
+				.filter(|a| {
+					a.approve == approve
+						&& escrow
+							.iter()
+							.any(|e| e.org == a.org && e.version == a.escrow_key_version)
+				})
+				.count() as u32
+		}
+
+		/// Request `emergency` if it is open, not expired, and still what it
+		/// was made for: its shares open the record, the patient has not
+		/// opted out since, and the requester is the same registration, role,
+		/// hospital membership and encryption key.
+		pub fn live(emergency: EmergencyId) -> Result<EmergencyOf<T>, Ended> {
+			let request = Emergencies::<T>::get(emergency).ok_or(Ended::NotFound)?;
+			if frame_system::Pallet::<T>::block_number() >= request.expires_at {
+				return Err(Ended::Expired);
+			}
 			let record_current = Records::<T>::get(request.record)
 				.is_some_and(|record| record.key_version == request.key_version);
-			let requester_same = Users::<T>::get(&request.requester)
-				.is_some_and(|user| user.enc_key_version == request.requester_key_version)
+			let owner_in = !OptedOut::<T>::contains_key(&request.owner)
+				&& OptOuts::<T>::get(&request.owner) == request.owner_opt_outs;
+			let requester_same = Users::<T>::get(&request.requester).is_some_and(|user| {
+				user.role == Role::Doctor
+					&& user.org == Some(request.org)
+					&& user.enc_key_version == request.requester_key_version
+			}) && pallet_ehr_acl::Registrations::<T>::get(&request.requester)
+				== request.registration
 				&& !Leaving::<T>::contains_key(&request.requester)
-				&& Self::escrow_of_org(request.org).is_some();
-			ensure!(
-				record_current
-					&& requester_same
-					&& !OptedOut::<T>::contains_key(&request.owner)
-					&& Self::deposit_of(&request).is_ok(),
-				Error::<T>::EmergencyStale
-			);
-			Ok(request)
+				&& Self::escrow_of_org(request.org).is_some_and(|e| e.since == request.org_since);
+			if record_current && owner_in && requester_same && Self::deposit_of(&request).is_ok() {
+				Ok(request)
+			} else {
+				Err(Ended::Stale)
+			}
+		}
+
+		fn ending(ended: Ended) -> EmergencyOutcome {
+			match ended {
+				Ended::Expired => EmergencyOutcome::Expired,
+				_ => EmergencyOutcome::Stale,
+			}
 		}
 
 		/// The deposit whose shares `request` opens, if it is still kept.
@@ -803,18 +939,15 @@ pub mod pallet {
 				.ok_or(Error::<T>::EmergencyStale)
 		}
 
-		fn close(
-			emergency: EmergencyId,
-			request: EmergencyOf<T>,
-			by: T::AccountId,
-			outcome: EmergencyOutcome,
-		) {
-			Emergencies::<T>::remove(emergency);
+		/// Ends request `emergency` (which must exist) and returns its
+		/// deposit.
+		fn close(emergency: EmergencyId, by: T::AccountId, outcome: EmergencyOutcome) {
+			let Some(request) = Emergencies::<T>::take(emergency) else { return };
 			OpenRequest::<T>::remove(&request.requester);
-			OpenOnPatient::<T>::mutate_exists(&request.owner, |open| {
-				*open = open.map(|n| n.saturating_sub(1)).filter(|n| *n > 0)
-			});
-			Self::release(HoldReason::Emergency, &request.requester, T::EmergencyDeposit::get());
+			if OpenOnPatient::<T>::get(&request.owner, request.org) == Some(emergency) {
+				OpenOnPatient::<T>::remove(&request.owner, request.org);
+			}
+			Self::release(HoldReason::Emergency, &request.requester, request.held);
 			Self::deposit_event(Event::EmergencyClosed {
 				emergency,
 				record: request.record,
@@ -829,7 +962,8 @@ pub mod pallet {
 		}
 
 		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
-			// Best effort: nothing else takes from these holds.
+			// Best effort: nothing else takes from these holds, and each
+			// releases what it held.
 			let _ = <T as pallet_ehr_acl::Config>::Currency::release(
 				&reason.into(),
 				who,

@@ -69,7 +69,6 @@ pub const ACCESS_BLOCKS: u64 = 100;
 /// The window of the per-clinician limit, and the limit.
 pub const RATE_WINDOW: u64 = 1_000;
 pub const MAX_REQUESTS_PER_WINDOW: u32 = 3;
-pub const MAX_OPEN_PER_PATIENT: u32 = 2;
 
 parameter_types! {
 	pub static Threshold: u8 = 3;
@@ -83,7 +82,6 @@ impl pallet_ehr_emergency::Config for Test {
 	type AccessBlocks = ConstU64<ACCESS_BLOCKS>;
 	type RateWindow = ConstU64<RATE_WINDOW>;
 	type MaxRequestsPerWindow = frame_support::traits::ConstU32<MAX_REQUESTS_PER_WINDOW>;
-	type MaxOpenPerPatient = frame_support::traits::ConstU32<MAX_OPEN_PER_PATIENT>;
 	type WeightInfo = crate::weights::SubstrateWeight<Test>;
 }
 
@@ -255,7 +253,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			None,
 		)
 		.unwrap();
-		Emergency::deposit_shares(RuntimeOrigin::signed(PATIENT), id, 1, shares()).unwrap();
+		Emergency::deposit_shares(RuntimeOrigin::signed(PATIENT), id, 1, 3, shares()).unwrap();
 		System::reset_events();
 	});
 	ext

@@ -86,7 +86,7 @@ fn three_hospitals_open_a_record_for_one_clinician_and_every_step_is_public() {
 		assert!(
 			Emergencies::<Test>::get(e).is_none() && OpenRequest::<Test>::get(DOCTOR).is_none()
 		);
-		assert_eq!(OpenOnPatient::<Test>::get(PATIENT), 0);
+		assert_eq!(OpenOnPatient::<Test>::iter_prefix(PATIENT).count(), 0);
 		assert_eq!(
 			events(),
 			vec![
@@ -177,7 +177,7 @@ fn a_hospital_that_joined_after_the_deposit_holds_no_share_to_answer_with() {
 		assert_noop!(answer(5, e, true), Error::<Test>::NoShareHeld);
 		// And a deposit made now must include it.
 		assert_noop!(
-			Emergency::deposit_shares(signed(PATIENT), RECORD, 1, {
+			Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 3, {
 				let mut old = shares();
 				old.pop();
 				old
@@ -249,7 +249,7 @@ fn a_request_goes_stale_when_its_shares_or_its_requester_change() {
 	let changes: [(&str, fn()); 6] = [
 		("record re-keyed", || rekey(PATIENT, RECORD)),
 		("shares replaced", || {
-			assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, shares()));
+			assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 3, shares()));
 		}),
 		("patient opted out", || {
 			assert_ok!(Emergency::set_emergency_access(signed(PATIENT), false));
@@ -294,7 +294,7 @@ fn a_request_goes_stale_when_its_shares_or_its_requester_change() {
 				"{what}"
 			);
 			assert_eq!(held(DOCTOR, HoldReason::Emergency), 0, "{what}");
-			assert_eq!(OpenOnPatient::<Test>::get(PATIENT), 0, "{what}");
+			assert_eq!(OpenOnPatient::<Test>::iter_prefix(PATIENT).count(), 0, "{what}");
 		});
 	}
 }
@@ -305,7 +305,7 @@ fn a_request_expires_and_only_its_parties_close_it_before() {
 		let e = break_glass(DOCTOR);
 		assert_noop!(Emergency::close_emergency(signed(99), e), Error::<Test>::NotAllowedToClose);
 		assert_noop!(
-			Emergency::close_emergency(signed(agent(1)), e),
+			Emergency::close_emergency(signed(agent(2)), e),
 			Error::<Test>::NotAllowedToClose
 		);
 		System::set_block_number(1 + ACCESS_BLOCKS - 1);
@@ -352,18 +352,34 @@ fn rate_limits_bound_requests_per_clinician_and_open_requests_per_patient() {
 		);
 		System::set_block_number(1 + RATE_WINDOW);
 		let e = break_glass(DOCTOR);
-		// Two more doctors of hospital 3: the patient's second open request
-		// is the last.
-		assert_ok!(register(registrar(3), 30, Role::Doctor, 30));
+		// One open request per hospital on a patient: a second doctor of
+		// hospital 1 waits; a doctor of hospital 3 does not.
+		assert_ok!(register(registrar(1), 30, Role::Doctor, 30));
 		assert_ok!(register(registrar(3), 31, Role::Doctor, 31));
-		break_glass(30);
-		assert_eq!(OpenOnPatient::<Test>::get(PATIENT), MAX_OPEN_PER_PATIENT);
 		assert_noop!(
-			Emergency::break_glass(signed(31), RECORD, reason, None),
+			Emergency::break_glass(signed(30), RECORD, reason, None),
 			Error::<Test>::PatientBusy
 		);
-		assert_ok!(Emergency::close_emergency(signed(PATIENT), e));
 		break_glass(31);
+		// Hospital 1 withdraws its doctor's request; its other doctor asks.
+		assert_noop!(
+			Emergency::close_emergency(signed(agent(2)), e),
+			Error::<Test>::NotAllowedToClose
+		);
+		assert_ok!(Emergency::close_emergency(signed(agent(1)), e));
+		assert!(matches!(
+			events().last(),
+			Some(Event::EmergencyClosed { outcome: EmergencyOutcome::ClosedByHospital, .. })
+		));
+		let e = break_glass(30);
+		// A request nobody closed stops holding the slot once it expired:
+		// the next request of the hospital closes it.
+		System::set_block_number(1 + RATE_WINDOW + ACCESS_BLOCKS);
+		let next = break_glass(DOCTOR);
+		assert!(Emergencies::<Test>::get(e).is_none());
+		assert_eq!(held(30, HoldReason::Emergency), 0);
+		assert_eq!(OpenOnPatient::<Test>::get(PATIENT, 1), Some(next));
+		assert_eq!(OpenRequest::<Test>::get(30), None);
 	});
 }
 
@@ -402,30 +418,30 @@ fn the_owner_or_a_readwrite_grantee_deposits_shares_for_the_current_key_only() {
 		));
 		for who in [20, DOCTOR, 99] {
 			assert_noop!(
-				Emergency::deposit_shares(signed(who), RECORD, 1, shares()),
+				Emergency::deposit_shares(signed(who), RECORD, 1, 3, shares()),
 				Error::<Test>::NotAllowedToDeposit
 			);
 		}
 		// A grantee cannot replace the owner's shares of this key version...
 		assert_noop!(
-			Emergency::deposit_shares(signed(CARER), RECORD, 1, shares()),
+			Emergency::deposit_shares(signed(CARER), RECORD, 1, 3, shares()),
 			Error::<Test>::AlreadyDeposited
 		);
 		assert_noop!(
-			Emergency::deposit_shares(signed(PATIENT), RECORD, 2, shares()),
+			Emergency::deposit_shares(signed(PATIENT), RECORD, 2, 3, shares()),
 			Error::<Test>::StaleKeyVersion
 		);
 		// ...but deposits them after it re-keyed the record.
 		rekey(CARER, RECORD);
-		assert_ok!(Emergency::deposit_shares(signed(CARER), RECORD, 2, shares()));
+		assert_ok!(Emergency::deposit_shares(signed(CARER), RECORD, 2, 3, shares()));
 		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
 		assert_eq!(held(CARER, HoldReason::Shares), SHARES_DEPOSIT);
 		assert_noop!(
-			Emergency::deposit_shares(signed(CARER), RECORD, 2, shares()),
+			Emergency::deposit_shares(signed(CARER), RECORD, 2, 3, shares()),
 			Error::<Test>::AlreadyDeposited
 		);
 		// The owner may always replace them.
-		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 2, shares()));
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 2, 3, shares()));
 		assert_eq!(held(CARER, HoldReason::Shares), 0);
 		assert_eq!(held(PATIENT, HoldReason::Shares), SHARES_DEPOSIT);
 		assert_eq!(Deposits::<Test>::get(RECORD).unwrap().depositor, PATIENT);
@@ -433,12 +449,12 @@ fn the_owner_or_a_readwrite_grantee_deposits_shares_for_the_current_key_only() {
 		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), RECORD, CARER, None));
 		let record = pallet_ehr_acl::Records::<Test>::get(RECORD).unwrap();
 		assert_noop!(
-			Emergency::deposit_shares(signed(CARER), RECORD, record.key_version, shares()),
+			Emergency::deposit_shares(signed(CARER), RECORD, record.key_version, 3, shares()),
 			Error::<Test>::NotAllowedToDeposit
 		);
 		assert_ok!(Emergency::set_emergency_access(signed(PATIENT), false));
 		assert_noop!(
-			Emergency::deposit_shares(signed(PATIENT), RECORD, record.key_version, shares()),
+			Emergency::deposit_shares(signed(PATIENT), RECORD, record.key_version, 3, shares()),
 			Error::<Test>::OptedOut
 		);
 	});
@@ -447,7 +463,7 @@ fn the_owner_or_a_readwrite_grantee_deposits_shares_for_the_current_key_only() {
 #[test]
 fn shares_name_every_escrow_hospital_once_for_its_current_key() {
 	new_test_ext().execute_with(|| {
-		let deposit = |shares| Emergency::deposit_shares(signed(PATIENT), RECORD, 1, shares);
+		let deposit = |shares| Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 3, shares);
 		let mut missing = shares();
 		missing.pop();
 		let mut doubled = shares();
@@ -479,7 +495,11 @@ fn shares_name_every_escrow_hospital_once_for_its_current_key() {
 		assert_noop!(deposit(shares()), Error::<Test>::NotEnoughEscrowOrgs);
 		// The threshold is never below two, whatever the runtime says.
 		Threshold::set(1);
-		assert_ok!(deposit(shares()));
+		assert_noop!(
+			Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 1, shares()),
+			Error::<Test>::ThresholdChanged
+		);
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 2, shares()));
 		assert_eq!(Deposits::<Test>::get(RECORD).unwrap().threshold, 2);
 	});
 }
@@ -498,7 +518,7 @@ fn stale_shares_are_anyones_to_remove_current_ones_only_the_owners() {
 		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
 		assert_noop!(Emergency::remove_shares(signed(99), RECORD), Error::<Test>::NoShares);
 		assert_ok!(Emergency::set_emergency_access(signed(PATIENT), true));
-		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, shares()));
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 3, shares()));
 		rekey(PATIENT, RECORD);
 		assert_ok!(Emergency::remove_shares(signed(99), RECORD));
 		assert_eq!(
@@ -506,7 +526,7 @@ fn stale_shares_are_anyones_to_remove_current_ones_only_the_owners() {
 			Some(&Event::SharesRemoved { record: RECORD, reason: SharesRemovalReason::Rekeyed })
 		);
 		let other = add_record(PATIENT);
-		assert_ok!(Emergency::deposit_shares(signed(PATIENT), other, 1, shares()));
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), other, 1, 3, shares()));
 		assert_ok!(Emergency::remove_shares(signed(PATIENT), other));
 	});
 }
@@ -571,31 +591,167 @@ fn escrow_keys_come_from_governance_with_a_proof_and_are_never_shared() {
 #[test]
 fn a_new_escrow_key_gets_a_new_version_and_the_agent_rewraps_its_shares() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(
-			Emergency::rewrap_share(signed(agent(2)), RECORD, wrapped(50)),
-			Error::<Test>::ShareCurrent
-		);
-		assert_ok!(set_escrow(2, 90));
-		assert_eq!(Emergency::escrow_of_org(2).unwrap().version, 1);
-		// Requests on the old deposit still work while the share is old.
+		let serial = Deposits::<Test>::get(RECORD).unwrap().serial;
+		let rewrap = |agent_of: u32, serial: u64, version: u32| {
+			Emergency::rewrap_share(signed(agent(agent_of)), RECORD, serial, version, wrapped(50))
+		};
+		assert_noop!(rewrap(2, serial, 0), Error::<Test>::ShareCurrent);
 		let e = break_glass(DOCTOR);
 		assert_ok!(answer(2, e, true));
+		assert_ok!(set_escrow(2, 90));
+		assert_eq!(Emergency::escrow_of_org(2).unwrap().version, 1);
+		// The answer given with the old key no longer counts: hospital 2
+		// answers again.
+		assert_ok!(answer(2, e, true));
+		assert_noop!(answer(2, e, true), Error::<Test>::AlreadyAnswered);
 		assert_noop!(
-			Emergency::rewrap_share(signed(DOCTOR), RECORD, wrapped(50)),
+			Emergency::rewrap_share(signed(DOCTOR), RECORD, serial, 1, wrapped(50)),
 			Error::<Test>::NotEscrowAgent
 		);
-		assert_ok!(Emergency::rewrap_share(signed(agent(2)), RECORD, wrapped(50)));
+		// A re-wrap built for another deposit or another key version.
+		assert_noop!(rewrap(2, serial + 1, 1), Error::<Test>::DepositChanged);
+		assert_noop!(rewrap(2, serial, 0), Error::<Test>::DepositChanged);
+		assert_ok!(rewrap(2, serial, 1));
 		let share = Deposits::<Test>::get(RECORD).unwrap().shares[1].clone();
 		assert_eq!((share.org, share.escrow_key_version, share.wrapped), (2, 1, wrapped(50)));
 		// Re-wrapping the same share keeps open requests open.
 		assert_ok!(answer(3, e, true));
-		// Leaving and coming back never reuses a version.
+		// Leaving and coming back never reuses a version or a key.
 		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 2));
+		assert_noop!(set_escrow(2, 90), Error::<Test>::EscrowKeyInUse);
 		assert_ok!(set_escrow(2, 91));
 		assert_eq!(Emergency::escrow_of_org(2).unwrap().version, 2);
 		assert_noop!(
-			Emergency::rewrap_share(signed(agent(2)), 42, wrapped(50)),
+			Emergency::rewrap_share(signed(agent(2)), 42, serial, 2, wrapped(50)),
 			Error::<Test>::NoShares
 		);
+	});
+}
+
+/// What once made a request stale never makes it live again: the requester
+/// registered anew (as a patient, without anyone's consent), the patient
+/// opted back in, the requester's hospital came back.
+#[test]
+fn a_stale_request_stays_stale_when_what_changed_comes_back() {
+	let round_trips: [(&str, fn()); 3] = [
+		("requester deregistered and registered itself again", || {
+			assert_ok!(EhrAcl::deregister_user(signed(registrar(1)), DOCTOR));
+			assert_ok!(register(DOCTOR, DOCTOR, Role::Patient, 10));
+		}),
+		("patient opted out and in again", || {
+			assert_ok!(Emergency::set_emergency_access(signed(PATIENT), false));
+			assert_ok!(Emergency::set_emergency_access(signed(PATIENT), true));
+		}),
+		("requester's hospital left and came back", || {
+			assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 1));
+			assert_ok!(set_escrow(1, 80));
+		}),
+	];
+	for (what, round_trip) in round_trips {
+		new_test_ext().execute_with(|| {
+			let e = break_glass(DOCTOR);
+			for org in [2, 3, 4] {
+				assert_ok!(answer(org, e, true));
+			}
+			round_trip();
+			assert_eq!(Emergency::live(e).err(), Some(Ended::Stale), "{what}");
+			assert_noop!(release(2, e), Error::<Test>::EmergencyStale);
+		});
+	}
+}
+
+/// A hospital whose key was removed (say, its agent was compromised) or
+/// replaced counts for nothing: its approval does not make the threshold,
+/// and its new agent cannot release on the old agent's approval.
+#[test]
+fn answers_count_only_from_hospitals_holding_the_key_they_answered_with() {
+	new_test_ext().execute_with(|| {
+		let e = break_glass(DOCTOR);
+		for org in [2, 3, 4] {
+			assert_ok!(answer(org, e, true));
+		}
+		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 4));
+		assert_noop!(release(2, e), Error::<Test>::ThresholdNotReached);
+		assert_ok!(set_escrow(4, 81));
+		assert_noop!(release(4, e), Error::<Test>::NotApproved);
+		assert_ok!(answer(4, e, true));
+		assert_ok!(release(4, e));
+		// A removed hospital's share is no approval to wait for: with
+		// hospital 3 gone, one refusal leaves two possible approvals of
+		// three needed, and closes the request.
+		let other = add_record(PATIENT);
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), other, 1, 3, shares()));
+		assert_ok!(register(registrar(2), 40, Role::Doctor, 40));
+		let r = NextEmergencyId::<Test>::get();
+		assert_ok!(Emergency::break_glass(signed(40), other, EmergencyReason::Other, None));
+		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 3));
+		assert_ok!(answer(1, r, false));
+		assert!(Emergencies::<Test>::get(r).is_none());
+	});
+}
+
+#[test]
+fn shares_are_split_for_the_chains_threshold_and_their_deposit_is_returned_as_held() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 2, shares()),
+			Error::<Test>::ThresholdChanged
+		);
+		Threshold::set(4);
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 4, shares()));
+		assert_eq!(Deposits::<Test>::get(RECORD).unwrap().threshold, 4);
+		// A request uses its deposit's threshold, whatever the chain's now.
+		Threshold::set(3);
+		let e = break_glass(DOCTOR);
+		for org in [1, 2, 3] {
+			assert_ok!(answer(org, e, true));
+		}
+		assert_noop!(release(1, e), Error::<Test>::ThresholdNotReached);
+		// The depositor, not only the owner, may take its shares back.
+		rekey(CARER, RECORD);
+		assert_ok!(Emergency::deposit_shares(signed(CARER), RECORD, 2, 3, shares()));
+		assert_ok!(Emergency::remove_shares(signed(CARER), RECORD));
+		assert_eq!(
+			events().last(),
+			Some(&Event::SharesRemoved { record: RECORD, reason: SharesRemovalReason::Withdrawn })
+		);
+		assert_eq!(held(CARER, HoldReason::Shares), 0);
+		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
+	});
+}
+
+#[test]
+fn nothing_is_released_or_logged_after_a_request_ended() {
+	new_test_ext().execute_with(|| {
+		let e = break_glass(DOCTOR);
+		for org in [1, 2, 3] {
+			assert_ok!(answer(org, e, true));
+		}
+		assert_ok!(release(1, e));
+		assert_ok!(Emergency::close_emergency(signed(PATIENT), e));
+		assert_noop!(release(2, e), Error::<Test>::EmergencyNotFound);
+		assert_noop!(
+			Emergency::log_emergency_read(signed(DOCTOR), e),
+			Error::<Test>::EmergencyNotFound
+		);
+		let e = break_glass(DOCTOR);
+		for org in [1, 2, 3] {
+			assert_ok!(answer(org, e, true));
+		}
+		System::set_block_number(1 + ACCESS_BLOCKS);
+		assert_noop!(release(1, e), Error::<Test>::EmergencyExpired);
+		// A removed record's shares are anyone's to clear.
+		assert_ok!(Emergency::close_emergency(signed(99), e));
+		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), RECORD, CARER, None));
+		assert_ok!(EhrAcl::remove_record(signed(PATIENT), RECORD));
+		assert_ok!(Emergency::remove_shares(signed(99), RECORD));
+		assert_eq!(
+			events().last(),
+			Some(&Event::SharesRemoved {
+				record: RECORD,
+				reason: SharesRemovalReason::RecordRemoved
+			})
+		);
+		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
 	});
 }

@@ -23,6 +23,10 @@ pub struct EscrowKey<AccountId> {
 	/// Bumped on every change of `key`; never reused for the hospital, even
 	/// after it left and came back.
 	pub version: u32,
+	/// The version this hospital's current membership of the escrow began
+	/// with: a request made by its staff before it left and came back is
+	/// not revived by its return.
+	pub since: u32,
 	pub agent: AccountId,
 }
 
@@ -44,11 +48,12 @@ pub type Shares = BoundedVec<Share, ConstU32<MAX_ESCROW_ORGS>>;
 /// A record key's shares, one per hospital holding an escrow key when they
 /// were deposited; any `threshold` of them rebuild the key of `key_version`.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct ShareDeposit<AccountId> {
+pub struct ShareDeposit<AccountId, Balance> {
 	pub key_version: u32,
 	pub threshold: u8,
-	/// Who deposited the shares and holds the deposit.
+	/// Who deposited the shares, and the deposit held from it.
 	pub depositor: AccountId,
+	pub held: Balance,
 	/// Distinguishes this deposit from any other of the record: a request
 	/// names the deposit it opens, so shares of two deposits never mix.
 	pub serial: u64,
@@ -89,16 +94,32 @@ pub struct ReleasedShare {
 	pub wrapped: WrappedKey,
 }
 
-/// An open emergency request.
+/// A hospital's answer to a request, given with one escrow key version:
+/// it stands while that key is the hospital's current one.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct EmergencyRequest<AccountId, BlockNumber> {
-	pub requester: AccountId,
-	/// The requester's hospital.
+pub struct Answer {
 	pub org: OrgId,
+	pub escrow_key_version: u32,
+	pub approve: bool,
+}
+
+/// An open emergency request, and what it was made for: it goes stale when
+/// any of it changes, for good (every field it is checked against only
+/// grows or is replaced, never restored).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct EmergencyRequest<AccountId, BlockNumber, Balance> {
+	pub requester: AccountId,
+	/// The requester's registration (the ACL's count of its registrations).
+	pub registration: u32,
+	/// The requester's hospital, and that hospital's escrow membership.
+	pub org: OrgId,
+	pub org_since: u32,
 	/// The requester's encryption key version the shares are re-wrapped to.
 	pub requester_key_version: u32,
 	pub record: RecordId,
 	pub owner: AccountId,
+	/// How many times the owner had opted out when the request was made.
+	pub owner_opt_outs: u32,
 	pub key_version: u32,
 	/// The deposit (its serial) whose shares open the record.
 	pub deposit: u64,
@@ -111,19 +132,10 @@ pub struct EmergencyRequest<AccountId, BlockNumber> {
 	pub opened_at: BlockNumber,
 	/// The request, and the access it gives, end at this block.
 	pub expires_at: BlockNumber,
-	/// Each hospital's answer: `true` to approve.
-	pub answers: BoundedVec<(OrgId, bool), ConstU32<MAX_ESCROW_ORGS>>,
+	pub answers: BoundedVec<Answer, ConstU32<MAX_ESCROW_ORGS>>,
 	pub released: BoundedVec<ReleasedShare, ConstU32<MAX_ESCROW_ORGS>>,
-}
-
-impl<AccountId, BlockNumber> EmergencyRequest<AccountId, BlockNumber> {
-	pub fn approvals(&self) -> u32 {
-		self.answers.iter().filter(|(_, yes)| *yes).count() as u32
-	}
-
-	pub fn refusals(&self) -> u32 {
-		self.answers.iter().filter(|(_, yes)| !*yes).count() as u32
-	}
+	/// The deposit held from the requester.
+	pub held: Balance,
 }
 
 /// How an emergency request ended; carried by `EmergencyClosed`.
@@ -144,6 +156,8 @@ pub enum EmergencyOutcome {
 	Closed,
 	/// The patient closed it.
 	ClosedByPatient,
+	/// The requester's hospital (its escrow agent) withdrew it.
+	ClosedByHospital,
 	/// Past its expiry.
 	Expired,
 	/// So many hospitals refused that the threshold cannot be reached.
@@ -170,6 +184,8 @@ pub enum EmergencyOutcome {
 pub enum SharesRemovalReason {
 	/// The owner deposited new shares.
 	Replaced,
+	/// The owner or the depositor took them back.
+	Withdrawn,
 	/// The record was re-keyed: the shares open an old key.
 	Rekeyed,
 	/// The record was removed.

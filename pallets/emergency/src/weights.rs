@@ -22,20 +22,22 @@ pub trait WeightInfo {
 	fn close_emergency() -> Weight;
 }
 
-/// Each call: its compute estimate, the largest proof its reads can make
-/// (a deposit of 16 shares of 128 bytes is about 2.6 kB; a request with
-/// 16 released shares about 2.7 kB), and its reads and writes.
+/// Each call: its compute estimate, a proof size above what its reads can
+/// make (a deposit of 16 shares of 128 bytes is about 2.3 kB, a request
+/// with 16 answers and released shares about 2.6 kB; `break_glass` reads
+/// both, and an earlier request it closes), and its reads and writes
+/// (a hold or a release reads and writes the holds and the account).
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 fn estimate<T: frame_system::Config>(micros: u64, reads: u64, writes: u64) -> Weight {
-	Weight::from_parts(micros * 1_000_000, 8_000)
+	Weight::from_parts(micros * 1_000_000, 16_000)
 		.saturating_add(T::DbWeight::get().reads_writes(reads, writes))
 }
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Cost: an ed25519 verification and the escrow list.
 	fn set_escrow_key() -> Weight {
-		estimate::<T>(120, 2, 2)
+		estimate::<T>(120, 4, 3)
 	}
 	/// Cost: the escrow list.
 	fn remove_escrow_key() -> Weight {
@@ -43,11 +45,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Cost: the user and the opt-out.
 	fn set_emergency_access() -> Weight {
-		estimate::<T>(20, 1, 1)
+		estimate::<T>(20, 3, 2)
 	}
 	/// Cost: the record, grant, leaving, opt-out, deposit, escrow list, serial; 16 shares checked pairwise.
 	fn deposit_shares() -> Weight {
-		estimate::<T>(80, 7, 4)
+		estimate::<T>(80, 11, 6)
 	}
 	/// Cost: the escrow list and the deposit.
 	fn rewrap_share() -> Weight {
@@ -55,26 +57,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Cost: the deposit, the record, the opt-out; the hold.
 	fn remove_shares() -> Weight {
-		estimate::<T>(40, 3, 2)
+		estimate::<T>(40, 5, 3)
 	}
-	/// Cost: the user, leaving, escrow list, record, opt-out, grant, deposit, open request, window, patient count, next id; the hold.
+	/// Cost: the user, leaving, escrow list, record, opt-out, grant, deposit, open request, window, the patient slot and the earlier request it may close, next id; the hold.
 	fn break_glass() -> Weight {
-		estimate::<T>(80, 11, 6)
+		estimate::<T>(100, 24, 12)
 	}
 	/// Cost: the request and what makes it live (record, user, leaving, escrow list, opt-out, deposit); a refusal may close it.
 	fn answer_emergency() -> Weight {
-		estimate::<T>(60, 8, 4)
+		estimate::<T>(60, 12, 6)
 	}
 	/// Cost: the request and what makes it live.
 	fn release_share() -> Weight {
-		estimate::<T>(60, 8, 1)
+		estimate::<T>(60, 12, 1)
 	}
 	/// Cost: the request and what makes it live.
 	fn log_emergency_read() -> Weight {
-		estimate::<T>(40, 7, 0)
+		estimate::<T>(40, 10, 0)
 	}
 	/// Cost: the request and what makes it live; the hold.
 	fn close_emergency() -> Weight {
-		estimate::<T>(60, 8, 5)
+		estimate::<T>(60, 12, 5)
 	}
 }
