@@ -109,6 +109,10 @@ pub mod pallet {
 			assert!(!T::AccessBlocks::get().is_zero(), "requests must last at least a block");
 			assert!(!T::RateWindow::get().is_zero(), "the rate window must last at least a block");
 			assert!(T::MaxRequestsPerWindow::get() > 0, "clinicians must be able to ask");
+			assert!(
+				u32::from(Self::threshold()) <= MAX_ESCROW_ORGS,
+				"a threshold above the most escrow hospitals allows no deposit"
+			);
 		}
 	}
 
@@ -454,11 +458,10 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			let is_owner = record.owner == who;
-			if !is_owner {
-				let grant = pallet_ehr_acl::Pallet::<T>::current_grant(id, &record, &who)
-					.map_err(|_| Error::<T>::NotAllowedToDeposit)?;
-				ensure!(grant.access == Access::ReadWrite, Error::<T>::NotAllowedToDeposit);
-			}
+			ensure!(
+				is_owner || Self::may_write(&who, id, &record),
+				Error::<T>::NotAllowedToDeposit
+			);
 			ensure!(!Leaving::<T>::contains_key(&who), Error::<T>::AccountLeaving);
 			ensure!(key_version == record.key_version, Error::<T>::StaleKeyVersion);
 			ensure!(!OptedOut::<T>::contains_key(&record.owner), Error::<T>::OptedOut);
@@ -546,10 +549,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove record `id`'s shares: by the record's owner or the
-		/// depositor at any time; by anyone once they open nothing (the
-		/// record was re-keyed or removed, or its owner opted out). The
-		/// deposit goes back to who paid it.
+		/// Remove record `id`'s shares: by the record's owner, or their
+		/// depositor while it holds a current ReadWrite grant (it could
+		/// re-key the record anyway), at any time; by anyone once they open nothing (the record was re-keyed
+		/// or removed, or its owner opted out). The deposit goes back to
+		/// who paid it.
 		///
 		/// Origin: signed.
 		#[pallet::call_index(5)]
@@ -565,7 +569,10 @@ pub mod pallet {
 				Some(record) if OptedOut::<T>::contains_key(&record.owner) => {
 					SharesRemovalReason::OptedOut
 				}
-				Some(record) if record.owner == who || deposit.depositor == who => {
+				Some(record)
+					if record.owner == who
+						|| (deposit.depositor == who && Self::may_write(&who, id, &record)) =>
+				{
 					SharesRemovalReason::Withdrawn
 				}
 				Some(_) => return Err(Error::<T>::SharesCurrent.into()),
@@ -611,7 +618,20 @@ pub mod pallet {
 			let deposit = Deposits::<T>::get(id)
 				.filter(|d| d.key_version == record.key_version)
 				.ok_or(Error::<T>::NoShares)?;
-			ensure!(!OpenRequest::<T>::contains_key(&who), Error::<T>::RequestOpen);
+			ensure!(
+				Self::members_holding(&deposit, &Escrow::<T>::get())
+					>= u32::from(deposit.threshold),
+				Error::<T>::NotEnoughEscrowOrgs
+			);
+			// The caller's own earlier request, if it ended, is closed first;
+			// one still open stops it.
+			let own = match OpenRequest::<T>::get(&who) {
+				Some(own) => match Self::live(own) {
+					Ok(_) => return Err(Error::<T>::RequestOpen.into()),
+					Err(ended) => Some((own, ended)),
+				},
+				None => None,
+			};
 			let now = frame_system::Pallet::<T>::block_number();
 			let (window, made) = match RequestsInWindow::<T>::get(&who) {
 				Some((start, made)) if now < start.saturating_add(T::RateWindow::get()) => {
@@ -621,6 +641,7 @@ pub mod pallet {
 			};
 			ensure!(made < T::MaxRequestsPerWindow::get(), Error::<T>::TooManyRequests);
 			let earlier = match OpenOnPatient::<T>::get(&record.owner, org) {
+				Some(earlier) if own.is_some_and(|(own, _)| own == earlier) => None,
 				Some(earlier) => match Self::live(earlier) {
 					Ok(_) => return Err(Error::<T>::PatientBusy.into()),
 					Err(outcome) => Some((earlier, outcome)),
@@ -631,8 +652,8 @@ pub mod pallet {
 			let next = emergency.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
 			let held = T::EmergencyDeposit::get();
 			Self::hold(HoldReason::Emergency, &who, held)?;
-			if let Some((earlier, outcome)) = earlier {
-				Self::close(earlier, who.clone(), Self::ending(outcome));
+			for (ended, outcome) in own.into_iter().chain(earlier) {
+				Self::close(ended, who.clone(), Self::ending(outcome));
 			}
 			NextEmergencyId::<T>::put(next);
 			RequestsInWindow::<T>::insert(&who, (window, made + 1));
@@ -715,10 +736,8 @@ pub mod pallet {
 				approved: approve,
 			});
 			let escrow = Escrow::<T>::get();
-			let members =
-				deposit.shares.iter().filter(|s| escrow.iter().any(|e| e.org == s.org)).count();
-			let could_approve =
-				(members as u32).saturating_sub(Self::counted(&request, &escrow, false));
+			let could_approve = Self::members_holding(&deposit, &escrow)
+				.saturating_sub(Self::counted(&request, &escrow, false));
 			let threshold = u32::from(request.threshold);
 			Emergencies::<T>::insert(emergency, request);
 			if could_approve < threshold {
@@ -848,6 +867,16 @@ pub mod pallet {
 			escrow.binary_search_by_key(&org, |e| e.org).ok().map(|at| escrow[at].clone())
 		}
 
+		/// Whether `who` holds a current ReadWrite grant on record `id`.
+		fn may_write(
+			who: &T::AccountId,
+			id: RecordId,
+			record: &pallet_ehr_acl::RecordOf<T>,
+		) -> bool {
+			pallet_ehr_acl::Pallet::<T>::current_grant(id, record, who)
+				.is_ok_and(|grant| grant.access == Access::ReadWrite)
+		}
+
 		fn escrow_of_agent(agent: &T::AccountId) -> Result<EscrowKeyOf<T>, Error<T>> {
 			Escrow::<T>::get()
 				.into_iter()
@@ -880,6 +909,11 @@ pub mod pallet {
 				}
 			}
 			Ok(())
+		}
+
+		/// How many hospitals still in the escrow hold a share of `deposit`.
+		fn members_holding(deposit: &ShareDepositOf<T>, escrow: &EscrowKeys<T>) -> u32 {
+			deposit.shares.iter().filter(|s| escrow.iter().any(|e| e.org == s.org)).count() as u32
 		}
 
 		/// The answers of `request` that count (`approve`s or refusals):

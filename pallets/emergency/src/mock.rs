@@ -72,12 +72,15 @@ pub const MAX_REQUESTS_PER_WINDOW: u32 = 3;
 
 parameter_types! {
 	pub static Threshold: u8 = 3;
+	/// The deposits, changeable as a runtime upgrade would change them.
+	pub static SharesDepositNow: u64 = SHARES_DEPOSIT;
+	pub static EmergencyDepositNow: u64 = EMERGENCY_DEPOSIT;
 }
 
 impl pallet_ehr_emergency::Config for Test {
 	type EscrowOrigin = EnsureRoot<u64>;
-	type SharesDeposit = ConstU64<SHARES_DEPOSIT>;
-	type EmergencyDeposit = ConstU64<EMERGENCY_DEPOSIT>;
+	type SharesDeposit = SharesDepositNow;
+	type EmergencyDeposit = EmergencyDepositNow;
 	type Threshold = Threshold;
 	type AccessBlocks = ConstU64<ACCESS_BLOCKS>;
 	type RateWindow = ConstU64<RATE_WINDOW>;

@@ -633,10 +633,16 @@ fn a_new_escrow_key_gets_a_new_version_and_the_agent_rewraps_its_shares() {
 /// opted back in, the requester's hospital came back.
 #[test]
 fn a_stale_request_stays_stale_when_what_changed_comes_back() {
-	let round_trips: [(&str, fn()); 3] = [
+	let round_trips: [(&str, fn()); 4] = [
 		("requester deregistered and registered itself again", || {
 			assert_ok!(EhrAcl::deregister_user(signed(registrar(1)), DOCTOR));
 			assert_ok!(register(DOCTOR, DOCTOR, Role::Patient, 10));
+		}),
+		// Same role, hospital, key and key version: only the registration
+		// count tells.
+		("requester deregistered and registered again as before", || {
+			assert_ok!(EhrAcl::deregister_user(signed(registrar(1)), DOCTOR));
+			assert_ok!(register(registrar(1), DOCTOR, Role::Doctor, 10));
 		}),
 		("patient opted out and in again", || {
 			assert_ok!(Emergency::set_emergency_access(signed(PATIENT), false));
@@ -673,6 +679,9 @@ fn answers_count_only_from_hospitals_holding_the_key_they_answered_with() {
 		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 4));
 		assert_noop!(release(2, e), Error::<Test>::ThresholdNotReached);
 		assert_ok!(set_escrow(4, 81));
+		// Back with a new key, hospital 4's old approval still counts for
+		// nothing.
+		assert_noop!(release(2, e), Error::<Test>::ThresholdNotReached);
 		assert_noop!(release(4, e), Error::<Test>::NotApproved);
 		assert_ok!(answer(4, e, true));
 		assert_ok!(release(4, e));
@@ -753,5 +762,80 @@ fn nothing_is_released_or_logged_after_a_request_ended() {
 			})
 		);
 		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
+	});
+}
+
+/// Deposits go back as they were held, whatever the runtime asks now.
+#[test]
+fn holds_are_released_as_held_after_the_deposits_changed() {
+	new_test_ext().execute_with(|| {
+		let e = break_glass(DOCTOR);
+		SharesDepositNow::set(SHARES_DEPOSIT * 3);
+		EmergencyDepositNow::set(1);
+		assert_ok!(Emergency::close_emergency(signed(DOCTOR), e));
+		assert_eq!(held(DOCTOR, HoldReason::Emergency), 0);
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 1, 3, shares()));
+		assert_eq!(held(PATIENT, HoldReason::Shares), SHARES_DEPOSIT * 3);
+		SharesDepositNow::set(SHARES_DEPOSIT);
+		assert_ok!(Emergency::remove_shares(signed(PATIENT), RECORD));
+		assert_eq!(held(PATIENT, HoldReason::Shares), 0);
+	});
+}
+
+/// A clinician's own ended request, and another clinician's of the same
+/// hospital, are closed by the next request instead of blocking it.
+#[test]
+fn ended_requests_are_closed_by_the_next_one() {
+	new_test_ext().execute_with(|| {
+		let first = break_glass(DOCTOR);
+		System::set_block_number(1 + ACCESS_BLOCKS);
+		let second = break_glass(DOCTOR);
+		assert!(Emergencies::<Test>::get(first).is_none());
+		assert_eq!(OpenRequest::<Test>::get(DOCTOR), Some(second));
+		assert_eq!(OpenOnPatient::<Test>::get(PATIENT, 1), Some(second));
+		assert_eq!(held(DOCTOR, HoldReason::Emergency), EMERGENCY_DEPOSIT);
+		// Stale now (the record re-keyed, shares deposited again): another
+		// doctor of hospital 1 takes the slot, and the events say so first.
+		rekey(PATIENT, RECORD);
+		assert_ok!(Emergency::deposit_shares(signed(PATIENT), RECORD, 2, 3, shares()));
+		assert_ok!(register(registrar(1), 30, Role::Doctor, 30));
+		System::reset_events();
+		let third = break_glass(30);
+		assert!(matches!(
+			events()[..],
+			[
+				Event::EmergencyClosed { emergency, outcome: EmergencyOutcome::Stale, by: 30, .. },
+				Event::EmergencyRequested { .. },
+			] if emergency == second
+		));
+		assert_eq!(OpenOnPatient::<Test>::get(PATIENT, 1), Some(third));
+		assert_eq!(OpenRequest::<Test>::get(DOCTOR), None);
+		assert_eq!(held(DOCTOR, HoldReason::Emergency), 0);
+	});
+}
+
+#[test]
+fn no_request_when_too_few_share_holding_hospitals_remain() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 3));
+		assert_ok!(Emergency::remove_escrow_key(RuntimeOrigin::root(), 4));
+		assert_noop!(
+			Emergency::break_glass(signed(DOCTOR), RECORD, EmergencyReason::Other, None),
+			Error::<Test>::NotEnoughEscrowOrgs
+		);
+	});
+}
+
+/// A grantee that deposited shares and then lost its grant cannot take
+/// them away from the patient.
+#[test]
+fn a_former_grantee_cannot_withdraw_the_shares_it_deposited() {
+	new_test_ext().execute_with(|| {
+		rekey(CARER, RECORD);
+		assert_ok!(Emergency::deposit_shares(signed(CARER), RECORD, 2, 3, shares()));
+		assert_ok!(EhrAcl::revoke_access(signed(PATIENT), RECORD, CARER, None));
+		assert_noop!(Emergency::remove_shares(signed(CARER), RECORD), Error::<Test>::SharesCurrent);
+		assert_ok!(Emergency::remove_shares(signed(PATIENT), RECORD));
+		assert_eq!(held(CARER, HoldReason::Shares), 0);
 	});
 }

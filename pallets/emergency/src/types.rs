@@ -163,8 +163,10 @@ pub enum EmergencyOutcome {
 	/// So many hospitals refused that the threshold cannot be reached.
 	Refused,
 	/// The shares it opens no longer open the record: the record was
-	/// re-keyed or removed, its shares replaced, the patient opted out, or
-	/// the requester rotated its key, left, or its hospital left.
+	/// re-keyed or removed, its shares replaced or withdrawn, the patient
+	/// opted out (even if back in since), or the requester rotated its key,
+	/// started leaving, was registered anew, or its hospital left (even if
+	/// back since).
 	Stale,
 }
 
