@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_ehr_governance, Governance]
 	[pallet_ehr_acl, EhrAcl]
+	[pallet_ehr_emergency, Emergency]
 );

@@ -197,6 +197,19 @@ pub mod dynamic_params {
 		#[codec(index = 0)]
 		pub static MotionDuration: BlockNumber = 3 * 24 * 600;
 	}
+
+	#[dynamic_pallet_params]
+	#[codec(index = 2)]
+	pub mod emergency {
+		/// How many hospitals' shares rebuild a record key, for shares
+		/// deposited after the change (earlier deposits keep theirs).
+		#[codec(index = 0)]
+		pub static Threshold: u8 = 3;
+		/// Blocks an emergency request, and the access it gives, lasts (a
+		/// day of 6 s blocks); requests made after the change get it.
+		#[codec(index = 1)]
+		pub static AccessBlocks: BlockNumber = 24 * 600;
+	}
 }
 
 /// The values each parameter may take.
@@ -208,13 +221,17 @@ pub mod parameter_ranges {
 	pub const FEE_MULTIPLIER_PERCENT: RangeInclusive<u32> = 10..=10_000;
 	/// From an hour to thirty days.
 	pub const MOTION_DURATION: RangeInclusive<BlockNumber> = 600..=30 * 24 * 600;
+	/// At least two hospitals, at most every escrow hospital there can be.
+	pub const EMERGENCY_THRESHOLD: RangeInclusive<u8> = 2..=16;
+	/// From an hour to a week.
+	pub const EMERGENCY_ACCESS_BLOCKS: RangeInclusive<BlockNumber> = 600..=7 * 24 * 600;
 }
 
 /// Refuses `Parameters.set_parameter` with a value outside its range.
 pub struct ParametersInRange;
 impl Contains<RuntimeCall> for ParametersInRange {
 	fn contains(call: &RuntimeCall) -> bool {
-		use dynamic_params::{council, fees};
+		use dynamic_params::{council, emergency, fees};
 		let RuntimeCall::Parameters(pallet_parameters::Call::set_parameter { key_value }) = call
 		else {
 			return true;
@@ -225,6 +242,12 @@ impl Contains<RuntimeCall> for ParametersInRange {
 			}
 			RuntimeParameters::Council(council::Parameters::MotionDuration(_, value)) => {
 				value.is_none_or(|v| parameter_ranges::MOTION_DURATION.contains(&v))
+			}
+			RuntimeParameters::Emergency(emergency::Parameters::Threshold(_, value)) => {
+				value.is_none_or(|v| parameter_ranges::EMERGENCY_THRESHOLD.contains(&v))
+			}
+			RuntimeParameters::Emergency(emergency::Parameters::AccessBlocks(_, value)) => {
+				value.is_none_or(|v| parameter_ranges::EMERGENCY_ACCESS_BLOCKS.contains(&v))
 			}
 		}
 	}
@@ -252,7 +275,7 @@ impl pallet_parameters::Config for Runtime {
 
 /// `value` held to `range`: a value root set past the call filter, or one
 /// a later runtime's narrower range excludes, acts as the nearest bound.
-fn clamped(value: u32, range: core::ops::RangeInclusive<u32>) -> u32 {
+fn clamped<N: Ord + Copy>(value: N, range: core::ops::RangeInclusive<N>) -> N {
 	value.clamp(*range.start(), *range.end())
 }
 
@@ -273,6 +296,25 @@ pub struct MotionDuration;
 impl Get<BlockNumber> for MotionDuration {
 	fn get() -> BlockNumber {
 		clamped(dynamic_params::council::MotionDuration::get(), parameter_ranges::MOTION_DURATION)
+	}
+}
+
+/// The council's emergency threshold (`emergency::Threshold`).
+pub struct EmergencyThreshold;
+impl Get<u8> for EmergencyThreshold {
+	fn get() -> u8 {
+		clamped(dynamic_params::emergency::Threshold::get(), parameter_ranges::EMERGENCY_THRESHOLD)
+	}
+}
+
+/// The council's emergency access length (`emergency::AccessBlocks`).
+pub struct EmergencyAccessBlocks;
+impl Get<BlockNumber> for EmergencyAccessBlocks {
+	fn get() -> BlockNumber {
+		clamped(
+			dynamic_params::emergency::AccessBlocks::get(),
+			parameter_ranges::EMERGENCY_ACCESS_BLOCKS,
+		)
 	}
 }
 
@@ -334,6 +376,27 @@ impl pallet_ehr_acl::Config for Runtime {
 	type WeightInfo = pallet_ehr_acl::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = AclBenchmarkHelper;
+}
+
+/// Deposits of the emergency pallet: a record's escrowed shares (about a
+/// record's worth of state), an open emergency request.
+pub const SHARES_DEPOSIT: Balance = 20 * MILLI_UNIT;
+pub const EMERGENCY_DEPOSIT: Balance = 10 * MILLI_UNIT;
+
+impl pallet_ehr_emergency::Config for Runtime {
+	/// Escrow keys decide which hospitals' shares open records: as much as
+	/// the validator set (two thirds), since a bare majority that could
+	/// replace other hospitals' keys would gather a threshold of shares
+	/// for every deposit made after.
+	type EscrowOrigin = SupermajorityOrigin;
+	type SharesDeposit = ConstU128<SHARES_DEPOSIT>;
+	type EmergencyDeposit = ConstU128<EMERGENCY_DEPOSIT>;
+	type Threshold = EmergencyThreshold;
+	type AccessBlocks = EmergencyAccessBlocks;
+	/// Ten requests a day per clinician.
+	type RateWindow = ConstU32<{ 24 * 600 }>;
+	type MaxRequestsPerWindow = ConstU32<10>;
+	type WeightInfo = pallet_ehr_emergency::weights::SubstrateWeight<Runtime>;
 }
 
 /// Benchmark accounts are sr25519 keys made in the benchmark's keystore, so

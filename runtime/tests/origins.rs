@@ -6,7 +6,7 @@
 
 use ehr_runtime::{
 	configs::{
-		dynamic_params::{council as council_params, fees},
+		dynamic_params::{council as council_params, emergency as emergency_params, fees},
 		RuntimeParameters, ROOT_AYES_DENOMINATOR, ROOT_AYES_NUMERATOR,
 	},
 	genesis_config_presets::{consortium_config_genesis, CONSORTIUM_PEERS},
@@ -177,6 +177,20 @@ fn two_thirds_calls() -> Vec<(&'static str, RuntimeCall)> {
 		),
 		("HospitalMembership::clear_prime", pallet_membership::Call::clear_prime {}.into()),
 		("Parameters::set_parameter", fee_percent(Some(200))),
+		(
+			"Emergency::set_escrow_key",
+			pallet_ehr_emergency::Call::set_escrow_key {
+				org: 1,
+				key: [9; 32],
+				key_proof: [0; 64],
+				agent: alice.clone(),
+			}
+			.into(),
+		),
+		(
+			"Emergency::remove_escrow_key",
+			pallet_ehr_emergency::Call::remove_escrow_key { org: 1 }.into(),
+		),
 	]
 }
 
@@ -187,6 +201,20 @@ fn set_parameter(key_value: RuntimeParameters) -> RuntimeCall {
 fn fee_percent(value: Option<u32>) -> RuntimeCall {
 	set_parameter(RuntimeParameters::Fees(fees::Parameters::MultiplierPercent(
 		fees::MultiplierPercent,
+		value,
+	)))
+}
+
+fn emergency_threshold(value: Option<u8>) -> RuntimeCall {
+	set_parameter(RuntimeParameters::Emergency(emergency_params::Parameters::Threshold(
+		emergency_params::Threshold,
+		value,
+	)))
+}
+
+fn emergency_access_blocks(value: Option<u32>) -> RuntimeCall {
+	set_parameter(RuntimeParameters::Emergency(emergency_params::Parameters::AccessBlocks(
+		emergency_params::AccessBlocks,
 		value,
 	)))
 }
@@ -398,6 +426,10 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 			motion_duration(Some(0)),
 			motion_duration(Some(599)),
 			motion_duration(Some(30 * 24 * 600 + 1)),
+			emergency_threshold(Some(1)),
+			emergency_threshold(Some(17)),
+			emergency_access_blocks(Some(599)),
+			emergency_access_blocks(Some(7 * 24 * 600 + 1)),
 		] {
 			let result = out_of_range.clone().dispatch(two_thirds()).map_err(|e| e.error);
 			assert_eq!(result, Err(filtered), "{out_of_range:?}");
@@ -458,5 +490,24 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 		System::set_block_number(end - 1);
 		let closed = Council::close(RuntimeOrigin::signed(alice.clone()), hash, index, weight, len);
 		assert_eq!(closed.map_err(|e| e.error), Err(too_early));
+	});
+}
+
+#[test]
+fn the_emergency_threshold_and_access_length_hold_to_their_ranges() {
+	type Emergency = pallet_ehr_emergency::Pallet<Runtime>;
+	type AccessBlocks = <Runtime as pallet_ehr_emergency::Config>::AccessBlocks;
+	consortium().execute_with(|| {
+		let two_thirds = || council(4, 6);
+		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (3, 24 * 600));
+		assert!(emergency_threshold(Some(4)).dispatch(two_thirds()).is_ok());
+		assert!(emergency_access_blocks(Some(600)).dispatch(two_thirds()).is_ok());
+		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (4, 600));
+		// What root stores outside the ranges acts as the nearest bound.
+		assert!(as_root(emergency_threshold(Some(1))).dispatch(two_thirds()).is_ok());
+		assert!(as_root(emergency_access_blocks(Some(1))).dispatch(two_thirds()).is_ok());
+		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (2, 600));
+		assert!(as_root(emergency_threshold(Some(200))).dispatch(two_thirds()).is_ok());
+		assert_eq!(Emergency::threshold(), 16);
 	});
 }

@@ -34,8 +34,9 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn sign(who: &AccountId, message: &[u8]) -> Signature;
 }
 
-/// A new encryption key for `who` and its proof of possession.
-fn proven_key<T: Config>(who: &T::AccountId, seed: u8) -> (EncryptionKey, KeyProof) {
+/// A new encryption key for `who` (its secret is `[seed; 32]`) and its
+/// proof of possession.
+pub fn proven_key<T: Config>(who: &T::AccountId, seed: u8) -> (EncryptionKey, KeyProof) {
 	let secret = [seed; 32];
 	let key = ehr_key_proof::public_key(&secret);
 	let genesis = EhrAcl::<T>::genesis();
@@ -43,7 +44,8 @@ fn proven_key<T: Config>(who: &T::AccountId, seed: u8) -> (EncryptionKey, KeyPro
 	(key, ehr_key_proof::sign(&secret, &message, &[0; 64]))
 }
 
-fn wrapped(n: u8) -> WrappedKey {
+/// A wrapped key of the longest size, filled with `n`.
+pub fn wrapped(n: u8) -> WrappedKey {
 	BoundedVec::truncate_from(alloc::vec![n; MAX_WRAPPED_KEY_LEN as usize])
 }
 
@@ -77,7 +79,7 @@ fn grants_given<T: Config>(who: &T::AccountId) -> u32 {
 /// `Config::Currency` is only `fungible::MutateHold`, which implies
 /// `fungible::Unbalanced` (not `fungible::Mutate`): the balance is written
 /// directly, leaving total issuance as it was, which no benchmarked call reads.
-fn fund<T: Config>(who: &T::AccountId) {
+pub fn fund<T: Config>(who: &T::AccountId) {
 	let deposits = T::UserDeposit::get()
 		.saturating_add(T::RecordDeposit::get())
 		.saturating_add(T::GrantDeposit::get())
@@ -85,6 +87,32 @@ fn fund<T: Config>(who: &T::AccountId) {
 	let amount =
 		T::Currency::minimum_balance().saturating_add(deposits.saturating_mul(10_000u32.into()));
 	T::Currency::increase_balance(who, amount, Precision::Exact).expect("funds the account");
+}
+
+/// For the benchmarks of pallets built on this one: registers `who` (funded
+/// first) as `role` of hospital `org`, as `register_user` would once its
+/// signatures are checked.
+pub fn enrolled<T: Config>(who: &T::AccountId, role: Role, org: Option<OrgId>) {
+	fund::<T>(who);
+	EhrAcl::<T>::enroll(who.clone(), who.clone(), role, [7; 32], org).expect("registers");
+}
+
+/// For the benchmarks of pallets built on this one: a new record of
+/// registered `owner`, whose only reader is its owner.
+pub fn owned_record<T: Config>(owner: &T::AccountId) -> RecordId {
+	let id = NextRecordId::<T>::get();
+	EhrAcl::<T>::add_record(
+		RawOrigin::Signed(owner.clone()).into(),
+		owner.clone(),
+		long_cid(1),
+		[1; 32],
+		RecordKind::Observation,
+		(0, wrapped(1)),
+		None,
+		BoundedVec::new(),
+	)
+	.expect("adds a record");
+	id
 }
 
 /// New content for record `id`: its key wrapped for every reader that stays
@@ -150,18 +178,7 @@ impl<T: Config> Setup<T> {
 	/// A record of a new patient, with no reader but its owner.
 	fn record(&mut self) -> (T::AccountId, RecordId) {
 		let owner = self.user("patient", Role::Patient);
-		let id = NextRecordId::<T>::get();
-		EhrAcl::<T>::add_record(
-			RawOrigin::Signed(owner.clone()).into(),
-			owner.clone(),
-			long_cid(1),
-			[1; 32],
-			RecordKind::Observation,
-			(0, wrapped(1)),
-			None,
-			BoundedVec::new(),
-		)
-		.expect("adds a record");
+		let id = owned_record::<T>(&owner);
 		(owner, id)
 	}
 
