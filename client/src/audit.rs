@@ -10,6 +10,7 @@ use crate::{
 			runtime_types::{
 				bounded_collections::bounded_vec::BoundedVec,
 				pallet_ehr_acl::pallet::Event as AclEvent,
+				pallet_ehr_emergency::pallet::Event as EmergencyEvent,
 				pallet_ehr_validators::pallet::Event as ValidatorsEvent,
 			},
 		},
@@ -178,6 +179,114 @@ fn fields(event: &AclEvent) -> (&'static str, Fields) {
 }
 
 /// A version's content as an auditor checks it: where it is and its digest.
+/// Whether an event is a step of a break-glass access (purpose of use
+/// emergency treatment), which the patient's and auditors' views single
+/// out.
+pub fn is_emergency(event: &str) -> bool {
+	matches!(
+		event,
+		"EmergencyRequested"
+			| "EmergencyAnswered"
+			| "ShareReleased"
+			| "EmergencyRead"
+			| "EmergencyClosed"
+	)
+}
+
+fn emergency_fields(event: &EmergencyEvent) -> (&'static str, Fields) {
+	let f = |record, by, subject, details: String| Fields { record, by, subject, details };
+	match event {
+		EmergencyEvent::EscrowKeySet { org, key, version, agent } => (
+			"EscrowKeySet",
+			f(
+				None,
+				None,
+				Some(*agent),
+				format!("hospital {org}'s escrow key version {version}: {}", hex::encode(key)),
+			),
+		),
+		EmergencyEvent::EscrowKeyRemoved { org } => {
+			("EscrowKeyRemoved", f(None, None, None, format!("hospital {org}")))
+		}
+		EmergencyEvent::EmergencyAccessSet { who, allowed } => (
+			"EmergencyAccessSet",
+			f(None, Some(*who), None, if *allowed { "allowed" } else { "refused" }.into()),
+		),
+		EmergencyEvent::SharesDeposited { record, by, key_version, threshold, orgs } => (
+			"SharesDeposited",
+			f(
+				Some(*record),
+				Some(*by),
+				None,
+				format!("key version {key_version}: {orgs} hospitals' shares, {threshold} open it"),
+			),
+		),
+		EmergencyEvent::ShareRewrapped { record, org, escrow_key_version } => (
+			"ShareRewrapped",
+			f(
+				Some(*record),
+				None,
+				None,
+				format!("hospital {org}, escrow key version {escrow_key_version}"),
+			),
+		),
+		EmergencyEvent::SharesRemoved { record, reason } => {
+			("SharesRemoved", f(Some(*record), None, None, format!("{reason:?}")))
+		}
+		EmergencyEvent::EmergencyRequested {
+			emergency,
+			record,
+			owner,
+			requester,
+			org,
+			reason,
+			note_digest,
+			expires_at,
+		} => (
+			"EmergencyRequested",
+			f(
+				Some(*record),
+				Some(*requester),
+				Some(*owner),
+				format!(
+					"emergency {emergency}, purpose ETREAT, reason {}, by hospital {org}, until block {expires_at}{}",
+					crate::emergency::reason_name(reason),
+					note_digest.map(|d| format!(", note sha256 {}", hex::encode(d))).unwrap_or_default()
+				),
+			),
+		),
+		EmergencyEvent::EmergencyAnswered { emergency, record, org, approved } => (
+			"EmergencyAnswered",
+			f(
+				Some(*record),
+				None,
+				None,
+				format!(
+					"emergency {emergency}: hospital {org} {}",
+					if *approved { "approved" } else { "refused" }
+				),
+			),
+		),
+		EmergencyEvent::ShareReleased { emergency, record, org } => (
+			"ShareReleased",
+			f(Some(*record), None, None, format!("emergency {emergency}: hospital {org}'s share")),
+		),
+		EmergencyEvent::EmergencyRead { emergency, record, by, key_version } => (
+			"EmergencyRead",
+			f(
+				Some(*record),
+				Some(*by),
+				None,
+				format!("emergency {emergency}, key version {key_version}"),
+			),
+		),
+		EmergencyEvent::EmergencyClosed { emergency, record, by, outcome } => (
+			"EmergencyClosed",
+			f(Some(*record), Some(*by), None, format!("emergency {emergency}: {outcome:?}")),
+		),
+	}
+}
+
 fn content(cid: &BoundedVec<u8>, digest: &[u8; 32]) -> String {
 	format!("cid {}, sha256 {}", String::from_utf8_lossy(&cid.0), hex::encode(digest))
 }
@@ -250,6 +359,14 @@ pub async fn block_events(
 				continue;
 			};
 			let (name, f) = fields(&inner);
+			(name.to_string(), f)
+		} else if event.pallet_name() == "Emergency" {
+			let runtime::Event::Emergency(inner) =
+				event.decode_as::<runtime::Event>().map_err(rpc)?
+			else {
+				continue;
+			};
+			let (name, f) = emergency_fields(&inner);
 			(name.to_string(), f)
 		} else if GOVERNANCE.contains(&event.pallet_name())
 			|| (event.pallet_name() == "System" && UPGRADES.contains(&event.event_name()))

@@ -20,7 +20,10 @@ fn kind(event: &str) -> (&'static str, &'static str, &'static str) {
 	const PERMISSIONS: (&str, &str) = ("110136", "Security Roles Changed");
 	const USER: (&str, &str) = ("110137", "User Security Attributes Changed");
 	let ((code, display), action) = match event {
-		"AccessLogged" => (RECORD_ACCESS, "R"),
+		"EmergencyRequested" => (("110127", "Emergency Override Started"), "E"),
+		"EmergencyClosed" => (("110128", "Emergency Override Stopped"), "E"),
+		"AccessLogged" | "EmergencyRead" => (RECORD_ACCESS, "R"),
+		"EmergencyAnswered" | "ShareReleased" => (PERMISSIONS, "E"),
 		"RecordAdded" => (RECORD_ACCESS, "C"),
 		"RecordUpdated" => (RECORD_ACCESS, "U"),
 		"RecordRemoved" => (RECORD_ACCESS, "D"),
@@ -74,7 +77,7 @@ pub fn audit_event(entry: &Entry) -> Value {
 			"type": { "system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "1", "display": "Person" },
 		}));
 	}
-	json!({
+	let mut audit_event = json!({
 		"resourceType": "AuditEvent",
 		"id": format!("{}-{}", entry.block, entry.event_index),
 		"type": { "system": DICOM, "code": code, "display": display },
@@ -93,7 +96,15 @@ pub fn audit_event(entry: &Entry) -> Value {
 			"type": [{ "system": "http://terminology.hl7.org/CodeSystem/security-source-type", "code": "4", "display": "Application Server" }],
 		},
 		"entity": entities,
-	})
+	});
+	if crate::audit::is_emergency(&entry.event) {
+		audit_event["purposeOfEvent"] = json!([{ "coding": [{
+			"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+			"code": "ETREAT",
+			"display": "Emergency Treatment",
+		}] }]);
+	}
+	audit_event
 }
 
 /// A history as a FHIR Bundle (type `collection`) of AuditEvents.

@@ -3,7 +3,10 @@
 
 use crate::{parse_account, CliError, Ctx};
 use clap::Subcommand;
-use ehr::governance::{self, Closed, Operation, OrgId, Parameter};
+use ehr::{
+	emergency::EscrowKeyProof,
+	governance::{self, Closed, Operation, OrgId, Parameter},
+};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -86,10 +89,25 @@ pub enum ProposeCommand {
 	/// Change a parameter without a runtime upgrade (two thirds needed);
 	/// `ehr gov params` lists them with their ranges.
 	SetParameter {
-		/// fee-multiplier-percent or motion-duration.
+		/// fee-multiplier-percent, motion-duration, emergency-threshold or
+		/// emergency-access-blocks.
 		name: String,
 		/// A number within the parameter's range, or `default`.
 		value: String,
+	},
+	/// Make a key hospital `--org`'s escrow key for emergency shares (two
+	/// thirds needed): the JSON `ehr escrow key` printed on its agent's
+	/// machine.
+	EscrowKey {
+		#[arg(long)]
+		org: OrgId,
+		/// The file `ehr escrow key --out` wrote (agent, key, proof).
+		proof_file: PathBuf,
+	},
+	/// Hospital `--org` stops holding emergency shares (two thirds needed).
+	RemoveEscrowKey {
+		#[arg(long)]
+		org: OrgId,
 	},
 }
 
@@ -137,6 +155,19 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					let parameter = Parameter::parse(&name)?;
 					Operation::SetParameter { parameter, value: parameter.value(&value)? }
 				}
+				ProposeCommand::EscrowKey { org, proof_file } => {
+					let text = std::fs::read_to_string(&proof_file).map_err(|e| {
+						CliError::Usage(format!("cannot read {}: {e}", proof_file.display()))
+					})?;
+					let proof = EscrowKeyProof::parse(&text).map_err(CliError::Usage)?;
+					Operation::SetEscrowKey {
+						org,
+						key: proof.key,
+						key_proof: proof.key_proof,
+						agent: proof.agent,
+					}
+				}
+				ProposeCommand::RemoveEscrowKey { org } => Operation::RemoveEscrowKey { org },
 			};
 			let chain = match connected {
 				Some(chain) => chain,

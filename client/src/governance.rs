@@ -19,13 +19,16 @@ use crate::{
 			governance::events::DispatchedAsRoot,
 			runtime_types::{
 				ehr_runtime::{
-					configs::dynamic_params::{council as council_params, fees},
+					configs::dynamic_params::{
+						council as council_params, emergency as emergency_params, fees,
+					},
 					configs::{RuntimeParameters, RuntimeParametersKey, RuntimeParametersValue},
 					RuntimeCall,
 				},
 				frame_system::pallet::Call as SystemCall,
 				pallet_collective::pallet::Call as CouncilCall,
 				pallet_ehr_acl::pallet::Call as AclCall,
+				pallet_ehr_emergency::pallet::Call as EmergencyCall,
 				pallet_ehr_governance::pallet::Call as GovernanceCall,
 				pallet_ehr_validators::pallet::Call as ValidatorsCall,
 				pallet_membership::pallet::Call as MembershipCall,
@@ -84,15 +87,26 @@ pub enum Parameter {
 	FeeMultiplierPercent,
 	/// Blocks a council motion stays open for votes.
 	MotionDuration,
+	/// How many hospitals' shares open a record in an emergency.
+	EmergencyThreshold,
+	/// Blocks an emergency request, and the access it gives, lasts.
+	EmergencyAccessBlocks,
 }
 
 impl Parameter {
-	pub const ALL: [Parameter; 2] = [Parameter::FeeMultiplierPercent, Parameter::MotionDuration];
+	pub const ALL: [Parameter; 4] = [
+		Parameter::FeeMultiplierPercent,
+		Parameter::MotionDuration,
+		Parameter::EmergencyThreshold,
+		Parameter::EmergencyAccessBlocks,
+	];
 
 	pub fn name(self) -> &'static str {
 		match self {
 			Parameter::FeeMultiplierPercent => "fee-multiplier-percent",
 			Parameter::MotionDuration => "motion-duration",
+			Parameter::EmergencyThreshold => "emergency-threshold",
+			Parameter::EmergencyAccessBlocks => "emergency-access-blocks",
 		}
 	}
 
@@ -105,6 +119,12 @@ impl Parameter {
 			Parameter::MotionDuration => {
 				"blocks a council motion is open for votes (for motions proposed after the change)"
 			}
+			Parameter::EmergencyThreshold => {
+				"how many hospitals' shares open a record in an emergency (for shares deposited after the change)"
+			}
+			Parameter::EmergencyAccessBlocks => {
+				"blocks an emergency request, and the access it gives, lasts (for requests made after the change)"
+			}
 		}
 	}
 
@@ -112,6 +132,8 @@ impl Parameter {
 		match self {
 			Parameter::FeeMultiplierPercent => 100,
 			Parameter::MotionDuration => 3 * 24 * 600,
+			Parameter::EmergencyThreshold => 3,
+			Parameter::EmergencyAccessBlocks => 24 * 600,
 		}
 	}
 
@@ -119,6 +141,8 @@ impl Parameter {
 		match self {
 			Parameter::FeeMultiplierPercent => 10..=10_000,
 			Parameter::MotionDuration => 600..=30 * 24 * 600,
+			Parameter::EmergencyThreshold => 2..=16,
+			Parameter::EmergencyAccessBlocks => 600..=7 * 24 * 600,
 		}
 	}
 
@@ -153,6 +177,12 @@ impl Parameter {
 			Parameter::MotionDuration => RuntimeParametersKey::Council(
 				council_params::ParametersKey::MotionDuration(council_params::MotionDuration),
 			),
+			Parameter::EmergencyThreshold => RuntimeParametersKey::Emergency(
+				emergency_params::ParametersKey::Threshold(emergency_params::Threshold),
+			),
+			Parameter::EmergencyAccessBlocks => RuntimeParametersKey::Emergency(
+				emergency_params::ParametersKey::AccessBlocks(emergency_params::AccessBlocks),
+			),
 		}
 	}
 
@@ -164,6 +194,17 @@ impl Parameter {
 			Parameter::MotionDuration => RuntimeParameters::Council(
 				council_params::Parameters::MotionDuration(council_params::MotionDuration, value),
 			),
+			// `value` checks the range; a wider value becomes the most a u8
+			// holds, which the chain refuses as out of range.
+			Parameter::EmergencyThreshold => {
+				RuntimeParameters::Emergency(emergency_params::Parameters::Threshold(
+					emergency_params::Threshold,
+					value.map(|v| u8::try_from(v).unwrap_or(u8::MAX)),
+				))
+			}
+			Parameter::EmergencyAccessBlocks => RuntimeParameters::Emergency(
+				emergency_params::Parameters::AccessBlocks(emergency_params::AccessBlocks, value),
+			),
 		}
 	}
 
@@ -174,6 +215,12 @@ impl Parameter {
 			}
 			RuntimeParameters::Council(council_params::Parameters::MotionDuration(_, value)) => {
 				(Parameter::MotionDuration, *value)
+			}
+			RuntimeParameters::Emergency(emergency_params::Parameters::Threshold(_, value)) => {
+				(Parameter::EmergencyThreshold, value.map(u32::from))
+			}
+			RuntimeParameters::Emergency(emergency_params::Parameters::AccessBlocks(_, value)) => {
+				(Parameter::EmergencyAccessBlocks, *value)
 			}
 		}
 	}
@@ -204,30 +251,42 @@ pub struct ParameterValue {
 }
 
 /// Every parameter's current value, from one proven state.
-pub async fn parameters(client: &Client) -> Result<Vec<ParameterValue>, GovError> {
+pub async fn parameters(client: &Client) -> Result<Vec<ParameterValue>, ChainError> {
 	let state = Proven::now(client).await?;
 	let mut values = Vec::with_capacity(Parameter::ALL.len());
 	for parameter in Parameter::ALL {
-		let stored =
-			state.fetch(runtime::storage().parameters().parameters(), (parameter.key(),)).await?;
-		let stored = stored.map(|stored| match stored {
-			RuntimeParametersValue::Fees(fees::ParametersValue::MultiplierPercent(v))
-			| RuntimeParametersValue::Council(council_params::ParametersValue::MotionDuration(v)) => v,
-		});
-		let (min, max) = parameter.range().into_inner();
-		let value = stored.unwrap_or(parameter.default_value());
-		values.push(ParameterValue {
-			name: parameter,
-			value,
-			effective: value.clamp(min, max),
-			set: stored.is_some(),
-			default: parameter.default_value(),
-			min,
-			max,
-			about: parameter.about(),
-		});
+		values.push(parameter_at(&state, parameter).await?);
 	}
 	Ok(values)
+}
+
+/// `parameter`'s value in proven `state`.
+pub async fn parameter_at(
+	state: &Proven,
+	parameter: Parameter,
+) -> Result<ParameterValue, ChainError> {
+	let stored =
+		state.fetch(runtime::storage().parameters().parameters(), (parameter.key(),)).await?;
+	let stored = stored.map(|stored| match stored {
+		RuntimeParametersValue::Fees(fees::ParametersValue::MultiplierPercent(v))
+		| RuntimeParametersValue::Council(council_params::ParametersValue::MotionDuration(v))
+		| RuntimeParametersValue::Emergency(emergency_params::ParametersValue::AccessBlocks(v)) => v,
+		RuntimeParametersValue::Emergency(emergency_params::ParametersValue::Threshold(v)) => {
+			u32::from(v)
+		}
+	});
+	let (min, max) = parameter.range().into_inner();
+	let value = stored.unwrap_or(parameter.default_value());
+	Ok(ParameterValue {
+		name: parameter,
+		value,
+		effective: value.clamp(min, max),
+		set: stored.is_some(),
+		default: parameter.default_value(),
+		min,
+		max,
+		about: parameter.about(),
+	})
 }
 
 /// What a motion asks the council to do.
@@ -267,6 +326,18 @@ pub enum Operation {
 		parameter: Parameter,
 		value: Option<u32>,
 	},
+	/// Make `key` hospital `org`'s escrow key, held by its escrow agent
+	/// `agent` (`key_proof`: the agent's proof, `ehr escrow key`).
+	SetEscrowKey {
+		org: OrgId,
+		key: [u8; 32],
+		key_proof: [u8; 64],
+		agent: AccountId,
+	},
+	/// Hospital `org` stops holding emergency shares.
+	RemoveEscrowKey {
+		org: OrgId,
+	},
 }
 
 impl Operation {
@@ -279,6 +350,8 @@ impl Operation {
 				| Operation::RemoveHospital { .. }
 				| Operation::AuthorizeUpgrade { .. }
 				| Operation::SetParameter { .. }
+				| Operation::SetEscrowKey { .. }
+				| Operation::RemoveEscrowKey { .. }
 		)
 	}
 
@@ -330,6 +403,17 @@ impl Operation {
 				let (parameter, value) = Parameter::from_key_value(key_value);
 				Operation::SetParameter { parameter, value }
 			}
+			C::Emergency(EmergencyCall::set_escrow_key { org, key, key_proof, agent }) => {
+				Operation::SetEscrowKey {
+					org: *org,
+					key: *key,
+					key_proof: *key_proof,
+					agent: *agent,
+				}
+			}
+			C::Emergency(EmergencyCall::remove_escrow_key { org }) => {
+				Operation::RemoveEscrowKey { org: *org }
+			}
 			_ => return None,
 		})
 	}
@@ -380,6 +464,17 @@ impl Operation {
 					key_value: parameter.key_value(*value),
 				})
 			}
+			Operation::SetEscrowKey { org, key, key_proof, agent } => {
+				RuntimeCall::Emergency(EmergencyCall::set_escrow_key {
+					org: *org,
+					key: *key,
+					key_proof: *key_proof,
+					agent: *agent,
+				})
+			}
+			Operation::RemoveEscrowKey { org } => {
+				RuntimeCall::Emergency(EmergencyCall::remove_escrow_key { org: *org })
+			}
 		}
 	}
 }
@@ -419,6 +514,14 @@ impl fmt::Display for Operation {
 					)?;
 				}
 				write!(f, "): {}", parameter.about())
+			}
+			Operation::SetEscrowKey { org, key, agent, .. } => write!(
+				f,
+				"make 0x{} hospital {org}'s escrow key for emergency shares, held by its agent {agent}",
+				hex::encode(key)
+			),
+			Operation::RemoveEscrowKey { org } => {
+				write!(f, "hospital {org} stops holding emergency shares")
 			}
 			Operation::SetParameter { parameter, value: None } => write!(
 				f,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod chain;
 pub mod contacts;
 pub mod crypto;
+pub mod emergency;
 pub mod fhir;
 pub mod files;
 pub mod governance;

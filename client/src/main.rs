@@ -4,6 +4,7 @@
 //! `main` turns it into one message on stderr and an exit code.
 
 mod config;
+mod emergency_cmd;
 mod gov;
 mod output;
 
@@ -14,6 +15,7 @@ use ehr::{
 	chain::{self, AccountId, ChainError, Wait},
 	contacts::{ContactError, Contacts, Pin},
 	crypto::{os_rng, wrap::EncryptionKeypair},
+	emergency::EmergencyError,
 	files,
 	governance::GovError,
 	index::{Index, IndexError, IndexStatus},
@@ -148,6 +150,14 @@ enum Command {
 	/// remove a hospital, registrars, runtime upgrades).
 	#[command(subcommand)]
 	Gov(gov::GovCommand),
+	/// Break-glass access: escrow records with the hospitals, opt out, ask
+	/// for and read a record in an emergency.
+	#[command(subcommand)]
+	Emergency(emergency_cmd::EmergencyCommand),
+	/// A hospital's escrow agent: its key for the council, the service that
+	/// answers emergency requests and releases shares.
+	#[command(subcommand)]
+	Escrow(emergency_cmd::EscrowCommand),
 }
 
 #[derive(Subcommand)]
@@ -488,6 +498,8 @@ enum CliError {
 	Index(#[from] IndexError),
 	#[error(transparent)]
 	Gov(#[from] GovError),
+	#[error(transparent)]
+	Emergency(#[from] EmergencyError),
 	#[error("{0} rows of the index differ from the chain")]
 	Integrity(usize),
 	/// Part of the work was done; the message says what is left, the code
@@ -532,6 +544,21 @@ impl CliError {
 			CliError::Gov(GovError::NoSuchParameter(_) | GovError::OutOfRange { .. }) => {
 				exit::USAGE
 			}
+			CliError::Emergency(EmergencyError::Record(e)) => record_exit(e),
+			CliError::Emergency(
+				EmergencyError::NotOpen(_)
+				| EmergencyError::NotYours(_)
+				| EmergencyError::SharesMissing { .. }
+				| EmergencyError::Rekeyed(_)
+				| EmergencyError::TooFewEscrowHospitals { .. }
+				| EmergencyError::NotAnAgent,
+			) => exit::REFUSED,
+			CliError::Emergency(
+				EmergencyError::ShareNotForYou { .. }
+				| EmergencyError::WrongShares(_)
+				| EmergencyError::Shamir(_),
+			) => exit::INTEGRITY,
+			CliError::Emergency(EmergencyError::MissingEvent(_)) => exit::FAILURE,
 			CliError::Incomplete(_, code) => *code,
 		}
 	}
@@ -832,6 +859,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Audit(command) => audit_cmd(&ctx, command).await,
 		Command::Contacts(command) => contacts(&ctx, command).await,
 		Command::Gov(command) => gov::gov(&ctx, command).await,
+		Command::Emergency(command) => emergency_cmd::emergency(&ctx, command).await,
+		Command::Escrow(command) => emergency_cmd::escrow(&ctx, command).await,
 		Command::Chain(ChainCommand::Checkpoint) => {
 			let chain = ctx.chain().await?;
 			chain.finalized_now().await.map_err(RecordError::from)?;

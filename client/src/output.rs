@@ -372,7 +372,11 @@ pub fn audit(entries: &[Entry], format: Format) {
 		vec![
 			e.block.to_string(),
 			e.time.clone(),
-			e.event.clone(),
+			if ehr::audit::is_emergency(&e.event) {
+				format!("EMERGENCY {}", e.event)
+			} else {
+				e.event.clone()
+			},
 			e.record.map(|r| r.to_string()).unwrap_or_default(),
 			e.by.clone().unwrap_or_default(),
 			e.subject.clone().unwrap_or_default(),
@@ -397,6 +401,13 @@ pub fn audit(entries: &[Entry], format: Format) {
 		Format::Table => {
 			println!("{}", table(&header, entries.iter().map(fields).collect()));
 			println!("{} events", entries.len());
+			let reads = entries.iter().filter(|e| e.event == "EmergencyRead").count();
+			let requests = entries.iter().filter(|e| e.event == "EmergencyRequested").count();
+			if requests > 0 {
+				println!(
+					"EMERGENCY (break-glass): {requests} requests, {reads} emergency reads in this history"
+				);
+			}
 		}
 	}
 }

@@ -646,7 +646,10 @@ impl Session {
 
 	/// Record `id` as the best block has it, with the data key this
 	/// account's current grant opens.
-	async fn my_data_key(&self, id: RecordId) -> Result<(RecordView, DataKey), RecordError> {
+	pub(crate) async fn my_data_key(
+		&self,
+		id: RecordId,
+	) -> Result<(RecordView, DataKey), RecordError> {
 		self.ensure_own_key().await?;
 		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		let (data_key, _) = self.open_grant(&view)?;
@@ -967,7 +970,19 @@ impl Session {
 	/// in `out` when this returns.
 	pub async fn read_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
 		let (view, data_key) = self.my_data_key(id).await?;
-		let record = view.record;
+		self.decrypt_into(id, &view.record, data_key, out).await
+	}
+
+	/// Fetches `record`'s ciphertext, checks its digest and decrypts it with
+	/// `data_key` into `out`, which appears only once every chunk checked
+	/// out. Returns the version read.
+	pub(crate) async fn decrypt_into(
+		&self,
+		id: RecordId,
+		record: &Record,
+		data_key: DataKey,
+		out: &Path,
+	) -> Result<u32, RecordError> {
 		let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
 		// The ciphertext streams from IPFS into the decrypting thread; the
 		// plaintext lands in a temporary file that becomes `out` only once

@@ -229,11 +229,13 @@ pub mod pallet {
 		},
 		EmergencyAnswered {
 			emergency: EmergencyId,
+			record: RecordId,
 			org: OrgId,
 			approved: bool,
 		},
 		ShareReleased {
 			emergency: EmergencyId,
+			record: RecordId,
 			org: OrgId,
 		},
 		/// The requester read the record with the rebuilt key.
@@ -734,6 +736,7 @@ pub mod pallet {
 			}
 			Self::deposit_event(Event::EmergencyAnswered {
 				emergency,
+				record: request.record,
 				org: escrow.org,
 				approved: approve,
 			});
@@ -791,8 +794,9 @@ pub mod pallet {
 				.released
 				.try_push(ReleasedShare { org: escrow.org, index, wrapped })
 				.map_err(|_| Error::<T>::AlreadyReleased)?;
+			let record = request.record;
 			Emergencies::<T>::insert(emergency, request);
-			Self::deposit_event(Event::ShareReleased { emergency, org: escrow.org });
+			Self::deposit_event(Event::ShareReleased { emergency, record, org: escrow.org });
 			Ok(())
 		}
 

@@ -1,0 +1,711 @@
+//! Break-glass emergency access (the runtime's `Emergency` pallet), client
+//! side: see `docs/break-glass.md`.
+//!
+//! - A record's owner (or a ReadWrite grantee, after re-keying) splits the
+//!   record's data key into one Shamir share per escrow hospital, any
+//!   `threshold` of which rebuild it, and deposits each share wrapped to that
+//!   hospital's escrow key ([`Session::escrow_shares`]).
+//! - A registered doctor with no access breaks the glass
+//!   ([`Session::break_glass`]); each hospital's escrow agent
+//!   ([`EscrowAgent`]) answers by its policy and, once `threshold` hospitals
+//!   approved, re-wraps its share to the doctor; the doctor rebuilds the key,
+//!   logs the read on chain, then reads ([`Session::emergency_read`]).
+//!
+//! Everything an agent acts on is read from proven, GRANDPA-finalized state:
+//! a node cannot make an agent release a share to a request the chain does
+//! not hold.
+
+use crate::{
+	chain::{
+		runtime::{
+			self,
+			emergency::events as emergency_events,
+			runtime_types::{
+				bounded_collections::bounded_vec::BoundedVec, pallet_ehr_emergency::types,
+			},
+		},
+		AccountId, ChainError, Client, Keypair, Wait,
+	},
+	crypto::{
+		os_rng,
+		shamir::{self, ShamirError},
+		wrap::{self, WrapContext},
+		DataKey,
+	},
+	governance::{parameter_at, Parameter},
+	keystore::Keys,
+	records::{query as records, BlockNumber, RecordError, RecordId, Role, Session, STALE_RETRIES},
+	verified::{u64_suffix, Proven, Unverified, ID_TAIL},
+};
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::{path::Path, str::FromStr};
+use zeroize::Zeroizing;
+
+pub use types::{EmergencyOutcome, EmergencyReason};
+pub type EmergencyId = u64;
+pub type EscrowKey = types::EscrowKey<AccountId>;
+pub type ShareDeposit = types::ShareDeposit<AccountId, u128>;
+pub type Request = types::EmergencyRequest<AccountId, BlockNumber, u128>;
+
+/// Why an emergency operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EmergencyError {
+	#[error(transparent)]
+	Record(#[from] RecordError),
+	#[error("only {have} hospitals hold escrow keys, fewer than the threshold of {threshold}: no shares can be deposited yet")]
+	TooFewEscrowHospitals { have: usize, threshold: u8 },
+	#[error("no open emergency request {0} (closed, expired and closed, or never made)")]
+	NotOpen(EmergencyId),
+	#[error("emergency request {0} was made by another account")]
+	NotYours(EmergencyId),
+	#[error("{released} of the {threshold} shares needed for emergency request {id} are released so far: the hospitals have not answered yet (`ehr emergency status {id}`)")]
+	SharesMissing { id: EmergencyId, released: usize, threshold: u8 },
+	#[error("record {0} was re-keyed after the emergency request: its shares no longer open it; make a new request")]
+	Rekeyed(RecordId),
+	#[error("the share hospital {org} released does not open with this keystore: {cause}")]
+	ShareNotForYou { org: u32, cause: wrap::UnwrapError },
+	#[error("the released shares do not rebuild record {0}'s key (a hospital released a wrong share, or the owner deposited wrong ones): nothing was written")]
+	WrongShares(RecordId),
+	#[error(transparent)]
+	Shamir(#[from] ShamirError),
+	#[error("this keystore's account is not the escrow agent of any hospital")]
+	NotAnAgent,
+	#[error("the chain reported no {0} event for the call")]
+	MissingEvent(&'static str),
+}
+
+impl From<ChainError> for EmergencyError {
+	fn from(e: ChainError) -> Self {
+		EmergencyError::Record(e.into())
+	}
+}
+
+/// The hospitals' escrow keys, and the threshold shares are split for now.
+pub async fn escrow(client: &Client) -> Result<(Vec<EscrowKey>, u8), ChainError> {
+	let state = Proven::now(client).await?;
+	escrow_at(&state).await
+}
+
+async fn escrow_at(state: &Proven) -> Result<(Vec<EscrowKey>, u8), ChainError> {
+	let keys = state.fetch(runtime::storage().emergency().escrow(), ()).await?;
+	let threshold = parameter_at(state, Parameter::EmergencyThreshold).await?.effective;
+	Ok((keys.map_or_else(Vec::new, |k| k.0), threshold as u8))
+}
+
+/// Record `id`'s deposited shares, if any.
+pub async fn deposit(client: &Client, id: RecordId) -> Result<Option<ShareDeposit>, ChainError> {
+	Proven::now(client).await?.fetch(runtime::storage().emergency().deposits(), (id,)).await
+}
+
+/// Whether `who` refused emergency access to its records.
+pub async fn opted_out(client: &Client, who: &AccountId) -> Result<bool, ChainError> {
+	let state = Proven::now(client).await?;
+	Ok(state.fetch(runtime::storage().emergency().opted_out(), (*who,)).await?.is_some())
+}
+
+/// Open request `emergency`, if there is one.
+pub async fn request(
+	client: &Client,
+	emergency: EmergencyId,
+) -> Result<Option<Request>, ChainError> {
+	Proven::now(client)
+		.await?
+		.fetch(runtime::storage().emergency().emergencies(), (emergency,))
+		.await
+}
+
+/// Every open request, by id, at one proven state.
+async fn open_requests(state: &Proven) -> Result<Vec<(EmergencyId, Request)>, ChainError> {
+	let address = runtime::storage().emergency().emergencies();
+	let keys = state.keys_under(&state.prefix(address.clone(), ())?, ID_TAIL).await?;
+	let values = state.fetch_keys(&keys).await?;
+	let mut open = Vec::with_capacity(keys.len());
+	for (key, value) in keys.iter().zip(values) {
+		let value = value.ok_or_else(Unverified::listed_but_absent)?;
+		open.push((u64_suffix(key)?, state.decode(&address, &value)?));
+	}
+	open.sort_by_key(|(id, _)| *id);
+	Ok(open)
+}
+
+/// An open request as `ehr emergency status` shows it.
+#[derive(Debug, Serialize)]
+pub struct RequestView {
+	pub emergency: EmergencyId,
+	pub record: RecordId,
+	pub owner: AccountId,
+	pub requester: AccountId,
+	pub hospital: u32,
+	pub reason: String,
+	pub purpose_of_use: &'static str,
+	pub key_version: u32,
+	pub threshold: u8,
+	pub opened_at: BlockNumber,
+	pub expires_at: BlockNumber,
+	pub approved_by: Vec<u32>,
+	pub refused_by: Vec<u32>,
+	pub released_by: Vec<u32>,
+}
+
+impl RequestView {
+	pub fn new(emergency: EmergencyId, request: &Request) -> RequestView {
+		let answered = |approve: bool| {
+			request.answers.0.iter().filter(|a| a.approve == approve).map(|a| a.org).collect()
+		};
+		RequestView {
+			emergency,
+			record: request.record,
+			owner: request.owner,
+			requester: request.requester,
+			hospital: request.org,
+			reason: reason_name(&request.reason).to_string(),
+			purpose_of_use: "ETREAT",
+			key_version: request.key_version,
+			threshold: request.threshold,
+			opened_at: request.opened_at,
+			expires_at: request.expires_at,
+			approved_by: answered(true),
+			refused_by: answered(false),
+			released_by: request.released.0.iter().map(|r| r.org).collect(),
+		}
+	}
+}
+
+/// A reason's name, as `ehr emergency request --reason` takes it.
+pub fn reason_name(reason: &EmergencyReason) -> &'static str {
+	match reason {
+		EmergencyReason::Unconscious => "unconscious",
+		EmergencyReason::LifeThreatening => "life-threatening",
+		EmergencyReason::CannotConsent => "cannot-consent",
+		EmergencyReason::Other => "other",
+	}
+}
+
+/// What an escrow agent hands the council (`ehr gov propose escrow-key`):
+/// its account, its escrow key and the proof that it holds the key's secret.
+/// Nothing in it is secret.
+#[derive(Debug)]
+pub struct EscrowKeyProof {
+	pub agent: AccountId,
+	pub key: [u8; 32],
+	pub key_proof: [u8; 64],
+}
+
+/// [`EscrowKeyProof`] as JSON: the account in SS58, the rest in hex.
+#[derive(Serialize, Deserialize)]
+struct EscrowKeyProofJson {
+	agent: String,
+	key: String,
+	key_proof: String,
+}
+
+impl EscrowKeyProof {
+	/// The proof that `keys` (an agent's keystore) holds its encryption key,
+	/// for the chain whose genesis hash is `genesis_hash`.
+	pub fn new(keys: &Keys, genesis_hash: &[u8; 32]) -> EscrowKeyProof {
+		let agent = keys.signer.public_key().to_account_id();
+		EscrowKeyProof {
+			agent,
+			key: keys.encryption.public_bytes(),
+			key_proof: keys.encryption.key_proof(genesis_hash, &agent.0, &mut os_rng()),
+		}
+	}
+
+	pub fn to_json(&self) -> serde_json::Value {
+		serde_json::to_value(EscrowKeyProofJson {
+			agent: self.agent.to_string(),
+			key: hex::encode(self.key),
+			key_proof: hex::encode(self.key_proof),
+		})
+		.expect("serializes")
+	}
+
+	/// Reads the JSON `ehr escrow key` wrote.
+	pub fn parse(text: &str) -> Result<EscrowKeyProof, String> {
+		let bad = |what: &str| format!("not an escrow key file (`ehr escrow key` output): {what}");
+		let json: EscrowKeyProofJson =
+			serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+		let bytes = |text: &str| hex::decode(text.trim_start_matches("0x")).ok();
+		Ok(EscrowKeyProof {
+			agent: AccountId::from_str(&json.agent).map_err(|_| bad("`agent` is not SS58"))?,
+			key: bytes(&json.key)
+				.and_then(|b| b.try_into().ok())
+				.ok_or_else(|| bad("`key` is not 32 bytes of hex"))?,
+			key_proof: bytes(&json.key_proof)
+				.and_then(|b| b.try_into().ok())
+				.ok_or_else(|| bad("`key_proof` is not 64 bytes of hex"))?,
+		})
+	}
+}
+
+/// The reasons a clinician may give, by name.
+impl FromStr for EmergencyReason {
+	type Err = String;
+	fn from_str(text: &str) -> Result<Self, String> {
+		Ok(match text {
+			"unconscious" => EmergencyReason::Unconscious,
+			"life-threatening" => EmergencyReason::LifeThreatening,
+			"cannot-consent" => EmergencyReason::CannotConsent,
+			"other" => EmergencyReason::Other,
+			_ => {
+				return Err(format!(
+				"`{text}` is not a reason: unconscious, life-threatening, cannot-consent or other"
+			))
+			}
+		})
+	}
+}
+
+/// What [`Session::escrow_shares`] deposited.
+#[derive(Debug, Serialize)]
+pub struct Deposited {
+	pub record: RecordId,
+	pub key_version: u32,
+	pub threshold: u8,
+	pub hospitals: Vec<u32>,
+}
+
+/// A request [`Session::break_glass`] made.
+#[derive(Debug, Serialize)]
+pub struct BrokenGlass {
+	pub emergency: EmergencyId,
+	pub record: RecordId,
+	pub expires_at: BlockNumber,
+	/// The free text's commitment on chain (SHA-256 of `nonce || text`),
+	/// and the nonce, which the hospital keeps with the text to show they
+	/// match.
+	pub note_digest: Option<String>,
+	pub note_nonce: Option<String>,
+}
+
+/// The commitment to a request's free text: a random nonce, and SHA-256 of
+/// the nonce and the text (a short text cannot be guessed from it).
+fn commit(text: &str) -> ([u8; 16], [u8; 32]) {
+	let mut nonce = [0u8; 16];
+	os_rng().fill_bytes(&mut nonce);
+	let digest = Sha256::new().chain_update(nonce).chain_update(text.as_bytes()).finalize();
+	(nonce, digest.into())
+}
+
+/// Whether a call failed because what it was built on changed (escrow,
+/// threshold, key version): building it again may succeed.
+fn escrow_changed(e: &RecordError) -> bool {
+	matches!(e, RecordError::Chain(c)
+		if matches!(c.pallet_error(), Some("SharesDoNotMatchEscrow" | "ThresholdChanged" | "StaleKeyVersion")))
+}
+
+impl Session {
+	fn genesis(&self) -> [u8; 32] {
+		self.chain.genesis_hash().0
+	}
+
+	/// Splits record `id`'s current data key into one share per escrow
+	/// hospital (any `threshold` rebuild it) and deposits each, wrapped to
+	/// that hospital's escrow key. The owner may replace a deposit; a
+	/// ReadWrite grantee may deposit only for a key version without one.
+	pub async fn escrow_shares(&self, id: RecordId) -> Result<Deposited, EmergencyError> {
+		for _ in 0..STALE_RETRIES {
+			match self.try_escrow_shares(id).await {
+				Err(EmergencyError::Record(e)) if escrow_changed(&e) => continue,
+				done => return done,
+			}
+		}
+		Err(RecordError::KeptChanging(id).into())
+	}
+
+	async fn try_escrow_shares(&self, id: RecordId) -> Result<Deposited, EmergencyError> {
+		let (view, data_key) = self.my_data_key(id).await?;
+		let (escrow, threshold) = escrow(&self.chain).await?;
+		if escrow.len() < usize::from(threshold) {
+			return Err(EmergencyError::TooFewEscrowHospitals { have: escrow.len(), threshold });
+		}
+		let record = &view.record;
+		let xs: Vec<u8> = (1..=escrow.len() as u8).collect();
+		let split = shamir::split(&data_key, threshold, &xs, &mut os_rng())?;
+		let mut shares = Vec::with_capacity(escrow.len());
+		for (hospital, share) in escrow.iter().zip(&split) {
+			let context = WrapContext::EscrowShare {
+				genesis_hash: self.genesis(),
+				owner: record.owner.0,
+				ciphertext_digest: record.ciphertext_digest,
+				key_version: record.key_version,
+				org: hospital.org,
+				escrow_key_version: hospital.version,
+				x: share.x,
+			};
+			let wrapped =
+				wrap::wrap(&DataKey::from_bytes(*share.y), &hospital.key, &context, &mut os_rng())
+					.map_err(|_| RecordError::UnusableKey(hospital.agent))?;
+			shares.push(types::Share {
+				org: hospital.org,
+				escrow_key_version: hospital.version,
+				index: share.x,
+				wrapped: BoundedVec(wrapped),
+			});
+		}
+		let call = runtime::transactions().emergency().deposit_shares(
+			id,
+			record.key_version,
+			threshold,
+			BoundedVec(shares),
+		);
+		self.submit(&call).await?;
+		Ok(Deposited {
+			record: id,
+			key_version: record.key_version,
+			threshold,
+			hospitals: escrow.iter().map(|e| e.org).collect(),
+		})
+	}
+
+	/// Allows (the default) or refuses emergency access to this account's
+	/// records. Refusing makes every deposited share useless at once.
+	pub async fn set_emergency_access(&self, allowed: bool) -> Result<(), EmergencyError> {
+		self.submit(&runtime::transactions().emergency().set_emergency_access(allowed)).await?;
+		Ok(())
+	}
+
+	/// Asks the hospitals to open record `id` for this account (a registered
+	/// doctor of an escrow hospital without access) in an emergency. The
+	/// free text `note` stays here: the chain holds only its commitment.
+	pub async fn break_glass(
+		&self,
+		id: RecordId,
+		reason: EmergencyReason,
+		note: Option<&str>,
+	) -> Result<BrokenGlass, EmergencyError> {
+		self.ensure_own_key().await?;
+		let note = note.map(commit);
+		let call = runtime::transactions().emergency().break_glass(
+			id,
+			reason,
+			note.map(|(_, digest)| digest),
+		);
+		let events = self.submit(&call).await?;
+		let requested = events
+			.find_first::<emergency_events::EmergencyRequested>()
+			.transpose()
+			.map_err(|e| ChainError::from(subxt::Error::from(e)))?
+			.ok_or(EmergencyError::MissingEvent("EmergencyRequested"))?;
+		Ok(BrokenGlass {
+			emergency: requested.emergency,
+			record: id,
+			expires_at: requested.expires_at,
+			note_digest: note.map(|(_, digest)| hex::encode(digest)),
+			note_nonce: note.map(|(nonce, _)| hex::encode(nonce)),
+		})
+	}
+
+	/// Rebuilds the key of request `emergency`'s record from the shares the
+	/// hospitals released to this account, logs the read on chain, then
+	/// decrypts the record into `out`. Returns the record and the version
+	/// read.
+	pub async fn emergency_read(
+		&self,
+		emergency: EmergencyId,
+		out: &Path,
+	) -> Result<(RecordId, u32), EmergencyError> {
+		self.ensure_own_key().await?;
+		let request =
+			request(&self.chain, emergency).await?.ok_or(EmergencyError::NotOpen(emergency))?;
+		if request.requester != self.account() {
+			return Err(EmergencyError::NotYours(emergency));
+		}
+		let id = request.record;
+		if request.released.0.len() < usize::from(request.threshold) {
+			return Err(EmergencyError::SharesMissing {
+				id: emergency,
+				released: request.released.0.len(),
+				threshold: request.threshold,
+			});
+		}
+		let context = |x| WrapContext::EmergencyShare {
+			genesis_hash: self.genesis(),
+			emergency,
+			key_version: request.key_version,
+			x,
+		};
+		let mut shares = Vec::with_capacity(request.released.0.len());
+		for released in &request.released.0 {
+			let opened =
+				wrap::unwrap(&released.wrapped.0, &self.keys.encryption, &context(released.index))
+					.map_err(|cause| EmergencyError::ShareNotForYou { org: released.org, cause })?;
+			shares.push(shamir::Share { x: released.index, y: Zeroizing::new(*opened.as_bytes()) });
+		}
+		// Any `threshold` of them rebuild the key; all of them must agree,
+		// which the decryption below checks for the ones used.
+		let data_key =
+			shamir::combine(&shares[..usize::from(request.threshold)], request.threshold)?;
+		let view =
+			records::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		if view.record.key_version != request.key_version {
+			return Err(EmergencyError::Rekeyed(id));
+		}
+		// The read is on chain before the plaintext is here.
+		self.submit(&runtime::transactions().emergency().log_emergency_read(emergency)).await?;
+		match self.decrypt_into(id, &view.record, data_key, out).await {
+			Ok(version) => Ok((id, version)),
+			Err(RecordError::Envelope(..)) => Err(EmergencyError::WrongShares(id)),
+			Err(e) => Err(e.into()),
+		}
+	}
+
+	/// Closes request `emergency` (its requester, the patient, or the
+	/// requester's hospital's agent; anyone once it expired or went stale).
+	pub async fn close_emergency(&self, emergency: EmergencyId) -> Result<(), EmergencyError> {
+		self.submit(&runtime::transactions().emergency().close_emergency(emergency)).await?;
+		Ok(())
+	}
+}
+
+/// How an escrow agent answers requests it has not answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+	/// Approve a request whose requester is, in finalized state, a
+	/// registered doctor of the hospital the request names.
+	Approve,
+	/// Refuse every request.
+	Refuse,
+	/// Answer nothing: a person answers with `ehr escrow answer`; the agent
+	/// releases the share once the threshold approved.
+	Manual,
+}
+
+/// What an agent did in one [`EscrowAgent::step`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum AgentAction {
+	Answered {
+		emergency: EmergencyId,
+		approved: bool,
+		why: &'static str,
+	},
+	Released {
+		emergency: EmergencyId,
+		to: AccountId,
+	},
+	/// The chain refused a call (the request ended meanwhile, say).
+	Failed {
+		emergency: EmergencyId,
+		error: String,
+	},
+}
+
+/// A hospital's escrow agent: its keystore's account answers and releases,
+/// its encryption key is the hospital's escrow key (retired keys open
+/// shares not yet re-wrapped).
+pub struct EscrowAgent {
+	pub chain: Client,
+	pub keys: Keys,
+	pub policy: Policy,
+	pub wait: Wait,
+}
+
+impl EscrowAgent {
+	fn account(&self) -> AccountId {
+		self.keys.signer.public_key().to_account_id()
+	}
+
+	fn signer(&self) -> &Keypair {
+		&self.keys.signer
+	}
+
+	/// One pass over the open requests, at the newest proven finalized
+	/// state: answers those this hospital holds a share of and has not
+	/// answered with its current key (by the policy), and releases its
+	/// share to those the threshold of hospitals approved.
+	pub async fn step(&self) -> Result<Vec<AgentAction>, EmergencyError> {
+		let state = Proven::now(&self.chain).await?;
+		let (escrow, _) = escrow_at(&state).await?;
+		let me = self.account();
+		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?;
+		let now = state.head.number;
+		let mut actions = Vec::new();
+		for (emergency, request) in open_requests(&state).await? {
+			if request.expires_at <= now {
+				continue;
+			}
+			let deposit = state
+				.fetch(runtime::storage().emergency().deposits(), (request.record,))
+				.await?
+				.filter(|d| d.serial == request.deposit);
+			let Some(share) =
+				deposit.and_then(|d| d.shares.0.into_iter().find(|s| s.org == mine.org))
+			else {
+				continue;
+			};
+			let answered = request
+				.answers
+				.0
+				.iter()
+				.find(|a| a.org == mine.org && a.escrow_key_version == mine.version);
+			let action = match answered {
+				None => match self.decide(&state, &request).await? {
+					Some((approve, why)) => {
+						let call = runtime::transactions()
+							.emergency()
+							.answer_emergency(emergency, approve);
+						self.run(
+							emergency,
+							&call,
+							AgentAction::Answered { emergency, approved: approve, why },
+						)
+						.await
+					}
+					None => continue,
+				},
+				Some(answer)
+					if answer.approve
+						&& approvals(&request, &escrow) >= u32::from(request.threshold)
+						&& request.released.0.iter().all(|r| r.org != mine.org) =>
+				{
+					let to = request.requester;
+					match self.rewrapped(&state, emergency, &request, &share).await? {
+						Some(wrapped) => {
+							let call = runtime::transactions()
+								.emergency()
+								.release_share(emergency, BoundedVec(wrapped));
+							self.run(emergency, &call, AgentAction::Released { emergency, to })
+								.await
+						}
+						None => AgentAction::Failed {
+							emergency,
+							error: "the requester's encryption key changed since the request"
+								.into(),
+						},
+					}
+				}
+				Some(_) => continue,
+			};
+			actions.push(action);
+		}
+		Ok(actions)
+	}
+
+	/// The policy's answer to `request`: approve only a request whose
+	/// requester is a registered doctor of the hospital it names.
+	async fn decide(
+		&self,
+		state: &Proven,
+		request: &Request,
+	) -> Result<Option<(bool, &'static str)>, EmergencyError> {
+		Ok(match self.policy {
+			Policy::Manual => None,
+			Policy::Refuse => Some((false, "this hospital's policy refuses emergency requests")),
+			Policy::Approve => {
+				let user =
+					state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
+				Some(match user {
+					Some(u) if u.role == Role::Doctor && u.org == Some(request.org) => {
+						(true, "the requester is a registered doctor of the requesting hospital")
+					}
+					_ => (
+						false,
+						"the requester is not a registered doctor of the requesting hospital",
+					),
+				})
+			}
+		})
+	}
+
+	/// This hospital's `share` opened with its escrow key (or a retired one)
+	/// and wrapped again to the requester's current key, if that is still
+	/// the key the request was made with.
+	async fn rewrapped(
+		&self,
+		state: &Proven,
+		emergency: EmergencyId,
+		request: &Request,
+		share: &types::Share,
+	) -> Result<Option<Vec<u8>>, EmergencyError> {
+		let user = state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
+		let Some(user) = user.filter(|u| u.enc_key_version == request.requester_key_version) else {
+			return Ok(None);
+		};
+		let owner = request.owner.0;
+		let record = state
+			.fetch(runtime::storage().ehr_acl().records(), (request.record,))
+			.await?
+			.ok_or(RecordError::RecordNotFound(request.record))?;
+		let context = WrapContext::EscrowShare {
+			genesis_hash: self.chain.genesis_hash().0,
+			owner,
+			ciphertext_digest: record.ciphertext_digest,
+			key_version: request.key_version,
+			org: share.org,
+			escrow_key_version: share.escrow_key_version,
+			x: share.index,
+		};
+		let opened = open_with_any(&self.keys, &share.wrapped.0, &context)
+			.map_err(|cause| EmergencyError::ShareNotForYou { org: share.org, cause })?;
+		let to = WrapContext::EmergencyShare {
+			genesis_hash: self.chain.genesis_hash().0,
+			emergency,
+			key_version: request.key_version,
+			x: share.index,
+		};
+		let wrapped = wrap::wrap(&opened, &user.enc_key, &to, &mut os_rng())
+			.map_err(|_| RecordError::UnusableKey(request.requester))?;
+		Ok(Some(wrapped))
+	}
+
+	/// Submits `call`; a refusal is reported as [`AgentAction::Failed`]
+	/// (the next pass sees the new state), a lost node as an error.
+	async fn run<Call: subxt::transactions::Payload>(
+		&self,
+		emergency: EmergencyId,
+		call: &Call,
+		done: AgentAction,
+	) -> AgentAction {
+		match crate::chain::submit(&self.chain, call, self.signer(), self.wait).await {
+			Ok(_) => done,
+			Err(e) => AgentAction::Failed { emergency, error: e.to_string() },
+		}
+	}
+}
+
+/// Opens `wrapped` with the keystore's current key or a retired one.
+fn open_with_any(
+	keys: &Keys,
+	wrapped: &[u8],
+	context: &WrapContext,
+) -> Result<DataKey, wrap::UnwrapError> {
+	let mut last = wrap::UnwrapError::NotForThisKeyOrContext;
+	for key in keys.encryption_keys() {
+		match wrap::unwrap(wrapped, key, context) {
+			Ok(opened) => return Ok(opened),
+			Err(e) => last = e,
+		}
+	}
+	Err(last)
+}
+
+/// The approvals of `request` that count: given by a hospital still holding
+/// the escrow key it answered with.
+fn approvals(request: &Request, escrow: &[EscrowKey]) -> u32 {
+	request
+		.answers
+		.0
+		.iter()
+		.filter(|a| {
+			a.approve && escrow.iter().any(|e| e.org == a.org && e.version == a.escrow_key_version)
+		})
+		.count() as u32
+}
+
+/// Answers request `emergency` for the hospital whose agent `signer` is (a
+/// person's decision under [`Policy::Manual`]).
+pub async fn answer(
+	client: &Client,
+	signer: &Keypair,
+	emergency: EmergencyId,
+	approve: bool,
+	wait: Wait,
+) -> Result<(), EmergencyError> {
+	let call = runtime::transactions().emergency().answer_emergency(emergency, approve);
+	crate::chain::submit(client, &call, signer, wait).await?;
+	Ok(())
+}

@@ -1,0 +1,225 @@
+//! `ehr emergency` (patients and clinicians) and `ehr escrow` (a hospital's
+//! escrow agent): break-glass access. Parses, calls `ehr::emergency`,
+//! presents.
+
+use crate::{CliError, Ctx};
+use clap::{Subcommand, ValueEnum};
+use ehr::emergency::{
+	self, AgentAction, EmergencyId, EmergencyReason, EscrowAgent, EscrowKeyProof, Policy,
+	RequestView,
+};
+use serde_json::json;
+use std::{path::PathBuf, time::Duration};
+
+#[derive(Subcommand)]
+pub enum EmergencyCommand {
+	/// Escrow record RECORD's key with the hospitals (its owner, or a
+	/// ReadWrite grantee after re-keying): one share per escrow hospital,
+	/// any threshold of which open this version of the record in an
+	/// emergency.
+	Escrow { record: u64 },
+	/// Refuse emergency access to your records: every share deposited for
+	/// them stops counting at once.
+	OptOut,
+	/// Allow emergency access to your records again (the default); records
+	/// need their shares deposited again (`ehr emergency escrow`).
+	OptIn,
+	/// Break the glass: ask the hospitals to open RECORD for you (a
+	/// registered doctor without access). Public on chain, purpose of use
+	/// emergency treatment (ETREAT).
+	Request {
+		record: u64,
+		/// unconscious, life-threatening, cannot-consent or other.
+		#[arg(long)]
+		reason: EmergencyReason,
+		/// Free text kept by your hospital; only its salted SHA-256 goes on
+		/// chain (the nonce is printed: keep it with the text).
+		#[arg(long)]
+		note: Option<String>,
+	},
+	/// An open request: who asked, why, and which hospitals approved,
+	/// refused and released their shares.
+	Status { emergency: EmergencyId },
+	/// Rebuild the record's key from the released shares, log the read on
+	/// chain, and decrypt the record into OUT.
+	Read {
+		emergency: EmergencyId,
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Close a request (its requester, the patient or the requester's
+	/// hospital; anyone once it expired).
+	Close { emergency: EmergencyId },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PolicyArg {
+	/// Approve requests by registered doctors of the requesting hospital.
+	Approve,
+	/// Refuse every request.
+	Refuse,
+	/// Answer nothing (a person answers with `ehr escrow answer`); release
+	/// the share once the threshold approved.
+	Manual,
+}
+
+#[derive(Subcommand)]
+pub enum EscrowCommand {
+	/// Print (or write to --out) this keystore's escrow key and the proof
+	/// that it holds it, for the council (`ehr gov propose escrow-key`).
+	Key {
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+	/// Answer requests and release this hospital's shares, acting only on
+	/// finalized, proven state; one JSON line per action.
+	Run {
+		#[arg(long, value_enum, default_value = "approve")]
+		policy: PolicyArg,
+		/// One pass, then exit.
+		#[arg(long)]
+		once: bool,
+		/// Seconds between passes.
+		#[arg(long, default_value_t = 3)]
+		interval: u64,
+	},
+	/// Answer a request for this hospital (a person's decision).
+	Answer {
+		emergency: EmergencyId,
+		#[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
+		approve: bool,
+		#[arg(long)]
+		refuse: bool,
+	},
+}
+
+pub async fn emergency(ctx: &Ctx, command: EmergencyCommand) -> Result<(), CliError> {
+	match command {
+		EmergencyCommand::Escrow { record } => {
+			let session = ctx.session(false).await?;
+			let done = session.escrow_shares(record).await?;
+			ctx.out.done(
+				&format!(
+					"record {record} (key version {}) escrowed with hospitals {:?}: any {} of them can open it in an emergency",
+					done.key_version, done.hospitals, done.threshold
+				),
+				json!(done),
+			);
+		}
+		EmergencyCommand::OptOut | EmergencyCommand::OptIn => {
+			let allowed = matches!(command, EmergencyCommand::OptIn);
+			ctx.session(false).await?.set_emergency_access(allowed).await?;
+			let text = if allowed {
+				"emergency access allowed: escrow your records again (`ehr emergency escrow`)"
+			} else {
+				"emergency access refused: the shares of your records open nothing now"
+			};
+			ctx.out.done(text, json!({ "emergency_access": allowed }));
+		}
+		EmergencyCommand::Request { record, reason, note } => {
+			let session = ctx.session(false).await?;
+			let made = session.break_glass(record, reason, note.as_deref()).await?;
+			ctx.out.done(
+				&format!(
+					"emergency request {} on record {record}: the hospitals are asked; it ends at block {}{}",
+					made.emergency,
+					made.expires_at,
+					made.note_nonce
+						.as_ref()
+						.map(|n| format!("\nkeep the note with its nonce {n}"))
+						.unwrap_or_default()
+				),
+				json!(made),
+			);
+		}
+		EmergencyCommand::Status { emergency: id } => {
+			let request = emergency::request(&ctx.chain().await?, id)
+				.await?
+				.ok_or(emergency::EmergencyError::NotOpen(id))?;
+			let view = RequestView::new(id, &request);
+			ctx.out.done(
+				&format!(
+					"emergency request {id} on record {} by {} (hospital {}), reason {}: approved by {:?}, refused by {:?}, shares released by {:?} ({} needed); ends at block {}",
+					view.record,
+					view.requester,
+					view.hospital,
+					view.reason,
+					view.approved_by,
+					view.refused_by,
+					view.released_by,
+					view.threshold,
+					view.expires_at
+				),
+				json!(view),
+			);
+		}
+		EmergencyCommand::Read { emergency: id, out } => {
+			let session = ctx.session(true).await?;
+			let (record, version) = session.emergency_read(id, &out).await?;
+			ctx.out.done(
+				&format!(
+					"record {record} version {version} written to {} (emergency read logged on chain)",
+					out.display()
+				),
+				json!({ "emergency": id, "record": record, "version": version, "out": out }),
+			);
+		}
+		EmergencyCommand::Close { emergency: id } => {
+			ctx.session(false).await?.close_emergency(id).await?;
+			ctx.out.done(&format!("emergency request {id} closed"), json!({ "emergency": id }));
+		}
+	}
+	Ok(())
+}
+
+pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
+	match command {
+		EscrowCommand::Key { out } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let chain = ctx.chain().await?;
+			let proof = EscrowKeyProof::new(&keys, &chain.genesis_hash().0);
+			let json = proof.to_json();
+			let text = serde_json::to_string_pretty(&json).expect("serializes");
+			if let Some(path) = &out {
+				std::fs::write(path, &text)?;
+			}
+			ctx.out.done(&text, json);
+		}
+		EscrowCommand::Run { policy, once, interval } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let policy = match policy {
+				PolicyArg::Approve => Policy::Approve,
+				PolicyArg::Refuse => Policy::Refuse,
+				PolicyArg::Manual => Policy::Manual,
+			};
+			let agent = EscrowAgent { chain: ctx.chain().await?, keys, policy, wait: ctx.wait };
+			loop {
+				for action in agent.step().await? {
+					print_action(&action);
+				}
+				if once {
+					break;
+				}
+				tokio::time::sleep(Duration::from_secs(interval)).await;
+			}
+		}
+		EscrowCommand::Answer { emergency: id, approve, refuse } => {
+			let (_, _, keys) = ctx.unlock()?;
+			let approve = approve && !refuse;
+			emergency::answer(&ctx.chain().await?, &keys.signer, id, approve, ctx.wait).await?;
+			ctx.out.done(
+				&format!(
+					"emergency request {id} {} for this hospital",
+					if approve { "approved" } else { "refused" }
+				),
+				json!({ "emergency": id, "approved": approve }),
+			);
+		}
+	}
+	Ok(())
+}
+
+/// One JSON line per action on stdout, for the operator's log.
+fn print_action(action: &AgentAction) {
+	println!("{}", serde_json::to_string(action).expect("serializes"));
+}

@@ -1,0 +1,261 @@
+//! Break-glass on a real dev node and kubo, driven by the real `ehr` binary:
+//! three hospitals' escrow agents get their keys from the council (Alice and
+//! Bob); a patient escrows a record; a doctor of hospital 1 with no grant
+//! breaks the glass; the record opens only once all three approved and
+//! released their shares (threshold 3), and the read is logged before the
+//! plaintext exists; two hospitals' shares rebuild nothing; a refusal ends a
+//! request; an opted-out patient's record cannot be asked for; every step is
+//! in the audit trail, with the FHIR codes of an emergency override.
+
+mod common;
+
+use common::{wait_for_node, DevNode, Kubo, World, PASSPHRASE};
+use ehr::{
+	chain::AccountId,
+	crypto::{
+		shamir,
+		wrap::{self, WrapContext},
+	},
+	emergency,
+	keystore::KeystoreFile,
+	records::query,
+};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+/// Escrow agents: keystore name, dev account, hospital.
+const AGENTS: [(&str, &str, u32); 3] =
+	[("agent1", "//Charlie", 1), ("agent2", "//Eve", 2), ("agent3", "//One", 3)];
+
+impl World {
+	/// `agent` makes one pass with `policy`; returns its actions.
+	fn agent_pass(&self, agent: &str, policy: &str) -> Vec<Value> {
+		let out =
+			self.plain(agent, &["escrow", "run", "--once", "--policy", policy]).output().unwrap();
+		assert!(out.status.success(), "{agent}: {}", String::from_utf8_lossy(&out.stderr));
+		String::from_utf8(out.stdout)
+			.unwrap()
+			.lines()
+			.map(|line| serde_json::from_str(line).expect("one JSON action per line"))
+			.collect()
+	}
+
+	fn status(&self, emergency: &str) -> Value {
+		self.ok("doctor", &["emergency", "status", emergency])
+	}
+
+	/// The council (Alice proposes, Bob seconds) runs `propose ARGS`.
+	fn council(&self, args: &[&str]) {
+		let proposed = self.ok("alice", &[&["gov", "propose"], args].concat());
+		let index = proposed["index"].as_u64().expect("a motion").to_string();
+		self.ok("bob", &["gov", "vote", &index, "--aye"]);
+		let closed = self.ok("bob", &["gov", "close", &index]);
+		assert_eq!(closed["outcome"], "executed", "{closed}");
+		assert!(closed["error"].is_null(), "{closed}");
+	}
+}
+
+fn events(trail: &Value) -> Vec<String> {
+	trail.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_fewer_cannot() {
+	let w =
+		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
+	let client = wait_for_node(&w.node.ws_url).await;
+	w.import("alice", "//Alice");
+	w.import("bob", "//Bob");
+	w.import("auditor", "//Two");
+	let patient = w.import("patient", "//Ferdie");
+	let doctor = w.import("doctor", "//Dave");
+	let consent = w.run("doctor", &["user", "consent", "--role", "doctor", "--hospital", "1"]);
+	let consent = w.file("doctor.consent.json", &consent.stdout);
+	w.ok("alice", &["user", "register", "--consent", &consent]);
+	w.ok("patient", &["user", "register"]);
+
+	// Each hospital's agent proves its escrow key; two thirds of the
+	// council register it. A forged proof file is refused before any call.
+	for (agent, suri, org) in AGENTS {
+		w.import(agent, suri);
+		let proof = w.out_path(&format!("{agent}.escrow.json"));
+		w.ok(agent, &["escrow", "key", "--out", &proof]);
+		w.council(&["escrow-key", "--org", &org.to_string(), &proof]);
+	}
+	let bad = w.file("bad.escrow.json", b"{\"agent\": \"nobody\"}");
+	w.fails("alice", &["gov", "propose", "escrow-key", "--org", "9", &bad], 2, "escrow key file");
+	let (escrow, threshold) = emergency::escrow(&client).await.unwrap();
+	assert_eq!((escrow.len(), threshold), (3, 3));
+
+	// A record without shares cannot be asked for; once escrowed it can.
+	let text = b"allergic to penicillin; type 1 diabetes";
+	let file = w.file("summary.txt", text);
+	let id =
+		w.ok("patient", &["record", "add", &file, "--kind", "observation"])["id"].as_u64().unwrap();
+	let record = id.to_string();
+	let out = w.out_path("read.txt");
+	w.fails("doctor", &["emergency", "request", &record, "--reason", "unconscious"], 4, "NoShares");
+	let escrowed = w.ok("patient", &["emergency", "escrow", &record]);
+	assert_eq!(escrowed["hospitals"], serde_json::json!([1, 2, 3]));
+	assert_eq!(escrowed["threshold"], 3);
+	w.fails("doctor", &["record", "get", &record, "-o", &out], 4, "no grant");
+
+	// The doctor breaks the glass; its note stays with it.
+	w.fails("doctor", &["emergency", "request", &record, "--reason", "bored"], 2, "not a reason");
+	let made = w.ok(
+		"doctor",
+		&["emergency", "request", &record, "--reason", "unconscious", "--note", "found collapsed"],
+	);
+	let e = made["emergency"].as_u64().unwrap().to_string();
+	assert!(made["note_nonce"].is_string() && made["note_digest"].is_string(), "{made}");
+	w.fails("doctor", &["emergency", "read", &e, "--out", &out], 4, "0 of the 3 shares");
+
+	// Two hospitals approve: nothing is released below the threshold.
+	for agent in ["agent1", "agent2"] {
+		let actions = w.agent_pass(agent, "approve");
+		assert_eq!(actions.len(), 1, "{actions:?}");
+		assert_eq!(actions[0]["action"], "answered");
+		assert_eq!(actions[0]["approved"], true);
+	}
+	for agent in ["agent1", "agent2"] {
+		assert!(w.agent_pass(agent, "approve").is_empty(), "no release below the threshold");
+	}
+	let status = w.status(&e);
+	assert_eq!(status["approved_by"], serde_json::json!([1, 2]));
+	assert_eq!(status["released_by"], serde_json::json!([]));
+
+	// Two hospitals' shares rebuild nothing: agents 1 and 2 open their own
+	// shares (as colluding hospitals could) and get a key that is not the
+	// record's, which the patient's grant shows.
+	let keys =
+		|who: &str| KeystoreFile::read(&w.keystore(who)).unwrap().unlock(PASSPHRASE).unwrap();
+	let deposit = emergency::deposit(&client, id).await.unwrap().unwrap();
+	let view = query::record(&client, id).await.unwrap().unwrap();
+	let genesis = client.genesis_hash().0;
+	let colluding: Vec<shamir::Share> = deposit.shares.0[..2]
+		.iter()
+		.zip(["agent1", "agent2"])
+		.map(|(share, agent)| {
+			let context = WrapContext::EscrowShare {
+				genesis_hash: genesis,
+				owner: view.record.owner.0,
+				ciphertext_digest: view.record.ciphertext_digest,
+				key_version: view.record.key_version,
+				org: share.org,
+				escrow_key_version: share.escrow_key_version,
+				x: share.index,
+			};
+			let opened = wrap::unwrap(&share.wrapped.0, &keys(agent).encryption, &context).unwrap();
+			shamir::Share { x: share.index, y: Zeroizing::new(*opened.as_bytes()) }
+		})
+		.collect();
+	assert!(shamir::combine(&colluding, 3).is_err(), "two shares of three combine to nothing");
+	let patient_id: AccountId = patient.parse().unwrap();
+	let own = view.grant_of(&patient_id).unwrap();
+	let true_key = wrap::unwrap(
+		&own.wrapped_key.0,
+		&keys("patient").encryption,
+		&WrapContext::V2 {
+			genesis_hash: genesis,
+			owner: view.record.owner.0,
+			ciphertext_digest: view.record.ciphertext_digest,
+			key_version: view.record.key_version,
+		},
+	)
+	.unwrap();
+	let pretended = shamir::combine(&colluding, 2).unwrap();
+	assert_ne!(pretended.as_bytes(), true_key.as_bytes());
+	for share in &colluding {
+		assert_ne!(&*share.y, true_key.as_bytes());
+	}
+	// A share is wrapped to its own hospital only.
+	let context =
+		|share: &ehr::chain::runtime::runtime_types::pallet_ehr_emergency::types::Share| {
+			WrapContext::EscrowShare {
+				genesis_hash: genesis,
+				owner: view.record.owner.0,
+				ciphertext_digest: view.record.ciphertext_digest,
+				key_version: view.record.key_version,
+				org: share.org,
+				escrow_key_version: share.escrow_key_version,
+				x: share.index,
+			}
+		};
+	let third = &deposit.shares.0[2];
+	assert!(wrap::unwrap(&third.wrapped.0, &keys("agent1").encryption, &context(third)).is_err());
+
+	// The third approves; each agent's next pass (on finalized state that
+	// holds three approvals) releases its share to the doctor.
+	assert_eq!(w.agent_pass("agent3", "approve")[0]["action"], "answered");
+	for (agent, _, _) in AGENTS {
+		let actions = w.agent_pass(agent, "approve");
+		assert_eq!(actions.len(), 1, "{agent}: {actions:?}");
+		assert_eq!(actions[0]["action"], "released", "{agent}: {actions:?}");
+		assert_eq!(actions[0]["to"], doctor);
+	}
+	assert_eq!(w.status(&e)["released_by"], serde_json::json!([1, 2, 3]));
+	// Only the requester reads with them.
+	w.fails("patient", &["emergency", "read", &e, "--out", &out], 4, "another account");
+	let read = w.ok("doctor", &["emergency", "read", &e, "--out", &out]);
+	assert_eq!(read["record"], id);
+	assert_eq!(std::fs::read(&out).unwrap(), text);
+	w.ok("doctor", &["emergency", "close", &e]);
+	w.fails("doctor", &["emergency", "read", &e, "--out", &out], 4, "no open emergency request");
+
+	// Every step is in the record's audit trail, in order, and its FHIR
+	// export marks the override's start and end, for emergency treatment.
+	let trail = w.ok("auditor", &["audit", "record", &record]);
+	let steps: Vec<String> = events(&trail)
+		.into_iter()
+		.filter(|e| e.starts_with("Emergency") || e == "ShareReleased" || e == "SharesDeposited")
+		.collect();
+	assert_eq!(
+		steps,
+		[
+			"SharesDeposited",
+			"EmergencyRequested",
+			"EmergencyAnswered",
+			"EmergencyAnswered",
+			"EmergencyAnswered",
+			"ShareReleased",
+			"ShareReleased",
+			"ShareReleased",
+			"EmergencyRead",
+			"EmergencyClosed"
+		]
+	);
+	let fhir =
+		w.plain("auditor", &["audit", "record", &record, "--format", "fhir"]).output().unwrap();
+	let fhir: Value = serde_json::from_slice(&fhir.stdout).unwrap();
+	let codes: Vec<(&str, bool)> = fhir["entry"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| {
+			let r = &e["resource"];
+			(
+				r["type"]["code"].as_str().unwrap(),
+				r["purposeOfEvent"][0]["coding"][0]["code"] == "ETREAT",
+			)
+		})
+		.collect();
+	assert!(codes.contains(&("110127", true)) && codes.contains(&("110128", true)), "{codes:?}");
+	let table = w.plain("patient", &["audit", "patient", &patient]).output().unwrap();
+	let table = String::from_utf8(table.stdout).unwrap();
+	assert!(table.contains("EMERGENCY EmergencyRead"), "{table}");
+	assert!(table.contains("EMERGENCY (break-glass): 1 requests, 1 emergency reads"), "{table}");
+
+	// A refusal that leaves too few hospitals to approve ends the request.
+	let made = w.ok("doctor", &["emergency", "request", &record, "--reason", "life-threatening"]);
+	let again = made["emergency"].as_u64().unwrap().to_string();
+	w.agent_pass("agent1", "approve");
+	let refused = w.agent_pass("agent3", "refuse");
+	assert_eq!(refused[0]["approved"], false, "{refused:?}");
+	w.fails("doctor", &["emergency", "status", &again], 4, "no open emergency request");
+	assert!(w.agent_pass("agent1", "approve").is_empty(), "nothing to release");
+
+	// An opted-out patient's record cannot be asked for.
+	w.ok("patient", &["emergency", "opt-out"]);
+	w.fails("doctor", &["emergency", "request", &record, "--reason", "unconscious"], 4, "OptedOut");
+	w.fails("patient", &["emergency", "escrow", &record], 4, "OptedOut");
+}
