@@ -27,6 +27,7 @@ use crate::{
 		AccountId, ChainError, Client, Keypair, Wait,
 	},
 	crypto::{
+		envelope::{self, HEADER_LEN},
 		os_rng,
 		shamir::{self, ShamirError},
 		wrap::{self, WrapContext},
@@ -66,7 +67,7 @@ pub enum EmergencyError {
 	Rekeyed(RecordId),
 	#[error("the share hospital {org} released does not open with this keystore: {cause}")]
 	ShareNotForYou { org: u32, cause: wrap::UnwrapError },
-	#[error("the released shares do not rebuild record {0}'s key (a hospital released a wrong share, or the owner deposited wrong ones): nothing was written")]
+	#[error("no threshold of the released shares rebuilds record {0}'s key (hospitals released wrong shares, or wrong ones were deposited): nothing was logged or written")]
 	WrongShares(RecordId),
 	#[error(transparent)]
 	Shamir(#[from] ShamirError),
@@ -399,9 +400,11 @@ impl Session {
 	}
 
 	/// Rebuilds the key of request `emergency`'s record from the shares the
-	/// hospitals released to this account, logs the read on chain, then
-	/// decrypts the record into `out`. Returns the record and the version
-	/// read.
+	/// hospitals released to this account (any `threshold` of them that
+	/// open the record: a wrong share among them does not stop the read),
+	/// logs the read on chain, then decrypts the record into `out`, which
+	/// appears only once every chunk authenticated. Returns the record and
+	/// the version read.
 	pub async fn emergency_read(
 		&self,
 		emergency: EmergencyId,
@@ -413,14 +416,7 @@ impl Session {
 		if request.requester != self.account() {
 			return Err(EmergencyError::NotYours(emergency));
 		}
-		let id = request.record;
-		if request.released.0.len() < usize::from(request.threshold) {
-			return Err(EmergencyError::SharesMissing {
-				id: emergency,
-				released: request.released.0.len(),
-				threshold: request.threshold,
-			});
-		}
+		let (id, threshold) = (request.record, request.threshold);
 		let context = |x| WrapContext::EmergencyShare {
 			genesis_hash: self.genesis(),
 			emergency,
@@ -428,28 +424,46 @@ impl Session {
 			x,
 		};
 		let mut shares = Vec::with_capacity(request.released.0.len());
+		let mut unopened = None;
 		for released in &request.released.0 {
-			let opened =
-				wrap::unwrap(&released.wrapped.0, &self.keys.encryption, &context(released.index))
-					.map_err(|cause| EmergencyError::ShareNotForYou { org: released.org, cause })?;
-			shares.push(shamir::Share { x: released.index, y: Zeroizing::new(*opened.as_bytes()) });
+			match wrap::unwrap(&released.wrapped.0, &self.keys.encryption, &context(released.index))
+			{
+				Ok(opened) => shares.push(shamir::Share {
+					x: released.index,
+					y: Zeroizing::new(*opened.as_bytes()),
+				}),
+				Err(cause) => unopened = unopened.or(Some((released.org, cause))),
+			}
 		}
-		// Any `threshold` of them rebuild the key; all of them must agree,
-		// which the decryption below checks for the ones used.
-		let data_key =
-			shamir::combine(&shares[..usize::from(request.threshold)], request.threshold)?;
+		if shares.len() < usize::from(threshold) {
+			return Err(match unopened {
+				Some((org, cause)) => EmergencyError::ShareNotForYou { org, cause },
+				None => EmergencyError::SharesMissing {
+					id: emergency,
+					released: shares.len(),
+					threshold,
+				},
+			});
+		}
 		let view =
 			records::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		if view.record.key_version != request.key_version {
 			return Err(EmergencyError::Rekeyed(id));
 		}
+		let cid = String::from_utf8_lossy(&view.record.cid.0).into_owned();
+		let header: [u8; HEADER_LEN] = self
+			.ipfs
+			.head(&cid, HEADER_LEN)
+			.await
+			.map_err(RecordError::from)?
+			.try_into()
+			.map_err(|_| EmergencyError::WrongShares(id))?;
+		let data_key =
+			opening_key(&shares, threshold, &header).ok_or(EmergencyError::WrongShares(id))?;
 		// The read is on chain before the plaintext is here.
 		self.submit(&runtime::transactions().emergency().log_emergency_read(emergency)).await?;
-		match self.decrypt_into(id, &view.record, data_key, out).await {
-			Ok(version) => Ok((id, version)),
-			Err(RecordError::Envelope(..)) => Err(EmergencyError::WrongShares(id)),
-			Err(e) => Err(e.into()),
-		}
+		let version = self.decrypt_into(id, &view.record, data_key, out).await?;
+		Ok((id, version))
 	}
 
 	/// Closes request `emergency` (its requester, the patient, or the
@@ -460,12 +474,57 @@ impl Session {
 	}
 }
 
+/// The key that some `threshold` of `shares` rebuild and that opens the
+/// envelope whose header is `header`, trying every such subset (at most
+/// C(16, 8) = 12,870 cheap checks): one wrong share does not hide the key
+/// the others rebuild.
+fn opening_key(
+	shares: &[shamir::Share],
+	threshold: u8,
+	header: &[u8; HEADER_LEN],
+) -> Option<DataKey> {
+	let k = usize::from(threshold);
+	let n = shares.len();
+	if k == 0 || k > n {
+		return None;
+	}
+	let mut picked: Vec<usize> = (0..k).collect();
+	loop {
+		let subset: Vec<shamir::Share> = picked
+			.iter()
+			.map(|&i| shamir::Share { x: shares[i].x, y: shares[i].y.clone() })
+			.collect();
+		if let Ok(key) = shamir::combine(&subset, threshold) {
+			if envelope::opens(&key, header).is_ok() {
+				return Some(key);
+			}
+		}
+		// The next k-subset in lexicographic order.
+		let mut at = k;
+		loop {
+			if at == 0 {
+				return None;
+			}
+			at -= 1;
+			if picked[at] < n - k + at {
+				break;
+			}
+		}
+		picked[at] += 1;
+		for next in at + 1..k {
+			picked[next] = picked[next - 1] + 1;
+		}
+	}
+}
+
 /// How an escrow agent answers requests it has not answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Policy {
-	/// Approve a request whose requester is, in finalized state, a
-	/// registered doctor of the hospital the request names.
+	/// Approve a live request by a registered doctor of the hospital it
+	/// names, while that hospital has fewer than
+	/// [`MAX_APPROVED_PER_HOSPITAL`] other open requests this hospital
+	/// approved; above that, leave it to a person.
 	Approve,
 	/// Refuse every request.
 	Refuse,
@@ -473,6 +532,20 @@ pub enum Policy {
 	/// releases the share once the threshold approved.
 	Manual,
 }
+
+/// Under [`Policy::Approve`], how many open requests of one requesting
+/// hospital an agent approves at once before it asks a person: a hostile
+/// registrar's fake doctors open few records before someone looks.
+pub const MAX_APPROVED_PER_HOSPITAL: usize = 3;
+
+/// An agent releases nothing to a request this close to its end (a minute
+/// of blocks): a release that lands after the end is refused by the chain
+/// but is public all the same.
+pub const RELEASE_MARGIN_BLOCKS: BlockNumber = 10;
+
+/// What [`ended`] says of a live request within [`RELEASE_MARGIN_BLOCKS`]
+/// of its end.
+const ENDING_SOON: &str = "it ends too soon to release to";
 
 /// What an agent did in one [`EscrowAgent::step`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -483,11 +556,23 @@ pub enum AgentAction {
 		approved: bool,
 		why: &'static str,
 	},
+	/// Left for a person (`ehr escrow answer`); reported once.
+	Deferred {
+		emergency: EmergencyId,
+		why: &'static str,
+	},
 	Released {
 		emergency: EmergencyId,
 		to: AccountId,
 	},
-	/// The chain refused a call (the request ended meanwhile, say).
+	/// A request of this hospital's staff that ended, closed (its deposit
+	/// returned).
+	Closed {
+		emergency: EmergencyId,
+		why: &'static str,
+	},
+	/// Something about one request failed; the others went on, and the
+	/// next pass sees the new state.
 	Failed {
 		emergency: EmergencyId,
 		error: String,
@@ -502,94 +587,157 @@ pub struct EscrowAgent {
 	pub keys: Keys,
 	pub policy: Policy,
 	pub wait: Wait,
+	/// Requests already reported as deferred.
+	pub deferred: std::collections::BTreeSet<EmergencyId>,
+}
+
+/// Why request `request` no longer opens its record at proven `state`
+/// (what the pallet's `live` checks, and an end too near to release to),
+/// if it does not.
+async fn ended(
+	state: &Proven,
+	request: &Request,
+	escrow: &[EscrowKey],
+) -> Result<Option<&'static str>, ChainError> {
+	let storage = runtime::storage();
+	if request.expires_at <= state.head.number {
+		return Ok(Some("it expired"));
+	}
+	let record = state.fetch(storage.ehr_acl().records(), (request.record,)).await?;
+	if record.is_none_or(|r| r.key_version != request.key_version) {
+		return Ok(Some("the record was re-keyed or removed"));
+	}
+	let opted_out = state.fetch(storage.emergency().opted_out(), (request.owner,)).await?;
+	let opt_outs = state.fetch(storage.emergency().opt_outs(), (request.owner,)).await?;
+	if opted_out.is_some() || opt_outs.unwrap_or(0) != request.owner_opt_outs {
+		return Ok(Some("the patient opted out"));
+	}
+	let user = state.fetch(storage.ehr_acl().users(), (request.requester,)).await?;
+	let registrations =
+		state.fetch(storage.ehr_acl().registrations(), (request.requester,)).await?;
+	let leaving = state.fetch(storage.ehr_acl().leaving(), (request.requester,)).await?;
+	let same = user.is_some_and(|u| {
+		u.role == Role::Doctor
+			&& u.org == Some(request.org)
+			&& u.enc_key_version == request.requester_key_version
+	}) && registrations.unwrap_or(0) == request.registration
+		&& leaving.is_none();
+	if !same {
+		return Ok(Some("the requester is no longer the doctor who asked"));
+	}
+	if !escrow.iter().any(|e| e.org == request.org && e.since == request.org_since) {
+		return Ok(Some("the requester's hospital left the escrow"));
+	}
+	let deposit = state.fetch(storage.emergency().deposits(), (request.record,)).await?;
+	if deposit.is_none_or(|d| d.serial != request.deposit) {
+		return Ok(Some("the record's shares were replaced or withdrawn"));
+	}
+	if request.expires_at <= state.head.number.saturating_add(RELEASE_MARGIN_BLOCKS) {
+		return Ok(Some(ENDING_SOON));
+	}
+	Ok(None)
 }
 
 impl EscrowAgent {
+	pub fn new(chain: Client, keys: Keys, policy: Policy, wait: Wait) -> EscrowAgent {
+		EscrowAgent { chain, keys, policy, wait, deferred: Default::default() }
+	}
+
 	fn account(&self) -> AccountId {
 		self.keys.signer.public_key().to_account_id()
 	}
 
-	fn signer(&self) -> &Keypair {
-		&self.keys.signer
-	}
-
 	/// One pass over the open requests, at the newest proven finalized
 	/// state: answers those this hospital holds a share of and has not
-	/// answered with its current key (by the policy), and releases its
-	/// share to those the threshold of hospitals approved.
-	pub async fn step(&self) -> Result<Vec<AgentAction>, EmergencyError> {
+	/// answered with its current key (by the policy), releases its share
+	/// to those the threshold of hospitals approved, and closes its own
+	/// staff's requests that ended. A request that fails does not stop the
+	/// others.
+	pub async fn step(&mut self) -> Result<Vec<AgentAction>, EmergencyError> {
 		let state = Proven::now(&self.chain).await?;
 		let (escrow, _) = escrow_at(&state).await?;
 		let me = self.account();
-		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?;
-		let now = state.head.number;
+		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?.clone();
+		let open = open_requests(&state).await?;
 		let mut actions = Vec::new();
-		for (emergency, request) in open_requests(&state).await? {
-			if request.expires_at <= now {
-				continue;
+		for (emergency, request) in &open {
+			match self.consider(&state, &escrow, &mine, &open, *emergency, request).await {
+				Ok(Some(action)) => actions.push(action),
+				Ok(None) => {}
+				Err(e) => actions
+					.push(AgentAction::Failed { emergency: *emergency, error: e.to_string() }),
 			}
-			let deposit = state
-				.fetch(runtime::storage().emergency().deposits(), (request.record,))
-				.await?
-				.filter(|d| d.serial == request.deposit);
-			let Some(share) =
-				deposit.and_then(|d| d.shares.0.into_iter().find(|s| s.org == mine.org))
-			else {
-				continue;
-			};
-			let answered = request
-				.answers
-				.0
-				.iter()
-				.find(|a| a.org == mine.org && a.escrow_key_version == mine.version);
-			let action = match answered {
-				None => match self.decide(&state, &request).await? {
-					Some((approve, why)) => {
-						let call = runtime::transactions()
-							.emergency()
-							.answer_emergency(emergency, approve);
-						self.run(
-							emergency,
-							&call,
-							AgentAction::Answered { emergency, approved: approve, why },
-						)
-						.await
-					}
-					None => continue,
-				},
-				Some(answer)
-					if answer.approve
-						&& approvals(&request, &escrow) >= u32::from(request.threshold)
-						&& request.released.0.iter().all(|r| r.org != mine.org) =>
-				{
-					let to = request.requester;
-					match self.rewrapped(&state, emergency, &request, &share).await? {
-						Some(wrapped) => {
-							let call = runtime::transactions()
-								.emergency()
-								.release_share(emergency, BoundedVec(wrapped));
-							self.run(emergency, &call, AgentAction::Released { emergency, to })
-								.await
-						}
-						None => AgentAction::Failed {
-							emergency,
-							error: "the requester's encryption key changed since the request"
-								.into(),
-						},
-					}
-				}
-				Some(_) => continue,
-			};
-			actions.push(action);
 		}
 		Ok(actions)
 	}
 
-	/// The policy's answer to `request`: approve only a request whose
-	/// requester is a registered doctor of the hospital it names.
+	async fn consider(
+		&mut self,
+		state: &Proven,
+		escrow: &[EscrowKey],
+		mine: &EscrowKey,
+		open: &[(EmergencyId, Request)],
+		emergency: EmergencyId,
+		request: &Request,
+	) -> Result<Option<AgentAction>, EmergencyError> {
+		let emergency_calls = runtime::transactions().emergency();
+		if let Some(why) = ended(state, request, escrow).await? {
+			// Expired and stale requests anyone may close; this hospital
+			// closes its own staff's (others' are theirs to close).
+			if request.org == mine.org && why != ENDING_SOON {
+				let call = emergency_calls.close_emergency(emergency);
+				return Ok(Some(
+					self.run(emergency, &call, AgentAction::Closed { emergency, why }).await,
+				));
+			}
+			return Ok(None);
+		}
+		let deposit = state
+			.fetch(runtime::storage().emergency().deposits(), (request.record,))
+			.await?
+			.filter(|d| d.serial == request.deposit);
+		let Some(share) = deposit.and_then(|d| d.shares.0.into_iter().find(|s| s.org == mine.org))
+		else {
+			return Ok(None);
+		};
+		let answered = request
+			.answers
+			.0
+			.iter()
+			.find(|a| a.org == mine.org && a.escrow_key_version == mine.version);
+		match answered {
+			None => {
+				let Some((approve, why)) = self.decide(state, mine, open, request).await? else {
+					if self.deferred.insert(emergency) {
+						let why = "left to a person: `ehr escrow answer`";
+						return Ok(Some(AgentAction::Deferred { emergency, why }));
+					}
+					return Ok(None);
+				};
+				let call = emergency_calls.answer_emergency(emergency, approve);
+				let done = AgentAction::Answered { emergency, approved: approve, why };
+				Ok(Some(self.run(emergency, &call, done).await))
+			}
+			Some(answer)
+				if answer.approve
+					&& approvals(request, escrow) >= u32::from(request.threshold)
+					&& request.released.0.iter().all(|r| r.org != mine.org) =>
+			{
+				let wrapped = self.rewrapped(state, emergency, request, &share).await?;
+				let call = emergency_calls.release_share(emergency, BoundedVec(wrapped));
+				let done = AgentAction::Released { emergency, to: request.requester };
+				Ok(Some(self.run(emergency, &call, done).await))
+			}
+			Some(_) => Ok(None),
+		}
+	}
+
+	/// The policy's answer to live `request` (`None`: a person decides).
 	async fn decide(
 		&self,
 		state: &Proven,
+		mine: &EscrowKey,
+		open: &[(EmergencyId, Request)],
 		request: &Request,
 	) -> Result<Option<(bool, &'static str)>, EmergencyError> {
 		Ok(match self.policy {
@@ -598,41 +746,52 @@ impl EscrowAgent {
 			Policy::Approve => {
 				let user =
 					state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
-				Some(match user {
-					Some(u) if u.role == Role::Doctor && u.org == Some(request.org) => {
-						(true, "the requester is a registered doctor of the requesting hospital")
-					}
-					_ => (
+				let approved_from_there = open
+					.iter()
+					.filter(|(_, r)| {
+						r.org == request.org
+							&& r.answers.0.iter().any(|a| a.org == mine.org && a.approve)
+					})
+					.count();
+				match user {
+					Some(u) if u.role != Role::Doctor || u.org != Some(request.org) => Some((
 						false,
 						"the requester is not a registered doctor of the requesting hospital",
-					),
-				})
+					)),
+					None => Some((false, "the requester is not registered")),
+					Some(_) if approved_from_there >= MAX_APPROVED_PER_HOSPITAL => None,
+					Some(_) => Some((
+						true,
+						"the requester is a registered doctor of the requesting hospital",
+					)),
+				}
 			}
 		})
 	}
 
 	/// This hospital's `share` opened with its escrow key (or a retired one)
-	/// and wrapped again to the requester's current key, if that is still
-	/// the key the request was made with.
+	/// and wrapped again to the key the requester asked with (`ended`
+	/// checked that it is still the requester's).
 	async fn rewrapped(
 		&self,
 		state: &Proven,
 		emergency: EmergencyId,
 		request: &Request,
 		share: &types::Share,
-	) -> Result<Option<Vec<u8>>, EmergencyError> {
-		let user = state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
-		let Some(user) = user.filter(|u| u.enc_key_version == request.requester_key_version) else {
-			return Ok(None);
-		};
-		let owner = request.owner.0;
+	) -> Result<Vec<u8>, EmergencyError> {
+		let storage = runtime::storage();
+		let user = state
+			.fetch(storage.ehr_acl().users(), (request.requester,))
+			.await?
+			.ok_or(RecordError::NotRegistered(request.requester))?;
 		let record = state
-			.fetch(runtime::storage().ehr_acl().records(), (request.record,))
+			.fetch(storage.ehr_acl().records(), (request.record,))
 			.await?
 			.ok_or(RecordError::RecordNotFound(request.record))?;
+		let genesis_hash = self.chain.genesis_hash().0;
 		let context = WrapContext::EscrowShare {
-			genesis_hash: self.chain.genesis_hash().0,
-			owner,
+			genesis_hash,
+			owner: request.owner.0,
 			ciphertext_digest: record.ciphertext_digest,
 			key_version: request.key_version,
 			org: share.org,
@@ -642,25 +801,23 @@ impl EscrowAgent {
 		let opened = open_with_any(&self.keys, &share.wrapped.0, &context)
 			.map_err(|cause| EmergencyError::ShareNotForYou { org: share.org, cause })?;
 		let to = WrapContext::EmergencyShare {
-			genesis_hash: self.chain.genesis_hash().0,
+			genesis_hash,
 			emergency,
 			key_version: request.key_version,
 			x: share.index,
 		};
-		let wrapped = wrap::wrap(&opened, &user.enc_key, &to, &mut os_rng())
-			.map_err(|_| RecordError::UnusableKey(request.requester))?;
-		Ok(Some(wrapped))
+		Ok(wrap::wrap(&opened, &user.enc_key, &to, &mut os_rng())
+			.map_err(|_| RecordError::UnusableKey(request.requester))?)
 	}
 
-	/// Submits `call`; a refusal is reported as [`AgentAction::Failed`]
-	/// (the next pass sees the new state), a lost node as an error.
+	/// Submits `call`: `done` if the chain took it, else what failed.
 	async fn run<Call: subxt::transactions::Payload>(
 		&self,
 		emergency: EmergencyId,
 		call: &Call,
 		done: AgentAction,
 	) -> AgentAction {
-		match crate::chain::submit(&self.chain, call, self.signer(), self.wait).await {
+		match crate::chain::submit(&self.chain, call, &self.keys.signer, self.wait).await {
 			Ok(_) => done,
 			Err(e) => AgentAction::Failed { emergency, error: e.to_string() },
 		}

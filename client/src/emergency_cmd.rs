@@ -5,8 +5,8 @@
 use crate::{CliError, Ctx};
 use clap::{Subcommand, ValueEnum};
 use ehr::emergency::{
-	self, AgentAction, EmergencyId, EmergencyReason, EscrowAgent, EscrowKeyProof, Policy,
-	RequestView,
+	self, AgentAction, EmergencyError, EmergencyId, EmergencyReason, EscrowAgent, EscrowKeyProof,
+	Policy, RequestView,
 };
 use serde_json::json;
 use std::{path::PathBuf, time::Duration};
@@ -32,10 +32,12 @@ pub enum EmergencyCommand {
 		/// unconscious, life-threatening, cannot-consent or other.
 		#[arg(long)]
 		reason: EmergencyReason,
-		/// Free text kept by your hospital; only its salted SHA-256 goes on
-		/// chain (the nonce is printed: keep it with the text).
+		/// A file with the free text (`-`: standard input), kept by your
+		/// hospital; only its salted SHA-256 goes on chain (the nonce is
+		/// printed: keep it with the text). Not a command-line argument,
+		/// which shell history and process lists would show.
 		#[arg(long)]
-		note: Option<String>,
+		note_file: Option<PathBuf>,
 	},
 	/// An open request: who asked, why, and which hospitals approved,
 	/// refused and released their shares.
@@ -54,7 +56,8 @@ pub enum EmergencyCommand {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PolicyArg {
-	/// Approve requests by registered doctors of the requesting hospital.
+	/// Approve live requests by registered doctors of the requesting
+	/// hospital (a few per hospital at once; then a person decides).
 	Approve,
 	/// Refuse every request.
 	Refuse,
@@ -74,7 +77,10 @@ pub enum EscrowCommand {
 	/// Answer requests and release this hospital's shares, acting only on
 	/// finalized, proven state; one JSON line per action.
 	Run {
-		#[arg(long, value_enum, default_value = "approve")]
+		/// approve (live requests by registered doctors of the requesting
+		/// hospital, a few per hospital at once, then a person), refuse, or
+		/// manual (a person answers every request).
+		#[arg(long, value_enum, default_value = "manual")]
 		policy: PolicyArg,
 		/// One pass, then exit.
 		#[arg(long)]
@@ -116,7 +122,18 @@ pub async fn emergency(ctx: &Ctx, command: EmergencyCommand) -> Result<(), CliEr
 			};
 			ctx.out.done(text, json!({ "emergency_access": allowed }));
 		}
-		EmergencyCommand::Request { record, reason, note } => {
+		EmergencyCommand::Request { record, reason, note_file } => {
+			let note = match note_file {
+				None => None,
+				Some(path) if path.as_os_str() == "-" => {
+					let mut text = String::new();
+					std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+					Some(text)
+				}
+				Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
+					CliError::Usage(format!("cannot read the note {}: {e}", path.display()))
+				})?),
+			};
 			let session = ctx.session(false).await?;
 			let made = session.break_glass(record, reason, note.as_deref()).await?;
 			ctx.out.done(
@@ -192,10 +209,21 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 				PolicyArg::Refuse => Policy::Refuse,
 				PolicyArg::Manual => Policy::Manual,
 			};
-			let agent = EscrowAgent { chain: ctx.chain().await?, keys, policy, wait: ctx.wait };
+			let mut agent = EscrowAgent::new(ctx.chain().await?, keys, policy, ctx.wait);
 			loop {
-				for action in agent.step().await? {
-					print_action(&action);
+				match agent.step().await {
+					Ok(actions) => actions.iter().for_each(print_action),
+					Err(e) if once => return Err(e.into()),
+					// A service waits out what a later pass may not meet: its
+					// key not registered yet, the node away (connect again).
+					Err(e) => {
+						eprintln!("{}", json!({ "action": "waiting", "error": e.to_string() }));
+						if !matches!(e, EmergencyError::NotAnAgent) {
+							if let Ok(chain) = ctx.chain().await {
+								agent.chain = chain;
+							}
+						}
+					}
 				}
 				if once {
 					break;

@@ -5,7 +5,7 @@ use crate::{parse_account, CliError, Ctx};
 use clap::Subcommand;
 use ehr::{
 	emergency::EscrowKeyProof,
-	governance::{self, Closed, Operation, OrgId, Parameter},
+	governance::{self, Closed, EscrowKeyEntry, Operation, OrgId, Parameter},
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -95,14 +95,16 @@ pub enum ProposeCommand {
 		/// A number within the parameter's range, or `default`.
 		value: String,
 	},
-	/// Make a key hospital `--org`'s escrow key for emergency shares (two
-	/// thirds needed): the JSON `ehr escrow key` printed on its agent's
-	/// machine.
+	/// Make keys the escrow keys for emergency shares of hospitals `--org`
+	/// (two thirds needed; several in one motion, all or none): for each,
+	/// the file `ehr escrow key --out` wrote on its agent's machine, in the
+	/// order of the `--org`s.
 	EscrowKey {
-		#[arg(long)]
-		org: OrgId,
-		/// The file `ehr escrow key --out` wrote (agent, key, proof).
-		proof_file: PathBuf,
+		#[arg(long, required = true)]
+		org: Vec<OrgId>,
+		/// The files (agent, key, proof), one per `--org`.
+		#[arg(required = true)]
+		proof_files: Vec<PathBuf>,
 	},
 	/// Hospital `--org` stops holding emergency shares (two thirds needed).
 	RemoveEscrowKey {
@@ -123,7 +125,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 			ctx.out.parameters(&governance::parameters(&ctx.chain().await?).await?)
 		}
 		GovCommand::Propose(what) => {
-			// Only a kill reads the chain to name its operation.
+			// A kill and a removal read the chain to name their operation.
 			let mut connected = None;
 			let operation = match what {
 				ProposeCommand::AdmitHospital { account, org, peer } => Operation::AdmitHospital {
@@ -131,10 +133,16 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					org,
 					peer: governance::parse_peer_id(&peer)?,
 				},
-				ProposeCommand::RemoveHospital { account, peer } => Operation::RemoveHospital {
-					account: parse_account(&account)?,
-					peer: governance::parse_peer_id(&peer)?,
-				},
+				ProposeCommand::RemoveHospital { account, peer } => {
+					let account = parse_account(&account)?;
+					let peer = governance::parse_peer_id(&peer)?;
+					// Its escrow key goes with it, if its hospital holds one.
+					let chain = connected.insert(ctx.chain().await?);
+					let org = ehr::records::query::registrar_org(chain, &account).await?;
+					let (escrow, _) = ehr::emergency::escrow(chain).await?;
+					let escrow_org = org.filter(|org| escrow.iter().any(|e| e.org == *org));
+					Operation::RemoveHospital { account, peer, escrow_org }
+				}
 				ProposeCommand::AddRegistrar { account, org } => {
 					Operation::AddRegistrar { account: parse_account(&account)?, org }
 				}
@@ -155,17 +163,29 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					let parameter = Parameter::parse(&name)?;
 					Operation::SetParameter { parameter, value: parameter.value(&value)? }
 				}
-				ProposeCommand::EscrowKey { org, proof_file } => {
-					let text = std::fs::read_to_string(&proof_file).map_err(|e| {
-						CliError::Usage(format!("cannot read {}: {e}", proof_file.display()))
-					})?;
-					let proof = EscrowKeyProof::parse(&text).map_err(CliError::Usage)?;
-					Operation::SetEscrowKey {
-						org,
-						key: proof.key,
-						key_proof: proof.key_proof,
-						agent: proof.agent,
+				ProposeCommand::EscrowKey { org, proof_files } => {
+					if org.len() != proof_files.len() {
+						return Err(CliError::Usage(format!(
+							"{} --org for {} key files: name one hospital per file",
+							org.len(),
+							proof_files.len()
+						)));
 					}
+					let mut entries = Vec::with_capacity(org.len());
+					for (org, path) in org.into_iter().zip(proof_files) {
+						let text = std::fs::read_to_string(&path).map_err(|e| {
+							CliError::Usage(format!("cannot read {}: {e}", path.display()))
+						})?;
+						let proof = EscrowKeyProof::parse(&text)
+							.map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+						entries.push(EscrowKeyEntry {
+							org,
+							key: proof.key,
+							key_proof: proof.key_proof,
+							agent: proof.agent,
+						});
+					}
+					Operation::SetEscrowKeys(entries)
 				}
 				ProposeCommand::RemoveEscrowKey { org } => Operation::RemoveEscrowKey { org },
 			};

@@ -304,6 +304,9 @@ pub enum Operation {
 	RemoveHospital {
 		account: AccountId,
 		peer: Vec<u8>,
+		/// Its hospital, if that holds an escrow key: removed first, so that
+		/// its agent answers and releases nothing more.
+		escrow_org: Option<OrgId>,
 	},
 	AddRegistrar {
 		account: AccountId,
@@ -326,14 +329,9 @@ pub enum Operation {
 		parameter: Parameter,
 		value: Option<u32>,
 	},
-	/// Make `key` hospital `org`'s escrow key, held by its escrow agent
-	/// `agent` (`key_proof`: the agent's proof, `ehr escrow key`).
-	SetEscrowKey {
-		org: OrgId,
-		key: [u8; 32],
-		key_proof: [u8; 64],
-		agent: AccountId,
-	},
+	/// Make each key its hospital's escrow key, held by that hospital's
+	/// escrow agent (one motion, all or none).
+	SetEscrowKeys(Vec<EscrowKeyEntry>),
 	/// Hospital `org` stops holding emergency shares.
 	RemoveEscrowKey {
 		org: OrgId,
@@ -350,7 +348,7 @@ impl Operation {
 				| Operation::RemoveHospital { .. }
 				| Operation::AuthorizeUpgrade { .. }
 				| Operation::SetParameter { .. }
-				| Operation::SetEscrowKey { .. }
+				| Operation::SetEscrowKeys(_)
 				| Operation::RemoveEscrowKey { .. }
 		)
 	}
@@ -363,6 +361,14 @@ impl Operation {
 			_ => None,
 		};
 		Some(match call {
+			C::Utility(UtilityCall::batch_all { calls })
+				if !calls.is_empty()
+					&& calls.iter().all(|c| EscrowKeyEntry::from_call(c).is_some()) =>
+			{
+				Operation::SetEscrowKeys(
+					calls.iter().filter_map(EscrowKeyEntry::from_call).collect(),
+				)
+			}
 			C::Utility(UtilityCall::batch_all { calls }) => match calls.as_slice() {
 				[C::HospitalMembership(MembershipCall::add_member { who }), C::EhrAcl(AclCall::add_registrar { registrar, org }), C::NodeAuthorization(NodesCall::add_well_known_node { node, owner }), C::Validators(ValidatorsCall::add_validator { who: validator })]
 					if [id(who), id(owner), Some(*validator)]
@@ -375,12 +381,21 @@ impl Operation {
 						peer: node.0.clone(),
 					}
 				}
-				[C::Validators(ValidatorsCall::remove_validator { who: validator }), C::NodeAuthorization(NodesCall::remove_well_known_node { node }), C::EhrAcl(AclCall::remove_registrar { registrar }), C::HospitalMembership(MembershipCall::remove_member { who })]
+				[rest @ .., C::Validators(ValidatorsCall::remove_validator { who: validator }), C::NodeAuthorization(NodesCall::remove_well_known_node { node }), C::EhrAcl(AclCall::remove_registrar { registrar }), C::HospitalMembership(MembershipCall::remove_member { who })]
 					if [Some(*validator), id(who)]
 						.iter()
 						.all(|a| a.as_ref() == Some(registrar)) =>
 				{
-					Operation::RemoveHospital { account: *registrar, peer: node.0.clone() }
+					let escrow_org = match rest {
+						[] => None,
+						[C::Emergency(EmergencyCall::remove_escrow_key { org })] => Some(*org),
+						_ => return None,
+					};
+					Operation::RemoveHospital {
+						account: *registrar,
+						peer: node.0.clone(),
+						escrow_org,
+					}
 				}
 				_ => return None,
 			},
@@ -403,13 +418,8 @@ impl Operation {
 				let (parameter, value) = Parameter::from_key_value(key_value);
 				Operation::SetParameter { parameter, value }
 			}
-			C::Emergency(EmergencyCall::set_escrow_key { org, key, key_proof, agent }) => {
-				Operation::SetEscrowKey {
-					org: *org,
-					key: *key,
-					key_proof: *key_proof,
-					agent: *agent,
-				}
+			C::Emergency(EmergencyCall::set_escrow_key { .. }) => {
+				Operation::SetEscrowKeys(EscrowKeyEntry::from_call(call).into_iter().collect())
 			}
 			C::Emergency(EmergencyCall::remove_escrow_key { org }) => {
 				Operation::RemoveEscrowKey { org: *org }
@@ -433,16 +443,22 @@ impl Operation {
 				}),
 				RuntimeCall::Validators(ValidatorsCall::add_validator { who: *account }),
 			]),
-			Operation::RemoveHospital { account, peer } => batch(vec![
-				RuntimeCall::Validators(ValidatorsCall::remove_validator { who: *account }),
-				RuntimeCall::NodeAuthorization(NodesCall::remove_well_known_node {
-					node: node(peer),
-				}),
-				RuntimeCall::EhrAcl(AclCall::remove_registrar { registrar: *account }),
-				RuntimeCall::HospitalMembership(MembershipCall::remove_member {
-					who: MultiAddress::Id(*account),
-				}),
-			]),
+			Operation::RemoveHospital { account, peer, escrow_org } => batch(
+				escrow_org
+					.map(|org| RuntimeCall::Emergency(EmergencyCall::remove_escrow_key { org }))
+					.into_iter()
+					.chain([
+						RuntimeCall::Validators(ValidatorsCall::remove_validator { who: *account }),
+						RuntimeCall::NodeAuthorization(NodesCall::remove_well_known_node {
+							node: node(peer),
+						}),
+						RuntimeCall::EhrAcl(AclCall::remove_registrar { registrar: *account }),
+						RuntimeCall::HospitalMembership(MembershipCall::remove_member {
+							who: MultiAddress::Id(*account),
+						}),
+					])
+					.collect(),
+			),
 			Operation::AddRegistrar { account, org } => {
 				RuntimeCall::EhrAcl(AclCall::add_registrar { registrar: *account, org: *org })
 			}
@@ -464,14 +480,10 @@ impl Operation {
 					key_value: parameter.key_value(*value),
 				})
 			}
-			Operation::SetEscrowKey { org, key, key_proof, agent } => {
-				RuntimeCall::Emergency(EmergencyCall::set_escrow_key {
-					org: *org,
-					key: *key,
-					key_proof: *key_proof,
-					agent: *agent,
-				})
-			}
+			Operation::SetEscrowKeys(entries) => match entries.as_slice() {
+				[one] => one.call(),
+				_ => batch(entries.iter().map(EscrowKeyEntry::call).collect()),
+			},
 			Operation::RemoveEscrowKey { org } => {
 				RuntimeCall::Emergency(EmergencyCall::remove_escrow_key { org: *org })
 			}
@@ -489,8 +501,12 @@ impl fmt::Display for Operation {
 				"admit hospital {org}: {account} (council seat, registrar, validator) with node {}",
 				peer(p)
 			),
-			Operation::RemoveHospital { account, peer: p } => {
-				write!(f, "remove hospital {account} and its node {}", peer(p))
+			Operation::RemoveHospital { account, peer: p, escrow_org } => {
+				write!(f, "remove hospital {account} and its node {}", peer(p))?;
+				match escrow_org {
+					Some(org) => write!(f, ", and hospital {org}'s escrow key"),
+					None => Ok(()),
+				}
 			}
 			Operation::AddRegistrar { account, org } => {
 				write!(f, "make {account} a registrar of hospital {org}")
@@ -515,11 +531,18 @@ impl fmt::Display for Operation {
 				}
 				write!(f, "): {}", parameter.about())
 			}
-			Operation::SetEscrowKey { org, key, agent, .. } => write!(
-				f,
-				"make 0x{} hospital {org}'s escrow key for emergency shares, held by its agent {agent}",
-				hex::encode(key)
-			),
+			Operation::SetEscrowKeys(entries) => {
+				f.write_str("emergency escrow keys: ")?;
+				for (n, EscrowKeyEntry { org, key, agent, .. }) in entries.iter().enumerate() {
+					let sep = if n == 0 { "" } else { "; " };
+					write!(
+						f,
+						"{sep}hospital {org}: 0x{}, held by its agent {agent}",
+						hex::encode(key)
+					)?;
+				}
+				Ok(())
+			}
 			Operation::RemoveEscrowKey { org } => {
 				write!(f, "hospital {org} stops holding emergency shares")
 			}
@@ -529,6 +552,39 @@ impl fmt::Display for Operation {
 				parameter.default_value(),
 				parameter.about()
 			),
+		}
+	}
+}
+
+/// One hospital's escrow key, with its agent and the agent's proof that
+/// it holds the key (`ehr escrow key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscrowKeyEntry {
+	pub org: OrgId,
+	pub key: [u8; 32],
+	pub key_proof: [u8; 64],
+	pub agent: AccountId,
+}
+
+impl EscrowKeyEntry {
+	fn call(&self) -> RuntimeCall {
+		RuntimeCall::Emergency(EmergencyCall::set_escrow_key {
+			org: self.org,
+			key: self.key,
+			key_proof: self.key_proof,
+			agent: self.agent,
+		})
+	}
+
+	fn from_call(call: &RuntimeCall) -> Option<EscrowKeyEntry> {
+		match call {
+			RuntimeCall::Emergency(EmergencyCall::set_escrow_key {
+				org,
+				key,
+				key_proof,
+				agent,
+			}) => Some(EscrowKeyEntry { org: *org, key: *key, key_proof: *key_proof, agent: *agent }),
+			_ => None,
 		}
 	}
 }

@@ -189,6 +189,18 @@ impl Ipfs {
 		Ok((hasher.finalize().into(), size))
 	}
 
+	/// The first `len` bytes of the file `cid` (fewer if it is shorter).
+	pub async fn head(&self, cid: &str, len: usize) -> Result<Vec<u8>, StorageError> {
+		self.size_of(cid).await?;
+		let length = len.to_string();
+		let response = self.call("cat", &[("arg", cid), ("length", &length)], None).await?;
+		let bytes = response.bytes().await.map_err(|e| StorageError::Unreachable {
+			url: self.url.clone(),
+			reason: e.to_string(),
+		})?;
+		Ok(bytes[..bytes.len().min(len)].to_vec())
+	}
+
 	/// The size in bytes of the file `cid`; fails with
 	/// [`StorageError::NotFound`] if IPFS cannot find it within the find
 	/// timeout.

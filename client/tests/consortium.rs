@@ -13,6 +13,7 @@ mod common;
 use ehr::{
 	chain::{self, runtime, AccountId, ChainError, Client, Wait},
 	crypto::os_rng,
+	emergency::{self, EmergencyError, EmergencyReason},
 	keystore::Keys,
 	records::{self, Access, RecordKind, Role, Session},
 	registration,
@@ -46,6 +47,7 @@ impl Consortium {
 			.env("EHR_DATA_DIR", self.data.path())
 			.env("EHR_CONSORTIUM_PORT_BASE", PORT_BASE.to_string())
 			.env("NODE_BIN", common::node_binary())
+			.env("EHR_BIN", common::ehr_binary())
 			.output()
 			.expect("run scripts/consortium");
 		assert!(
@@ -198,6 +200,101 @@ impl Gov {
 	}
 }
 
+/// Break-glass with a threshold of 3 of the 4 hospitals, each running its
+/// escrow agent beside its node (`scripts/consortium agent N`): the council
+/// registers the four escrow keys in one motion; the patient escrows record
+/// `id`; a doctor of hospital 1 without access reads it once the agents
+/// approved and released (the time from request to readable is printed);
+/// with two hospitals refusing, the request is closed; with two agents
+/// down, nothing is released. The agents are stopped at the end.
+async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records::RecordId) {
+	for n in ["1", "2", "3", "4"] {
+		c.run(&["agent", n, "approve"]);
+	}
+	let gov = Gov::new();
+	let mut args = vec!["gov", "propose", "escrow-key"];
+	for n in ["1", "2", "3", "4"] {
+		args.extend(["--org", n]);
+	}
+	let files: Vec<String> = (1..=4)
+		.map(|n| c.data.path().join(format!("consortium/agent{n}.escrow.json")))
+		.map(|p| p.to_str().unwrap().to_string())
+		.collect();
+	args.extend(files.iter().map(String::as_str));
+	let proposed = gov.ok("//Alice", &args);
+	gov.passes(&proposed, &["//Bob", "//Charlie"], "//Dave");
+	let deposited = patient.escrow_shares(id).await.unwrap();
+	assert_eq!((deposited.hospitals.len(), deposited.threshold), (4, 3));
+
+	// Hospital 1's registrar registers the emergency doctor, who holds no
+	// grant on the record.
+	let registrar = session(h1, 1, "//Alice");
+	let hospital = records::query::registrar_org(h1, &registrar.account()).await.unwrap().unwrap();
+	let doctor = session(h1, 1, "//Ferdie");
+	let consent = registration::consent(
+		&doctor.keys.signer,
+		&doctor.keys.encryption,
+		h1.genesis_hash().0,
+		Role::Doctor,
+		(hospital, 0),
+	);
+	registrar.register_consented(&consent).await.unwrap();
+	let dir = tempfile::tempdir().unwrap();
+	let out = dir.path().join("emergency.json");
+	let released = |emergency| async move {
+		emergency::request(h1, emergency).await.unwrap().map_or(0, |r| r.released.0.len())
+	};
+
+	let asked = Instant::now();
+	let made = doctor.break_glass(id, EmergencyReason::Unconscious, None).await.unwrap();
+	until("three shares released", Duration::from_secs(180), || async {
+		released(made.emergency).await >= 3
+	})
+	.await;
+	let (read, _) = doctor.emergency_read(made.emergency, &out).await.unwrap();
+	assert_eq!(read, id);
+	assert!(std::fs::read(&out).unwrap().starts_with(b"{\"resourceType\""));
+	println!(
+		"break-glass, 3 of 4 agents: request to readable {:.1} s (agents poll every 3 s, on finalized state)",
+		asked.elapsed().as_secs_f64()
+	);
+	doctor.close_emergency(made.emergency).await.unwrap();
+
+	// Two hospitals refuse: three approvals can no longer come, and the
+	// request is closed.
+	for n in ["3", "4"] {
+		c.run(&["agent-stop", n]);
+		c.run(&["agent", n, "refuse"]);
+	}
+	let made = doctor.break_glass(id, EmergencyReason::LifeThreatening, None).await.unwrap();
+	until("the refusals close the request", Duration::from_secs(180), || async {
+		emergency::request(h1, made.emergency).await.unwrap().is_none()
+	})
+	.await;
+	let refused = doctor.emergency_read(made.emergency, &out).await;
+	assert!(matches!(refused, Err(EmergencyError::NotOpen(_))), "{refused:?}");
+
+	// Two agents down: two approvals, no share released.
+	for n in ["3", "4"] {
+		c.run(&["agent-stop", n]);
+	}
+	let made = doctor.break_glass(id, EmergencyReason::Unconscious, None).await.unwrap();
+	until("two approvals", Duration::from_secs(180), || async {
+		let request = emergency::request(h1, made.emergency).await.unwrap().unwrap();
+		request.answers.0.iter().filter(|a| a.approve).count() == 2
+	})
+	.await;
+	let later = best(h1).await + 3;
+	until("three more blocks", Duration::from_secs(60), || async { best(h1).await >= later }).await;
+	assert_eq!(released(made.emergency).await, 0);
+	let missing = doctor.emergency_read(made.emergency, &out).await;
+	assert!(matches!(missing, Err(EmergencyError::SharesMissing { .. })), "{missing:?}");
+	doctor.close_emergency(made.emergency).await.unwrap();
+	for n in ["1", "2"] {
+		c.run(&["agent-stop", n]);
+	}
+}
+
 fn account(keypair: &Keypair) -> AccountId {
 	keypair.public_key().to_account_id()
 }
@@ -254,6 +351,8 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	let id =
 		patient.add_record(&patient.account(), &file, RecordKind::Lab, None, &[]).await.unwrap();
 	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
+
+	break_glass(&c, &h1, &patient, id).await;
 
 	// One validator down: blocks and finality go on.
 	c.run(&["kill", "4"]);

@@ -75,15 +75,24 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	w.ok("patient", &["user", "register"]);
 
 	// Each hospital's agent proves its escrow key; two thirds of the
-	// council register it. A forged proof file is refused before any call.
+	// council register the three in one motion. A forged proof file, or
+	// files that do not match the hospitals named, are refused before any
+	// call.
+	let mut args = vec!["escrow-key".to_string()];
+	let mut files = Vec::new();
 	for (agent, suri, org) in AGENTS {
 		w.import(agent, suri);
 		let proof = w.out_path(&format!("{agent}.escrow.json"));
 		w.ok(agent, &["escrow", "key", "--out", &proof]);
-		w.council(&["escrow-key", "--org", &org.to_string(), &proof]);
+		args.extend(["--org".to_string(), org.to_string()]);
+		files.push(proof);
 	}
 	let bad = w.file("bad.escrow.json", b"{\"agent\": \"nobody\"}");
 	w.fails("alice", &["gov", "propose", "escrow-key", "--org", "9", &bad], 2, "escrow key file");
+	let two = ["gov", "propose", "escrow-key", "--org", "1", "--org", "2", &files[0]];
+	w.fails("alice", &two, 2, "one hospital per file");
+	args.extend(files);
+	w.council(&args.iter().map(String::as_str).collect::<Vec<_>>());
 	let (escrow, threshold) = emergency::escrow(&client).await.unwrap();
 	assert_eq!((escrow.len(), threshold), (3, 3));
 
@@ -102,9 +111,10 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 
 	// The doctor breaks the glass; its note stays with it.
 	w.fails("doctor", &["emergency", "request", &record, "--reason", "bored"], 2, "not a reason");
+	let note = w.file("note.txt", b"found collapsed at the station");
 	let made = w.ok(
 		"doctor",
-		&["emergency", "request", &record, "--reason", "unconscious", "--note", "found collapsed"],
+		&["emergency", "request", &record, "--reason", "unconscious", "--note-file", &note],
 	);
 	let e = made["emergency"].as_u64().unwrap().to_string();
 	assert!(made["note_nonce"].is_string() && made["note_digest"].is_string(), "{made}");
@@ -184,9 +194,12 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	let third = &deposit.shares.0[2];
 	assert!(wrap::unwrap(&third.wrapped.0, &keys("agent1").encryption, &context(third)).is_err());
 
-	// The third approves; each agent's next pass (on finalized state that
-	// holds three approvals) releases its share to the doctor.
-	assert_eq!(w.agent_pass("agent3", "approve")[0]["action"], "answered");
+	// The third hospital leaves it to a person, who approves; then each
+	// agent's next pass (on finalized state that holds three approvals)
+	// releases its share to the doctor.
+	assert_eq!(w.agent_pass("agent3", "manual")[0]["action"], "deferred");
+	w.fails("doctor", &["escrow", "answer", &e, "--approve"], 4, "NotEscrowAgent");
+	w.ok("agent3", &["escrow", "answer", &e, "--approve"]);
 	for (agent, _, _) in AGENTS {
 		let actions = w.agent_pass(agent, "approve");
 		assert_eq!(actions.len(), 1, "{agent}: {actions:?}");
@@ -253,6 +266,21 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	assert_eq!(refused[0]["approved"], false, "{refused:?}");
 	w.fails("doctor", &["emergency", "status", &again], 4, "no open emergency request");
 	assert!(w.agent_pass("agent1", "approve").is_empty(), "nothing to release");
+
+	// A request that goes stale after approvals (the patient re-keys the
+	// record) gets no share: the requester's hospital's agent closes it.
+	let made = w.ok("doctor", &["emergency", "request", &record, "--reason", "cannot-consent"]);
+	let stale = made["emergency"].as_u64().unwrap().to_string();
+	w.agent_pass("agent1", "approve");
+	w.agent_pass("agent2", "approve");
+	w.ok("patient", &["record", "rekey", &record]);
+	w.fails("agent3", &["escrow", "answer", &stale, "--approve"], 4, "EmergencyStale");
+	let closed = w.agent_pass("agent1", "approve");
+	assert_eq!(closed.len(), 1, "{closed:?}");
+	assert_eq!(closed[0]["action"], "closed", "{closed:?}");
+	assert!(w.agent_pass("agent2", "approve").is_empty());
+	w.fails("doctor", &["emergency", "status", &stale], 4, "no open emergency request");
+	w.ok("patient", &["emergency", "escrow", &record]);
 
 	// An opted-out patient's record cannot be asked for.
 	w.ok("patient", &["emergency", "opt-out"]);

@@ -163,6 +163,13 @@ impl Keys {
 	}
 }
 
+/// Whether `data_key` is the key of the envelope whose header is `header`
+/// (its key check and MAC), without reading any payload.
+pub fn opens(data_key: &DataKey, header: &[u8; HEADER_LEN]) -> Result<(), EnvelopeError> {
+	let header = Header::parse(header)?;
+	Keys::derive(data_key, &header.salt).verify(&header)
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 	a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -7,16 +7,12 @@ use super::*;
 use crate::Pallet as Emergency;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{EnsureOrigin, Get},
-	BoundedVec,
-};
-use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use frame_support::{traits::EnsureOrigin, BoundedVec};
+use frame_system::RawOrigin;
 use pallet_ehr_acl::{
 	benchmarking::{enrolled, fund, owned_record, proven_key, wrapped},
 	Access, OrgId, RecordId, Records, Role,
 };
-use sp_runtime::traits::Saturating;
 
 const SEED: u32 = 0;
 
@@ -128,11 +124,6 @@ fn approved_request<T: Config>() -> Result<(T::AccountId, EmergencyId), Benchmar
 	Ok((requester, emergency))
 }
 
-fn later<T: Config>(blocks: BlockNumberFor<T>) {
-	let now = frame_system::Pallet::<T>::block_number();
-	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
-}
-
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -231,18 +222,30 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A doctor whose own earlier request expired, as has another request
-	/// of its hospital's staff on the same patient: both are closed.
+	/// A doctor whose own earlier request went stale, as has another
+	/// request of its hospital's staff on the same patient: both are full
+	/// (every hospital answered and released) and stale only at the last
+	/// check `live` makes (their deposits were replaced), and both are
+	/// closed.
 	#[benchmark]
 	fn break_glass() -> Result<(), BenchmarkError> {
 		full_escrow::<T>()?;
 		let (patient, id) = escrowed_record::<T>("patient", 0);
-		let (_, elsewhere) = escrowed_record::<T>("patient", 1);
+		let (other, elsewhere) = escrowed_record::<T>("patient", 1);
 		let requester = doctor::<T>(0);
 		let colleague = doctor::<T>(1);
 		let own = request::<T>(&requester, elsewhere);
 		let earlier = request::<T>(&colleague, id);
-		later::<T>(T::AccessBlocks::get());
+		for emergency in [own, earlier] {
+			for org in 1..=MAX_ESCROW_ORGS {
+				answer::<T>(org, emergency, true);
+			}
+			for org in 1..=MAX_ESCROW_ORGS {
+				release::<T>(org, emergency);
+			}
+		}
+		deposit_as::<T>(&other, elsewhere);
+		deposit_as::<T>(&patient, id);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester.clone()), id, EmergencyReason::Unconscious, Some([9; 32]));
 		assert!(!Emergencies::<T>::contains_key(own) && !Emergencies::<T>::contains_key(earlier));
