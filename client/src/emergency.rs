@@ -533,10 +533,15 @@ pub enum Policy {
 	Manual,
 }
 
-/// Under [`Policy::Approve`], how many open requests of one requesting
-/// hospital an agent approves at once before it asks a person: a hostile
-/// registrar's fake doctors open few records before someone looks.
+/// Under [`Policy::Approve`], how many requests of one requesting hospital
+/// an agent approves within [`APPROVAL_WINDOW_BLOCKS`] before it asks a
+/// person: a hostile registrar's fake doctors open few records before
+/// someone looks (closing a request does not give its approval back).
 pub const MAX_APPROVED_PER_HOSPITAL: usize = 3;
+
+/// The window of [`MAX_APPROVED_PER_HOSPITAL`]: a day of 6 s blocks. An
+/// agent counts the approvals it gave since it started.
+pub const APPROVAL_WINDOW_BLOCKS: BlockNumber = 24 * 600;
 
 /// An agent releases nothing to a request this close to its end (a minute
 /// of blocks): a release that lands after the end is refused by the chain
@@ -587,8 +592,11 @@ pub struct EscrowAgent {
 	pub keys: Keys,
 	pub policy: Policy,
 	pub wait: Wait,
-	/// Requests already reported as deferred.
-	pub deferred: std::collections::BTreeSet<EmergencyId>,
+	/// Requests left to a person, with the escrow key version they were
+	/// left at (reported once; never approved automatically after).
+	deferred: std::collections::BTreeSet<(EmergencyId, u32)>,
+	/// The approvals this agent gave: the block and the requesting hospital.
+	approved: Vec<(BlockNumber, u32)>,
 }
 
 /// Why request `request` no longer opens its record at proven `state`
@@ -640,7 +648,14 @@ async fn ended(
 
 impl EscrowAgent {
 	pub fn new(chain: Client, keys: Keys, policy: Policy, wait: Wait) -> EscrowAgent {
-		EscrowAgent { chain, keys, policy, wait, deferred: Default::default() }
+		EscrowAgent {
+			chain,
+			keys,
+			policy,
+			wait,
+			deferred: Default::default(),
+			approved: Vec::new(),
+		}
 	}
 
 	fn account(&self) -> AccountId {
@@ -659,9 +674,12 @@ impl EscrowAgent {
 		let me = self.account();
 		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?.clone();
 		let open = open_requests(&state).await?;
+		self.deferred.retain(|(id, _)| open.iter().any(|(open, _)| open == id));
+		let since = state.head.number.saturating_sub(APPROVAL_WINDOW_BLOCKS);
+		self.approved.retain(|(at, _)| *at > since);
 		let mut actions = Vec::new();
 		for (emergency, request) in &open {
-			match self.consider(&state, &escrow, &mine, &open, *emergency, request).await {
+			match self.consider(&state, &escrow, &mine, *emergency, request).await {
 				Ok(Some(action)) => actions.push(action),
 				Ok(None) => {}
 				Err(e) => actions
@@ -676,7 +694,6 @@ impl EscrowAgent {
 		state: &Proven,
 		escrow: &[EscrowKey],
 		mine: &EscrowKey,
-		open: &[(EmergencyId, Request)],
 		emergency: EmergencyId,
 		request: &Request,
 	) -> Result<Option<AgentAction>, EmergencyError> {
@@ -707,8 +724,13 @@ impl EscrowAgent {
 			.find(|a| a.org == mine.org && a.escrow_key_version == mine.version);
 		match answered {
 			None => {
-				let Some((approve, why)) = self.decide(state, mine, open, request).await? else {
-					if self.deferred.insert(emergency) {
+				let left = (emergency, mine.version);
+				let decided = match self.deferred.contains(&left) {
+					true => None,
+					false => self.decide(state, request).await?,
+				};
+				let Some((approve, why)) = decided else {
+					if self.deferred.insert(left) {
 						let why = "left to a person: `ehr escrow answer`";
 						return Ok(Some(AgentAction::Deferred { emergency, why }));
 					}
@@ -716,7 +738,11 @@ impl EscrowAgent {
 				};
 				let call = emergency_calls.answer_emergency(emergency, approve);
 				let done = AgentAction::Answered { emergency, approved: approve, why };
-				Ok(Some(self.run(emergency, &call, done).await))
+				let action = self.run(emergency, &call, done).await;
+				if approve && matches!(action, AgentAction::Answered { .. }) {
+					self.approved.push((state.head.number, request.org));
+				}
+				Ok(Some(action))
 			}
 			Some(answer)
 				if answer.approve
@@ -736,8 +762,6 @@ impl EscrowAgent {
 	async fn decide(
 		&self,
 		state: &Proven,
-		mine: &EscrowKey,
-		open: &[(EmergencyId, Request)],
 		request: &Request,
 	) -> Result<Option<(bool, &'static str)>, EmergencyError> {
 		Ok(match self.policy {
@@ -746,13 +770,8 @@ impl EscrowAgent {
 			Policy::Approve => {
 				let user =
 					state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
-				let approved_from_there = open
-					.iter()
-					.filter(|(_, r)| {
-						r.org == request.org
-							&& r.answers.0.iter().any(|a| a.org == mine.org && a.approve)
-					})
-					.count();
+				let approved_from_there =
+					self.approved.iter().filter(|(_, org)| *org == request.org).count();
 				match user {
 					Some(u) if u.role != Role::Doctor || u.org != Some(request.org) => Some((
 						false,
@@ -865,4 +884,29 @@ pub async fn answer(
 	let call = runtime::transactions().emergency().answer_emergency(emergency, approve);
 	crate::chain::submit(client, &call, signer, wait).await?;
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_wrong_share_does_not_hide_the_key_the_others_rebuild() {
+		let key = DataKey::generate(&mut os_rng());
+		let mut sealed = Vec::new();
+		envelope::encrypt(&key, 1024, [3; 16], &mut &b"allergies"[..], &mut sealed).unwrap();
+		let header: [u8; HEADER_LEN] = sealed[..HEADER_LEN].try_into().unwrap();
+		let mut shares = shamir::split(&key, 3, &[1, 2, 3, 4, 5], &mut os_rng()).unwrap();
+		// A hostile hospital's share, first in line.
+		shares[0].y[0] ^= 1;
+		let found = opening_key(&shares, 3, &header).expect("found among the others");
+		assert_eq!(found.as_bytes(), key.as_bytes());
+		// Two wrong shares of four leave no three that open it.
+		shares[1].y[5] ^= 1;
+		assert!(opening_key(&shares[..4], 3, &header).is_none());
+		// Every share right, k = n and k = 2 both work.
+		let shares = shamir::split(&key, 2, &[7, 9], &mut os_rng()).unwrap();
+		assert!(opening_key(&shares, 2, &header).is_some());
+		assert!(opening_key(&shares, 3, &header).is_none());
+	}
 }

@@ -85,8 +85,8 @@ pub enum EscrowCommand {
 		/// One pass, then exit.
 		#[arg(long)]
 		once: bool,
-		/// Seconds between passes.
-		#[arg(long, default_value_t = 3)]
+		/// Seconds between passes (at least 1).
+		#[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
 		interval: u64,
 	},
 	/// Answer a request for this hospital (a person's decision).
@@ -209,7 +209,18 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 				PolicyArg::Refuse => Policy::Refuse,
 				PolicyArg::Manual => Policy::Manual,
 			};
-			let mut agent = EscrowAgent::new(ctx.chain().await?, keys, policy, ctx.wait);
+			// A service starts before its node is up: it waits for it.
+			let chain = loop {
+				match ctx.chain().await {
+					Ok(chain) => break chain,
+					Err(e) if once => return Err(e),
+					Err(e) => {
+						eprintln!("{}", json!({ "action": "waiting", "error": e.to_string() }));
+						tokio::time::sleep(Duration::from_secs(interval)).await;
+					}
+				}
+			};
+			let mut agent = EscrowAgent::new(chain, keys, policy, ctx.wait);
 			loop {
 				match agent.step().await {
 					Ok(actions) => actions.iter().for_each(print_action),

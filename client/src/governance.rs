@@ -949,6 +949,37 @@ mod tests {
 	}
 
 	#[test]
+	fn escrow_keys_and_a_removal_with_its_escrow_key_read_back_as_what_they_are() {
+		let entry = |org| EscrowKeyEntry {
+			org,
+			key: [org as u8; 32],
+			key_proof: [7; 64],
+			agent: AccountId([org as u8; 32]),
+		};
+		for entries in [vec![entry(1)], vec![entry(1), entry(2), entry(3)]] {
+			let op = Operation::SetEscrowKeys(entries);
+			assert!(op.needs_two_thirds());
+			assert_eq!(Operation::from_call(&op.call()), Some(op.clone()));
+		}
+		for escrow_org in [None, Some(4)] {
+			let op = Operation::RemoveHospital {
+				account: AccountId([4; 32]),
+				peer: vec![0, 2, 1, 2],
+				escrow_org,
+			};
+			assert_eq!(Operation::from_call(&op.call()), Some(op.clone()));
+			assert_eq!(op.to_string().contains("hospital 4's escrow key"), escrow_org.is_some());
+		}
+		// A batch that mixes an escrow key with anything else is not named
+		// as an escrow-key motion (voters see its raw calls).
+		let mixed = batch(vec![
+			entry(1).call(),
+			RuntimeCall::EhrAcl(AclCall::remove_registrar { registrar: AccountId([1; 32]) }),
+		]);
+		assert_eq!(Operation::from_call(&mixed), None);
+	}
+
+	#[test]
 	fn parameters_take_values_in_their_range_or_default() {
 		let fee = Parameter::parse("fee-multiplier-percent").unwrap();
 		assert_eq!(fee.value("200").unwrap(), Some(200));

@@ -142,11 +142,9 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	let deposit = emergency::deposit(&client, id).await.unwrap().unwrap();
 	let view = query::record(&client, id).await.unwrap().unwrap();
 	let genesis = client.genesis_hash().0;
-	let colluding: Vec<shamir::Share> = deposit.shares.0[..2]
-		.iter()
-		.zip(["agent1", "agent2"])
-		.map(|(share, agent)| {
-			let context = WrapContext::EscrowShare {
+	let context =
+		|share: &ehr::chain::runtime::runtime_types::pallet_ehr_emergency::types::Share| {
+			WrapContext::EscrowShare {
 				genesis_hash: genesis,
 				owner: view.record.owner.0,
 				ciphertext_digest: view.record.ciphertext_digest,
@@ -154,8 +152,14 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 				org: share.org,
 				escrow_key_version: share.escrow_key_version,
 				x: share.index,
-			};
-			let opened = wrap::unwrap(&share.wrapped.0, &keys(agent).encryption, &context).unwrap();
+			}
+		};
+	let colluding: Vec<shamir::Share> = deposit.shares.0[..2]
+		.iter()
+		.zip(["agent1", "agent2"])
+		.map(|(share, agent)| {
+			let opened =
+				wrap::unwrap(&share.wrapped.0, &keys(agent).encryption, &context(share)).unwrap();
 			shamir::Share { x: share.index, y: Zeroizing::new(*opened.as_bytes()) }
 		})
 		.collect();
@@ -179,18 +183,6 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 		assert_ne!(&*share.y, true_key.as_bytes());
 	}
 	// A share is wrapped to its own hospital only.
-	let context =
-		|share: &ehr::chain::runtime::runtime_types::pallet_ehr_emergency::types::Share| {
-			WrapContext::EscrowShare {
-				genesis_hash: genesis,
-				owner: view.record.owner.0,
-				ciphertext_digest: view.record.ciphertext_digest,
-				key_version: view.record.key_version,
-				org: share.org,
-				escrow_key_version: share.escrow_key_version,
-				x: share.index,
-			}
-		};
 	let third = &deposit.shares.0[2];
 	assert!(wrap::unwrap(&third.wrapped.0, &keys("agent1").encryption, &context(third)).is_err());
 
