@@ -184,6 +184,56 @@ pub fn reason_name(reason: &EmergencyReason) -> &'static str {
 	}
 }
 
+/// A record's break-glass state, as `ehr access list` shows it.
+#[derive(Debug, Serialize)]
+pub struct RecordEmergency {
+	/// Its deposited shares, if any.
+	pub escrowed: Option<Escrowed>,
+	pub owner_opted_out: bool,
+	/// Open emergency requests on it.
+	pub open_requests: Vec<RequestView>,
+}
+
+/// A deposit of shares, as `ehr access list` shows it.
+#[derive(Debug, Serialize)]
+pub struct Escrowed {
+	pub key_version: u32,
+	/// Whether they open the record's current key (else the owner escrows
+	/// it again: `ehr emergency escrow`).
+	pub current: bool,
+	pub threshold: u8,
+	pub hospitals: Vec<u32>,
+}
+
+/// Record `id`'s break-glass state at one proven state: `owner` and
+/// `key_version` are the record's.
+pub async fn record_emergency(
+	client: &Client,
+	id: RecordId,
+	owner: &AccountId,
+	key_version: u32,
+) -> Result<RecordEmergency, ChainError> {
+	let state = Proven::now(client).await?;
+	let deposit = state.fetch(runtime::storage().emergency().deposits(), (id,)).await?;
+	let opted_out = state.fetch(runtime::storage().emergency().opted_out(), (*owner,)).await?;
+	let open_requests = open_requests(&state)
+		.await?
+		.into_iter()
+		.filter(|(_, r)| r.record == id)
+		.map(|(e, r)| RequestView::new(e, &r))
+		.collect();
+	Ok(RecordEmergency {
+		escrowed: deposit.map(|d| Escrowed {
+			key_version: d.key_version,
+			current: d.key_version == key_version,
+			threshold: d.threshold,
+			hospitals: d.shares.0.iter().map(|s| s.org).collect(),
+		}),
+		owner_opted_out: opted_out.is_some(),
+		open_requests,
+	})
+}
+
 /// What an escrow agent hands the council (`ehr gov propose escrow-key`):
 /// its account, its escrow key and the proof that it holds the key's secret.
 /// Nothing in it is secret.

@@ -1214,7 +1214,10 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			let users = query::users(&chain, &readers).await?;
 			let versions: Vec<Option<u32>> =
 				users.iter().map(|u| u.as_ref().map(|u| u.enc_key_version)).collect();
-			ctx.out.grants(&view, &requests, &versions);
+			let r = &view.record;
+			let emergency =
+				ehr::emergency::record_emergency(&chain, id, &r.owner, r.key_version).await?;
+			ctx.out.grants(&view, &requests, &versions, &emergency);
 		}
 		AccessCommand::Request { id, read_write } => {
 			let access = if read_write { Access::ReadWrite } else { Access::Read };

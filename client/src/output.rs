@@ -6,6 +6,7 @@ use ehr::{
 	audit::{Entry, Verification},
 	chain::AccountId,
 	contacts::{fingerprint, Pin},
+	emergency::RecordEmergency,
 	governance::{Motion, ParameterValue},
 	index::IndexStatus,
 	keystore::PublicKeys,
@@ -293,6 +294,7 @@ impl Out {
 		view: &RecordView,
 		requests: &[(AccountId, Access, BlockNumber)],
 		reader_keys: &[Option<u32>],
+		emergency: &RecordEmergency,
 	) {
 		let reader_key_current =
 			|n: usize| reader_keys[n] == Some(view.grants[n].1.reader_key_version);
@@ -315,7 +317,12 @@ impl Out {
 				.collect();
 			println!(
 				"{}",
-				json!({ "record": record_json(view), "grants": grants, "requests": requests })
+				json!({
+					"record": record_json(view),
+					"grants": grants,
+					"requests": requests,
+					"emergency": emergency,
+				})
 			);
 			return;
 		}
@@ -354,6 +361,30 @@ impl Out {
 				.map(|(w, a, at)| vec![w.to_string(), format!("{a:?}"), at.to_string()])
 				.collect();
 			println!("Pending requests:\n{}", table(&["account", "access", "at block"], rows));
+		}
+		match (&emergency.escrowed, emergency.owner_opted_out) {
+			(_, true) => println!("Break-glass: the owner refused emergency access"),
+			(None, false) => println!("Break-glass: no shares deposited (`ehr emergency escrow`)"),
+			(Some(e), false) => println!(
+				"Break-glass: shares of key version {}{} with hospitals {:?}; {} of them open it",
+				e.key_version,
+				if e.current { "" } else { " (outdated: escrow it again)" },
+				e.hospitals,
+				e.threshold
+			),
+		}
+		for r in &emergency.open_requests {
+			println!(
+				"EMERGENCY request {} by {} (hospital {}, {}): approved by {:?}, shares released by {:?} ({} needed), ends at block {}",
+				r.emergency,
+				r.requester,
+				r.hospital,
+				r.reason,
+				r.approved_by,
+				r.released_by,
+				r.threshold,
+				r.expires_at
+			);
 		}
 	}
 }

@@ -119,6 +119,14 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	let e = made["emergency"].as_u64().unwrap().to_string();
 	assert!(made["note_nonce"].is_string() && made["note_digest"].is_string(), "{made}");
 	w.fails("doctor", &["emergency", "read", &e, "--out", &out], 4, "0 of the 3 shares");
+	// The patient sees the request on the record.
+	let listed = w.ok("patient", &["access", "list", &record])["emergency"].clone();
+	assert_eq!(listed["escrowed"]["current"], true, "{listed}");
+	assert_eq!(listed["open_requests"][0]["emergency"].to_string(), e, "{listed}");
+	assert_eq!(listed["open_requests"][0]["requester"], doctor, "{listed}");
+	let table = w.plain("patient", &["access", "list", &record]).output().unwrap();
+	let table = String::from_utf8(table.stdout).unwrap();
+	assert!(table.contains(&format!("EMERGENCY request {e} by {doctor}")), "{table}");
 
 	// Two hospitals approve: nothing is released below the threshold.
 	for agent in ["agent1", "agent2"] {

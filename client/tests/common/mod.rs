@@ -20,6 +20,24 @@ pub struct DevNode {
 	pub ws_url: String,
 }
 
+/// Whether a JSON-RPC server answers `system_health` over HTTP on `port`.
+fn answers_rpc(port: u16) -> bool {
+	use std::io::{Read, Write};
+	let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+		return false;
+	};
+	let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+	let body = r#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#;
+	let request = format!(
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	);
+	let mut reply = String::new();
+	stream.write_all(request.as_bytes()).is_ok()
+		&& stream.read_to_string(&mut reply).is_ok()
+		&& reply.contains("\"jsonrpc\"")
+}
+
 fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
@@ -72,24 +90,33 @@ impl DevNode {
 		Self::launch(&["--base-path", base.to_str().expect("UTF-8 path")])
 	}
 
+	/// Starts a node on free ports; if it dies before its RPC answers (a
+	/// port another test's process took between our probe and its bind),
+	/// tries again on other ports.
 	fn launch(storage: &[&str]) -> DevNode {
-		let rpc = free_port();
-		let p2p = free_port();
-		let mut args: Vec<String> = ["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"]
-			.iter()
-			.chain(storage)
-			.map(|arg| arg.to_string())
-			.collect();
-		args.extend(["--rpc-port".into(), rpc.to_string()]);
-		args.extend(["--listen-addr".into(), format!("/ip4/127.0.0.1/tcp/{p2p}")]);
-		let node = DevNode {
-			child: Self::spawn(&args),
-			args,
-			rpc,
-			ws_url: format!("ws://127.0.0.1:{rpc}"),
-		};
-		Self::wait_for_rpc(rpc);
-		node
+		let mut failures = Vec::new();
+		for _ in 0..3 {
+			let rpc = free_port();
+			let p2p = free_port();
+			let mut args: Vec<String> = ["--dev", "--no-prometheus", "--no-telemetry", "--no-mdns"]
+				.iter()
+				.chain(storage)
+				.map(|arg| arg.to_string())
+				.collect();
+			args.extend(["--rpc-port".into(), rpc.to_string()]);
+			args.extend(["--listen-addr".into(), format!("/ip4/127.0.0.1/tcp/{p2p}")]);
+			let mut node = DevNode {
+				child: Self::spawn(&args),
+				args,
+				rpc,
+				ws_url: format!("ws://127.0.0.1:{rpc}"),
+			};
+			match node.wait_for_rpc() {
+				Ok(()) => return node,
+				Err(why) => failures.push(why),
+			}
+		}
+		panic!("ehr-node did not start: {failures:?}");
 	}
 
 	fn spawn(args: &[String]) -> Child {
@@ -101,10 +128,20 @@ impl DevNode {
 			.expect("start ehr-node")
 	}
 
-	fn wait_for_rpc(rpc: u16) {
+	/// Waits until this node's process answers JSON-RPC on its port (a
+	/// port that merely accepts connections may be another process's).
+	fn wait_for_rpc(&mut self) -> Result<(), String> {
 		let deadline = Instant::now() + Duration::from_secs(60);
-		while std::net::TcpStream::connect(("127.0.0.1", rpc)).is_err() {
-			assert!(Instant::now() < deadline, "ehr-node did not open its RPC port in 60 s");
+		loop {
+			if let Ok(Some(status)) = self.child.try_wait() {
+				return Err(format!("exited ({status}) before answering on port {}", self.rpc));
+			}
+			if answers_rpc(self.rpc) {
+				return Ok(());
+			}
+			if Instant::now() > deadline {
+				return Err(format!("no JSON-RPC answer on port {} in 60 s", self.rpc));
+			}
 			std::thread::sleep(Duration::from_millis(200));
 		}
 	}
@@ -114,7 +151,7 @@ impl DevNode {
 	pub fn restart(&mut self) {
 		self.kill();
 		self.child = Self::spawn(&self.args);
-		Self::wait_for_rpc(self.rpc);
+		self.wait_for_rpc().expect("the restarted node answers on its port");
 	}
 
 	/// Kills the node at once (SIGKILL), as a crash or power cut would.
