@@ -228,6 +228,16 @@ fn follow(
 	for (index, fragment) in proof.proofs.iter().enumerate() {
 		let header = &fragment.header;
 		if header.number <= checkpoint.number {
+			// A node whose newest justification is still the set change the
+			// checkpoint is (nothing finalized through a justification since)
+			// ends its proof with the checkpoint itself: nothing new, and
+			// nothing to trust (warp proofs bound their last header below by
+			// the start block, inclusive).
+			let is_checkpoint =
+				header.number == checkpoint.number && header.hash() == checkpoint.hash;
+			if is_checkpoint && index + 1 == proof.proofs.len() && proof.is_finished {
+				continue;
+			}
 			return Err(Unverified::new("a finality proof goes backwards"));
 		}
 		verify_justification(&fragment.justification, header, checkpoint.set_id, &authorities)?;
@@ -845,9 +855,21 @@ mod tests {
 		let h4 = header(4, H256::repeat_byte(3), digest);
 		let later = FinalityProof { proofs: vec![fragment(&h4, &set0[..3], 0)], is_finished: true };
 		assert!(follow(&trusted, &later).is_err());
-		// A proof that goes back to the checkpoint is refused.
+		// A node whose newest justification is still the checkpoint's block
+		// (upstream warp proofs include the start block) proves nothing new.
 		let from_h3 = checkpoint(&h3, 1, &set1);
-		let back = FinalityProof { proofs: vec![fragment(&h3, &set1[..3], 1)], is_finished: true };
+		let same = FinalityProof { proofs: vec![fragment(&h3, &set1[..3], 1)], is_finished: true };
+		assert_eq!(follow(&from_h3, &same).unwrap(), (None, from_h3.clone()));
+		// Anything else at or below the checkpoint is refused: the checkpoint
+		// before other fragments, or another block.
+		let twice = FinalityProof {
+			proofs: vec![fragment(&h3, &set1[..3], 1), fragment(&h9, &set1[..3], 1)],
+			is_finished: true,
+		};
+		assert!(follow(&from_h3, &twice).is_err());
+		let other3 = header(3, H256::repeat_byte(7), Digest::default());
+		let back =
+			FinalityProof { proofs: vec![fragment(&other3, &set1[..3], 1)], is_finished: true };
 		assert!(follow(&from_h3, &back).is_err());
 	}
 
