@@ -74,11 +74,11 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(207);
+runtime_version!(208);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(208);
+runtime_version!(209);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.

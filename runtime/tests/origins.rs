@@ -428,7 +428,7 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 			motion_duration(Some(30 * 24 * 600 + 1)),
 			emergency_threshold(Some(1)),
 			emergency_threshold(Some(17)),
-			emergency_access_blocks(Some(599)),
+			emergency_access_blocks(Some(29)),
 			emergency_access_blocks(Some(7 * 24 * 600 + 1)),
 		] {
 			let result = out_of_range.clone().dispatch(two_thirds()).map_err(|e| e.error);
@@ -501,12 +501,12 @@ fn the_emergency_threshold_and_access_length_hold_to_their_ranges() {
 		let two_thirds = || council(4, 6);
 		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (3, 24 * 600));
 		assert!(emergency_threshold(Some(4)).dispatch(two_thirds()).is_ok());
-		assert!(emergency_access_blocks(Some(600)).dispatch(two_thirds()).is_ok());
-		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (4, 600));
+		assert!(emergency_access_blocks(Some(30)).dispatch(two_thirds()).is_ok());
+		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (4, 30));
 		// What root stores outside the ranges acts as the nearest bound.
 		assert!(as_root(emergency_threshold(Some(1))).dispatch(two_thirds()).is_ok());
 		assert!(as_root(emergency_access_blocks(Some(1))).dispatch(two_thirds()).is_ok());
-		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (2, 600));
+		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (2, 30));
 		assert!(as_root(emergency_threshold(Some(200))).dispatch(two_thirds()).is_ok());
 		assert_eq!(Emergency::threshold(), 16);
 	});
