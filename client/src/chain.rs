@@ -191,6 +191,9 @@ pub enum ChainError {
 	/// Calls this account sent earlier are still in the node's pool.
 	#[error("calls {account} sent earlier are still waiting in the node's pool after {seconds} s; what they do is not known yet: try again later")]
 	PoolBusy { account: AccountId, seconds: u64 },
+	/// The call landed, but without the event it must emit.
+	#[error("the chain reported no {0} event for the call")]
+	MissingEvent(&'static str),
 	/// Any other failure from the RPC layer.
 	#[error(transparent)]
 	Rpc(Box<subxt::Error>),
@@ -216,6 +219,18 @@ impl ChainError {
 			ChainError::Rejected { name, .. } => Some(name),
 			_ => None,
 		}
+	}
+}
+
+/// The first `E` among a call's `events` (`name`: `Pallet.Event`, for the
+/// error when there is none).
+pub fn first_event<E: subxt::events::DecodeAsEvent>(
+	events: &Events,
+	name: &'static str,
+) -> Result<E, ChainError> {
+	match events.find_first::<E>() {
+		Some(decoded) => decoded.map_err(|e| subxt::Error::from(e).into()),
+		None => Err(ChainError::MissingEvent(name)),
 	}
 }
 

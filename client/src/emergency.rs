@@ -35,7 +35,10 @@ use crate::{
 	},
 	governance::{parameter_at, Parameter},
 	keystore::Keys,
-	records::{query as records, BlockNumber, RecordError, RecordId, Role, Session, STALE_RETRIES},
+	records::{
+		query as records, BlockNumber, Record, RecordError, RecordId, Role, Session, User,
+		STALE_RETRIES,
+	},
 	verified::{u64_suffix, Proven, Unverified, ID_TAIL},
 };
 use rand_core::RngCore;
@@ -61,6 +64,8 @@ pub enum EmergencyError {
 	NotOpen(EmergencyId),
 	#[error("emergency request {0} was made by another account")]
 	NotYours(EmergencyId),
+	#[error("emergency request {id} ended at block {at}: its access expired (make a new request if the emergency goes on)")]
+	Expired { id: EmergencyId, at: u32 },
 	#[error("{released} of the {threshold} shares needed for emergency request {id} are released so far: the hospitals have not answered yet (`ehr emergency status {id}`)")]
 	SharesMissing { id: EmergencyId, released: usize, threshold: u8 },
 	#[error("record {0} was re-keyed after the emergency request: its shares no longer open it; make a new request")]
@@ -73,8 +78,10 @@ pub enum EmergencyError {
 	Shamir(#[from] ShamirError),
 	#[error("this keystore's account is not the escrow agent of any hospital")]
 	NotAnAgent,
-	#[error("the chain reported no {0} event for the call")]
-	MissingEvent(&'static str),
+	#[error("hospital {org}'s escrow key on chain is not in this keystore (a key made with `ehr escrow key --new` that this process has not read yet, or a key made from another copy of the keystore): a running agent reads its keystore again when the file changes")]
+	EscrowKeyNotHeld { org: u32 },
+	#[error("hospital {org}'s escrow key on chain is not this keystore's newest: the council has not adopted the last new key yet (`ehr escrow key` prints it for `ehr gov propose escrow-key`); make another only after that")]
+	EscrowKeyPending { org: u32 },
 }
 
 impl From<ChainError> for EmergencyError {
@@ -111,10 +118,11 @@ pub async fn request(
 	client: &Client,
 	emergency: EmergencyId,
 ) -> Result<Option<Request>, ChainError> {
-	Proven::now(client)
-		.await?
-		.fetch(runtime::storage().emergency().emergencies(), (emergency,))
-		.await
+	request_at(&Proven::now(client).await?, emergency).await
+}
+
+async fn request_at(state: &Proven, emergency: EmergencyId) -> Result<Option<Request>, ChainError> {
+	state.fetch(runtime::storage().emergency().emergencies(), (emergency,)).await
 }
 
 /// Every open request, by id, at one proven state.
@@ -250,6 +258,21 @@ struct EscrowKeyProofJson {
 	agent: String,
 	key: String,
 	key_proof: String,
+}
+
+/// Refuses a new escrow key for `keys` (an agent's keystore) while the
+/// council has not adopted its current one: the hospital's key on chain is
+/// another (older) key of the keystore. Every new key retires one that
+/// shares may still be wrapped to.
+pub async fn may_make_escrow_key(chain: &Client, keys: &Keys) -> Result<(), EmergencyError> {
+	let (escrow, _) = escrow(chain).await?;
+	let me = keys.signer.public_key().to_account_id();
+	match escrow.iter().find(|e| e.agent == me) {
+		Some(e) if e.key != keys.encryption.public_bytes() => {
+			Err(EmergencyError::EscrowKeyPending { org: e.org })
+		}
+		_ => Ok(()),
+	}
 }
 
 impl EscrowKeyProof {
@@ -411,6 +434,40 @@ impl Session {
 		})
 	}
 
+	/// Deposits new shares for record `id` if its shares no longer open it
+	/// (an update, re-key or rotation changed its data key) and its owner
+	/// allows emergency access; `None` if there was nothing to renew.
+	pub async fn renew_escrow(&self, id: RecordId) -> Result<Option<Deposited>, EmergencyError> {
+		let storage = runtime::storage();
+		// Most records hold no shares: the best block tells without waiting
+		// for finality (a lying node can only skip a renewal this way, as it
+		// could by dropping the call).
+		let best = crate::chain::at_best(&self.chain).await?;
+		let held = best.storage().try_fetch(storage.emergency().deposits(), (id,)).await;
+		if held.map_err(subxt::Error::from).map_err(ChainError::from)?.is_none() {
+			return Ok(None);
+		}
+		let state = Proven::now(&self.chain).await?;
+		let deposit = state.fetch(storage.emergency().deposits(), (id,)).await?;
+		let record = state.fetch(storage.ehr_acl().records(), (id,)).await?;
+		let (Some(deposit), Some(record)) = (deposit, record) else {
+			return Ok(None);
+		};
+		let opted_out = state.fetch(storage.emergency().opted_out(), (record.owner,)).await?;
+		if deposit.key_version == record.key_version || opted_out.is_some() {
+			return Ok(None);
+		}
+		match self.escrow_shares(id).await {
+			// The owner or another writer renewed them first.
+			Err(EmergencyError::Record(RecordError::Chain(e)))
+				if e.pallet_error() == Some("AlreadyDeposited") =>
+			{
+				Ok(None)
+			}
+			done => done.map(Some),
+		}
+	}
+
 	/// Allows (the default) or refuses emergency access to this account's
 	/// records. Refusing makes every deposited share useless at once.
 	pub async fn set_emergency_access(&self, allowed: bool) -> Result<(), EmergencyError> {
@@ -435,11 +492,10 @@ impl Session {
 			note.map(|(_, digest)| digest),
 		);
 		let events = self.submit(&call).await?;
-		let requested = events
-			.find_first::<emergency_events::EmergencyRequested>()
-			.transpose()
-			.map_err(|e| ChainError::from(subxt::Error::from(e)))?
-			.ok_or(EmergencyError::MissingEvent("EmergencyRequested"))?;
+		let requested = crate::chain::first_event::<emergency_events::EmergencyRequested>(
+			&events,
+			"Emergency.EmergencyRequested",
+		)?;
 		Ok(BrokenGlass {
 			emergency: requested.emergency,
 			record: id,
@@ -461,10 +517,16 @@ impl Session {
 		out: &Path,
 	) -> Result<(RecordId, u32), EmergencyError> {
 		self.ensure_own_key().await?;
+		let state = Proven::now(&self.chain).await?;
 		let request =
-			request(&self.chain, emergency).await?.ok_or(EmergencyError::NotOpen(emergency))?;
+			request_at(&state, emergency).await?.ok_or(EmergencyError::NotOpen(emergency))?;
 		if request.requester != self.account() {
 			return Err(EmergencyError::NotYours(emergency));
+		}
+		// The read's block comes after the finalized head: at its end or
+		// past it, the chain refuses the read.
+		if request.expires_at <= state.head.number.saturating_add(1) {
+			return Err(EmergencyError::Expired { id: emergency, at: request.expires_at });
 		}
 		let (id, threshold) = (request.record, request.threshold);
 		let context = |x| WrapContext::EmergencyShare {
@@ -598,9 +660,13 @@ pub const APPROVAL_WINDOW_BLOCKS: BlockNumber = 24 * 600;
 /// but is public all the same.
 pub const RELEASE_MARGIN_BLOCKS: BlockNumber = 10;
 
-/// What [`ended`] says of a live request within [`RELEASE_MARGIN_BLOCKS`]
-/// of its end.
-const ENDING_SOON: &str = "it ends too soon to release to";
+/// After an escrow key change, how many deposits an agent looks at per pass
+/// for shares to re-wrap.
+pub const REWRAP_PAGE: u32 = 64;
+
+/// The most shares an agent re-wraps per pass, submitted together (one
+/// block's wait): requests are not kept waiting behind a long sweep.
+pub const REWRAPS_PER_PASS: usize = 16;
 
 /// What an agent did in one [`EscrowAgent::step`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -632,6 +698,19 @@ pub enum AgentAction {
 		emergency: EmergencyId,
 		error: String,
 	},
+	/// This hospital's share of `record`, opened with a replaced escrow key
+	/// and wrapped to its current one.
+	Rewrapped {
+		record: RecordId,
+		escrow_key_version: u32,
+	},
+	/// Re-wrapping the share of `record` failed (`None`: listing deposits
+	/// or submitting failed). A share this agent cannot open is reported
+	/// once and left; other failures are tried again by the next sweep.
+	RewrapFailed {
+		record: Option<RecordId>,
+		error: String,
+	},
 }
 
 /// A hospital's escrow agent: its keystore's account answers and releases,
@@ -642,58 +721,96 @@ pub struct EscrowAgent {
 	pub keys: Keys,
 	pub policy: Policy,
 	pub wait: Wait,
-	/// Requests left to a person, with the escrow key version they were
-	/// left at (reported once; never approved automatically after).
-	deferred: std::collections::BTreeSet<(EmergencyId, u32)>,
+	/// Requests left to a person (never approved automatically after),
+	/// with the escrow key version they were reported at: reported again
+	/// after a key change, whose new key must answer anew.
+	deferred: std::collections::BTreeMap<EmergencyId, u32>,
 	/// The approvals this agent gave: the block and the requesting hospital.
 	approved: Vec<(BlockNumber, u32)>,
+	/// The escrow key version a sweep over every deposit re-wrapped this
+	/// hospital's shares to, with nothing left to try again.
+	swept_version: Option<u32>,
+	/// The sweep under way.
+	sweep: Option<Sweep>,
+	/// Deposits (record, serial) whose share this agent cannot open: a
+	/// wrong share, or one wrapped to a key its keystore never held.
+	unopenable: std::collections::BTreeSet<(RecordId, u64)>,
 }
 
-/// Why request `request` no longer opens its record at proven `state`
-/// (what the pallet's `live` checks, and an end too near to release to),
-/// if it does not.
-async fn ended(
+/// A pass over every deposit, re-wrapping this hospital's shares to its
+/// escrow key `version`.
+struct Sweep {
+	version: u32,
+	/// The last deposit key looked at (`None`: none yet).
+	after: Option<Vec<u8>>,
+	/// Something failed that the next sweep tries again.
+	retry: bool,
+}
+
+/// What an agent read of an open request at one proven state.
+enum Standing {
+	/// It no longer opens its record (what the pallet's `live` checks):
+	/// why. Anyone may close it.
+	Ended(&'static str),
+	/// It is live but ends within [`RELEASE_MARGIN_BLOCKS`]: too soon to
+	/// release to.
+	EndsSoon,
+	/// It is live; with what it names, as read.
+	Live(Box<Live>),
+}
+
+/// The requester, record and deposit a live request names, as read at the
+/// state [`standing`] checked.
+struct Live {
+	requester: User,
+	record: Record,
+	deposit: ShareDeposit,
+}
+
+/// Whether request `request` still opens its record at proven `state`.
+async fn standing(
 	state: &Proven,
 	request: &Request,
 	escrow: &[EscrowKey],
-) -> Result<Option<&'static str>, ChainError> {
+) -> Result<Standing, ChainError> {
 	let storage = runtime::storage();
 	if request.expires_at <= state.head.number {
-		return Ok(Some("it expired"));
+		return Ok(Standing::Ended("it expired"));
 	}
 	let record = state.fetch(storage.ehr_acl().records(), (request.record,)).await?;
-	if record.is_none_or(|r| r.key_version != request.key_version) {
-		return Ok(Some("the record was re-keyed or removed"));
-	}
+	let Some(record) = record.filter(|r| r.key_version == request.key_version) else {
+		return Ok(Standing::Ended("the record was re-keyed or removed"));
+	};
 	let opted_out = state.fetch(storage.emergency().opted_out(), (request.owner,)).await?;
 	let opt_outs = state.fetch(storage.emergency().opt_outs(), (request.owner,)).await?;
 	if opted_out.is_some() || opt_outs.unwrap_or(0) != request.owner_opt_outs {
-		return Ok(Some("the patient opted out"));
+		return Ok(Standing::Ended("the patient opted out"));
 	}
 	let user = state.fetch(storage.ehr_acl().users(), (request.requester,)).await?;
 	let registrations =
 		state.fetch(storage.ehr_acl().registrations(), (request.requester,)).await?;
 	let leaving = state.fetch(storage.ehr_acl().leaving(), (request.requester,)).await?;
-	let same = user.is_some_and(|u| {
+	let same = |u: &User| {
 		u.role == Role::Doctor
 			&& u.org == Some(request.org)
 			&& u.enc_key_version == request.requester_key_version
-	}) && registrations.unwrap_or(0) == request.registration
-		&& leaving.is_none();
-	if !same {
-		return Ok(Some("the requester is no longer the doctor who asked"));
-	}
+	};
+	let Some(requester) = user.filter(|u| {
+		same(u) && registrations.unwrap_or(0) == request.registration && leaving.is_none()
+	}) else {
+		return Ok(Standing::Ended("the requester is no longer the doctor who asked"));
+	};
 	if !escrow.iter().any(|e| e.org == request.org && e.since == request.org_since) {
-		return Ok(Some("the requester's hospital left the escrow"));
+		return Ok(Standing::Ended("the requester's hospital left the escrow"));
 	}
 	let deposit = state.fetch(storage.emergency().deposits(), (request.record,)).await?;
-	if deposit.is_none_or(|d| d.serial != request.deposit) {
-		return Ok(Some("the record's shares were replaced or withdrawn"));
-	}
+	let Some(deposit) = deposit.filter(|d| d.serial == request.deposit) else {
+		return Ok(Standing::Ended("the record's shares were replaced or withdrawn"));
+	};
 	if request.expires_at <= state.head.number.saturating_add(RELEASE_MARGIN_BLOCKS) {
-		return Ok(Some(ENDING_SOON));
+		return Ok(Standing::EndsSoon);
 	}
-	Ok(None)
+	Ok(Standing::Live(Box::new(Live { requester, record, deposit })))
 }
 
 impl EscrowAgent {
@@ -705,6 +822,9 @@ impl EscrowAgent {
 			wait,
 			deferred: Default::default(),
 			approved: Vec::new(),
+			swept_version: None,
+			sweep: None,
+			unopenable: Default::default(),
 		}
 	}
 
@@ -717,14 +837,18 @@ impl EscrowAgent {
 	/// answered with its current key (by the policy), releases its share
 	/// to those the threshold of hospitals approved, and closes its own
 	/// staff's requests that ended. A request that fails does not stop the
-	/// others.
+	/// others. After an escrow key change, it also re-wraps this
+	/// hospital's shares to the new key, a few per pass.
 	pub async fn step(&mut self) -> Result<Vec<AgentAction>, EmergencyError> {
 		let state = Proven::now(&self.chain).await?;
 		let (escrow, _) = escrow_at(&state).await?;
 		let me = self.account();
 		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?.clone();
+		if !self.keys.encryption_keys().any(|k| k.public_bytes() == mine.key) {
+			return Err(EmergencyError::EscrowKeyNotHeld { org: mine.org });
+		}
 		let open = open_requests(&state).await?;
-		self.deferred.retain(|(id, _)| open.iter().any(|(open, _)| open == id));
+		self.deferred.retain(|id, _| open.iter().any(|(open, _)| open == id));
 		let since = state.head.number.saturating_sub(APPROVAL_WINDOW_BLOCKS);
 		self.approved.retain(|(at, _)| *at > since);
 		let mut actions = Vec::new();
@@ -736,7 +860,143 @@ impl EscrowAgent {
 					.push(AgentAction::Failed { emergency: *emergency, error: e.to_string() }),
 			}
 		}
+		if self.swept_version != Some(mine.version) {
+			actions.extend(self.rewrap_some(&state, &mine).await);
+		}
 		Ok(actions)
+	}
+
+	/// Goes on with the sweep that re-wraps this hospital's shares still
+	/// wrapped to a replaced escrow key (`mine` is its current one).
+	async fn rewrap_some(&mut self, state: &Proven, mine: &EscrowKey) -> Vec<AgentAction> {
+		let mut sweep = self.sweep.take().filter(|s| s.version == mine.version).unwrap_or(Sweep {
+			version: mine.version,
+			after: None,
+			retry: false,
+		});
+		let mut actions = Vec::new();
+		match self.rewrap_page(state, mine, &mut sweep, &mut actions).await {
+			Ok(true) if !sweep.retry => self.swept_version = Some(mine.version),
+			// What failed is tried again by a new sweep.
+			Ok(true) => {}
+			Ok(false) => self.sweep = Some(sweep),
+			Err(e) => {
+				actions.push(AgentAction::RewrapFailed { record: None, error: e.to_string() });
+				self.sweep = Some(sweep);
+			}
+		}
+		actions
+	}
+
+	/// One page of `sweep`: the next [`REWRAP_PAGE`] deposits, at most
+	/// [`REWRAPS_PER_PASS`] shares re-wrapped in one submission; whether it
+	/// reached the end. The page's shares that need it are re-wrapped, or
+	/// reported, before the sweep moves past them.
+	async fn rewrap_page(
+		&mut self,
+		state: &Proven,
+		mine: &EscrowKey,
+		sweep: &mut Sweep,
+		actions: &mut Vec<AgentAction>,
+	) -> Result<bool, EmergencyError> {
+		let address = runtime::storage().emergency().deposits();
+		let prefix = state.prefix(address.clone(), ())?;
+		let keys = state.keys_after(&prefix, ID_TAIL, sweep.after.as_deref(), REWRAP_PAGE).await?;
+		let values = state.fetch_keys(&keys).await?;
+		let mut at_end = keys.len() < REWRAP_PAGE as usize;
+		let (mut after, mut calls) = (sweep.after.clone(), Vec::new());
+		for (key, value) in keys.iter().zip(values) {
+			if calls.len() == REWRAPS_PER_PASS {
+				at_end = false;
+				break;
+			}
+			let value =
+				value.ok_or_else(Unverified::listed_but_absent).map_err(ChainError::from)?;
+			let deposit: ShareDeposit = state.decode(&address, &value)?;
+			let id = u64_suffix(key)?;
+			after = Some(key.clone());
+			let Some(share) = deposit.shares.0.iter().find(|s| {
+				s.org == mine.org
+					&& s.escrow_key_version != mine.version
+					&& !self.unopenable.contains(&(id, deposit.serial))
+			}) else {
+				continue;
+			};
+			match self.rewrap_call(state, mine, id, &deposit, share).await {
+				Ok(Some(call)) => calls.push((id, call)),
+				// The deposit opens nothing any more.
+				Ok(None) => {}
+				Err(e @ EmergencyError::ShareNotForYou { .. }) => {
+					self.unopenable.insert((id, deposit.serial));
+					actions
+						.push(AgentAction::RewrapFailed { record: Some(id), error: e.to_string() });
+				}
+				Err(e) => return Err(e),
+			}
+		}
+		if !calls.is_empty() {
+			let mut batch = crate::chain::Batch::new(&self.chain, &self.keys.signer).await?;
+			calls.iter().for_each(|(_, call)| batch.push(call));
+			for ((id, _), outcome) in calls.iter().zip(batch.submit(self.wait).await) {
+				match outcome {
+					Ok(_) => actions.push(AgentAction::Rewrapped {
+						record: *id,
+						escrow_key_version: mine.version,
+					}),
+					// Replaced meanwhile: a new deposit is wrapped to the
+					// current key, or a new key starts a new sweep.
+					Err(e) if e.pallet_error() == Some("DepositChanged") => {}
+					Err(e) => {
+						sweep.retry = true;
+						actions.push(AgentAction::RewrapFailed {
+							record: Some(*id),
+							error: e.to_string(),
+						});
+					}
+				}
+			}
+		}
+		sweep.after = after;
+		Ok(at_end)
+	}
+
+	/// The call that replaces this hospital's `share` of record `id`'s
+	/// `deposit`, opened with a replaced escrow key, by the same share
+	/// wrapped to its current one (`mine`); `None` if the deposit opens
+	/// nothing any more (the record was re-keyed or removed).
+	async fn rewrap_call(
+		&self,
+		state: &Proven,
+		mine: &EscrowKey,
+		id: RecordId,
+		deposit: &ShareDeposit,
+		share: &types::Share,
+	) -> Result<Option<impl subxt::transactions::Payload>, EmergencyError> {
+		let record = state.fetch(runtime::storage().ehr_acl().records(), (id,)).await?;
+		let Some(record) = record.filter(|r| r.key_version == deposit.key_version) else {
+			return Ok(None);
+		};
+		let genesis_hash = self.chain.genesis_hash().0;
+		let context = |escrow_key_version| WrapContext::EscrowShare {
+			genesis_hash,
+			owner: record.owner.0,
+			ciphertext_digest: record.ciphertext_digest,
+			key_version: deposit.key_version,
+			org: share.org,
+			escrow_key_version,
+			x: share.index,
+		};
+		let opened =
+			open_with_any(&self.keys, &share.wrapped.0, &context(share.escrow_key_version))
+				.map_err(|cause| EmergencyError::ShareNotForYou { org: share.org, cause })?;
+		let wrapped = wrap::wrap(&opened, &mine.key, &context(mine.version), &mut os_rng())
+			.map_err(|_| RecordError::UnusableKey(mine.agent))?;
+		Ok(Some(runtime::transactions().emergency().rewrap_share(
+			id,
+			deposit.serial,
+			mine.version,
+			BoundedVec(wrapped),
+		)))
 	}
 
 	async fn consider(
@@ -748,23 +1008,19 @@ impl EscrowAgent {
 		request: &Request,
 	) -> Result<Option<AgentAction>, EmergencyError> {
 		let emergency_calls = runtime::transactions().emergency();
-		if let Some(why) = ended(state, request, escrow).await? {
+		let live = match standing(state, request, escrow).await? {
+			Standing::Live(live) => live,
 			// Expired and stale requests anyone may close; this hospital
 			// closes its own staff's (others' are theirs to close).
-			if request.org == mine.org && why != ENDING_SOON {
+			Standing::Ended(why) if request.org == mine.org => {
 				let call = emergency_calls.close_emergency(emergency);
 				return Ok(Some(
 					self.run(emergency, &call, AgentAction::Closed { emergency, why }).await,
 				));
 			}
-			return Ok(None);
-		}
-		let deposit = state
-			.fetch(runtime::storage().emergency().deposits(), (request.record,))
-			.await?
-			.filter(|d| d.serial == request.deposit);
-		let Some(share) = deposit.and_then(|d| d.shares.0.into_iter().find(|s| s.org == mine.org))
-		else {
+			Standing::Ended(_) | Standing::EndsSoon => return Ok(None),
+		};
+		let Some(share) = live.deposit.shares.0.iter().find(|s| s.org == mine.org) else {
 			return Ok(None);
 		};
 		let answered = request
@@ -774,13 +1030,12 @@ impl EscrowAgent {
 			.find(|a| a.org == mine.org && a.escrow_key_version == mine.version);
 		match answered {
 			None => {
-				let left = (emergency, mine.version);
-				let decided = match self.deferred.contains(&left) {
+				let decided = match self.deferred.contains_key(&emergency) {
 					true => None,
-					false => self.decide(state, request).await?,
+					false => self.decide(request),
 				};
 				let Some((approve, why)) = decided else {
-					if self.deferred.insert(left) {
+					if self.deferred.insert(emergency, mine.version) != Some(mine.version) {
 						let why = "left to a person: `ehr escrow answer`";
 						return Ok(Some(AgentAction::Deferred { emergency, why }));
 					}
@@ -799,7 +1054,7 @@ impl EscrowAgent {
 					&& approvals(request, escrow) >= u32::from(request.threshold)
 					&& request.released.0.iter().all(|r| r.org != mine.org) =>
 			{
-				let wrapped = self.rewrapped(state, emergency, request, &share).await?;
+				let wrapped = self.share_for_requester(emergency, request, &live, share)?;
 				let call = emergency_calls.release_share(emergency, BoundedVec(wrapped));
 				let done = AgentAction::Released { emergency, to: request.requester };
 				Ok(Some(self.run(emergency, &call, done).await))
@@ -809,54 +1064,34 @@ impl EscrowAgent {
 	}
 
 	/// The policy's answer to live `request` (`None`: a person decides).
-	async fn decide(
-		&self,
-		state: &Proven,
-		request: &Request,
-	) -> Result<Option<(bool, &'static str)>, EmergencyError> {
-		Ok(match self.policy {
+	/// [`standing`] checked that its requester is still the registered
+	/// doctor of the requesting hospital who asked.
+	fn decide(&self, request: &Request) -> Option<(bool, &'static str)> {
+		match self.policy {
 			Policy::Manual => None,
 			Policy::Refuse => Some((false, "this hospital's policy refuses emergency requests")),
 			Policy::Approve => {
-				let user =
-					state.fetch(runtime::storage().ehr_acl().users(), (request.requester,)).await?;
 				let approved_from_there =
 					self.approved.iter().filter(|(_, org)| *org == request.org).count();
-				match user {
-					Some(u) if u.role != Role::Doctor || u.org != Some(request.org) => Some((
-						false,
-						"the requester is not a registered doctor of the requesting hospital",
-					)),
-					None => Some((false, "the requester is not registered")),
-					Some(_) if approved_from_there >= MAX_APPROVED_PER_HOSPITAL => None,
-					Some(_) => Some((
-						true,
-						"the requester is a registered doctor of the requesting hospital",
-					)),
-				}
+				(approved_from_there < MAX_APPROVED_PER_HOSPITAL).then_some((
+					true,
+					"the requester is a registered doctor of the requesting hospital",
+				))
 			}
-		})
+		}
 	}
 
 	/// This hospital's `share` opened with its escrow key (or a retired one)
-	/// and wrapped again to the key the requester asked with (`ended`
+	/// and wrapped again to the key the requester asked with ([`standing`]
 	/// checked that it is still the requester's).
-	async fn rewrapped(
+	fn share_for_requester(
 		&self,
-		state: &Proven,
 		emergency: EmergencyId,
 		request: &Request,
+		live: &Live,
 		share: &types::Share,
 	) -> Result<Vec<u8>, EmergencyError> {
-		let storage = runtime::storage();
-		let user = state
-			.fetch(storage.ehr_acl().users(), (request.requester,))
-			.await?
-			.ok_or(RecordError::NotRegistered(request.requester))?;
-		let record = state
-			.fetch(storage.ehr_acl().records(), (request.record,))
-			.await?
-			.ok_or(RecordError::RecordNotFound(request.record))?;
+		let (user, record) = (&live.requester, &live.record);
 		let genesis_hash = self.chain.genesis_hash().0;
 		let context = WrapContext::EscrowShare {
 			genesis_hash,

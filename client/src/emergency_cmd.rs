@@ -4,9 +4,13 @@
 
 use crate::{CliError, Ctx};
 use clap::{Subcommand, ValueEnum};
-use ehr::emergency::{
-	self, AgentAction, EmergencyError, EmergencyId, EmergencyReason, EscrowAgent, EscrowKeyProof,
-	Policy, RequestView,
+use ehr::{
+	crypto::{os_rng, wrap::EncryptionKeypair},
+	emergency::{
+		self, AgentAction, EmergencyError, EmergencyId, EmergencyReason, EscrowAgent,
+		EscrowKeyProof, Policy, RequestView,
+	},
+	files,
 };
 use serde_json::json;
 use std::{path::PathBuf, time::Duration};
@@ -73,6 +77,12 @@ pub enum EscrowCommand {
 	Key {
 		#[arg(long)]
 		out: Option<PathBuf>,
+		/// Make a new escrow key first (a rotation): the keystore keeps the
+		/// old one, which opens shares until the agent re-wrapped them to
+		/// the new key once the council adopted it. Refused while the
+		/// council has not adopted the last new key.
+		#[arg(long)]
+		new: bool,
 	},
 	/// Answer requests and release this hospital's shares, acting only on
 	/// finalized, proven state; one JSON line per action.
@@ -191,9 +201,17 @@ pub async fn emergency(ctx: &Ctx, command: EmergencyCommand) -> Result<(), CliEr
 
 pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 	match command {
-		EscrowCommand::Key { out } => {
-			let (_, _, keys) = ctx.unlock()?;
+		EscrowCommand::Key { out, new } => {
+			let path = &ctx.settings.keystore;
+			// One change of a keystore at a time.
+			let _lock = files::lock(path)?;
+			let (file, pass, mut keys) = ctx.unlock()?;
 			let chain = ctx.chain().await?;
+			if new {
+				emergency::may_make_escrow_key(&chain, &keys).await?;
+				keys.retire_encryption_key(EncryptionKeypair::generate(&mut os_rng()));
+				keys.seal(&pass, file.kdf, &mut os_rng())?.write(path, true)?;
+			}
 			let proof = EscrowKeyProof::new(&keys, &chain.genesis_hash().0);
 			let json = proof.to_json();
 			let text = serde_json::to_string_pretty(&json).expect("serializes");
@@ -221,17 +239,35 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 				}
 			};
 			let mut agent = EscrowAgent::new(chain, keys, policy, ctx.wait);
+			let modified =
+				|| std::fs::metadata(&ctx.settings.keystore).and_then(|m| m.modified()).ok();
+			let mut read_at = modified();
 			loop {
 				match agent.step().await {
 					Ok(actions) => actions.iter().for_each(print_action),
 					Err(e) if once => return Err(e.into()),
 					// A service waits out what a later pass may not meet: its
-					// key not registered yet, the node away (connect again).
+					// key not registered yet, a new key adopted (read the
+					// keystore again), the node away (connect again).
 					Err(e) => {
 						eprintln!("{}", json!({ "action": "waiting", "error": e.to_string() }));
-						if !matches!(e, EmergencyError::NotAnAgent) {
-							if let Ok(chain) = ctx.chain().await {
-								agent.chain = chain;
+						match e {
+							EmergencyError::NotAnAgent => {}
+							EmergencyError::EscrowKeyNotHeld { .. } if modified() != read_at => {
+								read_at = modified();
+								match ctx.unlock() {
+									Ok((_, _, keys)) => agent.keys = keys,
+									Err(e) => eprintln!(
+										"{}",
+										json!({ "action": "waiting", "error": e.to_string() })
+									),
+								}
+							}
+							EmergencyError::EscrowKeyNotHeld { .. } => {}
+							_ => {
+								if let Ok(chain) = ctx.chain().await {
+									agent.chain = chain;
+								}
 							}
 						}
 					}

@@ -66,8 +66,6 @@ pub enum GovError {
 		"`{0}` is not a libp2p peer id (base58, as `ehr-node key inspect-node-key` prints it)"
 	)]
 	BadPeerId(String),
-	#[error("the chain reported no {0} event for the call")]
-	MissingEvent(&'static str),
 	#[error("the chain refused the authorised code as a runtime ({0}); the authorisation is used up: build the runtime again, check its hash and propose it anew")]
 	UpgradeRejected(String),
 	#[error("no parameter `{0}`: {names}", names = Parameter::names())]
@@ -142,7 +140,7 @@ impl Parameter {
 			Parameter::FeeMultiplierPercent => 10..=10_000,
 			Parameter::MotionDuration => 600..=30 * 24 * 600,
 			Parameter::EmergencyThreshold => 2..=16,
-			Parameter::EmergencyAccessBlocks => 600..=7 * 24 * 600,
+			Parameter::EmergencyAccessBlocks => 30..=7 * 24 * 600,
 		}
 	}
 
@@ -815,7 +813,7 @@ fn outcome(events: &chain::Events) -> Result<Closed, GovError> {
 	if events.find_first::<council_events::Disapproved>().transpose().map_err(decode)?.is_some() {
 		return Ok(Closed::Disapproved);
 	}
-	Err(GovError::MissingEvent("Council.Executed or Council.Disapproved"))
+	Err(ChainError::MissingEvent("Council.Executed or Council.Disapproved").into())
 }
 
 /// Votes on the open motion `name` (index or hash).
@@ -896,7 +894,7 @@ pub async fn apply_upgrade(
 		.map_err(decode)?
 	{
 		Some(rejected) => Err(GovError::UpgradeRejected(format!("{:?}", rejected.error))),
-		None => Err(GovError::MissingEvent("System.CodeUpdated")),
+		None => Err(ChainError::MissingEvent("System.CodeUpdated").into()),
 	}
 }
 

@@ -539,7 +539,6 @@ impl CliError {
 			CliError::Gov(GovError::Chain(e)) => chain_exit(e),
 			CliError::Gov(GovError::BadPeerId(_)) => exit::USAGE,
 			CliError::Gov(GovError::NoSuchMotion(_)) => exit::REFUSED,
-			CliError::Gov(GovError::MissingEvent(_)) => exit::FAILURE,
 			CliError::Gov(GovError::UpgradeRejected(_)) => exit::REFUSED,
 			CliError::Gov(GovError::NoSuchParameter(_) | GovError::OutOfRange { .. }) => {
 				exit::USAGE
@@ -548,17 +547,19 @@ impl CliError {
 			CliError::Emergency(
 				EmergencyError::NotOpen(_)
 				| EmergencyError::NotYours(_)
+				| EmergencyError::Expired { .. }
 				| EmergencyError::SharesMissing { .. }
 				| EmergencyError::Rekeyed(_)
 				| EmergencyError::TooFewEscrowHospitals { .. }
-				| EmergencyError::NotAnAgent,
+				| EmergencyError::NotAnAgent
+				| EmergencyError::EscrowKeyNotHeld { .. }
+				| EmergencyError::EscrowKeyPending { .. },
 			) => exit::REFUSED,
 			CliError::Emergency(
 				EmergencyError::ShareNotForYou { .. }
 				| EmergencyError::WrongShares(_)
 				| EmergencyError::Shamir(_),
 			) => exit::INTEGRITY,
-			CliError::Emergency(EmergencyError::MissingEvent(_)) => exit::FAILURE,
 			CliError::Incomplete(_, code) => *code,
 		}
 	}
@@ -578,7 +579,9 @@ fn chain_exit(e: &ChainError) -> u8 {
 		ChainError::WrongChain { .. } => exit::WRONG_CHAIN,
 		ChainError::InsecureTransport { .. } | ChainError::BadNodeUrl { .. } => exit::USAGE,
 		ChainError::Rejected { .. } | ChainError::Dispatch(_) => exit::REFUSED,
-		ChainError::MetadataMismatch | ChainError::Rpc(_) => exit::FAILURE,
+		ChainError::MetadataMismatch | ChainError::MissingEvent(_) | ChainError::Rpc(_) => {
+			exit::FAILURE
+		}
 	}
 }
 
@@ -1057,6 +1060,14 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 				if done.new_key { "new" } else { "finished the rotation to" },
 				done.reencrypted
 			);
+			let mut escrow = serde_json::Map::new();
+			for id in &done.reencrypted {
+				let (renewed, value) = renew_escrow(&session, *id).await;
+				if !value.is_null() {
+					text.push_str(&format!(" Record {id}{renewed}."));
+					escrow.insert(id.to_string(), value);
+				}
+			}
 			if !done.unreadable.is_empty() {
 				text.push_str(&format!(
 					" Records {:?} open with no key of this keystore and were left as they are.",
@@ -1087,11 +1098,35 @@ async fn user(ctx: &Ctx, command: UserCommand) -> Result<(), CliError> {
 					"new_key": done.new_key,
 					"reencrypted": done.reencrypted,
 					"unreadable": done.unreadable,
+					"escrow": escrow,
 				}),
 			);
 		}
 	}
 	Ok(())
+}
+
+/// After a call that changed record `id`'s data key: its break-glass shares
+/// deposited again if it had some. The call landed either way, so a failure
+/// is a warning in the text (and `escrow.error` in the JSON), not an error.
+async fn renew_escrow(session: &Session, id: RecordId) -> (String, serde_json::Value) {
+	match session.renew_escrow(id).await {
+		Ok(None) => (String::new(), serde_json::Value::Null),
+		Ok(Some(d)) => (
+			format!(
+				"; break-glass shares renewed (any {} of hospitals {:?})",
+				d.threshold, d.hospitals
+			),
+			serde_json::json!({ "renewed": true, "threshold": d.threshold, "hospitals": d.hospitals }),
+		),
+		Err(e) => (
+			format!(
+				"; WARNING: its break-glass shares open the old key only, and renewing them failed \
+				 ({e}): run `ehr emergency escrow {id}`"
+			),
+			serde_json::json!({ "renewed": false, "error": e.to_string() }),
+		),
+	}
 }
 
 async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
@@ -1126,16 +1161,19 @@ async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 			records::open_input(&file)?;
 			let session = ctx.session(true).await?;
 			let version = session.update_record(id, &file).await?;
+			let (renewed, escrow) = renew_escrow(&session, id).await;
 			ctx.out.done(
-				&format!("record {id} is now version {version}"),
-				serde_json::json!({ "id": id, "version": version }),
+				&format!("record {id} is now version {version}{renewed}"),
+				serde_json::json!({ "id": id, "version": version, "escrow": escrow }),
 			);
 		}
 		RecordCommand::Rekey { id } => {
-			ctx.session(true).await?.rekey(id).await?;
+			let session = ctx.session(true).await?;
+			session.rekey(id).await?;
+			let (renewed, escrow) = renew_escrow(&session, id).await;
 			ctx.out.done(
-				&format!("record {id} re-encrypted under a new data key"),
-				serde_json::json!({ "id": id, "rekeyed": true }),
+				&format!("record {id} re-encrypted under a new data key{renewed}"),
+				serde_json::json!({ "id": id, "rekeyed": true, "escrow": escrow }),
 			);
 		}
 		RecordCommand::Rm { id } => {
@@ -1188,6 +1226,10 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			let from = parse_account(&account)?;
 			let session = ctx.session(!no_rotate).await?;
 			let done = session.revoke(id, &from, !no_rotate).await?;
+			let (renewed, escrow) = match no_rotate {
+				true => (String::new(), serde_json::Value::Null),
+				false => renew_escrow(&session, id).await,
+			};
 			let text = match (done, no_rotate) {
 				(Revocation::Revoked, true) => format!("revoked {from} on record {id} (data key kept)"),
 				(Revocation::Revoked, false) => format!("revoked {from} on record {id}; data key rotated"),
@@ -1196,12 +1238,13 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 				),
 			};
 			ctx.out.done(
-				&text,
+				&format!("{text}{renewed}"),
 				serde_json::json!({
 					"id": id,
 					"from": from.to_string(),
 					"revoked": done == Revocation::Revoked,
 					"key_rotated": !no_rotate,
+					"escrow": escrow,
 				}),
 			);
 		}

@@ -635,10 +635,10 @@ impl Session {
 				BoundedVec(readers),
 			);
 			let events = self.submit(&call).await?;
-			let added = events
-				.find_first::<runtime::ehr_acl::events::RecordAdded>()
-				.ok_or_else(|| rpc(subxt::Error::Other("no RecordAdded event".into())))?
-				.map_err(rpc)?;
+			let added = crate::chain::first_event::<runtime::ehr_acl::events::RecordAdded>(
+				&events,
+				"EhrAcl.RecordAdded",
+			)?;
 			Ok(added.id)
 		})
 		.await

@@ -559,32 +559,50 @@ impl Client {
 		const PAGE: u32 = 1000;
 		let mut keys: Vec<Vec<u8>> = Vec::new();
 		loop {
-			let page = self
-				.rpc_methods()
-				.state_get_keys_paged(prefix, PAGE, keys.last().map(Vec::as_slice), Some(at.hash))
-				.await
-				.map_err(subxt::Error::from)?;
+			let page =
+				self.keys_after(at, prefix, tail, keys.last().map(Vec::as_slice), PAGE).await?;
 			let full = page.len() == PAGE as usize;
-			for key in page {
-				if !key.starts_with(prefix)
-					|| key.len() != prefix.len() + tail
-					|| keys.last().is_some_and(|last| &key <= last)
-				{
-					return Err(
-						Unverified::new("the node listed keys out of order or range").into()
-					);
-				}
-				if keys.len() == MAX_LISTED {
-					return Err(
-						Unverified::new("the node listed more keys than the chain holds").into()
-					);
-				}
-				keys.push(key);
+			if keys.len() + page.len() > MAX_LISTED {
+				return Err(
+					Unverified::new("the node listed more keys than the chain holds").into()
+				);
 			}
+			keys.extend(page);
 			if !full {
 				return Ok(keys);
 			}
 		}
+	}
+
+	/// Up to `count` keys under `prefix` at `at` that come after `after` (from
+	/// the first, without it) and are `prefix.len() + tail` bytes long, as
+	/// the node lists them (not proven complete).
+	pub async fn keys_after(
+		&self,
+		at: &Finalized,
+		prefix: &[u8],
+		tail: usize,
+		after: Option<&[u8]>,
+		count: u32,
+	) -> Result<Vec<Vec<u8>>, ChainError> {
+		let page = self
+			.rpc_methods()
+			.state_get_keys_paged(prefix, count, after, Some(at.hash))
+			.await
+			.map_err(subxt::Error::from)?;
+		let mut last = after;
+		let in_order = page.len() <= count as usize
+			&& page.iter().all(|key| {
+				let next = key.starts_with(prefix)
+					&& key.len() == prefix.len() + tail
+					&& last.is_none_or(|last| key.as_slice() > last);
+				last = Some(key);
+				next
+			});
+		if !in_order {
+			return Err(Unverified::new("the node listed keys out of order or range").into());
+		}
+		Ok(page)
 	}
 }
 
@@ -679,6 +697,17 @@ impl Proven {
 	/// The keys under `prefix`, as the node lists them.
 	pub async fn keys_under(&self, prefix: &[u8], tail: usize) -> Result<Vec<Vec<u8>>, ChainError> {
 		self.client.keys_under(&self.head, prefix, tail).await
+	}
+
+	/// Up to `count` keys under `prefix` after `after`, as the node lists them.
+	pub async fn keys_after(
+		&self,
+		prefix: &[u8],
+		tail: usize,
+		after: Option<&[u8]>,
+		count: u32,
+	) -> Result<Vec<Vec<u8>>, ChainError> {
+		self.client.keys_after(&self.head, prefix, tail, after, count).await
 	}
 }
 

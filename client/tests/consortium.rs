@@ -202,12 +202,21 @@ impl Gov {
 
 /// Break-glass with a threshold of 3 of the 4 hospitals, each running its
 /// escrow agent beside its node (`scripts/consortium agent N`): the council
-/// registers the four escrow keys in one motion; the patient escrows record
-/// `id`; a doctor of hospital 1 without access reads it once the agents
-/// approved and released (the time from request to readable is printed);
-/// with two hospitals refusing, the request is closed; with two agents
-/// down, nothing is released. The agents are stopped at the end.
-async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records::RecordId) {
+/// registers the four escrow keys in one motion and sets accesses to 50
+/// blocks (5 minutes; the runtime allows 30 and more); the patient escrows
+/// record `id`; a doctor of hospital 1 without access reads it once the
+/// agents approved and released (the time from request to readable is
+/// printed). Hospital 1's agent stops, so that nothing closes that request
+/// before the test sees it end. Meanwhile, for a doctor of hospital 2: with
+/// two hospitals refusing, the request is closed; with two agents down,
+/// nothing is released. The agents are stopped at the end; the first
+/// request is left to end while the test goes on ([`access_ends`]).
+async fn break_glass(
+	c: &Consortium,
+	h1: &Client,
+	patient: &Session,
+	id: records::RecordId,
+) -> Expiring {
 	for n in ["1", "2", "3", "4"] {
 		c.run(&["agent", n, "approve"]);
 	}
@@ -223,22 +232,16 @@ async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records
 	args.extend(files.iter().map(String::as_str));
 	let proposed = gov.ok("//Alice", &args);
 	gov.passes(&proposed, &["//Bob", "//Charlie"], "//Dave");
+	let length = ["gov", "propose", "set-parameter", "emergency-access-blocks", "50"];
+	let proposed = gov.ok("//Alice", &length);
+	gov.passes(&proposed, &["//Bob", "//Charlie"], "//Dave");
 	let deposited = patient.escrow_shares(id).await.unwrap();
 	assert_eq!((deposited.hospitals.len(), deposited.threshold), (4, 3));
 
-	// Hospital 1's registrar registers the emergency doctor, who holds no
-	// grant on the record.
-	let registrar = session(h1, 1, "//Alice");
-	let hospital = records::query::registrar_org(h1, &registrar.account()).await.unwrap().unwrap();
-	let doctor = session(h1, 1, "//Ferdie");
-	let consent = registration::consent(
-		&doctor.keys.signer,
-		&doctor.keys.encryption,
-		h1.genesis_hash().0,
-		Role::Doctor,
-		(hospital, 0),
-	);
-	registrar.register_consented(&consent).await.unwrap();
+	// Hospitals 1 and 2's registrars register an emergency doctor each;
+	// neither holds a grant on the record.
+	let first_doctor = emergency_doctor(h1, "//Alice", "//Ferdie").await;
+	let doctor = emergency_doctor(h1, "//Bob", "//Ferdie//stash").await;
 	let dir = tempfile::tempdir().unwrap();
 	let out = dir.path().join("emergency.json");
 	let released = |emergency| async move {
@@ -246,19 +249,20 @@ async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records
 	};
 
 	let asked = Instant::now();
-	let made = doctor.break_glass(id, EmergencyReason::Unconscious, None).await.unwrap();
+	let made = first_doctor.break_glass(id, EmergencyReason::Unconscious, None).await.unwrap();
 	until("three shares released", Duration::from_secs(180), || async {
 		released(made.emergency).await >= 3
 	})
 	.await;
-	let (read, _) = doctor.emergency_read(made.emergency, &out).await.unwrap();
+	let (read, _) = first_doctor.emergency_read(made.emergency, &out).await.unwrap();
 	assert_eq!(read, id);
 	assert!(std::fs::read(&out).unwrap().starts_with(b"{\"resourceType\""));
 	println!(
 		"break-glass, 3 of 4 agents: request to readable {:.1} s (agents poll every 3 s, on finalized state)",
 		asked.elapsed().as_secs_f64()
 	);
-	doctor.close_emergency(made.emergency).await.unwrap();
+	let (first, end) = (made.emergency, made.expires_at);
+	c.run(&["agent-stop", "1"]);
 
 	// Two hospitals refuse: three approvals can no longer come, and the
 	// request is closed.
@@ -274,10 +278,11 @@ async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records
 	let refused = doctor.emergency_read(made.emergency, &out).await;
 	assert!(matches!(refused, Err(EmergencyError::NotOpen(_))), "{refused:?}");
 
-	// Two agents down: two approvals, no share released.
+	// Two agents down (1 and 4): two approvals, no share released.
 	for n in ["3", "4"] {
 		c.run(&["agent-stop", n]);
 	}
+	c.run(&["agent", "3", "approve"]);
 	let made = doctor.break_glass(id, EmergencyReason::Unconscious, None).await.unwrap();
 	until("two approvals", Duration::from_secs(180), || async {
 		let request = emergency::request(h1, made.emergency).await.unwrap().unwrap();
@@ -290,9 +295,54 @@ async fn break_glass(c: &Consortium, h1: &Client, patient: &Session, id: records
 	let missing = doctor.emergency_read(made.emergency, &out).await;
 	assert!(matches!(missing, Err(EmergencyError::SharesMissing { .. })), "{missing:?}");
 	doctor.close_emergency(made.emergency).await.unwrap();
-	for n in ["1", "2"] {
+
+	for n in ["2", "3"] {
 		c.run(&["agent-stop", n]);
 	}
+	Expiring { doctor: first_doctor, emergency: first, end }
+}
+
+/// The request [`break_glass`] leaves open, to see its access end later.
+struct Expiring {
+	doctor: Session,
+	emergency: emergency::EmergencyId,
+	end: u32,
+}
+
+/// The access ends: its read is refused (nothing is written), and hospital
+/// 1's agent, started again, closes the request; then it stops.
+async fn access_ends(c: &Consortium, h1: &Client, open: Expiring) {
+	until("the first access ends", Duration::from_secs(300), || async {
+		finalized(h1).await >= u64::from(open.end)
+	})
+	.await;
+	let dir = tempfile::tempdir().unwrap();
+	let after = dir.path().join("expired.json");
+	let expired = open.doctor.emergency_read(open.emergency, &after).await;
+	assert!(matches!(expired, Err(EmergencyError::Expired { .. })), "{expired:?}");
+	assert!(!after.exists());
+	c.run(&["agent", "1", "approve"]);
+	until("hospital 1's agent closes the ended request", Duration::from_secs(120), || async {
+		emergency::request(h1, open.emergency).await.unwrap().is_none()
+	})
+	.await;
+	c.run(&["agent-stop", "1"]);
+}
+
+/// A doctor registered by `registrar`'s hospital, through hospital 1.
+async fn emergency_doctor(h1: &Client, registrar: &str, suri: &str) -> Session {
+	let registrar = session(h1, 1, registrar);
+	let hospital = records::query::registrar_org(h1, &registrar.account()).await.unwrap().unwrap();
+	let doctor = session(h1, 1, suri);
+	let consent = registration::consent(
+		&doctor.keys.signer,
+		&doctor.keys.encryption,
+		h1.genesis_hash().0,
+		Role::Doctor,
+		(hospital, 0),
+	);
+	registrar.register_consented(&consent).await.unwrap();
+	doctor
 }
 
 fn account(keypair: &Keypair) -> AccountId {
@@ -352,7 +402,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		patient.add_record(&patient.account(), &file, RecordKind::Lab, None, &[]).await.unwrap();
 	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
 
-	break_glass(&c, &h1, &patient, id).await;
+	let expiring = break_glass(&c, &h1, &patient, id).await;
 
 	// One validator down: blocks and finality go on.
 	c.run(&["kill", "4"]);
@@ -422,6 +472,9 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	tokio::time::sleep(Duration::from_secs(30)).await;
 	assert_eq!(best(&outsider).await, 0, "an unauthorised node must not sync");
 	assert!(c.log(6).contains("0 peers") || !c.log(6).contains("Imported #1"), "{}", c.log(6));
+
+	// Meanwhile the first emergency access ran out.
+	access_ends(&c, &h1, expiring).await;
 
 	// Before the council admits the fifth hospital's node, an unrelated
 	// account (Ferdie) tries to claim its peer id: no signed account may.

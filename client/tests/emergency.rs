@@ -4,7 +4,8 @@
 //! breaks the glass; the record opens only once all three approved and
 //! released their shares (threshold 3), and the read is logged before the
 //! plaintext exists; two hospitals' shares rebuild nothing; a refusal ends a
-//! request; an opted-out patient's record cannot be asked for; every step is
+//! request; a hospital's new escrow key is adopted and its agent re-wraps its
+//! shares; an opted-out patient's record cannot be asked for; every step is
 //! in the audit trail, with the FHIR codes of an emergency override.
 
 mod common;
@@ -21,6 +22,7 @@ use ehr::{
 	records::query,
 };
 use serde_json::Value;
+use std::process::{Child, Command, Output, Stdio};
 use zeroize::Zeroizing;
 
 /// Escrow agents: keystore name, dev account, hospital.
@@ -30,14 +32,14 @@ const AGENTS: [(&str, &str, u32); 3] =
 impl World {
 	/// `agent` makes one pass with `policy`; returns its actions.
 	fn agent_pass(&self, agent: &str, policy: &str) -> Vec<Value> {
-		let out =
-			self.plain(agent, &["escrow", "run", "--once", "--policy", policy]).output().unwrap();
-		assert!(out.status.success(), "{agent}: {}", String::from_utf8_lossy(&out.stderr));
-		String::from_utf8(out.stdout)
-			.unwrap()
-			.lines()
-			.map(|line| serde_json::from_str(line).expect("one JSON action per line"))
-			.collect()
+		actions(agent, self.agent(agent, policy).output().unwrap())
+	}
+
+	/// The command of one pass of `agent` with `policy`.
+	fn agent(&self, agent: &str, policy: &str) -> Command {
+		let mut cmd = self.plain(agent, &["escrow", "run", "--once", "--policy", policy]);
+		cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+		cmd
 	}
 
 	fn status(&self, emergency: &str) -> Value {
@@ -53,6 +55,16 @@ impl World {
 		assert_eq!(closed["outcome"], "executed", "{closed}");
 		assert!(closed["error"].is_null(), "{closed}");
 	}
+}
+
+/// The actions a pass of `agent` printed, one JSON line each.
+fn actions(agent: &str, out: Output) -> Vec<Value> {
+	assert!(out.status.success(), "{agent}: {}", String::from_utf8_lossy(&out.stderr));
+	String::from_utf8(out.stdout)
+		.unwrap()
+		.lines()
+		.map(|line| serde_json::from_str(line).expect("one JSON action per line"))
+		.collect()
 }
 
 fn events(trail: &Value) -> Vec<String> {
@@ -129,12 +141,23 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	assert!(table.contains(&format!("EMERGENCY request {e} by {doctor}")), "{table}");
 
 	// Two hospitals approve: nothing is released below the threshold.
-	for agent in ["agent1", "agent2"] {
-		let actions = w.agent_pass(agent, "approve");
-		assert_eq!(actions.len(), 1, "{actions:?}");
-		assert_eq!(actions[0]["action"], "answered");
-		assert_eq!(actions[0]["approved"], true);
-	}
+	// Hospital 1's agent runs twice at once (a service restarted while its
+	// old process still runs), both on the same finalized state: one answer
+	// lands; the other process's call is refused, or it finds the answer.
+	let twins: Vec<Child> = (0..2).map(|_| w.agent("agent1", "approve").spawn().unwrap()).collect();
+	let twins: Vec<Value> =
+		twins.into_iter().flat_map(|c| actions("agent1", c.wait_with_output().unwrap())).collect();
+	let answered: Vec<&Value> = twins.iter().filter(|a| a["action"] == "answered").collect();
+	assert_eq!(answered.len(), 1, "{twins:?}");
+	assert_eq!(answered[0]["approved"], true);
+	assert!(
+		twins.iter().all(|a| a["action"] == "answered" || a["action"] == "failed"),
+		"{twins:?}"
+	);
+	let actions = w.agent_pass("agent2", "approve");
+	assert_eq!(actions.len(), 1, "{actions:?}");
+	assert_eq!(actions[0]["action"], "answered");
+	assert_eq!(actions[0]["approved"], true);
 	for agent in ["agent1", "agent2"] {
 		assert!(w.agent_pass(agent, "approve").is_empty(), "no release below the threshold");
 	}
@@ -268,19 +291,56 @@ async fn a_quorum_of_hospitals_opens_a_record_for_a_doctor_in_an_emergency_and_f
 	assert!(w.agent_pass("agent1", "approve").is_empty(), "nothing to release");
 
 	// A request that goes stale after approvals (the patient re-keys the
-	// record) gets no share: the requester's hospital's agent closes it.
+	// record, and the client renews its shares) gets no share: the
+	// requester's hospital's agent closes it.
 	let made = w.ok("doctor", &["emergency", "request", &record, "--reason", "cannot-consent"]);
 	let stale = made["emergency"].as_u64().unwrap().to_string();
 	w.agent_pass("agent1", "approve");
 	w.agent_pass("agent2", "approve");
-	w.ok("patient", &["record", "rekey", &record]);
+	let rekeyed = w.ok("patient", &["record", "rekey", &record]);
+	assert_eq!(rekeyed["escrow"]["renewed"], true, "{rekeyed}");
 	w.fails("agent3", &["escrow", "answer", &stale, "--approve"], 4, "EmergencyStale");
 	let closed = w.agent_pass("agent1", "approve");
 	assert_eq!(closed.len(), 1, "{closed:?}");
 	assert_eq!(closed[0]["action"], "closed", "{closed:?}");
 	assert!(w.agent_pass("agent2", "approve").is_empty());
 	w.fails("doctor", &["emergency", "status", &stale], 4, "no open emergency request");
-	w.ok("patient", &["emergency", "escrow", &record]);
+	let listed = w.ok("patient", &["access", "list", &record])["emergency"].clone();
+	assert_eq!(listed["escrowed"]["current"], true, "{listed}");
+
+	// Hospital 3 rotates its escrow key; another new key waits until the
+	// council adopted this one. Once it has, the agent's next pass re-wraps
+	// the share it held under the old key, which then opens with the new
+	// key and not the old one.
+	let rotated = w.out_path("agent3.rotated.json");
+	w.ok("agent3", &["escrow", "key", "--new", "--out", &rotated]);
+	w.fails("agent3", &["escrow", "key", "--new"], 4, "not adopted");
+	w.council(&["escrow-key", "--org", "3", &rotated]);
+	let rewrapped = w.agent_pass("agent3", "approve");
+	assert_eq!(rewrapped.len(), 1, "{rewrapped:?}");
+	assert_eq!(rewrapped[0]["action"], "rewrapped", "{rewrapped:?}");
+	assert_eq!(rewrapped[0]["record"], id, "{rewrapped:?}");
+	assert!(w.agent_pass("agent3", "approve").is_empty(), "every share is current");
+	let (escrow, _) = emergency::escrow(&client).await.unwrap();
+	let hospital = escrow.into_iter().find(|e| e.org == 3).unwrap();
+	let agent = keys("agent3");
+	assert_eq!(hospital.key, agent.encryption.public_bytes());
+	let deposit = emergency::deposit(&client, id).await.unwrap().unwrap();
+	let share = deposit.shares.0.into_iter().find(|s| s.org == 3).unwrap();
+	assert_eq!(share.escrow_key_version, hospital.version);
+	let view = query::record(&client, id).await.unwrap().unwrap();
+	let context = WrapContext::EscrowShare {
+		genesis_hash: genesis,
+		owner: view.record.owner.0,
+		ciphertext_digest: view.record.ciphertext_digest,
+		key_version: view.record.key_version,
+		org: 3,
+		escrow_key_version: share.escrow_key_version,
+		x: share.index,
+	};
+	let mut held = agent.encryption_keys();
+	assert!(wrap::unwrap(&share.wrapped.0, held.next().unwrap(), &context).is_ok());
+	assert!(wrap::unwrap(&share.wrapped.0, held.next().unwrap(), &context).is_err());
 
 	// An opted-out patient's record cannot be asked for.
 	w.ok("patient", &["emergency", "opt-out"]);
