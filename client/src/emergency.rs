@@ -78,8 +78,6 @@ pub enum EmergencyError {
 	Shamir(#[from] ShamirError),
 	#[error("this keystore's account is not the escrow agent of any hospital")]
 	NotAnAgent,
-	#[error("hospital {org}'s escrow key on chain is not in this keystore (a key made with `ehr escrow key --new` that this process has not read yet, or a key made from another copy of the keystore): a running agent reads its keystore again when the file changes")]
-	EscrowKeyNotHeld { org: u32 },
 	#[error("hospital {org}'s escrow key on chain is not this keystore's newest: the council has not adopted the last new key yet (`ehr escrow key` prints it for `ehr gov propose escrow-key`); make another only after that")]
 	EscrowKeyPending { org: u32 },
 }
@@ -698,6 +696,12 @@ pub enum AgentAction {
 		emergency: EmergencyId,
 		error: String,
 	},
+	/// The hospital's escrow key on chain is not in this keystore; reported
+	/// once.
+	KeyNotHeld {
+		org: u32,
+		why: &'static str,
+	},
 	/// This hospital's share of `record`, opened with a replaced escrow key
 	/// and wrapped to its current one.
 	Rewrapped {
@@ -735,7 +739,26 @@ pub struct EscrowAgent {
 	/// Deposits (record, serial) whose share this agent cannot open: a
 	/// wrong share, or one wrapped to a key its keystore never held.
 	unopenable: std::collections::BTreeSet<(RecordId, u64)>,
+	/// When a sweep that must be tried again may start.
+	backoff: Backoff,
+	/// The hospital's current escrow key is not in this keystore (reported
+	/// once; [`EscrowAgent::missing_key`]).
+	missing_key: bool,
 }
+
+/// The wait before a sweep is tried again: from [`RETRY_BLOCKS`] blocks,
+/// doubling up to [`MAX_RETRY_BLOCKS`] while sweeps keep failing.
+#[derive(Default)]
+struct Backoff {
+	not_before: BlockNumber,
+	blocks: BlockNumber,
+}
+
+const RETRY_BLOCKS: BlockNumber = 10;
+const MAX_RETRY_BLOCKS: BlockNumber = 600;
+
+/// Why an agent that does not hold its hospital's escrow key still runs.
+const KEY_NOT_HELD: &str = "the hospital's escrow key on chain is not in this keystore (a key made with `ehr escrow key --new` not read yet, or made from another copy of the keystore): requests are still answered, shares wrapped to keys it holds still released; a running agent reads its keystore again when the file changes";
 
 /// A pass over every deposit, re-wrapping this hospital's shares to its
 /// escrow key `version`.
@@ -825,11 +848,19 @@ impl EscrowAgent {
 			swept_version: None,
 			sweep: None,
 			unopenable: Default::default(),
+			backoff: Backoff::default(),
+			missing_key: false,
 		}
 	}
 
 	fn account(&self) -> AccountId {
 		self.keys.signer.public_key().to_account_id()
+	}
+
+	/// Whether the last pass found the hospital's escrow key missing from
+	/// this agent's keys: its keystore should be read again.
+	pub fn missing_key(&self) -> bool {
+		self.missing_key
 	}
 
 	/// One pass over the open requests, at the newest proven finalized
@@ -844,14 +875,16 @@ impl EscrowAgent {
 		let (escrow, _) = escrow_at(&state).await?;
 		let me = self.account();
 		let mine = escrow.iter().find(|e| e.agent == me).ok_or(EmergencyError::NotAnAgent)?.clone();
-		if !self.keys.encryption_keys().any(|k| k.public_bytes() == mine.key) {
-			return Err(EmergencyError::EscrowKeyNotHeld { org: mine.org });
+		let holds = self.keys.encryption_keys().any(|k| k.public_bytes() == mine.key);
+		let mut actions = Vec::new();
+		if !holds && !self.missing_key {
+			actions.push(AgentAction::KeyNotHeld { org: mine.org, why: KEY_NOT_HELD });
 		}
+		self.missing_key = !holds;
 		let open = open_requests(&state).await?;
 		self.deferred.retain(|id, _| open.iter().any(|(open, _)| open == id));
 		let since = state.head.number.saturating_sub(APPROVAL_WINDOW_BLOCKS);
 		self.approved.retain(|(at, _)| *at > since);
-		let mut actions = Vec::new();
 		for (emergency, request) in &open {
 			match self.consider(&state, &escrow, &mine, *emergency, request).await {
 				Ok(Some(action)) => actions.push(action),
@@ -860,7 +893,12 @@ impl EscrowAgent {
 					.push(AgentAction::Failed { emergency: *emergency, error: e.to_string() }),
 			}
 		}
-		if self.swept_version != Some(mine.version) {
+		// Re-wrapping needs the current key, and an older one to open with.
+		let sweep = holds
+			&& self.keys.encryption_keys().nth(1).is_some()
+			&& self.swept_version != Some(mine.version)
+			&& state.head.number >= self.backoff.not_before;
+		if sweep {
 			actions.extend(self.rewrap_some(&state, &mine).await);
 		}
 		Ok(actions)
@@ -876,9 +914,16 @@ impl EscrowAgent {
 		});
 		let mut actions = Vec::new();
 		match self.rewrap_page(state, mine, &mut sweep, &mut actions).await {
-			Ok(true) if !sweep.retry => self.swept_version = Some(mine.version),
-			// What failed is tried again by a new sweep.
-			Ok(true) => {}
+			Ok(true) if !sweep.retry => {
+				self.swept_version = Some(mine.version);
+				self.backoff = Backoff::default();
+			}
+			// What failed is tried again by a new sweep, later and later.
+			Ok(true) => {
+				let blocks = (self.backoff.blocks * 2).clamp(RETRY_BLOCKS, MAX_RETRY_BLOCKS);
+				let not_before = state.head.number.saturating_add(blocks);
+				self.backoff = Backoff { not_before, blocks };
+			}
 			Ok(false) => self.sweep = Some(sweep),
 			Err(e) => {
 				actions.push(AgentAction::RewrapFailed { record: None, error: e.to_string() });
@@ -943,9 +988,14 @@ impl EscrowAgent {
 						record: *id,
 						escrow_key_version: mine.version,
 					}),
-					// Replaced meanwhile: a new deposit is wrapped to the
-					// current key, or a new key starts a new sweep.
-					Err(e) if e.pallet_error() == Some("DepositChanged") => {}
+					// Replaced or removed meanwhile (a new deposit is wrapped
+					// to the current key, a new key starts a new sweep), or
+					// re-wrapped by another process of this agent.
+					Err(e)
+						if matches!(
+							e.pallet_error(),
+							Some("DepositChanged" | "NoShares" | "NoShareHeld" | "ShareCurrent")
+						) => {}
 					Err(e) => {
 						sweep.retry = true;
 						actions.push(AgentAction::RewrapFailed {

@@ -221,6 +221,9 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 			ctx.out.done(&text, json);
 		}
 		EscrowCommand::Run { policy, once, interval } => {
+			let modified =
+				|| std::fs::metadata(&ctx.settings.keystore).and_then(|m| m.modified()).ok();
+			let mut read_at = modified();
 			let (_, _, keys) = ctx.unlock()?;
 			let policy = match policy {
 				PolicyArg::Approve => Policy::Approve,
@@ -232,44 +235,32 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 				match ctx.chain().await {
 					Ok(chain) => break chain,
 					Err(e) if once => return Err(e),
-					Err(e) => {
-						eprintln!("{}", json!({ "action": "waiting", "error": e.to_string() }));
-						tokio::time::sleep(Duration::from_secs(interval)).await;
-					}
+					Err(e) => waiting(&e),
 				}
+				tokio::time::sleep(Duration::from_secs(interval)).await;
 			};
 			let mut agent = EscrowAgent::new(chain, keys, policy, ctx.wait);
-			let modified =
-				|| std::fs::metadata(&ctx.settings.keystore).and_then(|m| m.modified()).ok();
-			let mut read_at = modified();
 			loop {
 				match agent.step().await {
 					Ok(actions) => actions.iter().for_each(print_action),
 					Err(e) if once => return Err(e.into()),
 					// A service waits out what a later pass may not meet: its
-					// key not registered yet, a new key adopted (read the
-					// keystore again), the node away (connect again).
+					// key not registered yet, the node away (connect again).
 					Err(e) => {
-						eprintln!("{}", json!({ "action": "waiting", "error": e.to_string() }));
-						match e {
-							EmergencyError::NotAnAgent => {}
-							EmergencyError::EscrowKeyNotHeld { .. } if modified() != read_at => {
-								read_at = modified();
-								match ctx.unlock() {
-									Ok((_, _, keys)) => agent.keys = keys,
-									Err(e) => eprintln!(
-										"{}",
-										json!({ "action": "waiting", "error": e.to_string() })
-									),
-								}
-							}
-							EmergencyError::EscrowKeyNotHeld { .. } => {}
-							_ => {
-								if let Ok(chain) = ctx.chain().await {
-									agent.chain = chain;
-								}
+						waiting(&e);
+						if !matches!(e, EmergencyError::NotAnAgent) {
+							if let Ok(chain) = ctx.chain().await {
+								agent.chain = chain;
 							}
 						}
+					}
+				}
+				// A new key adopted: read the keystore again once it changed.
+				let now = modified();
+				if agent.missing_key() && now != read_at {
+					match ctx.unlock() {
+						Ok((_, _, keys)) => (agent.keys, read_at) = (keys, now),
+						Err(e) => waiting(&e),
 					}
 				}
 				if once {
@@ -292,6 +283,11 @@ pub async fn escrow(ctx: &Ctx, command: EscrowCommand) -> Result<(), CliError> {
 		}
 	}
 	Ok(())
+}
+
+/// Why the service waits, as one JSON line on stderr.
+fn waiting(error: &dyn std::fmt::Display) {
+	eprintln!("{}", json!({ "action": "waiting", "error": error.to_string() }));
 }
 
 /// One JSON line per action on stdout, for the operator's log.

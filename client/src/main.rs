@@ -552,7 +552,6 @@ impl CliError {
 				| EmergencyError::Rekeyed(_)
 				| EmergencyError::TooFewEscrowHospitals { .. }
 				| EmergencyError::NotAnAgent
-				| EmergencyError::EscrowKeyNotHeld { .. }
 				| EmergencyError::EscrowKeyPending { .. },
 			) => exit::REFUSED,
 			CliError::Emergency(

@@ -12,9 +12,12 @@ mod common;
 
 use ehr::{
 	chain::{self, runtime, AccountId, ChainError, Client, Wait},
-	crypto::os_rng,
+	crypto::{
+		envelope, os_rng,
+		wrap::{self, WrapContext},
+	},
 	emergency::{self, EmergencyError, EmergencyReason},
-	keystore::Keys,
+	keystore::{Keys, KeystoreFile},
 	records::{self, Access, RecordKind, Role, Session},
 	registration,
 	storage::Ipfs,
@@ -237,6 +240,7 @@ async fn break_glass(
 	gov.passes(&proposed, &["//Bob", "//Charlie"], "//Dave");
 	let deposited = patient.escrow_shares(id).await.unwrap();
 	assert_eq!((deposited.hospitals.len(), deposited.threshold), (4, 3));
+	one_hospital_rebuilds_nothing(c, h1, patient, id).await;
 
 	// Hospitals 1 and 2's registrars register an emergency doctor each;
 	// neither holds a grant on the record.
@@ -300,6 +304,46 @@ async fn break_glass(
 		c.run(&["agent-stop", n]);
 	}
 	Expiring { doctor: first_doctor, emergency: first, end }
+}
+
+/// Hospital 1's escrow key alone opens nothing: its share of record `id`,
+/// opened with its agent's keystore (as a hostile hospital could), is not
+/// the record's key and does not open the record's envelope, which the
+/// key does.
+async fn one_hospital_rebuilds_nothing(
+	c: &Consortium,
+	h1: &Client,
+	patient: &Session,
+	id: records::RecordId,
+) {
+	let file = |name: &str| c.data.path().join("consortium").join(name);
+	let pass = std::fs::read_to_string(file("agent1.pass")).unwrap();
+	let agent = KeystoreFile::read(&file("agent1.json")).unwrap().unlock(pass.trim_end()).unwrap();
+	let deposit = emergency::deposit(h1, id).await.unwrap().unwrap();
+	let share = deposit.shares.0.into_iter().find(|s| s.org == 1).unwrap();
+	let view = records::query::record(h1, id).await.unwrap().unwrap();
+	let r = &view.record;
+	let genesis_hash = h1.genesis_hash().0;
+	let (owner, ciphertext_digest, key_version) = (r.owner.0, r.ciphertext_digest, r.key_version);
+	let escrowed = WrapContext::EscrowShare {
+		genesis_hash,
+		owner,
+		ciphertext_digest,
+		key_version,
+		org: 1,
+		escrow_key_version: share.escrow_key_version,
+		x: share.index,
+	};
+	let opened = wrap::unwrap(&share.wrapped.0, &agent.encryption, &escrowed).unwrap();
+	let own = view.grant_of(&patient.account()).unwrap();
+	let granted = WrapContext::V2 { genesis_hash, owner, ciphertext_digest, key_version };
+	let key = wrap::unwrap(&own.wrapped_key.0, &patient.keys.encryption, &granted).unwrap();
+	assert_ne!(opened.as_bytes(), key.as_bytes());
+	let cid = String::from_utf8(r.cid.0.clone()).unwrap();
+	let head = patient.ipfs.head(&cid, envelope::HEADER_LEN).await.unwrap();
+	let header: [u8; envelope::HEADER_LEN] = head.try_into().unwrap();
+	assert!(envelope::opens(&key, &header).is_ok());
+	assert!(envelope::opens(&opened, &header).is_err(), "a share is not a key");
 }
 
 /// The request [`break_glass`] leaves open, to see its access end later.
