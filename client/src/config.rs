@@ -17,6 +17,7 @@ struct File {
 	index_url: Option<String>,
 	allow_insecure_node: Option<bool>,
 	finality_checkpoint: Option<PathBuf>,
+	durable: Option<bool>,
 }
 
 pub struct Settings {
@@ -35,6 +36,10 @@ pub struct Settings {
 	/// Where the newest checkpoint the client verified is kept, one file
 	/// per chain.
 	pub checkpoints: Option<PathBuf>,
+	/// Whether `ehr record add` waits until the consortium's replication
+	/// setting of hospitals hold the new record (a consortium sets it; a
+	/// single dev node has no other hospital to wait for).
+	pub durable: bool,
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -91,6 +96,7 @@ impl Settings {
 			allow_insecure_node: allow_insecure_node || file.allow_insecure_node.unwrap_or(false),
 			finality_checkpoint: finality_checkpoint.or(file.finality_checkpoint),
 			checkpoints: dir.map(|d| d.join("checkpoints")),
+			durable: file.durable.unwrap_or(false),
 		})
 	}
 }

@@ -89,8 +89,8 @@ pub enum ProposeCommand {
 	/// Change a parameter without a runtime upgrade (two thirds needed);
 	/// `ehr gov params` lists them with their ranges.
 	SetParameter {
-		/// fee-multiplier-percent, motion-duration, emergency-threshold or
-		/// emergency-access-blocks.
+		/// fee-multiplier-percent, motion-duration, emergency-threshold,
+		/// emergency-access-blocks or storage-replicas.
 		name: String,
 		/// A number within the parameter's range, or `default`.
 		value: String,
@@ -108,6 +108,18 @@ pub enum ProposeCommand {
 	},
 	/// Hospital `--org` stops holding emergency shares (two thirds needed).
 	RemoveEscrowKey {
+		#[arg(long)]
+		org: OrgId,
+	},
+	/// Make ACCOUNT hospital `--org`'s storage agent, which attests on
+	/// chain which records the hospital's kubo holds (`ehr-storage-agent`).
+	StorageAgent {
+		account: String,
+		#[arg(long)]
+		org: OrgId,
+	},
+	/// Hospital `--org`'s storage attestations stop counting.
+	RemoveStorageAgent {
 		#[arg(long)]
 		org: OrgId,
 	},
@@ -188,6 +200,10 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					Operation::SetEscrowKeys(entries)
 				}
 				ProposeCommand::RemoveEscrowKey { org } => Operation::RemoveEscrowKey { org },
+				ProposeCommand::StorageAgent { account, org } => {
+					Operation::SetStorageAgent { org, account: parse_account(&account)? }
+				}
+				ProposeCommand::RemoveStorageAgent { org } => Operation::RemoveStorageAgent { org },
 			};
 			let chain = match connected {
 				Some(chain) => chain,

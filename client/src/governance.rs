@@ -21,6 +21,7 @@ use crate::{
 				ehr_runtime::{
 					configs::dynamic_params::{
 						council as council_params, emergency as emergency_params, fees,
+						storage as storage_params,
 					},
 					configs::{RuntimeParameters, RuntimeParametersKey, RuntimeParametersValue},
 					RuntimeCall,
@@ -30,6 +31,7 @@ use crate::{
 				pallet_ehr_acl::pallet::Call as AclCall,
 				pallet_ehr_emergency::pallet::Call as EmergencyCall,
 				pallet_ehr_governance::pallet::Call as GovernanceCall,
+				pallet_ehr_storage::pallet::Call as StorageCall,
 				pallet_ehr_validators::pallet::Call as ValidatorsCall,
 				pallet_membership::pallet::Call as MembershipCall,
 				pallet_node_authorization::pallet::Call as NodesCall,
@@ -89,14 +91,17 @@ pub enum Parameter {
 	EmergencyThreshold,
 	/// Blocks an emergency request, and the access it gives, lasts.
 	EmergencyAccessBlocks,
+	/// How many hospitals must hold a record before it counts as durable.
+	StorageReplicas,
 }
 
 impl Parameter {
-	pub const ALL: [Parameter; 4] = [
+	pub const ALL: [Parameter; 5] = [
 		Parameter::FeeMultiplierPercent,
 		Parameter::MotionDuration,
 		Parameter::EmergencyThreshold,
 		Parameter::EmergencyAccessBlocks,
+		Parameter::StorageReplicas,
 	];
 
 	pub fn name(self) -> &'static str {
@@ -105,6 +110,7 @@ impl Parameter {
 			Parameter::MotionDuration => "motion-duration",
 			Parameter::EmergencyThreshold => "emergency-threshold",
 			Parameter::EmergencyAccessBlocks => "emergency-access-blocks",
+			Parameter::StorageReplicas => "storage-replicas",
 		}
 	}
 
@@ -123,6 +129,9 @@ impl Parameter {
 			Parameter::EmergencyAccessBlocks => {
 				"blocks an emergency request, and the access it gives, lasts (for requests made after the change)"
 			}
+			Parameter::StorageReplicas => {
+				"how many hospitals must hold a record's ciphertext before clients report it durable"
+			}
 		}
 	}
 
@@ -132,6 +141,7 @@ impl Parameter {
 			Parameter::MotionDuration => 3 * 24 * 600,
 			Parameter::EmergencyThreshold => 3,
 			Parameter::EmergencyAccessBlocks => 24 * 600,
+			Parameter::StorageReplicas => 2,
 		}
 	}
 
@@ -141,6 +151,7 @@ impl Parameter {
 			Parameter::MotionDuration => 600..=30 * 24 * 600,
 			Parameter::EmergencyThreshold => 2..=16,
 			Parameter::EmergencyAccessBlocks => 30..=7 * 24 * 600,
+			Parameter::StorageReplicas => 1..=16,
 		}
 	}
 
@@ -181,6 +192,9 @@ impl Parameter {
 			Parameter::EmergencyAccessBlocks => RuntimeParametersKey::Emergency(
 				emergency_params::ParametersKey::AccessBlocks(emergency_params::AccessBlocks),
 			),
+			Parameter::StorageReplicas => RuntimeParametersKey::Storage(
+				storage_params::ParametersKey::Replicas(storage_params::Replicas),
+			),
 		}
 	}
 
@@ -203,6 +217,12 @@ impl Parameter {
 			Parameter::EmergencyAccessBlocks => RuntimeParameters::Emergency(
 				emergency_params::Parameters::AccessBlocks(emergency_params::AccessBlocks, value),
 			),
+			Parameter::StorageReplicas => {
+				RuntimeParameters::Storage(storage_params::Parameters::Replicas(
+					storage_params::Replicas,
+					value.map(|v| u8::try_from(v).unwrap_or(u8::MAX)),
+				))
+			}
 		}
 	}
 
@@ -219,6 +239,9 @@ impl Parameter {
 			}
 			RuntimeParameters::Emergency(emergency_params::Parameters::AccessBlocks(_, value)) => {
 				(Parameter::EmergencyAccessBlocks, *value)
+			}
+			RuntimeParameters::Storage(storage_params::Parameters::Replicas(_, value)) => {
+				(Parameter::StorageReplicas, value.map(u32::from))
 			}
 		}
 	}
@@ -269,9 +292,8 @@ pub async fn parameter_at(
 		RuntimeParametersValue::Fees(fees::ParametersValue::MultiplierPercent(v))
 		| RuntimeParametersValue::Council(council_params::ParametersValue::MotionDuration(v))
 		| RuntimeParametersValue::Emergency(emergency_params::ParametersValue::AccessBlocks(v)) => v,
-		RuntimeParametersValue::Emergency(emergency_params::ParametersValue::Threshold(v)) => {
-			u32::from(v)
-		}
+		RuntimeParametersValue::Emergency(emergency_params::ParametersValue::Threshold(v))
+		| RuntimeParametersValue::Storage(storage_params::ParametersValue::Replicas(v)) => u32::from(v),
 	});
 	let (min, max) = parameter.range().into_inner();
 	let value = stored.unwrap_or(parameter.default_value());
@@ -332,6 +354,15 @@ pub enum Operation {
 	SetEscrowKeys(Vec<EscrowKeyEntry>),
 	/// Hospital `org` stops holding emergency shares.
 	RemoveEscrowKey {
+		org: OrgId,
+	},
+	/// `account` attests which records hospital `org` holds.
+	SetStorageAgent {
+		org: OrgId,
+		account: AccountId,
+	},
+	/// Hospital `org`'s attestations stop counting.
+	RemoveStorageAgent {
 		org: OrgId,
 	},
 }
@@ -422,6 +453,12 @@ impl Operation {
 			C::Emergency(EmergencyCall::remove_escrow_key { org }) => {
 				Operation::RemoveEscrowKey { org: *org }
 			}
+			C::Replication(StorageCall::set_storage_agent { org, agent }) => {
+				Operation::SetStorageAgent { org: *org, account: *agent }
+			}
+			C::Replication(StorageCall::remove_storage_agent { org }) => {
+				Operation::RemoveStorageAgent { org: *org }
+			}
 			_ => return None,
 		})
 	}
@@ -485,6 +522,15 @@ impl Operation {
 			Operation::RemoveEscrowKey { org } => {
 				RuntimeCall::Emergency(EmergencyCall::remove_escrow_key { org: *org })
 			}
+			Operation::SetStorageAgent { org, account } => {
+				RuntimeCall::Replication(StorageCall::set_storage_agent {
+					org: *org,
+					agent: *account,
+				})
+			}
+			Operation::RemoveStorageAgent { org } => {
+				RuntimeCall::Replication(StorageCall::remove_storage_agent { org: *org })
+			}
 		}
 	}
 }
@@ -543,6 +589,12 @@ impl fmt::Display for Operation {
 			}
 			Operation::RemoveEscrowKey { org } => {
 				write!(f, "hospital {org} stops holding emergency shares")
+			}
+			Operation::SetStorageAgent { org, account } => {
+				write!(f, "make {account} hospital {org}'s storage agent (it attests which records the hospital holds)")
+			}
+			Operation::RemoveStorageAgent { org } => {
+				write!(f, "hospital {org}'s storage attestations stop counting")
 			}
 			Operation::SetParameter { parameter, value: None } => write!(
 				f,

@@ -14,6 +14,7 @@ pub mod index;
 pub mod keystore;
 pub mod records;
 pub mod registration;
+pub mod replication;
 pub mod rotation;
 pub mod storage;
 pub mod verified;

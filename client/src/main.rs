@@ -7,6 +7,7 @@ mod config;
 mod emergency_cmd;
 mod gov;
 mod output;
+mod replication_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use config::Settings;
@@ -25,6 +26,7 @@ use ehr::{
 		Session,
 	},
 	registration::{self, role_name, Consent},
+	replication::ReplicationError,
 	storage::{Ipfs, StorageError},
 	verified,
 };
@@ -56,6 +58,9 @@ mod exit {
 	/// An account's encryption key is not the one this keystore pinned when
 	/// it first wrapped for it: confirm it (`ehr contacts trust`).
 	pub const KEY_CHANGED: u8 = 9;
+	/// A record is held by fewer hospitals than the consortium asks
+	/// (`storage-replicas`): the record itself is on chain.
+	pub const NOT_DURABLE: u8 = 10;
 }
 
 #[derive(Parser)]
@@ -158,6 +163,10 @@ enum Command {
 	/// answers emergency requests and releases shares.
 	#[command(subcommand)]
 	Escrow(emergency_cmd::EscrowCommand),
+	/// Which hospitals hold each record's ciphertext (their storage agents
+	/// attest it on chain).
+	#[command(subcommand)]
+	Storage(replication_cmd::StorageCommand),
 }
 
 #[derive(Subcommand)]
@@ -277,6 +286,18 @@ enum RecordCommand {
 		/// patient's records shares Read only).
 		#[arg(long, value_name = "ACCOUNT[:ACCESS]")]
 		share: Vec<String>,
+		/// Wait until as many hospitals as the consortium asks
+		/// (`storage-replicas`) hold the record's ciphertext (the default
+		/// when the config file says `durable = true`).
+		#[arg(long, conflicts_with = "no_durable")]
+		durable: bool,
+		/// Do not wait for other hospitals to hold the record.
+		#[arg(long)]
+		no_durable: bool,
+		/// Seconds to wait for durability before failing (exit code 10;
+		/// the record stays added, and its id is printed).
+		#[arg(long, default_value_t = 300, value_name = "SECS")]
+		durable_timeout: u64,
 	},
 	/// Fetch, verify and decrypt record ID into OUT (the read is logged on chain).
 	Get {
@@ -500,6 +521,8 @@ enum CliError {
 	Gov(#[from] GovError),
 	#[error(transparent)]
 	Emergency(#[from] EmergencyError),
+	#[error(transparent)]
+	Replication(#[from] ReplicationError),
 	#[error("{0} rows of the index differ from the chain")]
 	Integrity(usize),
 	/// Part of the work was done; the message says what is left, the code
@@ -559,6 +582,8 @@ impl CliError {
 				| EmergencyError::WrongShares(_)
 				| EmergencyError::Shamir(_),
 			) => exit::INTEGRITY,
+			CliError::Replication(ReplicationError::Record(e)) => record_exit(e),
+			CliError::Replication(ReplicationError::NotDurable { .. }) => exit::NOT_DURABLE,
 			CliError::Incomplete(_, code) => *code,
 		}
 	}
@@ -863,6 +888,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Gov(command) => gov::gov(&ctx, command).await,
 		Command::Emergency(command) => emergency_cmd::emergency(&ctx, command).await,
 		Command::Escrow(command) => emergency_cmd::escrow(&ctx, command).await,
+		Command::Storage(command) => replication_cmd::storage(&ctx, command).await,
 		Command::Chain(ChainCommand::Checkpoint) => {
 			let chain = ctx.chain().await?;
 			chain.finalized_now().await.map_err(RecordError::from)?;
@@ -1130,7 +1156,16 @@ async fn renew_escrow(session: &Session, id: RecordId) -> (String, serde_json::V
 
 async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 	match command {
-		RecordCommand::Add { file, kind, patient, via, share } => {
+		RecordCommand::Add {
+			file,
+			kind,
+			patient,
+			via,
+			share,
+			durable,
+			no_durable,
+			durable_timeout,
+		} => {
 			// The input can be a record before anything is sent anywhere.
 			records::open_input(&file)?;
 			let patient = patient.as_deref().map(parse_account).transpose()?;
@@ -1142,10 +1177,32 @@ async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 			let owner = patient.unwrap_or_else(|| session.account());
 			let id = session.add_record(&owner, &file, kind.into(), via, &share).await?;
 			let shared: Vec<String> = share.iter().map(|(who, _)| who.to_string()).collect();
+			let wait = durable || (ctx.settings.durable && !no_durable);
+			let replicas = match wait {
+				true => {
+					let timeout = std::time::Duration::from_secs(durable_timeout);
+					Some(replication_cmd::wait_durable(ctx, &session.chain, id, timeout).await)
+				}
+				false => None,
+			};
+			let held = match &replicas {
+				Some(Ok(r)) => {
+					format!("; held by {} hospitals ({} needed)", r.holders.len(), r.needed)
+				}
+				Some(Err(_)) => "; not durable yet".to_string(),
+				None => String::new(),
+			};
+			let durable = replicas.as_ref().map(|r| r.is_ok());
+			let replicas_json = replicas.as_ref().and_then(|r| r.as_ref().ok());
+			// The record landed: its id is shown even when the wait failed,
+			// so that nobody adds it twice.
 			ctx.out.done(
-				&format!("added record {id}"),
-				serde_json::json!({ "id": id, "owner": owner.to_string(), "shared_with": shared }),
+				&format!("added record {id}{held}"),
+				serde_json::json!({ "id": id, "owner": owner.to_string(), "shared_with": shared, "durable": durable, "replicas": replicas_json }),
 			);
+			if let Some(Err(e)) = replicas {
+				return Err(e);
+			}
 		}
 		RecordCommand::Get { id, output } => {
 			let session = ctx.session(true).await?;
@@ -1259,7 +1316,8 @@ async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			let r = &view.record;
 			let emergency =
 				ehr::emergency::record_emergency(&chain, id, &r.owner, r.key_version).await?;
-			ctx.out.grants(&view, &requests, &versions, &emergency);
+			let replicas = ehr::replication::replicas(&chain, id).await?;
+			ctx.out.grants(&view, &requests, &versions, &emergency, replicas.as_ref());
 		}
 		AccessCommand::Request { id, read_write } => {
 			let access = if read_write { Access::ReadWrite } else { Access::Read };

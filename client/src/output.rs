@@ -11,6 +11,7 @@ use ehr::{
 	index::IndexStatus,
 	keystore::PublicKeys,
 	records::{Access, BlockNumber, Grant, RecordView, User},
+	replication::Replicas,
 };
 use serde_json::{json, Value};
 use std::{collections::BTreeMap, path::Path};
@@ -295,6 +296,7 @@ impl Out {
 		requests: &[(AccountId, Access, BlockNumber)],
 		reader_keys: &[Option<u32>],
 		emergency: &RecordEmergency,
+		replicas: Option<&Replicas>,
 	) {
 		let reader_key_current =
 			|n: usize| reader_keys[n] == Some(view.grants[n].1.reader_key_version);
@@ -322,6 +324,7 @@ impl Out {
 					"grants": grants,
 					"requests": requests,
 					"emergency": emergency,
+					"replicas": replicas,
 				})
 			);
 			return;
@@ -355,6 +358,15 @@ impl Out {
 		let header =
 			["reader", "access", "granted by", "at block", "expires", "key", "reader's key"];
 		println!("{}", table(&header, rows));
+		if let Some(r) = replicas {
+			println!(
+				"Storage: held by {} of the {} hospitals needed {:?}{}",
+				r.holders.len(),
+				r.needed,
+				r.holders,
+				if r.durable() { "" } else { " (not yet durable)" }
+			);
+		}
 		if !requests.is_empty() {
 			let rows = requests
 				.iter()

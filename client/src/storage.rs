@@ -33,6 +33,8 @@ pub enum StorageError {
 	BadCid(String),
 	#[error("IPFS found no copy of {cid} within {seconds} s: the ciphertext is not on this daemon nor on a peer it reaches")]
 	NotFound { cid: String, seconds: u64 },
+	#[error("{cid} is larger than {max} bytes")]
+	TooLarge { cid: String, max: u64 },
 	#[error(transparent)]
 	Io(#[from] io::Error),
 }
@@ -296,6 +298,121 @@ impl Ipfs {
 			Err(StorageError::Refused(message)) if message.contains("not pinned") => Ok(()),
 			other => other.map(|_| ()),
 		}
+	}
+
+	/// Pins `cid`, fetching what this daemon lacks from its peers, under
+	/// `name`; fails with [`StorageError::NotFound`] when the whole object
+	/// was not fetched within `timeout`.
+	pub async fn pin(
+		&self,
+		cid: &str,
+		name: &str,
+		timeout: std::time::Duration,
+	) -> Result<(), StorageError> {
+		let deadline = format!("{}ms", timeout.as_millis());
+		let query = [("arg", check_cid(cid)?), ("name", name), ("timeout", &deadline)];
+		match self.call("pin/add", &query, None).await {
+			Err(StorageError::Refused(message)) if message.contains("deadline exceeded") => {
+				Err(StorageError::NotFound { cid: cid.to_string(), seconds: timeout.as_secs() })
+			}
+			other => other.map(|_| ()),
+		}
+	}
+
+	/// The CIDs pinned recursively (what `pin` and `add_pinned` pin), with
+	/// each pin's name (empty if it has none).
+	pub async fn pins(&self) -> Result<std::collections::BTreeMap<String, String>, StorageError> {
+		#[derive(serde::Deserialize)]
+		struct Pin {
+			#[serde(rename = "Name", default)]
+			name: String,
+		}
+		#[derive(serde::Deserialize)]
+		struct Listed {
+			#[serde(rename = "Keys", default)]
+			keys: std::collections::BTreeMap<String, Pin>,
+		}
+		let query = [("type", "recursive"), ("names", "true")];
+		let response = self.call("pin/ls", &query, None).await?;
+		let listed: Listed = response
+			.json()
+			.await
+			.map_err(|e| StorageError::Refused(format!("unexpected pin/ls reply: {e}")))?;
+		Ok(listed.keys.into_iter().map(|(cid, pin)| (cid, pin.name)).collect())
+	}
+
+	/// Removes every block that no pin holds (kubo's garbage collection).
+	pub async fn collect_garbage(&self) -> Result<(), StorageError> {
+		let response = self.call("repo/gc", &[("quiet", "true")], None).await?;
+		// kubo reports as it goes, errors included, in a reply that began
+		// with 200; it is done when the reply ends.
+		let body = response.bytes().await.map_err(|e| StorageError::Unreachable {
+			url: self.url.clone(),
+			reason: e.to_string(),
+		})?;
+		for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+			let error = serde_json::from_slice::<serde_json::Value>(line)
+				.ok()
+				.and_then(|v| v.get("Error").and_then(|e| e.as_str()).map(str::to_string));
+			if let Some(error) = error.filter(|e| !e.is_empty()) {
+				return Err(StorageError::Refused(format!("garbage collection: {error}")));
+			}
+		}
+		Ok(())
+	}
+
+	/// The SHA-256 and size of the object `cid`, reading at most `max`
+	/// bytes of it within `timeout` (what a DAG's root claims is not
+	/// trusted); fails with [`StorageError::TooLarge`] past `max`, and with
+	/// [`StorageError::NotFound`] when fewer bytes came than the root
+	/// claims (the rest was not found in time). The blocks read stay in the
+	/// daemon's cache (unpinned) until its garbage collection.
+	pub async fn digest_of(
+		&self,
+		cid: &str,
+		max: u64,
+		timeout: std::time::Duration,
+	) -> Result<([u8; 32], u64), StorageError> {
+		let claimed = self.size_of(cid).await?;
+		let length = max.saturating_add(1).to_string();
+		let deadline = format!("{}ms", timeout.as_millis());
+		let query = [("arg", cid), ("length", &length), ("timeout", &deadline)];
+		let response = self.call("cat", &query, None).await?;
+		let mut hasher = Sha256::new();
+		let mut size = 0u64;
+		let mut stream = response.bytes_stream();
+		while let Some(chunk) = stream.try_next().await.map_err(|e| StorageError::Unreachable {
+			url: self.url.clone(),
+			reason: e.to_string(),
+		})? {
+			size += chunk.len() as u64;
+			if size > max {
+				return Err(StorageError::TooLarge { cid: cid.to_string(), max });
+			}
+			hasher.update(&chunk);
+		}
+		if size < claimed.min(max) {
+			return Err(StorageError::NotFound {
+				cid: cid.to_string(),
+				seconds: timeout.as_secs(),
+			});
+		}
+		Ok((hasher.finalize().into(), size))
+	}
+
+	/// The daemon's libp2p peer id: a repo made anew has another.
+	pub async fn peer_id(&self) -> Result<String, StorageError> {
+		#[derive(serde::Deserialize)]
+		struct Id {
+			#[serde(rename = "ID")]
+			id: String,
+		}
+		let response = self.call("id", &[], None).await?;
+		let id: Id = response
+			.json()
+			.await
+			.map_err(|e| StorageError::Refused(format!("unexpected id reply: {e}")))?;
+		Ok(id.id)
 	}
 
 	/// Whether `cid` is pinned directly or recursively.

@@ -19,7 +19,7 @@ use ehr::{
 	emergency::{self, EmergencyError, EmergencyReason},
 	keystore::{Keys, KeystoreFile},
 	records::{self, Access, RecordKind, Role, Session},
-	registration,
+	registration, replication,
 	storage::Ipfs,
 	verified::Proven,
 };
@@ -51,6 +51,7 @@ impl Consortium {
 			.env("EHR_CONSORTIUM_PORT_BASE", PORT_BASE.to_string())
 			.env("NODE_BIN", common::node_binary())
 			.env("EHR_BIN", common::ehr_binary())
+			.env("EHR_STORAGE_AGENT_BIN", common::storage_agent_binary())
 			.output()
 			.expect("run scripts/consortium");
 		assert!(
@@ -346,6 +347,183 @@ async fn one_hospital_rebuilds_nothing(
 	assert!(envelope::opens(&opened, &header).is_err(), "a share is not a key");
 }
 
+/// The CID of record `id`, read through `client`.
+async fn cid_of(client: &Client, id: records::RecordId) -> String {
+	let view = records::query::record(client, id).await.unwrap().expect("the record exists");
+	String::from_utf8(view.record.cid.0).unwrap()
+}
+
+/// Whether hospital `n`'s kubo holds a block of `cid` locally (it is not
+/// asked to look on the network).
+async fn kubo_has(n: u16, cid: &str) -> bool {
+	let url = format!("http://127.0.0.1:{}/api/v0/block/stat", PORT_BASE + 400 + n);
+	let reply = reqwest::Client::new()
+		.post(url)
+		.query(&[("arg", cid), ("offline", "true")])
+		.send()
+		.await
+		.expect("the kubo answers");
+	reply.status().is_success()
+}
+
+/// Every hospital's storage agent pins record `id`; hospital 1 loses its
+/// kubo and repo, the record is still read through hospital 3, and hospital
+/// 1 comes back empty and pins it again. A removed record leaves no copy on
+/// any kubo, and its holdings go. A kubo outside the private network,
+/// knowing the CID, can neither connect to a hospital's nor fetch it.
+/// `patient` (the records' owner) comes back, for the rest of the test.
+async fn records_survive_a_hospital(
+	c: &Consortium,
+	h1: &Client,
+	id: records::RecordId,
+	patient: Session,
+) -> Session {
+	let cid = cid_of(h1, id).await;
+	until("every hospital pins the record", Duration::from_secs(120), || async {
+		let replicas = replication::replicas(h1, id).await.unwrap().unwrap();
+		replicas.holders.len() == 4
+	})
+	.await;
+	for n in 1..=4 {
+		assert!(Consortium::ipfs(n).is_pinned(&cid).await.unwrap(), "hospital {n}");
+	}
+
+	// Hospital 1 loses its storage: kubo killed, repo deleted.
+	c.run(&["storage-stop", "1"]);
+	c.run(&["kubo-kill", "1"]);
+	std::fs::remove_dir_all(c.data.path().join("consortium/kubo1")).unwrap();
+	let reader = Session { chain: connect(3).await, ipfs: Consortium::ipfs(3), ..patient };
+	let dir = tempfile::tempdir().unwrap();
+	let read = dir.path().join("through-3.json");
+	reader.get_record(id, &read).await.expect("the record is read through hospital 3");
+
+	// It comes back with an empty repo (a new peer id): its agent sees it
+	// and pins what it should hold.
+	let back = Instant::now();
+	c.run(&["kubo-start", "1"]);
+	c.run(&["storage", "1"]);
+	until("hospital 1 pins the record again", Duration::from_secs(120), || async {
+		Consortium::ipfs(1).is_pinned(&cid).await.unwrap_or(false)
+	})
+	.await;
+	assert!(kubo_has(1, &cid).await);
+	println!(
+		"hospital 1 came back with an empty repo and held the record again {:.1} s later",
+		back.elapsed().as_secs_f64()
+	);
+	let log = std::fs::read_to_string(c.data.path().join("consortium/storage1.log")).unwrap();
+	assert!(log.contains("the IPFS repo is new"), "{log}");
+
+	// A hostile owner names that record's CID for a record of its own, with
+	// another digest: every agent reads the bytes, refuses the record
+	// without touching the pin the other record needs, and attests nothing.
+	let forged = {
+		use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+		let me = reader.account();
+		let user = records::query::user(h1, &me).await.unwrap().expect("registered");
+		let owner_key = user.enc_key_version;
+		let call = runtime::tx().ehr_acl().add_record(
+			me,
+			BoundedVec(cid.clone().into_bytes()),
+			[9; 32],
+			RecordKind::Note,
+			(owner_key, BoundedVec(vec![7; 80])),
+			None,
+			BoundedVec(Vec::new()),
+		);
+		let events = chain::submit(h1, &call, &reader.keys.signer, Wait::InBlock).await.unwrap();
+		chain::first_event::<runtime::ehr_acl::events::RecordAdded>(&events, "EhrAcl.RecordAdded")
+			.unwrap()
+			.id
+	};
+	until("every agent refuses the forged record", Duration::from_secs(120), || async {
+		(1..=4).all(|n| {
+			let log = std::fs::read_to_string(c.data.path().join(format!("consortium/storage{n}.log")))
+				.unwrap_or_default();
+			log.contains(&format!("\"action\":\"refused\",\"record\":{forged}"))
+		})
+	})
+	.await;
+	for n in 1..=4 {
+		assert!(Consortium::ipfs(n).is_pinned(&cid).await.unwrap(), "hospital {n} unpinned a victim");
+	}
+	assert!(replication::replicas(h1, forged).await.unwrap().unwrap().holders.is_empty());
+
+	// Erasure: a record added through hospital 2, held by all four, then
+	// removed by its owner (with the forged one).
+	let patient = Session { chain: h1.clone(), ipfs: Consortium::ipfs(2), ..reader };
+	let file = dir.path().join("erase-me.json");
+	std::fs::write(&file, br#"{"resourceType":"Observation","code":"erase"}"#).unwrap();
+	let gone =
+		patient.add_record(&patient.account(), &file, RecordKind::Lab, None, &[]).await.unwrap();
+	let gone_cid = cid_of(h1, gone).await;
+	until("every hospital pins the second record", Duration::from_secs(120), || async {
+		let replicas = replication::replicas(h1, gone).await.unwrap().unwrap();
+		replicas.holders.len() == 4
+	})
+	.await;
+	patient.remove_record(gone).await.unwrap();
+	// The forged record goes by the bare call: `ehr record rm` would unpin
+	// its CID on the kubo it uses, which is the other record's (any client
+	// of a kubo's API can unpin anything; hospitals keep the API from
+	// patients' reach, and the agents re-pin at their next reconcile).
+	let rm = runtime::tx().ehr_acl().remove_record(forged);
+	chain::submit(h1, &rm, &patient.keys.signer, Wait::InBlock).await.unwrap();
+	let erased = Instant::now();
+	until("no kubo keeps a copy", Duration::from_secs(120), || async {
+		let mut any = false;
+		for n in 1..=4 {
+			any |= kubo_has(n, &gone_cid).await;
+		}
+		!any
+	})
+	.await;
+	until("the holdings go", Duration::from_secs(60), || async {
+		let state = Proven::now(h1).await.unwrap();
+		let holdings = runtime::storage().replication().holdings();
+		state.fetch(holdings, (gone,)).await.unwrap().is_none()
+	})
+	.await;
+	println!(
+		"record removed: no copy on any of the 4 kubos {:.1} s later",
+		erased.elapsed().as_secs_f64()
+	);
+	assert!(replication::status(h1, true).await.unwrap().is_empty(), "every record durable");
+
+	// A kubo without the consortium's swarm key.
+	let outsider = dir.path().join("outsider");
+	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	let ipfs = |command: &str| {
+		let out = Command::new(root.join("scripts/ipfs"))
+			.arg(command)
+			.env("EHR_DATA_DIR", &outsider)
+			.env("EHR_IPFS_API_PORT", (PORT_BASE + 700).to_string())
+			.env("EHR_IPFS_SWARM_PORT", (PORT_BASE + 701).to_string())
+			.env("EHR_IPFS_GATEWAY_PORT", (PORT_BASE + 702).to_string())
+			.env_remove("EHR_IPFS_SWARM_KEY")
+			.output()
+			.unwrap();
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	};
+	ipfs("start");
+	let api = format!("http://127.0.0.1:{}/api/v0", PORT_BASE + 700);
+	let peer = Consortium::ipfs(3).peer_id().await.unwrap();
+	let address = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", PORT_BASE + 503);
+	let http = reqwest::Client::new();
+	let connect =
+		http.post(format!("{api}/swarm/connect")).query(&[("arg", &address)]).send().await.unwrap();
+	let fetch = http
+		.post(format!("{api}/block/get"))
+		.query(&[("arg", cid.as_str()), ("timeout", "10s")])
+		.send()
+		.await
+		.unwrap();
+	ipfs("stop");
+	assert!(!connect.status().is_success(), "an outsider kubo connected to hospital 3's");
+	assert!(!fetch.status().is_success(), "an outsider kubo fetched a record by its CID");
+	Session { ipfs: Consortium::ipfs(1), ..patient }
+}
+
 /// The request [`break_glass`] leaves open, to see its access end later.
 struct Expiring {
 	doctor: Session,
@@ -444,6 +622,16 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		.unwrap();
 	let id =
 		patient.add_record(&patient.account(), &file, RecordKind::Lab, None, &[]).await.unwrap();
+	let added = Instant::now();
+	let replicas = replication::wait_durable(&h1, id, Duration::from_secs(120), |_| {})
+		.await
+		.expect("the hospitals' storage agents pin the record");
+	assert!(replicas.holders.len() >= 2 && replicas.needed == 2, "{replicas:?}");
+	println!(
+		"record added through hospital 1 held by {:?} {:.1} s after it was added (k = 2 of 4)",
+		replicas.holders,
+		added.elapsed().as_secs_f64()
+	);
 	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
 
 	let expiring = break_glass(&c, &h1, &patient, id).await;
@@ -509,6 +697,8 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	let read = dir.path().join("read.json");
 	doctor.get_record(id, &read).await.expect("read through hospital 4");
 	assert_eq!(std::fs::read(&read).unwrap(), std::fs::read(&file).unwrap());
+
+	let patient = records_survive_a_hospital(&c, &h1, id, patient).await;
 
 	// A node nobody authorised finds no peer that will talk to it.
 	c.run(&["outsider"]);

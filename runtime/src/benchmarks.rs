@@ -13,4 +13,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_ehr_governance, Governance]
 	[pallet_ehr_acl, EhrAcl]
 	[pallet_ehr_emergency, Emergency]
+	[pallet_ehr_storage, Replication]
 );

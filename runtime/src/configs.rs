@@ -210,6 +210,16 @@ pub mod dynamic_params {
 		#[codec(index = 1)]
 		pub static AccessBlocks: BlockNumber = 24 * 600;
 	}
+
+	#[dynamic_pallet_params]
+	#[codec(index = 3)]
+	pub mod storage {
+		/// How many hospitals must attest that they hold a record's
+		/// ciphertext before clients report it durable
+		/// (`ehr record add --durable`, `ehr storage status`).
+		#[codec(index = 0)]
+		pub static Replicas: u8 = 2;
+	}
 }
 
 /// The values each parameter may take.
@@ -228,13 +238,15 @@ pub mod parameter_ranges {
 	/// validators) the 10 blocks it stops releasing before the end, and
 	/// 20 more; the council picks the real length, a day by default.
 	pub const EMERGENCY_ACCESS_BLOCKS: RangeInclusive<BlockNumber> = 30..=7 * 24 * 600;
+	/// From one hospital (no replication) to every hospital there can be.
+	pub const STORAGE_REPLICAS: RangeInclusive<u8> = 1..=16;
 }
 
 /// Refuses `Parameters.set_parameter` with a value outside its range.
 pub struct ParametersInRange;
 impl Contains<RuntimeCall> for ParametersInRange {
 	fn contains(call: &RuntimeCall) -> bool {
-		use dynamic_params::{council, emergency, fees};
+		use dynamic_params::{council, emergency, fees, storage};
 		let RuntimeCall::Parameters(pallet_parameters::Call::set_parameter { key_value }) = call
 		else {
 			return true;
@@ -251,6 +263,9 @@ impl Contains<RuntimeCall> for ParametersInRange {
 			}
 			RuntimeParameters::Emergency(emergency::Parameters::AccessBlocks(_, value)) => {
 				value.is_none_or(|v| parameter_ranges::EMERGENCY_ACCESS_BLOCKS.contains(&v))
+			}
+			RuntimeParameters::Storage(storage::Parameters::Replicas(_, value)) => {
+				value.is_none_or(|v| parameter_ranges::STORAGE_REPLICAS.contains(&v))
 			}
 		}
 	}
@@ -400,6 +415,15 @@ impl pallet_ehr_emergency::Config for Runtime {
 	type RateWindow = ConstU32<{ 24 * 600 }>;
 	type MaxRequestsPerWindow = ConstU32<10>;
 	type WeightInfo = pallet_ehr_emergency::weights::SubstrateWeight<Runtime>;
+}
+
+/// Storage agents say which hospitals hold which records: a majority of
+/// the council sets them, as it sets registrars. A false agent can only
+/// overstate how many copies exist, which a read through its hospital's
+/// kubo finds out.
+impl pallet_ehr_storage::Config for Runtime {
+	type AgentOrigin = GovernanceOrigin;
+	type WeightInfo = pallet_ehr_storage::weights::SubstrateWeight<Runtime>;
 }
 
 /// Benchmark accounts are sr25519 keys made in the benchmark's keystore, so

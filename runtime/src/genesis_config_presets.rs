@@ -32,12 +32,18 @@ struct Genesis {
 	registrars: Vec<(AccountId, OrgId)>,
 	hospitals: Vec<AccountId>,
 	nodes: Vec<(OpaquePeerId, AccountId)>,
+	storage_agents: Vec<(OrgId, AccountId)>,
 }
 
 fn genesis(g: Genesis) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: g.endowed.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: g
+				.endowed
+				.into_iter()
+				.chain(g.storage_agents.iter().map(|(_, who)| who.clone()))
+				.map(|who| (who, ENDOWMENT))
+				.collect::<Vec<_>>(),
 		},
 		validators: pallet_ehr_validators::GenesisConfig {
 			validators: g.validators.iter().map(|(who, _, _)| who.clone()).collect::<Vec<_>>(),
@@ -54,12 +60,30 @@ fn genesis(g: Genesis) -> Value {
 			members: g.hospitals.try_into().expect("at most 32 hospitals")
 		},
 		node_authorization: pallet_node_authorization::GenesisConfig { nodes: g.nodes },
+		replication: pallet_ehr_storage::GenesisConfig { agents: g.storage_agents },
 	})
 }
 
 /// The account and session keys of a well-known dev account.
 fn validator(who: Sr25519Keyring, grandpa: Ed25519Keyring) -> Validator {
 	(who.to_account_id(), who.public().into(), grandpa.public().into())
+}
+
+/// The storage agents' accounts of hospitals 1 to 5 (`//Alice//storage`
+/// to `//Eve//storage`): development keys, like the rest of these presets.
+/// Each hospital's agent signs with an account of its own, apart from its
+/// escrow agent's, so that their transactions never share nonces.
+pub const STORAGE_AGENTS: [[u8; 32]; 5] = [
+	hex_literal::hex!("6096b7a58ed847b042b517b3536f4c1eb210a471c532b56e37abb162b63ab458"),
+	hex_literal::hex!("d260089f7aab7d79656ba27721913dec9a8974f53b18f3bd07533f6ff07a5422"),
+	hex_literal::hex!("06243d030c81aec55e0ff1db4168556f85ea9d17805bcfcf63b4ad7e8b042274"),
+	hex_literal::hex!("4ce4473fc347fc0920c171f43c1e0ddf148797801e202c4a4e830705b23a0979"),
+	hex_literal::hex!("8c2b29839bee773f498a29a4f4bf75b3048dbb3994ae1c3bafaa29acf6e91756"),
+];
+
+/// Hospitals 1 to `n`'s storage agents.
+fn storage_agents(n: usize) -> Vec<(OrgId, AccountId)> {
+	STORAGE_AGENTS.iter().take(n).zip(1..).map(|(key, org)| (org, AccountId::from(*key))).collect()
 }
 
 fn dev_registrars() -> Vec<(AccountId, OrgId)> {
@@ -79,6 +103,7 @@ fn dev_genesis(validators: Vec<Validator>) -> Value {
 		registrars: dev_registrars(),
 		hospitals: vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
 		nodes: Vec::new(),
+		storage_agents: storage_agents(2),
 	})
 }
 
@@ -141,6 +166,7 @@ pub fn consortium_config_genesis() -> Value {
 			.zip(accounts)
 			.map(|(peer, owner)| (OpaquePeerId(peer.to_vec()), owner))
 			.collect(),
+		storage_agents: storage_agents(4),
 	})
 }
 

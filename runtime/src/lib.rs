@@ -74,11 +74,11 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(208);
+runtime_version!(209);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(209);
+runtime_version!(210);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.
@@ -188,5 +188,6 @@ frame_support::construct_runtime!(
 		Utility: pallet_utility = 16,
 		Parameters: pallet_parameters = 17,
 		Emergency: pallet_ehr_emergency = 18,
+		Replication: pallet_ehr_storage = 19,
 	}
 );

@@ -6,7 +6,10 @@
 
 use ehr_runtime::{
 	configs::{
-		dynamic_params::{council as council_params, emergency as emergency_params, fees},
+		dynamic_params::{
+			council as council_params, emergency as emergency_params, fees,
+			storage as storage_params,
+		},
 		RuntimeParameters, ROOT_AYES_DENOMINATOR, ROOT_AYES_NUMERATOR,
 	},
 	genesis_config_presets::{consortium_config_genesis, CONSORTIUM_PEERS},
@@ -134,6 +137,14 @@ fn majority_calls() -> Vec<(&'static str, RuntimeCall)> {
 			pallet_collective::Call::disapprove_proposal { proposal_hash: H256::zero() }.into(),
 		),
 		("Council::kill", pallet_collective::Call::kill { proposal_hash: H256::zero() }.into()),
+		(
+			"Replication::set_storage_agent",
+			pallet_ehr_storage::Call::set_storage_agent { org: 9, agent: ferdie.clone() }.into(),
+		),
+		(
+			"Replication::remove_storage_agent",
+			pallet_ehr_storage::Call::remove_storage_agent { org: 1 }.into(),
+		),
 	]
 }
 
@@ -215,6 +226,13 @@ fn emergency_threshold(value: Option<u8>) -> RuntimeCall {
 fn emergency_access_blocks(value: Option<u32>) -> RuntimeCall {
 	set_parameter(RuntimeParameters::Emergency(emergency_params::Parameters::AccessBlocks(
 		emergency_params::AccessBlocks,
+		value,
+	)))
+}
+
+fn storage_replicas(value: Option<u8>) -> RuntimeCall {
+	set_parameter(RuntimeParameters::Storage(storage_params::Parameters::Replicas(
+		storage_params::Replicas,
 		value,
 	)))
 }
@@ -430,6 +448,8 @@ fn parameters_change_fees_and_motion_length_only_within_their_ranges() {
 			emergency_threshold(Some(17)),
 			emergency_access_blocks(Some(29)),
 			emergency_access_blocks(Some(7 * 24 * 600 + 1)),
+			storage_replicas(Some(0)),
+			storage_replicas(Some(17)),
 		] {
 			let result = out_of_range.clone().dispatch(two_thirds()).map_err(|e| e.error);
 			assert_eq!(result, Err(filtered), "{out_of_range:?}");
@@ -509,5 +529,18 @@ fn the_emergency_threshold_and_access_length_hold_to_their_ranges() {
 		assert_eq!((Emergency::threshold(), AccessBlocks::get()), (2, 30));
 		assert!(as_root(emergency_threshold(Some(200))).dispatch(two_thirds()).is_ok());
 		assert_eq!(Emergency::threshold(), 16);
+	});
+}
+
+#[test]
+fn the_replication_setting_holds_to_its_range() {
+	consortium().execute_with(|| {
+		let two_thirds = || council(4, 6);
+		assert_eq!(storage_params::Replicas::get(), 2);
+		assert!(storage_replicas(Some(3)).dispatch(two_thirds()).is_ok());
+		assert_eq!(storage_params::Replicas::get(), 3);
+		assert!(storage_replicas(Some(16)).dispatch(two_thirds()).is_ok());
+		assert!(storage_replicas(None).dispatch(two_thirds()).is_ok());
+		assert_eq!(storage_params::Replicas::get(), 2);
 	});
 }

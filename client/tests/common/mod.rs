@@ -73,6 +73,11 @@ pub fn ehr_binary() -> PathBuf {
 	}
 }
 
+/// The storage agent's binary, built beside the test.
+pub fn storage_agent_binary() -> PathBuf {
+	workspace_binary("ehr-storage-agent", "ehr-storage-agent")
+}
+
 impl DevNode {
 	/// Starts the node and waits until its RPC port accepts connections.
 	pub fn start() -> DevNode {
