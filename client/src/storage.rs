@@ -176,6 +176,20 @@ impl Ipfs {
 	) -> Result<([u8; 32], u64), StorageError> {
 		self.size_of(cid).await?;
 		let response = self.call("cat", &[("arg", cid)], None).await?;
+		let hashed = self.hashed(response, cid, u64::MAX, out).await?;
+		out.flush()?;
+		Ok(hashed)
+	}
+
+	/// Streams a reply into `out`, hashing it; fails with
+	/// [`StorageError::TooLarge`] past `max` bytes.
+	async fn hashed(
+		&self,
+		response: reqwest::Response,
+		cid: &str,
+		max: u64,
+		out: &mut impl Write,
+	) -> Result<([u8; 32], u64), StorageError> {
 		let mut hasher = Sha256::new();
 		let mut size = 0u64;
 		let mut stream = response.bytes_stream();
@@ -183,11 +197,13 @@ impl Ipfs {
 			url: self.url.clone(),
 			reason: e.to_string(),
 		})? {
+			size += chunk.len() as u64;
+			if size > max {
+				return Err(StorageError::TooLarge { cid: cid.to_string(), max });
+			}
 			hasher.update(&chunk);
 			out.write_all(&chunk)?;
-			size += chunk.len() as u64;
 		}
-		out.flush()?;
 		Ok((hasher.finalize().into(), size))
 	}
 
@@ -378,26 +394,14 @@ impl Ipfs {
 		let deadline = format!("{}ms", timeout.as_millis());
 		let query = [("arg", cid), ("length", &length), ("timeout", &deadline)];
 		let response = self.call("cat", &query, None).await?;
-		let mut hasher = Sha256::new();
-		let mut size = 0u64;
-		let mut stream = response.bytes_stream();
-		while let Some(chunk) = stream.try_next().await.map_err(|e| StorageError::Unreachable {
-			url: self.url.clone(),
-			reason: e.to_string(),
-		})? {
-			size += chunk.len() as u64;
-			if size > max {
-				return Err(StorageError::TooLarge { cid: cid.to_string(), max });
-			}
-			hasher.update(&chunk);
-		}
+		let (digest, size) = self.hashed(response, cid, max, &mut io::sink()).await?;
 		if size < claimed.min(max) {
 			return Err(StorageError::NotFound {
 				cid: cid.to_string(),
 				seconds: timeout.as_secs(),
 			});
 		}
-		Ok((hasher.finalize().into(), size))
+		Ok((digest, size))
 	}
 
 	/// The daemon's libp2p peer id: a repo made anew has another.

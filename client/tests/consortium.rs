@@ -438,14 +438,18 @@ async fn records_survive_a_hospital(
 	};
 	until("every agent refuses the forged record", Duration::from_secs(120), || async {
 		(1..=4).all(|n| {
-			let log = std::fs::read_to_string(c.data.path().join(format!("consortium/storage{n}.log")))
-				.unwrap_or_default();
+			let log =
+				std::fs::read_to_string(c.data.path().join(format!("consortium/storage{n}.log")))
+					.unwrap_or_default();
 			log.contains(&format!("\"action\":\"refused\",\"record\":{forged}"))
 		})
 	})
 	.await;
 	for n in 1..=4 {
-		assert!(Consortium::ipfs(n).is_pinned(&cid).await.unwrap(), "hospital {n} unpinned a victim");
+		assert!(
+			Consortium::ipfs(n).is_pinned(&cid).await.unwrap(),
+			"hospital {n} unpinned a victim"
+		);
 	}
 	assert!(replication::replicas(h1, forged).await.unwrap().unwrap().holders.is_empty());
 
