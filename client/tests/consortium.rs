@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::{kubo_holds, until};
 use ehr::{
 	chain::{self, runtime, AccountId, ChainError, Client, Wait},
 	crypto::{
@@ -66,8 +67,12 @@ impl Consortium {
 		format!("ws://127.0.0.1:{}", PORT_BASE + 200 + n)
 	}
 
+	fn ipfs_api(n: u16) -> String {
+		format!("http://127.0.0.1:{}", PORT_BASE + 400 + n)
+	}
+
 	fn ipfs(n: u16) -> Ipfs {
-		Ipfs::new(&format!("http://127.0.0.1:{}", PORT_BASE + 400 + n))
+		Ipfs::new(&Self::ipfs_api(n))
 	}
 
 	fn log(&self, n: u16) -> String {
@@ -98,20 +103,6 @@ async fn best(client: &Client) -> u64 {
 
 async fn finalized(client: &Client) -> u64 {
 	client.at_current_block().await.expect("finalized block").block_number()
-}
-
-/// Waits until `done` holds, polling every 250 ms; returns how long it took.
-async fn until<F: std::future::Future<Output = bool>>(
-	what: &str,
-	limit: Duration,
-	mut done: impl FnMut() -> F,
-) -> Duration {
-	let start = Instant::now();
-	while !done().await {
-		assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
-		tokio::time::sleep(Duration::from_millis(250)).await;
-	}
-	start.elapsed()
 }
 
 /// Mean time from a block becoming best to its finalization, over `blocks`
@@ -353,19 +344,6 @@ async fn cid_of(client: &Client, id: records::RecordId) -> String {
 	String::from_utf8(view.record.cid.0).unwrap()
 }
 
-/// Whether hospital `n`'s kubo holds a block of `cid` locally (it is not
-/// asked to look on the network).
-async fn kubo_has(n: u16, cid: &str) -> bool {
-	let url = format!("http://127.0.0.1:{}/api/v0/block/stat", PORT_BASE + 400 + n);
-	let reply = reqwest::Client::new()
-		.post(url)
-		.query(&[("arg", cid), ("offline", "true")])
-		.send()
-		.await
-		.expect("the kubo answers");
-	reply.status().is_success()
-}
-
 /// Every hospital's storage agent pins record `id`; hospital 1 loses its
 /// kubo and repo, the record is still read through hospital 3, and hospital
 /// 1 comes back empty and pins it again. A removed record leaves no copy on
@@ -406,7 +384,7 @@ async fn records_survive_a_hospital(
 		Consortium::ipfs(1).is_pinned(&cid).await.unwrap_or(false)
 	})
 	.await;
-	assert!(kubo_has(1, &cid).await);
+	assert!(kubo_holds(&Consortium::ipfs_api(1), &cid).await);
 	println!(
 		"hospital 1 came back with an empty repo and held the record again {:.1} s later",
 		back.elapsed().as_secs_f64()
@@ -477,7 +455,7 @@ async fn records_survive_a_hospital(
 	until("no kubo keeps a copy", Duration::from_secs(120), || async {
 		let mut any = false;
 		for n in 1..=4 {
-			any |= kubo_has(n, &gone_cid).await;
+			any |= kubo_holds(&Consortium::ipfs_api(n), &gone_cid).await;
 		}
 		!any
 	})

@@ -11,7 +11,9 @@
 //!
 //! Its cursor (the last block handled, the records it pinned) is a JSON
 //! file written whole after each pass: a restart goes on from there, and
-//! whatever a pass did before it was killed is done again, harmlessly. A
+//! whatever a pass did before it was killed is done again, harmlessly (the
+//! first pass of a process also unpins what a killed one pinned for a
+//! version that is gone since). A
 //! full pass over every record (a *reconcile*) replaces the block-by-block
 //! one when the cursor is new, when the kubo's repo was made anew (another
 //! peer id: a hospital that lost its storage), when the blocks since the
@@ -195,6 +197,10 @@ pub struct Agent {
 	pub cursor: Cursor,
 	pin_timeout: Duration,
 	max_bytes: u64,
+	/// Whether a pass of this process has checked the daemon's pins: the
+	/// first one does, and unpins what a killed process pinned without
+	/// saving it in the cursor.
+	swept: bool,
 	/// Held while the agent lives: one process per state file.
 	_lock: std::fs::File,
 }
@@ -237,6 +243,7 @@ impl Agent {
 			cursor,
 			pin_timeout,
 			max_bytes,
+			swept: false,
 			_lock: lock,
 		};
 		agent.org = agent.org_at(&Proven::now(&agent.client).await?).await?;
@@ -285,8 +292,10 @@ impl Agent {
 			Some(_) => None,
 			None => self.touched_since(head).await,
 		};
+		let reconcile = touched.is_none();
 		let (ids, pins) = match touched {
-			Some(ids) => (ids, None),
+			Some(ids) if self.swept => (ids, None),
+			Some(ids) => (ids, Some(self.ipfs.pins().await?)),
 			None => {
 				let why = why.unwrap_or(
 					"too many blocks or records since the last pass, or their state is gone",
@@ -328,10 +337,11 @@ impl Agent {
 			}
 		}
 		self.cursor.block = head;
-		if pins.is_some() {
+		if reconcile {
 			self.cursor.reconciled = head;
 		}
 		self.cursor.save(&self.state)?;
+		self.swept = true;
 		report(Action::Done {
 			block: head,
 			pinned: self.cursor.pinned.len(),
@@ -497,9 +507,9 @@ impl Agent {
 		Ok(())
 	}
 
-	/// In a reconcile: unpins every pin this agent named (`ehr-record-ID`)
-	/// whose CID no record it holds has (left by a pass killed before it
-	/// saved the cursor, or by a lost cursor).
+	/// In a reconcile or a process's first pass: unpins every pin this
+	/// agent named (`ehr-record-ID`) whose CID no record it holds has (left
+	/// by a pass killed before it saved the cursor, or by a lost cursor).
 	async fn unpin_orphans(
 		&mut self,
 		pins: &BTreeMap<String, String>,

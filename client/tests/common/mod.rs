@@ -433,3 +433,29 @@ pub async fn pinned_count(api: &str) -> usize {
 	let reply = kubo_rpc(api, "pin/ls?type=recursive", None).await;
 	reply["Keys"].as_object().map_or(0, |keys| keys.len())
 }
+
+/// Waits until `done` holds, polling every 250 ms; returns how long it took.
+pub async fn until<F: std::future::Future<Output = bool>>(
+	what: &str,
+	limit: Duration,
+	mut done: impl FnMut() -> F,
+) -> Duration {
+	let start = Instant::now();
+	while !done().await {
+		assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	start.elapsed()
+}
+
+/// Whether the kubo at `api` holds a block of `cid` locally (it is not
+/// asked to look on the network).
+pub async fn kubo_holds(api: &str, cid: &str) -> bool {
+	let reply = reqwest::Client::new()
+		.post(format!("{api}/api/v0/block/stat"))
+		.query(&[("arg", cid), ("offline", "true")])
+		.send()
+		.await
+		.expect("the kubo answers");
+	reply.status().is_success()
+}
