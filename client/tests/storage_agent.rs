@@ -3,8 +3,10 @@
 //! to it: a second process started on its state file, SIGKILL in the middle
 //! of a pass (between a pin and the cursor, between a pin and the unpin of
 //! the version it replaced, between an unpin and the release on chain), the
-//! owner updating a record while the agent works on it, and another
-//! hospital's attestation built on an older view landing late. Each time
+//! owner updating a record while the agent works on it, another hospital's
+//! attestation built on an older view landing late, another hospital's
+//! agent pointed at the same kubo, and an owner's update whose digest its
+//! bytes do not have. Each time
 //! the agent ends holding exactly the current ciphertexts, attested for
 //! their current digests, and nothing else.
 
@@ -20,12 +22,14 @@ use ehr::{
 	storage::Ipfs,
 	verified::Proven,
 };
-use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+use runtime::runtime_types::{
+	bounded_collections::bounded_vec::BoundedVec, pallet_ehr_acl::types::NewContent,
+};
 use serde_json::Value;
 use std::{
 	collections::BTreeMap,
 	io::BufRead,
-	process::{Child, Command, Stdio},
+	process::{Child, Command, Output, Stdio},
 	sync::mpsc,
 	time::Duration,
 };
@@ -90,6 +94,21 @@ impl Drop for AgentRun {
 	}
 }
 
+/// The output of an agent that must stop by itself; one still running
+/// after a minute is killed and the test fails.
+fn refused(mut command: Command) -> Output {
+	let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	while child.try_wait().unwrap().is_none() {
+		if std::time::Instant::now() > deadline {
+			let _ = child.kill();
+			panic!("the agent runs on: it should have stopped");
+		}
+		std::thread::sleep(Duration::from_millis(100));
+	}
+	child.wait_with_output().unwrap()
+}
+
 fn action(name: &'static str) -> impl Fn(&Value) -> bool {
 	move |line| line["action"] == name
 }
@@ -106,17 +125,23 @@ struct Hospital {
 impl Hospital {
 	/// The agent's command, its cursor in `storage.json`.
 	fn agent(&self) -> Command {
+		self.agent_of("agent1", "storage.json")
+	}
+
+	/// The command of the agent with keystore `who` on the hospital's
+	/// kubo, its cursor in `state`.
+	fn agent_of(&self, who: &str, state: &str) -> Command {
 		let dir = self.w.dir.path();
 		let mut command = Command::new(storage_agent_binary());
 		command
 			.args(["--node", &self.w.node.ws_url, "--ipfs", &self.store.api])
 			.args(["--interval", "1", "--pin-timeout", "30"])
 			.arg("--keystore")
-			.arg(self.w.keystore("agent1"))
+			.arg(self.w.keystore(who))
 			.arg("--passphrase-file")
 			.arg(dir.join("agent.pass"))
 			.arg("--state")
-			.arg(dir.join("storage.json"));
+			.arg(dir.join(state));
 		command
 	}
 
@@ -160,7 +185,7 @@ impl Hospital {
 	/// The agent's pins on the hospital's kubo: CID → name.
 	async fn pins(&self) -> BTreeMap<String, String> {
 		let pins = Ipfs::new(&self.store.api).pins().await.unwrap();
-		pins.into_iter().filter(|(_, name)| name.starts_with("ehr-record-")).collect()
+		pins.into_iter().filter(|(_, name)| name.starts_with("ehr-hospital-")).collect()
 	}
 
 	/// Whether the kubo holds exactly the current ciphertext of each of
@@ -173,7 +198,7 @@ impl Hospital {
 			if self.holding(id).await != Some((digest, vec![1])) {
 				return false;
 			}
-			wanted.insert(cid, format!("ehr-record-{id}"));
+			wanted.insert(cid, format!("ehr-hospital-1-record-{id}"));
 		}
 		self.pins().await == wanted
 	}
@@ -208,7 +233,7 @@ async fn a_storage_agent_killed_doubled_or_raced_ends_holding_what_the_chain_say
 	// A second process on the same state file stops at once and says why;
 	// the first goes on.
 	let mut agent = h.start();
-	let second = h.agent().output().unwrap();
+	let second = refused(h.agent());
 	let stderr = String::from_utf8_lossy(&second.stderr);
 	assert_eq!(second.status.code(), Some(1), "{stderr}");
 	assert!(stderr.contains("another storage agent runs with the state file"), "{stderr}");
@@ -227,11 +252,19 @@ async fn a_storage_agent_killed_doubled_or_raced_ends_holding_what_the_chain_say
 	assert!(h.cursor()["pinned"].get(first.to_string()).is_none(), "killed before its cursor");
 	assert_eq!(
 		h.pins().await.get(pinned["cid"].as_str().unwrap()),
-		Some(&format!("ehr-record-{first}"))
+		Some(&format!("ehr-hospital-1-record-{first}"))
 	);
 	assert_eq!(h.holding(first).await, None, "killed before it attested");
 	let mut agent = h.start();
 	h.settles("the restarted agent holds the three records", &ids).await;
+
+	// Hospital 2's agent pointed at hospital 1's kubo would attest the
+	// same copy as a second replica: it stops on seeing hospital 1's pins.
+	let shared = refused(h.agent_of("agent2", "storage2.json"));
+	let stderr = String::from_utf8_lossy(&shared.stderr);
+	assert_eq!(shared.status.code(), Some(1), "{stderr}");
+	assert!(stderr.contains("holds hospital 1's storage agent's pins"), "{stderr}");
+	assert!(h.holds_exactly(&ids).await, "nothing changed");
 
 	// Hospital 2's agent attests the first version of a record after
 	// hospital 1 attested its second: the late attestation changes nothing.
@@ -268,7 +301,8 @@ async fn a_storage_agent_killed_doubled_or_raced_ends_holding_what_the_chain_say
 	.await;
 
 	// The owner updates a record three times in a row while the agent
-	// runs: whichever versions its passes see, it ends on the last.
+	// runs (each update waits for its block: a sequence, not a race): it
+	// ends on the last, and the versions before are collected.
 	let mut old = vec![h.version(r2).0];
 	for n in 0..3u8 {
 		h.update(r2, &[n; 2048]);
@@ -286,14 +320,39 @@ async fn a_storage_agent_killed_doubled_or_raced_ends_holding_what_the_chain_say
 	})
 	.await;
 
+	// The owner gives a record a digest its bytes do not have (the bare
+	// call: the client never does): the agent refuses that version, unpins
+	// what it held, and releases its attestation of the older digest, which
+	// an update back to that digest would otherwise revive.
+	let patient = KeystoreFile::read(&h.w.keystore("patient")).unwrap().unlock(PASSPHRASE).unwrap();
+	let owner = patient.signer.public_key().to_account_id();
+	let state = Proven::now(&h.client).await.unwrap();
+	let record = state.fetch(runtime::storage().ehr_acl().records(), (r2,)).await.unwrap().unwrap();
+	let users = runtime::storage().ehr_acl().users();
+	let user = state.fetch(users, (owner,)).await.unwrap().unwrap();
+	let content = NewContent {
+		based_on: record.key_version,
+		cid: record.cid,
+		ciphertext_digest: [9; 32],
+		keys: BoundedVec(vec![(owner, user.enc_key_version, BoundedVec(vec![7; 80]))]),
+	};
+	let call = runtime::tx().ehr_acl().update_record(r2, content);
+	chain::submit(&h.client, &call, &patient.signer, Wait::InBlock).await.unwrap();
+	agent.next("refusal", |l| l["action"] == "refused" && l["record"] == r2);
+	until("the older attestation is released", LIMIT, || async { h.holding(r2).await.is_none() })
+		.await;
+	h.settles("the refused record is unpinned", &[r1, r3]).await;
+
 	// Killed between unpinning a removed record and releasing it on chain:
 	// the restarted agent releases it, and no copy stays.
 	let (removed_cid, _) = h.version(r3);
 	h.w.ok("patient", &["record", "rm", &r3.to_string()]);
 	agent.next("unpin of the removed record", |l| l["action"] == "unpinned" && l["record"] == r3);
 	agent.kill();
+	assert!(h.holding(r3).await.is_some(), "killed before the release");
+	assert!(h.cursor()["pinned"].get(r3.to_string()).is_some(), "killed before its cursor");
 	let _agent = h.start();
-	h.settles("the removed record is released", &[r1, r2]).await;
+	h.settles("the removed record is released", &[r1]).await;
 	until("the removed record's holding goes", LIMIT, || async { h.holding(r3).await.is_none() })
 		.await;
 	until("the removed record is collected", LIMIT, || async {

@@ -35,9 +35,11 @@ use ehr::{
 	storage::{check_cid, Ipfs, StorageError},
 	verified::Proven,
 };
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::{
 	collections::{BTreeMap, BTreeSet},
+	io::Write,
 	path::{Path, PathBuf},
 	time::Duration,
 };
@@ -48,13 +50,20 @@ pub const RECONCILE_BLOCKS: u64 = 600;
 /// Most records handled block by block in one pass; more (a burst, or a
 /// long absence) make the pass a reconcile, which pages through records.
 pub const QUEUE: usize = 4096;
+/// Blocks between two saves of a cursor in which only the block changed.
+const SAVE_BLOCKS: u64 = 100;
+/// Blocks between two garbage collections (a minute).
+const GC_BLOCKS: u64 = 10;
+/// Most records whose bytes are read at once.
+const FETCHES: usize = 16;
 /// Most records one attestation names (the pallet's `MAX_ATTESTATIONS`).
 const ATTESTATIONS_PER_CALL: usize = 128;
 /// Blocks before a record whose handling failed is tried again, doubled
-/// at each failure up to [`RETRY_MAX`]: a record whose bytes are nowhere
-/// (a hostile CID) costs a pin timeout now and then, not every pass.
+/// at each failure up to [`RETRY_MAX`] (a day): a record whose bytes are
+/// nowhere (a hostile CID) costs a pin timeout now and then, not every
+/// pass.
 const RETRY_FIRST: u64 = 10;
-const RETRY_MAX: u64 = 600;
+const RETRY_MAX: u64 = 14_400;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -72,6 +81,8 @@ pub enum AgentError {
 	State(String, String),
 	#[error("another storage agent runs with the state file {0}: one process per hospital")]
 	Busy(String),
+	#[error("this kubo holds hospital {0}'s storage agent's pins: each hospital's agent needs a kubo of its own (a shared one would count one copy as two replicas)")]
+	SharedKubo(OrgId),
 }
 
 /// A record version as the chain names it.
@@ -131,8 +142,14 @@ impl Cursor {
 	pub fn save(&self, path: &Path) -> Result<(), AgentError> {
 		let fail = |e: std::io::Error| AgentError::State(path.display().to_string(), e.to_string());
 		let tmp = path.with_extension("tmp");
-		std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serializes")).map_err(fail)?;
-		std::fs::rename(&tmp, path).map_err(fail)
+		let mut file = std::fs::File::create(&tmp).map_err(fail)?;
+		file.write_all(&serde_json::to_vec(self).expect("serializes")).map_err(fail)?;
+		// On disk before it replaces the old one: a power cut leaves one
+		// whole cursor or the other, not an empty file.
+		file.sync_all().map_err(fail)?;
+		std::fs::rename(&tmp, path).map_err(fail)?;
+		let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+		std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(fail)
 	}
 }
 
@@ -185,6 +202,8 @@ struct Wanted {
 	digest: [u8; 32],
 	/// Whether this hospital's attestation of `digest` stands.
 	attested: bool,
+	/// Whether this hospital's attestation of an older digest does.
+	stale: bool,
 }
 
 /// A hospital's storage agent over one node and one kubo.
@@ -201,6 +220,10 @@ pub struct Agent {
 	/// first one does, and unpins what a killed process pinned without
 	/// saving it in the cursor.
 	swept: bool,
+	/// The head at the last cursor saved, and at the last collection, by
+	/// this process.
+	saved: u64,
+	collected: u64,
 	/// Held while the agent lives: one process per state file.
 	_lock: std::fs::File,
 }
@@ -244,6 +267,8 @@ impl Agent {
 			pin_timeout,
 			max_bytes,
 			swept: false,
+			saved: 0,
+			collected: 0,
 			_lock: lock,
 		};
 		agent.org = agent.org_at(&Proven::now(&agent.client).await?).await?;
@@ -268,10 +293,35 @@ impl Agent {
 	}
 
 	/// One pass: everything finalized since the cursor, then the cursor
-	/// saved. `report` hears each action as it happens. Fails with
+	/// saved (a pass that changed nothing but the block only every
+	/// [`SAVE_BLOCKS`]: a restart redoes at most that many blocks' events).
+	/// `report` hears each action as it happens. Fails with
 	/// [`AgentError::NotAgent`] once the council removed or replaced this
 	/// agent (nothing is done then).
 	pub async fn step(&mut self, report: &mut impl FnMut(Action)) -> Result<(), AgentError> {
+		let mut acted = false;
+		let (head, reconciled) = self
+			.pass(&mut |action| {
+				acted = true;
+				report(action)
+			})
+			.await?;
+		if acted || reconciled || !self.swept || head >= self.saved + SAVE_BLOCKS {
+			self.cursor.save(&self.state)?;
+			self.saved = head;
+		}
+		self.swept = true;
+		report(Action::Done {
+			block: head,
+			pinned: self.cursor.pinned.len(),
+			retry: self.cursor.retry.len(),
+		});
+		Ok(())
+	}
+
+	/// The pass of [`Agent::step`], up to the cursor in memory; returns the
+	/// head it reached and whether the pass was a reconcile.
+	async fn pass(&mut self, report: &mut impl FnMut(Action)) -> Result<(u64, bool), AgentError> {
 		let state = Proven::now(&self.client).await?;
 		if self.org_at(&state).await? != self.org {
 			let account = self.signer.public_key().to_account_id();
@@ -293,6 +343,8 @@ impl Agent {
 			None => self.touched_since(head).await,
 		};
 		let reconcile = touched.is_none();
+		// What a killed process unpinned may never have been collected.
+		self.cursor.gc_pending |= !self.swept;
 		let (ids, pins) = match touched {
 			Some(ids) if self.swept => (ids, None),
 			Some(ids) => (ids, Some(self.ipfs.pins().await?)),
@@ -304,11 +356,39 @@ impl Agent {
 				(self.every_record(&state).await?, Some(self.ipfs.pins().await?))
 			}
 		};
+		if let Some(other) = pins
+			.iter()
+			.flat_map(|p| p.values())
+			.find_map(|name| parse_pin(name).map(|(org, _)| org).filter(|org| *org != self.org))
+		{
+			return Err(AgentError::SharedKubo(other));
+		}
 		self.cursor.peer = peer;
+		let mut outcomes = Vec::new();
+		let mut fetches = Vec::new();
+		for id in ids {
+			match self.plan(&state, head, id, pins.as_ref(), report).await {
+				Ok(Plan::Fetch(wanted)) => fetches.push((id, wanted)),
+				Ok(Plan::Done(done)) => outcomes.push((id, Ok(done))),
+				Err(failure) => outcomes.push((id, Err(failure))),
+			}
+		}
+		// Reads run side by side: a record whose bytes never come holds up
+		// one of them for a pin timeout, not the records after it.
+		let agent = &*self;
+		let fetched: Vec<_> = futures::stream::iter(fetches)
+			.map(|(id, wanted)| async move {
+				let fetched = agent.fetch_and_check(id, &wanted).await;
+				(id, wanted, fetched)
+			})
+			.buffer_unordered(FETCHES)
+			.collect()
+			.await;
+		outcomes.extend(self.finish(fetched, report).await);
 		let mut held = Vec::new();
 		let mut released = Vec::new();
-		for id in ids {
-			match self.handle(&state, head, id, pins.as_ref(), report).await {
+		for (id, outcome) in outcomes {
+			match outcome {
 				Ok(done) => {
 					if !done.deferred {
 						self.cursor.retry.remove(&id);
@@ -327,10 +407,15 @@ impl Agent {
 			self.unpin_orphans(pins, report).await;
 		}
 		self.attest(held, released, head, report).await;
-		if self.cursor.gc_pending {
+		// A collection locks the repo against pins and uploads for as long
+		// as it runs: at most one every `GC_BLOCKS` (but at once in the
+		// first pass of a process).
+		let collect = !self.swept || head >= self.collected + GC_BLOCKS;
+		if self.cursor.gc_pending && collect {
 			match self.ipfs.collect_garbage().await {
 				Ok(()) => {
 					self.cursor.gc_pending = false;
+					self.collected = head;
 					report(Action::GarbageCollected);
 				}
 				Err(e) => report(Action::Failed { record: None, error: e.to_string() }),
@@ -340,14 +425,7 @@ impl Agent {
 		if reconcile {
 			self.cursor.reconciled = head;
 		}
-		self.cursor.save(&self.state)?;
-		self.swept = true;
-		report(Action::Done {
-			block: head,
-			pinned: self.cursor.pinned.len(),
-			retry: self.cursor.retry.len(),
-		});
-		Ok(())
+		Ok((head, reconcile))
 	}
 
 	/// Puts record `id` up for another try, later than the last time.
@@ -396,26 +474,27 @@ impl Agent {
 			.map_err(|_| StorageError::BadCid("not UTF-8".into()))?;
 		check_cid(&cid)?;
 		let holding = state.fetch(runtime::storage().replication().holdings(), (id,)).await?;
-		let attested = holding.is_some_and(|h| {
-			h.digest == record.ciphertext_digest && h.holders.0.contains(&self.org)
-		});
 		let digest = record.ciphertext_digest;
+		let mine = holding.filter(|h| h.holders.0.contains(&self.org)).map(|h| h.digest);
+		let (attested, stale) = (mine == Some(digest), mine.is_some_and(|d| d != digest));
 		let version = Version { cid, digest: hex::encode(digest) };
-		Ok(Some(Wanted { version, digest, attested }))
+		Ok(Some(Wanted { version, digest, attested, stale }))
 	}
 
-	/// Brings record `id` to what the chain says at `head`: pinned, checked
-	/// and to attest, or unpinned and to release. `pins`: every pin of the
-	/// daemon, in a reconcile (a pin the cursor lists may have gone with
+	/// Brings record `id` to what the chain says at `head` as far as the
+	/// chain and the cursor tell: a removed record unpinned and to release,
+	/// a held one to attest; or says its bytes must be read
+	/// ([`Plan::Fetch`]). `pins`: every pin of the daemon, in a reconcile or
+	/// a process's first pass (a pin the cursor lists may have gone with
 	/// the repo). The cursor changes only once the daemon did.
-	async fn handle(
+	async fn plan(
 		&mut self,
 		state: &Proven,
 		head: u64,
 		id: RecordId,
 		pins: Option<&BTreeMap<String, String>>,
 		report: &mut impl FnMut(Action),
-	) -> Result<Handled, Failure> {
+	) -> Result<Plan, Failure> {
 		let mut done = Handled::default();
 		let Some(wanted) = self.wanted(state, id).await? else {
 			self.cursor.refused.remove(&id);
@@ -423,54 +502,96 @@ impl Agent {
 			// Whoever held it, the entry of a removed record goes.
 			let holdings = runtime::storage().replication().holdings();
 			done.released = state.fetch(holdings, (id,)).await?.is_some();
-			return Ok(done);
+			return Ok(Plan::Done(done));
 		};
 		let backing_off = self.cursor.retry.get(&id).is_some_and(|r| {
 			r.at > head && r.version.as_ref().is_none_or(|v| *v == wanted.version)
 		});
 		if backing_off {
 			done.deferred = true;
-			return Ok(done);
+			return Ok(Plan::Done(done));
 		}
 		if self.cursor.refused.get(&id) == Some(&wanted.version) {
-			return Ok(done);
+			// What it replaced, if unpinning that failed before.
+			self.drop_pin(id, report).await?;
+			return Ok(Plan::Done(done));
 		}
 		self.cursor.refused.remove(&id);
 		let have = self.cursor.pinned.get(&id) == Some(&wanted.version)
 			&& pins.is_none_or(|pins| pins.contains_key(&wanted.version.cid));
 		if !have {
-			let failed = |error: AgentError| Failure {
-				error,
-				release: wanted.attested,
-				version: Some(wanted.version.clone()),
-			};
-			match self.fetch_and_check(id, &wanted).await {
-				Ok(bytes) => {
-					let cid = wanted.version.cid.clone();
-					report(Action::Pinned { record: id, cid, bytes });
-				}
-				Err(e @ (StorageError::TooLarge { .. } | StorageError::DigestMismatch { .. })) => {
-					let why = e.to_string();
-					report(Action::Refused { record: id, cid: wanted.version.cid.clone(), why });
-					self.cursor.refused.insert(id, wanted.version.clone());
-					// The version it replaced is not current either.
-					self.drop_pin(id, report).await.map_err(failed)?;
-					done.released = wanted.attested;
-					return Ok(done);
-				}
-				// What this hospital attested and cannot hold now, it says
-				// it no longer holds.
-				Err(error) => return Err(failed(error.into())),
-			}
-			if self.cursor.pinned.get(&id).is_some_and(|old| old.cid != wanted.version.cid) {
-				self.drop_pin(id, report).await.map_err(failed)?;
-			}
-			self.cursor.pinned.insert(id, wanted.version.clone());
+			return Ok(Plan::Fetch(wanted));
 		}
 		if !wanted.attested {
 			done.held = Some((id, wanted.digest));
 		}
-		Ok(done)
+		Ok(Plan::Done(done))
+	}
+
+	/// Finishes the records whose bytes were read, checked and pinned
+	/// (`Ok`: their size), or not. Every version pinned joins the cursor
+	/// before any version it replaced is unpinned: no unpin takes a CID that
+	/// another record's new version has.
+	async fn finish(
+		&mut self,
+		fetched: Vec<(RecordId, Wanted, Result<u64, StorageError>)>,
+		report: &mut impl FnMut(Action),
+	) -> Vec<(RecordId, Result<Handled, Failure>)> {
+		let mut outcomes = Vec::new();
+		let mut replaced = Vec::new();
+		let mut refused = Vec::new();
+		for (id, wanted, fetched) in fetched {
+			// What this hospital attested and cannot hold now (or an older
+			// version it attested), it says it no longer holds.
+			let release = wanted.attested || wanted.stale;
+			let mut done = Handled::default();
+			match fetched {
+				Ok(bytes) => {
+					let cid = wanted.version.cid.clone();
+					report(Action::Pinned { record: id, cid, bytes });
+					let old = self.cursor.pinned.insert(id, wanted.version.clone());
+					replaced
+						.extend(old.filter(|old| old.cid != wanted.version.cid).map(|o| (id, o)));
+					if !wanted.attested {
+						done.held = Some((id, wanted.digest));
+					}
+				}
+				Err(e @ (StorageError::TooLarge { .. } | StorageError::DigestMismatch { .. })) => {
+					let why = e.to_string();
+					report(Action::Refused { record: id, cid: wanted.version.cid.clone(), why });
+					self.cursor.refused.insert(id, wanted.version);
+					// The version it replaced is not current either: dropped
+					// below.
+					done.released = release;
+					refused.push((id, done));
+					continue;
+				}
+				Err(error) => {
+					let failure =
+						Failure { error: error.into(), release, version: Some(wanted.version) };
+					outcomes.push((id, Err(failure)));
+					continue;
+				}
+			}
+			outcomes.push((id, Ok(done)));
+		}
+		for (id, old) in replaced {
+			// Left pinned if this fails: the next sweep unpins it.
+			if let Err(e) = self.unpin_version(id, &old, report).await {
+				report(Action::Failed { record: Some(id), error: e.to_string() });
+			}
+		}
+		for (id, done) in refused {
+			// Tried again later if this fails (a refused version's record
+			// drops what the cursor still lists).
+			let release = done.released;
+			let dropped = match self.drop_pin(id, report).await {
+				Ok(()) => Ok(done),
+				Err(error) => Err(Failure { error, release, version: None }),
+			};
+			outcomes.push((id, dropped));
+		}
+		outcomes
 	}
 
 	/// Reads `wanted`'s bytes (at most `max_bytes`) and checks them against
@@ -485,7 +606,7 @@ impl Agent {
 				actual: hex::encode(digest),
 			});
 		}
-		self.ipfs.pin(cid, &format!("{PIN_PREFIX}{id}"), self.pin_timeout).await?;
+		self.ipfs.pin(cid, &pin_name(self.org, id), self.pin_timeout).await?;
 		Ok(bytes)
 	}
 
@@ -497,31 +618,49 @@ impl Agent {
 		report: &mut impl FnMut(Action),
 	) -> Result<(), AgentError> {
 		let Some(old) = self.cursor.pinned.get(&id).cloned() else { return Ok(()) };
-		let shared = self.cursor.pinned.iter().any(|(other, v)| *other != id && v.cid == old.cid);
-		if !shared {
-			self.ipfs.unpin(&old.cid).await?;
-			self.cursor.gc_pending = true;
-			report(Action::Unpinned { record: id, cid: old.cid });
-		}
+		self.unpin_version(id, &old, report).await?;
 		self.cursor.pinned.remove(&id);
 		Ok(())
 	}
 
+	/// Unpins `old`, a version of record `id`, unless another record the
+	/// cursor holds has its CID.
+	async fn unpin_version(
+		&mut self,
+		id: RecordId,
+		old: &Version,
+		report: &mut impl FnMut(Action),
+	) -> Result<(), AgentError> {
+		let shared = self.cursor.pinned.iter().any(|(other, v)| *other != id && v.cid == old.cid);
+		if !shared {
+			self.ipfs.unpin(&old.cid).await?;
+			self.cursor.gc_pending = true;
+			report(Action::Unpinned { record: id, cid: old.cid.clone() });
+		}
+		Ok(())
+	}
+
 	/// In a reconcile or a process's first pass: unpins every pin this
-	/// agent named (`ehr-record-ID`) whose CID no record it holds has (left
-	/// by a pass killed before it saved the cursor, or by a lost cursor).
+	/// hospital's agent named (`ehr-hospital-ORG-record-ID`) whose CID no
+	/// record it holds has (left by a pass killed before it saved the
+	/// cursor, or by a lost cursor).
 	async fn unpin_orphans(
 		&mut self,
 		pins: &BTreeMap<String, String>,
 		report: &mut impl FnMut(Action),
 	) {
+		let held: BTreeSet<&str> = self.cursor.pinned.values().map(|v| v.cid.as_str()).collect();
+		let mut orphans = Vec::new();
 		for (cid, name) in pins {
-			let Some(record) = name.strip_prefix(PIN_PREFIX).and_then(|n| n.parse().ok()) else {
-				continue;
-			};
-			if self.cursor.pinned.values().any(|v| v.cid == *cid) {
+			let Some((org, record)) = parse_pin(name) else { continue };
+			if org != self.org {
 				continue;
 			}
+			if !held.contains(cid.as_str()) {
+				orphans.push((record, cid));
+			}
+		}
+		for (record, cid) in orphans {
 			match self.ipfs.unpin(cid).await {
 				Ok(()) => {
 					self.cursor.gc_pending = true;
@@ -564,8 +703,16 @@ impl Agent {
 	}
 }
 
-/// The name this agent gives its pins, before the record id.
-const PIN_PREFIX: &str = "ehr-record-";
+/// The name hospital `org`'s agent gives its pin of record `id`.
+fn pin_name(org: OrgId, id: RecordId) -> String {
+	format!("ehr-hospital-{org}-record-{id}")
+}
+
+/// The hospital and record of a pin named by [`pin_name`].
+fn parse_pin(name: &str) -> Option<(OrgId, RecordId)> {
+	let (org, record) = name.strip_prefix("ehr-hospital-")?.split_once("-record-")?;
+	Some((org.parse().ok()?, record.parse().ok()?))
+}
 
 /// Why a record could not be handled, whether this hospital's attestation
 /// of it must go, and the version that failed.
@@ -579,6 +726,13 @@ impl<E: Into<AgentError>> From<E> for Failure {
 	fn from(e: E) -> Self {
 		Failure { error: e.into(), release: false, version: None }
 	}
+}
+
+/// What a record needs once the chain and the cursor were read.
+enum Plan {
+	Done(Handled),
+	/// Its current version must be read, checked and pinned.
+	Fetch(Wanted),
 }
 
 /// What handling one record left to submit.

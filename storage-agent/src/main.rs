@@ -2,7 +2,8 @@
 //! record of the chain, and attests it on chain. One JSON line per action
 //! on standard output; exit code 1 on a setup error (wrong passphrase, not
 //! an agent, another chain's state file, another agent on the same state
-//! file) or once the council removed this agent, 0 on a clean stop (SIGINT
+//! file), once the council removed this agent, or on finding another
+//! hospital's agent's pins on its kubo, 0 on a clean stop (SIGINT
 //! or SIGTERM, or `--once`).
 
 use clap::Parser;
@@ -114,8 +115,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 		tokio::select! {
 			outcome = agent.step(&mut report) => {
 				if let Err(e) = outcome {
-					// The council removed or replaced this agent: stop.
-					if matches!(e, AgentError::NotAgent(_)) {
+					// The council removed or replaced this agent, or its
+					// kubo is another hospital's too: stop.
+					if matches!(e, AgentError::NotAgent(_) | AgentError::SharedKubo(_)) {
 						return Err(e.into());
 					}
 					line(&Action::Failed { record: None, error: e.to_string() });
