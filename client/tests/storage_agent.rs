@@ -263,7 +263,7 @@ async fn a_storage_agent_killed_doubled_or_raced_ends_holding_what_the_chain_say
 	let shared = refused(h.agent_of("agent2", "storage2.json"));
 	let stderr = String::from_utf8_lossy(&shared.stderr);
 	assert_eq!(shared.status.code(), Some(1), "{stderr}");
-	assert!(stderr.contains("holds hospital 1's storage agent's pins"), "{stderr}");
+	assert!(stderr.contains("holds pins of hospital 1's storage agent"), "{stderr}");
 	assert!(h.holds_exactly(&ids).await, "nothing changed");
 
 	// Hospital 2's agent attests the first version of a record after

@@ -81,7 +81,7 @@ pub enum AgentError {
 	State(String, String),
 	#[error("another storage agent runs with the state file {0}: one process per hospital")]
 	Busy(String),
-	#[error("this kubo holds hospital {0}'s storage agent's pins: each hospital's agent needs a kubo of its own (a shared one would count one copy as two replicas)")]
+	#[error("this kubo holds pins of hospital {0}'s storage agent (named ehr-hospital-{0}-record-*): each hospital's agent needs a kubo of its own (a shared one would count one copy as two replicas); if that hospital's agent no longer uses this kubo, unpin them")]
 	SharedKubo(OrgId),
 }
 
@@ -100,8 +100,9 @@ pub struct Retry {
 	pub at: u64,
 	/// The wait that led there.
 	pub wait: u64,
-	/// The version that failed (`None`: a removal or an attestation):
-	/// another version is tried at once.
+	/// The version that failed, or whose attestation did (`None`: nothing
+	/// known of the record): another version is tried at once, and its own
+	/// failures start again from the first wait.
 	pub version: Option<Version>,
 }
 
@@ -356,12 +357,19 @@ impl Agent {
 				(self.every_record(&state).await?, Some(self.ipfs.pins().await?))
 			}
 		};
-		if let Some(other) = pins
+		let others: BTreeSet<OrgId> = pins
 			.iter()
 			.flat_map(|p| p.values())
-			.find_map(|name| parse_pin(name).map(|(org, _)| org).filter(|org| *org != self.org))
-		{
-			return Err(AgentError::SharedKubo(other));
+			.filter_map(|name| parse_pin(name, self.org).map(|(org, _)| org))
+			.filter(|org| *org != self.org)
+			.collect();
+		for other in others {
+			// Pins of a hospital without an agent are left over (this
+			// account was its agent once), not another agent's.
+			let agent_of = runtime::storage().replication().agent_of();
+			if state.fetch(agent_of, (other,)).await?.is_some() {
+				return Err(AgentError::SharedKubo(other));
+			}
 		}
 		self.cursor.peer = peer;
 		let mut outcomes = Vec::new();
@@ -429,8 +437,21 @@ impl Agent {
 	}
 
 	/// Puts record `id` up for another try, later than the last time.
+	/// `version`: the version that failed, if known; else the one the
+	/// cursor knows for the record (a failed attestation). Another version
+	/// than the last failure's starts again from the first wait.
 	fn retry_later(&mut self, id: RecordId, head: u64, version: Option<Version>) {
-		let wait = self.cursor.retry.get(&id).map_or(RETRY_FIRST, |r| (r.wait * 2).min(RETRY_MAX));
+		let last = self.cursor.retry.get(&id);
+		let version = version
+			.or_else(|| last.and_then(|r| r.version.clone()))
+			.or_else(|| self.cursor.refused.get(&id).or(self.cursor.pinned.get(&id)).cloned());
+		let wait = match last {
+			// Put off in this pass already (its read failed, then the
+			// attestation that released it).
+			Some(r) if r.version == version && r.at > head => return,
+			Some(r) if r.version == version => (r.wait * 2).min(RETRY_MAX),
+			_ => RETRY_FIRST,
+		};
 		self.cursor.retry.insert(id, Retry { at: head + wait, wait, version });
 	}
 
@@ -459,6 +480,7 @@ impl Agent {
 	async fn every_record(&self, state: &Proven) -> Result<BTreeSet<RecordId>, AgentError> {
 		let mut ids: BTreeSet<RecordId> = self.cursor.pinned.keys().copied().collect();
 		ids.extend(self.cursor.retry.keys().copied());
+		ids.extend(self.cursor.refused.keys().copied());
 		let records = state.prefix(runtime::storage().ehr_acl().records(), ())?;
 		ids.extend(replication::all_ids(state, &records).await?);
 		let holdings = state.prefix(runtime::storage().replication().holdings(), ())?;
@@ -512,8 +534,10 @@ impl Agent {
 			return Ok(Plan::Done(done));
 		}
 		if self.cursor.refused.get(&id) == Some(&wanted.version) {
-			// What it replaced, if unpinning that failed before.
+			// What it replaced, if unpinning that failed before, and its
+			// attestation of that, if releasing it failed.
 			self.drop_pin(id, report).await?;
+			done.released = wanted.attested || wanted.stale;
 			return Ok(Plan::Done(done));
 		}
 		self.cursor.refused.remove(&id);
@@ -559,11 +583,11 @@ impl Agent {
 				Err(e @ (StorageError::TooLarge { .. } | StorageError::DigestMismatch { .. })) => {
 					let why = e.to_string();
 					report(Action::Refused { record: id, cid: wanted.version.cid.clone(), why });
-					self.cursor.refused.insert(id, wanted.version);
+					self.cursor.refused.insert(id, wanted.version.clone());
 					// The version it replaced is not current either: dropped
 					// below.
 					done.released = release;
-					refused.push((id, done));
+					refused.push((id, done, wanted.version));
 					continue;
 				}
 				Err(error) => {
@@ -581,13 +605,13 @@ impl Agent {
 				report(Action::Failed { record: Some(id), error: e.to_string() });
 			}
 		}
-		for (id, done) in refused {
+		for (id, done, version) in refused {
 			// Tried again later if this fails (a refused version's record
 			// drops what the cursor still lists).
 			let release = done.released;
 			let dropped = match self.drop_pin(id, report).await {
 				Ok(()) => Ok(done),
-				Err(error) => Err(Failure { error, release, version: None }),
+				Err(error) => Err(Failure { error, release, version: Some(version) }),
 			};
 			outcomes.push((id, dropped));
 		}
@@ -652,7 +676,7 @@ impl Agent {
 		let held: BTreeSet<&str> = self.cursor.pinned.values().map(|v| v.cid.as_str()).collect();
 		let mut orphans = Vec::new();
 		for (cid, name) in pins {
-			let Some((org, record)) = parse_pin(name) else { continue };
+			let Some((org, record)) = parse_pin(name, self.org) else { continue };
 			if org != self.org {
 				continue;
 			}
@@ -708,8 +732,12 @@ fn pin_name(org: OrgId, id: RecordId) -> String {
 	format!("ehr-hospital-{org}-record-{id}")
 }
 
-/// The hospital and record of a pin named by [`pin_name`].
-fn parse_pin(name: &str) -> Option<(OrgId, RecordId)> {
+/// The hospital and record of a pin named by [`pin_name`], or by an agent
+/// of `own` before pins named their hospital (`ehr-record-ID`).
+fn parse_pin(name: &str, own: OrgId) -> Option<(OrgId, RecordId)> {
+	if let Some(record) = name.strip_prefix("ehr-record-") {
+		return Some((own, record.parse().ok()?));
+	}
 	let (org, record) = name.strip_prefix("ehr-hospital-")?.split_once("-record-")?;
 	Some((org.parse().ok()?, record.parse().ok()?))
 }
