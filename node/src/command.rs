@@ -115,7 +115,12 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
 						config.chain_spec,
 					)),
-				_ => Err("only `benchmark pallet` is supported by this node".into()),
+				// The machine against Substrate's reference hardware: what a
+				// hospital's validator is sized by.
+				BenchmarkCmd::Machine(cmd) => {
+					cmd.run(&config, frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone())
+				}
+				_ => Err("this node supports `benchmark pallet` and `benchmark machine`".into()),
 			})
 		}
 		None => {
