@@ -17,10 +17,12 @@
 
 mod common;
 
+use ehr::chain::query;
+
 use ehr::{
 	chain::{self, runtime, AccountId, Client},
 	crypto::os_rng,
-	records::{query, Access, RecordId, RecordKind},
+	records::{Access, RecordId, RecordKind},
 };
 use rand_core::RngCore;
 use std::time::{Duration, Instant};

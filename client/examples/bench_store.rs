@@ -63,7 +63,7 @@ async fn main() {
 		chain: chain::connect(node).await.expect("node"),
 		ipfs: Ipfs::new(ipfs_url),
 		keys: Keys::from_secret_uri("//Ferdie", &mut os_rng()).expect("dev key"),
-		progress: false,
+		progress: None,
 		contacts: None,
 		wait: Wait::InBlock,
 	};
@@ -100,8 +100,7 @@ async fn main() {
 	.await;
 
 	let id = patient.add_record(&me, &file, RecordKind::Imaging, None, &[]).await.expect("add");
-	let cid =
-		ehr::records::query::record(&patient.chain, id).await.expect("query").expect("record");
+	let cid = ehr::chain::query::record(&patient.chain, id).await.expect("query").expect("record");
 	let cid = String::from_utf8_lossy(&cid.record.cid.0).into_owned();
 	let raw_cat = median(repeats, || async {
 		let out = Command::new("sh")

@@ -17,6 +17,7 @@
 
 use crate::{
 	chain::{
+		query,
 		runtime::{
 			self,
 			emergency::events as emergency_events,
@@ -35,10 +36,7 @@ use crate::{
 	},
 	governance::{parameter_at, Parameter},
 	keystore::Keys,
-	records::{
-		query as records, BlockNumber, Record, RecordError, RecordId, Role, Session, User,
-		STALE_RETRIES,
-	},
+	records::{BlockNumber, Record, RecordError, RecordId, Role, Session, User, STALE_RETRIES},
 	verified::{u64_suffix, Proven, Unverified, ID_TAIL},
 };
 use rand_core::RngCore;
@@ -555,8 +553,7 @@ impl Session {
 				},
 			});
 		}
-		let view =
-			records::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
+		let view = query::record(&self.chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
 		if view.record.key_version != request.key_version {
 			return Err(EmergencyError::Rekeyed(id));
 		}

@@ -12,6 +12,7 @@ pub mod files;
 pub mod governance;
 pub mod index;
 pub mod keystore;
+pub mod progress;
 pub mod records;
 pub mod registration;
 pub mod replication;

@@ -8,7 +8,7 @@
 
 use crate::{
 	chain::{
-		self,
+		self, query,
 		runtime::{
 			self,
 			runtime_types::{bounded_collections::bounded_vec::BoundedVec, pallet_ehr_acl::types},
@@ -23,22 +23,21 @@ use crate::{
 		DataKey,
 	},
 	keystore::{Keys, KeystoreError},
+	progress::{Progress, Reported},
 	storage::{Ipfs, StorageError, Stored},
 };
-use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::RngCore;
 use std::{
 	fs::File,
 	io::{BufReader, BufWriter, Read},
 	path::Path,
+	sync::Arc,
 };
 
-pub use types::{Access, RecordKind, Role};
-pub type RecordId = u64;
-pub type BlockNumber = u32;
-pub type Record = types::Record<AccountId, BlockNumber>;
-pub type Grant = types::Grant<AccountId, BlockNumber>;
-pub type User = types::User<AccountId, BlockNumber>;
+pub use crate::chain::{
+	query::{BlockNumber, Grant, Record, RecordId, RecordView, User},
+	Access, RecordKind, Role,
+};
 type NewContent = types::NewContent<AccountId>;
 type NewReader = types::NewReader<AccountId, BlockNumber>;
 
@@ -52,10 +51,6 @@ pub const MAX_INITIAL_READERS: usize = 16;
 /// How often a call built on a view of a record that changed before it
 /// landed (re-keyed, readers added or removed) is rebuilt and sent again.
 pub const STALE_RETRIES: usize = 4;
-
-/// Transfers at least this large show a progress bar (when stderr is a
-/// terminal and the session asks for one).
-pub const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
 
 /// Largest record accepted (64 GiB: a whole-slide image or a CT series).
 pub const MAX_RECORD_BYTES: u64 = 64 << 30;
@@ -173,223 +168,20 @@ pub enum Revocation {
 	RotatedOnly,
 }
 
-/// A record and every grant on it, as the runtime API returns them.
-pub struct RecordView {
-	pub id: RecordId,
-	pub record: Record,
-	pub grants: Vec<(AccountId, Grant)>,
-	/// The block the view was read at.
-	pub block: BlockNumber,
-}
-
-impl RecordView {
-	/// `who`'s grant, if it holds one.
-	pub fn grant_of(&self, who: &AccountId) -> Option<&Grant> {
-		self.grants.iter().find(|(reader, _)| reader == who).map(|(_, g)| g)
-	}
-
-	/// The readers that keep access when the record is re-keyed in a block
-	/// after this view, as the pallet counts them: not `leaving`, not a grant
-	/// expired by then, and not a grant delegated by either.
-	pub fn readers_after_rekey(&self, leaving: Option<&AccountId>) -> Vec<AccountId> {
-		// The call lands in the next block at the earliest.
-		let next = self.block + 1;
-		let owner = &self.record.owner;
-		let ends = |reader: &AccountId, g: &Grant| {
-			Some(reader) == leaving
-				|| (reader != owner && g.expires_at.is_some_and(|at| next >= at))
-		};
-		self.grants
-			.iter()
-			.filter(|(reader, g)| {
-				let delegated_from_ending = reader != owner
-					&& self
-						.grants
-						.iter()
-						.any(|(d, dg)| *d == g.granted_by && d != reader && ends(d, dg));
-				!ends(reader, g) && !delegated_from_ending
-			})
-			.map(|(reader, _)| *reader)
-			.collect()
-	}
-}
-
-/// Read-only questions any client may ask, with or without keys. Every
-/// answer is proven against a GRANDPA-finalized header that includes the
-/// node's best block (see [`crate::verified`]); a forged one fails with
-/// [`ChainError::Unverified`].
-pub mod query {
-	use super::*;
-	use crate::verified::{account_suffix, u64_suffix, Proven, Unverified, ACCOUNT_TAIL, ID_TAIL};
-
-	/// The values at `keys`, each of which the node listed: a listed key
-	/// proven absent is a lie.
-	async fn listed(state: &Proven, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, RecordError> {
-		let values = state.fetch_keys(keys).await?;
-		values
-			.into_iter()
-			.map(|v| v.ok_or_else(|| ChainError::from(Unverified::listed_but_absent()).into()))
-			.collect()
-	}
-
-	/// Record `id` with its grants, if it exists.
-	pub async fn record(client: &Client, id: RecordId) -> Result<Option<RecordView>, RecordError> {
-		let state = Proven::now(client).await?;
-		let records = runtime::storage().ehr_acl().records();
-		let grants = runtime::storage().ehr_acl().grants();
-		let readers = state.keys_under(&state.prefix(grants.clone(), (id,))?, ACCOUNT_TAIL).await?;
-		let mut keys = vec![state.key(records.clone(), (id,))?];
-		keys.extend(readers.iter().cloned());
-		let mut values = state.fetch_keys(&keys).await?.into_iter();
-		let Some(record) = values.next().flatten() else { return Ok(None) };
-		let record = state.decode(&records, &record)?;
-		let mut view = Vec::with_capacity(readers.len());
-		for (key, value) in readers.iter().zip(values) {
-			let value = value.ok_or_else(|| ChainError::from(Unverified::listed_but_absent()))?;
-			view.push((account_suffix(key)?, state.decode(&grants, &value)?));
-		}
-		Ok(Some(RecordView { id, record, grants: view, block: state.head.number }))
-	}
-
-	/// Ids of the records `owner` owns, in order.
-	pub async fn records_of(
-		client: &Client,
-		owner: &AccountId,
-	) -> Result<Vec<RecordId>, RecordError> {
-		let state = Proven::now(client).await?;
-		let index = runtime::storage().ehr_acl().records_by_owner();
-		let keys = state.keys_under(&state.prefix(index, (*owner,))?, ID_TAIL).await?;
-		listed(&state, &keys).await?;
-		let mut ids = keys.iter().map(|k| u64_suffix(k)).collect::<Result<Vec<_>, _>>()?;
-		ids.sort_unstable();
-		Ok(ids)
-	}
-
-	/// The grants `who` holds, by record id.
-	pub async fn grants_held(
-		client: &Client,
-		who: &AccountId,
-	) -> Result<Vec<(RecordId, Grant)>, RecordError> {
-		let state = Proven::now(client).await?;
-		let index = runtime::storage().ehr_acl().grants_held();
-		let grants = runtime::storage().ehr_acl().grants();
-		let mut ids = state
-			.keys_under(&state.prefix(index, (*who,))?, ID_TAIL)
-			.await?
-			.iter()
-			.map(|k| u64_suffix(k))
-			.collect::<Result<Vec<_>, _>>()?;
-		ids.sort_unstable();
-		let keys = ids
-			.iter()
-			.map(|id| state.key(grants.clone(), (*id, *who)))
-			.collect::<Result<Vec<_>, _>>()?;
-		// The index is only a hint (the runtime API skipped an entry without
-		// a grant too): what counts is a proven grant.
-		let values = state.fetch_keys(&keys).await?;
-		ids.into_iter()
-			.zip(values)
-			.filter_map(|(id, value)| value.map(|v| (id, v)))
-			.map(|(id, value)| Ok((id, state.decode(&grants, &value)?)))
-			.collect()
-	}
-
-	/// The registered user `who`, if any.
-	pub async fn user(client: &Client, who: &AccountId) -> Result<Option<User>, RecordError> {
-		let state = Proven::now(client).await?;
-		Ok(state.fetch(runtime::storage().ehr_acl().users(), (*who,)).await?)
-	}
-
-	/// The registered users `whos` (each if any), proven at one block.
-	pub async fn users(
-		client: &Client,
-		whos: &[AccountId],
-	) -> Result<Vec<Option<User>>, RecordError> {
-		let state = Proven::now(client).await?;
-		let users = runtime::storage().ehr_acl().users();
-		let keys = whos
-			.iter()
-			.map(|who| state.key(users.clone(), (*who,)))
-			.collect::<Result<Vec<_>, _>>()?;
-		state
-			.fetch_keys(&keys)
-			.await?
-			.into_iter()
-			.map(|value| value.map(|v| state.decode(&users, &v)).transpose().map_err(Into::into))
-			.collect()
-	}
-
-	/// How many times `who` has been registered (a consent names the next
-	/// registration by this count).
-	pub async fn registrations(client: &Client, who: &AccountId) -> Result<u32, RecordError> {
-		let state = Proven::now(client).await?;
-		let count = state.fetch(runtime::storage().ehr_acl().registrations(), (*who,)).await?;
-		Ok(count.unwrap_or(0))
-	}
-
-	/// The hospital `who` registers users for, if it is a registrar.
-	pub async fn registrar_org(
-		client: &Client,
-		who: &AccountId,
-	) -> Result<Option<u32>, RecordError> {
-		let state = Proven::now(client).await?;
-		Ok(state.fetch(runtime::storage().ehr_acl().registrars(), (*who,)).await?)
-	}
-
-	/// Pending access requests on record `id`: who asked, for what, when.
-	pub async fn requests(
-		client: &Client,
-		id: RecordId,
-	) -> Result<Vec<(AccountId, Access, BlockNumber)>, RecordError> {
-		let state = Proven::now(client).await?;
-		let requests = runtime::storage().ehr_acl().requests();
-		let keys = state.keys_under(&state.prefix(requests.clone(), (id,))?, ACCOUNT_TAIL).await?;
-		let values = listed(&state, &keys).await?;
-		keys.iter()
-			.zip(values)
-			.map(|(key, value)| {
-				let request = state.decode(&requests, &value)?;
-				Ok((account_suffix(key)?, request.access, request.requested_at))
-			})
-			.collect()
-	}
-
-	/// The number of the newest finalized block that includes the node's
-	/// best one (what `--expires` durations count from).
-	pub async fn block_number(client: &Client) -> Result<BlockNumber, RecordError> {
-		Ok(client.finalized_now().await?.number)
-	}
-}
-
 /// An open connection to the chain and IPFS, acting as one keystore's owner.
 pub struct Session {
 	pub chain: Client,
 	pub ipfs: Ipfs,
 	pub keys: Keys,
-	/// Show progress bars for large transfers on stderr.
-	pub progress: bool,
+	/// Told how far each encryption and decryption got (`None`: nobody
+	/// is watching).
+	pub progress: Option<Arc<dyn Progress>>,
 	/// The encryption keys this keystore pinned for other accounts (trust
 	/// on first use). `None` turns the check off: data keys are wrapped for
 	/// whatever key the chain proves (benchmarks, tests of other things).
 	pub contacts: Option<Contacts>,
 	/// How long each call waits: in a block, or finalized.
 	pub wait: Wait,
-}
-
-/// A progress bar for `len` bytes, hidden when not wanted or small.
-fn progress_bar(show: bool, len: u64, label: &'static str) -> ProgressBar {
-	if !show || len < PROGRESS_THRESHOLD {
-		return ProgressBar::hidden();
-	}
-	let bar = ProgressBar::new(len).with_message(label);
-	bar.set_style(
-		ProgressStyle::with_template(
-			"{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-		)
-		.expect("valid template")
-		.progress_chars("=> "),
-	);
-	bar
 }
 
 impl Session {
@@ -510,16 +302,14 @@ impl Session {
 	) -> Result<Stored, RecordError> {
 		let mut salt = [0u8; 16];
 		os_rng().fill_bytes(&mut salt);
-		let bar = progress_bar(self.progress, len, "encrypt");
-		let (key, reading) = (data_key.clone(), bar.clone());
+		let (key, progress) = (data_key.clone(), self.progress.clone());
 		let (stored, sealed) = self
 			.ipfs
 			.add_pinned_from(move |out| {
-				let mut input = reading.wrap_read(BufReader::new(input));
+				let mut input = Reported::new(BufReader::new(input), progress, "encrypt", len);
 				envelope::encrypt(&key, DEFAULT_CHUNK_SIZE, salt, &mut input, &mut { out })
 			})
 			.await?;
-		bar.finish_and_clear();
 		if let Err(e) = sealed {
 			// A truncated envelope must not stay pinned.
 			let _ = self.ipfs.unpin(&stored.cid).await;
@@ -990,16 +780,12 @@ impl Session {
 		let plain = tempfile::NamedTempFile::new_in(dir)?;
 		let plain_out = plain.as_file().try_clone()?;
 		let cid = String::from_utf8_lossy(&record.cid.0).into_owned();
-		let progress = self.progress;
+		let progress = self.progress.clone();
 		let (digest, _, decrypted) = self
 			.ipfs
 			.cat_to(&cid, move |sealed, len| {
-				let bar = progress_bar(progress, len, "decrypt");
-				let mut input = bar.wrap_read(sealed);
-				let decrypted =
-					envelope::decrypt(&data_key, &mut input, &mut BufWriter::new(plain_out));
-				bar.finish_and_clear();
-				decrypted
+				let mut input = Reported::new(sealed, progress, "decrypt", len);
+				envelope::decrypt(&data_key, &mut input, &mut BufWriter::new(plain_out))
 			})
 			.await?;
 		if digest != record.ciphertext_digest {

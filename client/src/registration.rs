@@ -4,13 +4,15 @@
 //! [`Consent`] (this chain, its account, role, key and hospital) and hands
 //! it over; the registrar submits it, and cannot change any of it.
 
+use crate::chain::query;
+
 use crate::{
 	chain::{
 		runtime::{self, runtime_types::ehr_runtime::ConsentSignature},
 		AccountId, Keypair,
 	},
 	crypto::{os_rng, wrap::EncryptionKeypair},
-	records::{query, RecordError, Role, Session},
+	records::{RecordError, Role, Session},
 };
 use serde::{Deserialize, Serialize};
 use subxt::transactions::Payload;

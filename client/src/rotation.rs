@@ -18,11 +18,13 @@
 //! The caller holds the keystore's lock for the whole run (two runs at once
 //! would each make a key).
 
+use crate::chain::query;
+
 use crate::{
 	chain::{self, runtime, ChainError, CALL_LIFETIME_BLOCKS},
 	crypto::{os_rng, wrap::EncryptionKeypair, DataKey},
 	keystore::{Keys, KeystoreError},
-	records::{query, RecordError, RecordId, RecordView, Session},
+	records::{RecordError, RecordId, RecordView, Session},
 };
 use serde::{Deserialize, Serialize};
 use std::{

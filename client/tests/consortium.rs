@@ -29,7 +29,6 @@ use runtime::runtime_types::{
 	sp_consensus_grandpa::app::Public as GrandpaPublic, sp_core::OpaquePeerId,
 };
 use std::{
-	path::PathBuf,
 	process::Command,
 	time::{Duration, Instant},
 };
@@ -45,7 +44,7 @@ struct Consortium {
 
 impl Consortium {
 	fn run(&self, args: &[&str]) {
-		let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+		let root = common::workspace_root();
 		let out = Command::new(root.join("scripts/consortium"))
 			.args(args)
 			.env("EHR_DATA_DIR", self.data.path())
@@ -132,7 +131,7 @@ fn session(client: &Client, ipfs: u16, suri: &str) -> Session {
 		chain: client.clone(),
 		ipfs: Consortium::ipfs(ipfs),
 		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev account"),
-		progress: false,
+		progress: None,
 		contacts: None,
 		wait: Wait::InBlock,
 	}
@@ -313,7 +312,7 @@ async fn one_hospital_rebuilds_nothing(
 	let agent = KeystoreFile::read(&file("agent1.json")).unwrap().unlock(pass.trim_end()).unwrap();
 	let deposit = emergency::deposit(h1, id).await.unwrap().unwrap();
 	let share = deposit.shares.0.into_iter().find(|s| s.org == 1).unwrap();
-	let view = records::query::record(h1, id).await.unwrap().unwrap();
+	let view = chain::query::record(h1, id).await.unwrap().unwrap();
 	let r = &view.record;
 	let genesis_hash = h1.genesis_hash().0;
 	let (owner, ciphertext_digest, key_version) = (r.owner.0, r.ciphertext_digest, r.key_version);
@@ -340,7 +339,7 @@ async fn one_hospital_rebuilds_nothing(
 
 /// The CID of record `id`, read through `client`.
 async fn cid_of(client: &Client, id: records::RecordId) -> String {
-	let view = records::query::record(client, id).await.unwrap().expect("the record exists");
+	let view = chain::query::record(client, id).await.unwrap().expect("the record exists");
 	String::from_utf8(view.record.cid.0).unwrap()
 }
 
@@ -398,7 +397,7 @@ async fn records_survive_a_hospital(
 	let forged = {
 		use runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec;
 		let me = reader.account();
-		let user = records::query::user(h1, &me).await.unwrap().expect("registered");
+		let user = chain::query::user(h1, &me).await.unwrap().expect("registered");
 		let owner_key = user.enc_key_version;
 		let call = runtime::tx().ehr_acl().add_record(
 			me,
@@ -474,7 +473,7 @@ async fn records_survive_a_hospital(
 
 	// A kubo without the consortium's swarm key.
 	let outsider = dir.path().join("outsider");
-	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	let root = common::workspace_root();
 	let ipfs = |command: &str| {
 		let out = Command::new(root.join("scripts/ipfs"))
 			.arg(command)
@@ -536,7 +535,7 @@ async fn access_ends(c: &Consortium, h1: &Client, open: Expiring) {
 /// A doctor registered by `registrar`'s hospital, through hospital 1.
 async fn emergency_doctor(h1: &Client, registrar: &str, suri: &str) -> Session {
 	let registrar = session(h1, 1, registrar);
-	let hospital = records::query::registrar_org(h1, &registrar.account()).await.unwrap().unwrap();
+	let hospital = chain::query::registrar_org(h1, &registrar.account()).await.unwrap().unwrap();
 	let doctor = session(h1, 1, suri);
 	let consent = registration::consent(
 		&doctor.keys.signer,
@@ -582,7 +581,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	let doctor_keys = Keys::from_secret_uri("//Two", &mut os_rng()).unwrap();
 	patient.register_self(Role::Patient).await.unwrap();
 	let registrar = session(&h1, 1, "//Dave");
-	let hospital = records::query::registrar_org(&registrar.chain, &registrar.account())
+	let hospital = chain::query::registrar_org(&registrar.chain, &registrar.account())
 		.await
 		.unwrap()
 		.expect("Dave is a registrar");
@@ -672,7 +671,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		chain: connect(4).await,
 		ipfs: Consortium::ipfs(4),
 		keys: doctor_keys,
-		progress: false,
+		progress: None,
 		contacts: None,
 		wait: Wait::InBlock,
 	};

@@ -35,7 +35,10 @@ fn unhex(v: &Value) -> Vec<u8> {
 }
 
 fn vectors_path(name: &str) -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors").join(name)
+	// As cargo sets it when it runs the test (see `common::workspace_root`).
+	let package =
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+	PathBuf::from(package).join("tests/vectors").join(name)
 }
 
 /// A deterministic RNG (SHA-256 in counter mode) so committed vectors can be

@@ -12,6 +12,7 @@ mod common;
 
 use common::{wait_for_node, DevNode, Kubo, World, PASSPHRASE};
 use ehr::{
+	chain::query,
 	chain::AccountId,
 	crypto::{
 		shamir,
@@ -19,7 +20,6 @@ use ehr::{
 	},
 	emergency,
 	keystore::KeystoreFile,
-	records::query,
 };
 use serde_json::Value;
 use std::process::{Child, Command, Output, Stdio};

@@ -7,6 +7,8 @@
 
 mod common;
 
+use ehr::chain::query;
+
 use common::{
 	files_where, kubo_rpc, pinned_count, wait_for_node, DevNode, Kubo, World, PASSPHRASE,
 };
@@ -29,7 +31,7 @@ use ehr::{
 	},
 	files,
 	keystore::KeystoreFile,
-	records::{query, Session, MAX_RECORD_BYTES},
+	records::{Session, MAX_RECORD_BYTES},
 	storage::Ipfs,
 };
 use serde_json::Value;
@@ -576,7 +578,7 @@ async fn rotate_key_killed_half_way_finishes_when_run_again() {
 					chain: client.clone(),
 					ipfs: Ipfs::new(&w.kubo.api),
 					keys,
-					progress: false,
+					progress: None,
 					contacts: None,
 					wait: chain::Wait::InBlock,
 				};

@@ -9,12 +9,12 @@ mod common;
 
 use common::{block_file, pinned_count, readers, wait_for_node, DevNode, Kubo, World, PASSPHRASE};
 use ehr::{
+	chain::query,
 	crypto::{
 		envelope::{self, EnvelopeError},
 		wrap::{self, WrapContext},
 	},
 	keystore::KeystoreFile,
-	records::query,
 	storage::Ipfs,
 };
 use serde_json::Value;

@@ -8,7 +8,7 @@
 mod common;
 
 use common::{readers, wait_for_node, DevNode, Kubo, World};
-use ehr::records::query;
+use ehr::chain::query;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::net::TcpListener;

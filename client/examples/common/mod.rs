@@ -1,10 +1,12 @@
 //! What the benchmarks that drive a dev node and kubo share.
 
+use ehr::chain::query;
+
 use ehr::{
 	chain::{self, Wait},
 	crypto::os_rng,
 	keystore::Keys,
-	records::{query, Role, Session},
+	records::{Role, Session},
 	registration,
 	storage::Ipfs,
 };
@@ -15,7 +17,7 @@ pub async fn session(node: &str, ipfs: &str, suri: &str) -> Session {
 		chain: chain::connect(node).await.expect("node"),
 		ipfs: Ipfs::new(ipfs),
 		keys: Keys::from_secret_uri(suri, &mut os_rng()).expect("dev key"),
-		progress: false,
+		progress: None,
 		contacts: None,
 		wait: Wait::InBlock,
 	}

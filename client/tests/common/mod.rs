@@ -172,9 +172,19 @@ impl Drop for DevNode {
 	}
 }
 
+/// The checkout under test: from `CARGO_MANIFEST_DIR` as cargo (or
+/// `scripts/test`) sets it when it runs the test. The path compiled in is
+/// only a fallback: the shared target directory may hold a test binary built
+/// in another checkout of the same sources, which cargo then calls fresh.
+pub fn workspace_root() -> PathBuf {
+	let package =
+		std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+	PathBuf::from(package).join("..")
+}
+
 /// One of the workspace's `scripts/`.
 pub fn script(name: &str) -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("scripts").join(name)
+	workspace_root().join("scripts").join(name)
 }
 
 /// A kubo daemon for one test; stopped on drop.

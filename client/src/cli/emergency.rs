@@ -2,7 +2,7 @@
 //! escrow agent): break-glass access. Parses, calls `ehr::emergency`,
 //! presents.
 
-use crate::{CliError, Ctx};
+use super::{context::Ctx, error::CliError};
 use clap::{Subcommand, ValueEnum};
 use ehr::{
 	crypto::{os_rng, wrap::EncryptionKeypair},

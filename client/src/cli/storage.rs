@@ -1,7 +1,7 @@
 //! `ehr storage` and `ehr record add --durable`: which hospitals hold each
 //! record's ciphertext. Parses, calls `ehr::replication`, presents.
 
-use crate::{CliError, Ctx};
+use super::{context::Ctx, error::CliError};
 use clap::Subcommand;
 use ehr::{
 	chain::Client,
@@ -60,7 +60,7 @@ pub async fn storage(ctx: &Ctx, command: StorageCommand) -> Result<(), CliError>
 			}
 			if short > 0 {
 				let text = format!("{short} record(s) held by fewer hospitals than needed");
-				return Err(CliError::Incomplete(text, crate::exit::NOT_DURABLE));
+				return Err(CliError::Incomplete(text, super::error::exit::NOT_DURABLE));
 			}
 		}
 		StorageCommand::Show { id } => {

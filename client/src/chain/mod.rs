@@ -20,6 +20,8 @@ use subxt::{
 )]
 pub mod runtime {}
 
+pub mod query;
+
 pub use runtime::runtime_types::pallet_ehr_acl::types::{Access, RecordKind, Role};
 pub use subxt::utils::AccountId32 as AccountId;
 pub use subxt_signer::sr25519::Keypair;
@@ -38,7 +40,7 @@ pub struct Config {
 impl Default for Config {
 	/// The metadata compiled into this client.
 	fn default() -> Config {
-		let bytes = include_bytes!("../metadata/ehr.scale");
+		let bytes = include_bytes!("../../metadata/ehr.scale");
 		let metadata = subxt::Metadata::decode_from(bytes).expect("the committed metadata decodes");
 		Config { metadata: metadata.arc() }
 	}

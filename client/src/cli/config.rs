@@ -3,7 +3,7 @@
 //! `EHR_*` environment variables (clap reads both), then the config file,
 //! then defaults.
 
-use crate::CliError;
+use super::error::CliError;
 use std::path::{Path, PathBuf};
 
 /// The config file's keys; all optional.
@@ -82,7 +82,7 @@ impl Settings {
 		let genesis = genesis
 			.or(file.genesis_hash)
 			.map(|text| {
-				crate::parse_hex32(&text).ok_or_else(|| {
+				super::args::parse_hex32(&text).ok_or_else(|| {
 					CliError::Usage(format!("genesis hash `{text}` is not 0x and 64 hex digits"))
 				})
 			})

@@ -1,7 +1,7 @@
 //! `ehr gov`: the council's motions, for the hospitals on it. Parses, calls
 //! `ehr::governance`, presents.
 
-use crate::{parse_account, CliError, Ctx};
+use super::{args::parse_account, context::Ctx, error::CliError};
 use clap::Subcommand;
 use ehr::{
 	emergency::EscrowKeyProof,
@@ -150,7 +150,7 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					let peer = governance::parse_peer_id(&peer)?;
 					// Its escrow key goes with it, if its hospital holds one.
 					let chain = connected.insert(ctx.chain().await?);
-					let org = ehr::records::query::registrar_org(chain, &account).await?;
+					let org = ehr::chain::query::registrar_org(chain, &account).await?;
 					let (escrow, _) = ehr::emergency::escrow(chain).await?;
 					let escrow_org = org.filter(|org| escrow.iter().any(|e| e.org == *org));
 					Operation::RemoveHospital { account, peer, escrow_org }
@@ -280,7 +280,7 @@ fn failed_call(motion: &str, closed: Option<Closed>) -> Result<(), CliError> {
 	match closed {
 		Some(Closed::Executed { error: Some(error) }) => Err(CliError::Incomplete(
 			format!("the council approved {motion} but its call failed: {error}"),
-			crate::exit::REFUSED,
+			super::error::exit::REFUSED,
 		)),
 		_ => Ok(()),
 	}
