@@ -4,6 +4,7 @@
 //! `Result`; `main` turns it into one message on stderr and an exit code.
 
 mod cli;
+mod portal;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -14,8 +14,10 @@ impl SubstrateCli for Cli {
 		"EHR Consortium Node".into()
 	}
 
+	/// The package version alone: a git commit hash in it would make every
+	/// commit rebuild the node (its build script watched `.git/HEAD`).
 	fn impl_version() -> String {
-		env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+		env!("CARGO_PKG_VERSION").into()
 	}
 
 	fn description() -> String {

@@ -179,3 +179,47 @@ pub async fn requests(
 pub async fn block_number(client: &Client) -> Result<BlockNumber, ChainError> {
 	Ok(client.finalized_now().await?.number)
 }
+
+/// The accounts a hospital registered as staff (doctors, pharmacists,
+/// researchers), with their registrations, in the node's key order. Reads
+/// the whole user map, patients included, at one block (at most
+/// `MAX_LISTED` accounts): a list to choose readers from, not a directory
+/// service.
+pub async fn staff(client: &Client) -> Result<Vec<(AccountId, User)>, ChainError> {
+	let state = Proven::now(client).await?;
+	let users = runtime::storage().ehr_acl().users();
+	let keys = state.keys_under(&state.prefix(users.clone(), ())?, ACCOUNT_TAIL).await?;
+	let values = listed(&state, &keys).await?;
+	let mut staff = Vec::new();
+	for (key, value) in keys.iter().zip(values) {
+		let user = state.decode(&users, &value)?;
+		if user.org.is_some() && user.role != types::Role::Patient {
+			staff.push((account_suffix(key)?, user));
+		}
+	}
+	Ok(staff)
+}
+
+/// The records `owner` owns, and (with `shared`) those of others it holds a
+/// grant on, each with that grant.
+pub async fn records_and_grants(
+	client: &Client,
+	owner: &AccountId,
+	shared: bool,
+) -> Result<(Vec<RecordView>, Vec<(RecordView, Grant)>), ChainError> {
+	let mut owned = Vec::new();
+	for id in records_of(client, owner).await? {
+		owned.extend(record(client, id).await?);
+	}
+	let mut held = Vec::new();
+	if shared {
+		for (id, grant) in grants_held(client, owner).await? {
+			if let Some(view) = record(client, id).await? {
+				if view.record.owner != *owner {
+					held.push((view, grant));
+				}
+			}
+		}
+	}
+	Ok((owned, held))
+}

@@ -153,6 +153,11 @@ impl Ctx {
 	/// A session for this keystore; `ipfs` checks the daemon answers first.
 	pub async fn session(&self, ipfs: bool) -> Result<Session, CliError> {
 		let (_, _, keys) = self.unlock()?;
+		self.session_with(keys, ipfs).await
+	}
+
+	/// A session for `keys`, unlocked already.
+	pub async fn session_with(&self, keys: Keys, ipfs: bool) -> Result<Session, CliError> {
 		let store = self.ipfs();
 		if ipfs {
 			store.ping().await?;

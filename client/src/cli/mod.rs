@@ -8,9 +8,9 @@ mod audit;
 mod bars;
 mod config;
 mod contacts;
-mod context;
+pub(crate) mod context;
 mod emergency;
-mod error;
+pub(crate) mod error;
 mod gov;
 mod keys;
 mod output;
@@ -131,6 +131,13 @@ enum Command {
 	/// attest it on chain).
 	#[command(subcommand)]
 	Storage(storage::StorageCommand),
+	/// Serve the patient portal on this machine (127.0.0.1 only): open the
+	/// address it prints in a browser and unlock with the passphrase.
+	Portal {
+		/// Port to listen on (0: any free port).
+		#[arg(long, default_value_t = 8470)]
+		port: u16,
+	},
 }
 
 #[derive(Subcommand)]
@@ -173,6 +180,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Emergency(command) => emergency::emergency(&ctx, command).await,
 		Command::Escrow(command) => emergency::escrow(&ctx, command).await,
 		Command::Storage(command) => storage::storage(&ctx, command).await,
+		Command::Portal { port } => {
+			crate::portal::serve(ctx, port, |addr| {
+				println!("EHR portal at http://{addr}/ (Ctrl-C stops it)");
+			})
+			.await
+		}
 		Command::Chain(ChainCommand::Checkpoint) => {
 			let chain = ctx.chain().await?;
 			chain.finalized_now().await.map_err(RecordError::from)?;

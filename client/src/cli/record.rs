@@ -180,20 +180,7 @@ pub async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 				Some(p) => (parse_account(&p)?, false),
 				None => (ctx.account()?, true),
 			};
-			let mut views = Vec::new();
-			for id in query::records_of(&chain, &owner).await? {
-				views.extend(query::record(&chain, id).await?);
-			}
-			let mut held = Vec::new();
-			if shared {
-				for (id, grant) in query::grants_held(&chain, &owner).await? {
-					if let Some(view) = query::record(&chain, id).await? {
-						if view.record.owner != owner {
-							held.push((view, grant));
-						}
-					}
-				}
-			}
+			let (views, held) = query::records_and_grants(&chain, &owner, shared).await?;
 			ctx.out.records(&views, &held);
 		}
 	}

@@ -38,7 +38,7 @@ fn answers_rpc(port: u16) -> bool {
 		&& reply.contains("\"jsonrpc\"")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
