@@ -140,6 +140,29 @@ impl Browser {
 		std::fs::write(screenshots().join(format!("{name}.png")), bytes).unwrap();
 	}
 
+	/// The page's text once it shows `needle` (a form's answer may take a
+	/// block or two to come).
+	async fn text_with(&self, needle: &str) -> String {
+		let start = std::time::Instant::now();
+		loop {
+			let text = self.text().await;
+			if text.contains(needle) {
+				return text;
+			}
+			assert!(start.elapsed() < Duration::from_secs(60), "no {needle:?} in 60 s: {text}");
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+
+	/// The CSRF token of the page shown.
+	async fn csrf(&self) -> String {
+		let field = self.find("input[name=csrf]").await;
+		let value = self
+			.call(reqwest::Method::GET, &format!("/element/{field}/property/value"), None)
+			.await;
+		value.as_str().unwrap().to_string()
+	}
+
 	/// The portal's session cookie, as the browser holds it.
 	async fn cookie(&self) -> String {
 		let cookies = self.call(reqwest::Method::GET, "/cookie", None).await;
@@ -175,23 +198,42 @@ fn screenshots() -> PathBuf {
 	dir
 }
 
-/// `ehr portal` as `who`, without a passphrase in its environment; returns
-/// the process and its address.
-fn start_portal(w: &World, who: &str) -> (Running, String) {
+/// `ehr portal` as `who`, without a passphrase in its environment and
+/// with `tmp` as its temporary directory; returns the process, the address
+/// it printed (with its launch key) and its base address.
+fn start_portal(w: &World, who: &str, tmp: &Path) -> (Running, String, String) {
 	let mut child = w
 		.plain(who, &["portal", "--port", "0"])
 		.env_remove("EHR_PASSPHRASE")
+		.env("TMPDIR", tmp)
 		.stdout(Stdio::piped())
 		.spawn()
 		.unwrap();
 	let mut line = String::new();
 	BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-	let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect(&line);
-	(Running(child), url.trim_end_matches('/').to_string())
+	let launch = line.split_whitespace().find(|w| w.starts_with("http://")).expect(&line);
+	let base = launch.split("/?").next().unwrap().to_string();
+	(Running(child), launch.to_string(), base)
 }
 
 fn id_of(value: &Value) -> u64 {
 	value["id"].as_u64().unwrap()
+}
+
+/// The files under the portal's work directories in `tmp`.
+fn leftovers(tmp: &Path) -> Vec<PathBuf> {
+	let mut found = Vec::new();
+	for dir in std::fs::read_dir(tmp).unwrap().flatten() {
+		assert!(dir.file_name().to_string_lossy().starts_with("ehr-portal-"), "{dir:?}");
+		found.extend(std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path()));
+	}
+	found
+}
+
+/// The line of the page's text that has all of `needles`, if any (a table
+/// row is one line).
+fn line_with(text: &str, needles: &[&str]) -> Option<String> {
+	text.lines().find(|l| needles.iter().all(|n| l.contains(n))).map(str::to_string)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -199,50 +241,86 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let w =
 		World { node: DevNode::start(), kubo: Kubo::start(), dir: tempfile::tempdir().unwrap() };
 	wait_for_node(&w.node.ws_url).await;
-	w.import("registrar", "//Alice");
-	let patient = w.import("patient", "//Charlie");
-	let doctor = w.import("doctor", "//Dave");
-	let pharmacist = w.import("pharmacist", "//Eve");
-	for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
-		let consent = w.run(who, &["user", "consent", "--role", role, "--hospital", "1"]);
-		let file = w.file(&format!("{who}.consent.json"), &consent.stdout);
-		w.ok("registrar", &["user", "register", "--consent", &file]);
-	}
-	w.ok("patient", &["user", "register"]);
+	let (patient, doctor, pharmacist) = w.paper_cast();
 
-	let (_portal, url) = start_portal(&w, "patient");
+	let tmp = tempfile::tempdir().unwrap();
+	let (_portal, launch, url) = start_portal(&w, "patient", tmp.path());
 	let browser = Browser::start().await;
+	let http = reqwest::Client::new();
+
+	// Without the launch key there is no unlock form; an unlock posted from
+	// another site is refused.
+	browser.goto(&url).await;
+	let text = browser.text().await;
+	assert!(text.contains("locked") && !text.contains(&patient), "{text}");
+	let cross = http
+		.post(format!("{url}/unlock"))
+		.header("origin", "http://evil.example")
+		.form(&[("launch", "x"), ("passphrase", PASSPHRASE)])
+		.send()
+		.await
+		.unwrap();
+	assert_eq!(cross.status(), 403);
 
 	// A wrong passphrase says so and unlocks nothing.
-	browser.goto(&url).await;
+	browser.goto(&launch).await;
 	assert!(browser.text().await.contains(&patient));
 	browser.screenshot("1-unlock").await;
 	browser.type_into("#passphrase", "not the passphrase").await;
 	browser.click("button[type=submit]").await;
-	let text = browser.text().await;
-	assert!(text.contains("wrong passphrase"), "{text}");
-	assert!(!text.contains("My records"), "{text}");
+	let text = browser.text_with("wrong passphrase").await;
+	assert!(!text.contains("Records you own"), "{text}");
 	browser.screenshot("2-wrong-passphrase").await;
 
+	// The right one, after the pause a failure earned.
 	browser.type_into("#passphrase", PASSPHRASE).await;
 	browser.click("button[type=submit]").await;
-	assert!(browser.text().await.contains("Records you own"));
+	browser.text_with("Records you own").await;
+	let cookie = browser.cookie().await;
+	let csrf = browser.csrf().await;
+
+	// Every response forbids caching, framing and scripts.
+	let home = http.get(format!("{url}/")).header("cookie", &cookie).send().await.unwrap();
+	assert_eq!(home.headers()["cache-control"], "no-store");
+	assert_eq!(home.headers()["x-frame-options"], "DENY");
+	assert!(home.headers()["content-security-policy"]
+		.to_str()
+		.unwrap()
+		.contains("default-src 'none'"));
+
+	// An upload without the page's token is not even read.
+	let forged = reqwest::multipart::Form::new()
+		.text("csrf", "0".repeat(64))
+		.text("kind", "lab")
+		.part("file", reqwest::multipart::Part::bytes(vec![1u8; 1 << 20]).file_name("x"));
+	let refused = http
+		.post(format!("{url}/upload"))
+		.header("cookie", &cookie)
+		.multipart(forged)
+		.send()
+		.await
+		.unwrap();
+	assert_eq!(refused.status(), 403);
+	assert_eq!(w.ok("patient", &["record", "list"])["owned"], json!([]));
 
 	// Upload a file shared with the doctor.
-	let content = b"Lab: HbA1c 6.1 %, 2026-12-06".repeat(100);
+	let content = b"Lab: HbA1c 6.1 %, 2026-12-06\n".repeat(100);
 	let file = w.file("lab.txt", &content);
 	browser.goto(&format!("{url}/upload")).await;
 	let text = browser.text().await;
-	assert!(text.contains("doctor, hospital 1") && text.contains(&doctor), "{text}");
+	assert!(line_with(&text, &["doctor, hospital 1", &doctor]).is_some(), "{text}");
 	browser.screenshot("3-upload").await;
 	browser.type_into("#file", &file).await;
 	browser.click("#kind option[value=lab]").await;
 	browser.click(&format!("input[name=share][value='{doctor}']")).await;
 	browser.click("form[action='/upload'] button[type=submit]").await;
-	let text = browser.text().await;
-	assert!(text.contains("Added record"), "{text}");
+	let text = browser.text_with("Added record").await;
+	assert!(text.contains("Lab record"), "{text}");
 	let listed = w.ok("patient", &["record", "list"]);
 	let id = id_of(&listed["owned"][0]);
+	assert_eq!(listed["owned"][0]["kind"], "Lab");
+	assert!(common::readers(&w.record(id)).contains(&doctor));
+	assert!(leftovers(tmp.path()).is_empty(), "the spooled upload is gone");
 
 	// The doctor reads with the CLI; the read shows in the audit trail.
 	let out = w.out_path("doctor.txt");
@@ -250,33 +328,36 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	assert_eq!(std::fs::read(&out).unwrap(), content);
 	browser.goto(&format!("{url}/records/{id}")).await;
 	let text = browser.text().await;
-	assert!(text.contains("AccessLogged") && text.contains(&doctor), "{text}");
+	assert!(line_with(&text, &["AccessLogged", &doctor]).is_some(), "{text}");
 
 	// The pharmacist asks; the patient approves in the page.
 	w.ok("pharmacist", &["access", "request", &id.to_string()]);
 	browser.goto(&format!("{url}/records/{id}")).await;
-	assert!(browser.text().await.contains("Pending requests"));
-	browser.screenshot("4-record").await;
-	browser.click(&format!("form[action='/records/{id}/answer'] button")).await;
 	let text = browser.text().await;
-	assert!(text.contains(&format!("Approved {pharmacist}")), "{text}");
+	assert!(line_with(&text, &[&pharmacist, "Read"]).is_some(), "{text}");
+	browser.screenshot("4-record").await;
+	browser.click(&format!("button[aria-label='Approve {pharmacist}']")).await;
+	browser.text_with(&format!("Approved {pharmacist}")).await;
 	let out = w.out_path("pharmacist.txt");
 	w.ok("pharmacist", &["record", "get", &id.to_string(), "-o", &out]);
 
-	// The decrypted content through the browser's session.
-	let cookie = browser.cookie().await;
-	let http = reqwest::Client::new();
-	let got = http
-		.get(format!("{url}/records/{id}/content"))
-		.header("cookie", &cookie)
-		.send()
-		.await
-		.unwrap();
+	// The decrypted content, through the browser's session and token.
+	let download = |csrf: String| {
+		http.post(format!("{url}/records/{id}/content"))
+			.header("cookie", &cookie)
+			.form(&[("csrf", csrf)])
+			.send()
+	};
+	let got = download(csrf.clone()).await.unwrap();
+	assert_eq!(got.status(), 200);
 	assert_eq!(got.headers()["cache-control"], "no-store");
 	assert_eq!(got.bytes().await.unwrap().as_ref(), &content[..]);
+	assert!(leftovers(tmp.path()).is_empty(), "no plaintext is left behind");
+	assert_eq!(download("0".repeat(64)).await.unwrap().status(), 403);
 
-	// Another site's page, DNS-rebound to the portal, is refused; a form
-	// posted without the page's CSRF token changes nothing.
+	// Another site's page, DNS-rebound to the portal, is refused; so is a
+	// request a page of another origin makes; a form posted without the
+	// page's CSRF token changes nothing.
 	let port = url.rsplit(':').next().unwrap();
 	let rebound = http
 		.get(format!("{url}/"))
@@ -286,6 +367,14 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 		.await
 		.unwrap();
 	assert_eq!(rebound.status(), 421);
+	let cross_port = http
+		.get(format!("{url}/records/{id}"))
+		.header("cookie", &cookie)
+		.header("sec-fetch-site", "same-site")
+		.send()
+		.await
+		.unwrap();
+	assert_eq!(cross_port.status(), 403);
 	let forged = http
 		.post(format!("{url}/records/{id}/revoke"))
 		.header("cookie", &cookie)
@@ -299,18 +388,28 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	// Revoke the doctor in the page: the doctor can no longer read.
 	browser.goto(&format!("{url}/records/{id}")).await;
 	browser.click(&format!("button[aria-label='Revoke {doctor}']")).await;
-	let text = browser.text().await;
-	assert!(text.contains(&format!("Revoked {doctor}")), "{text}");
+	browser.text_with(&format!("Revoked {doctor}")).await;
 	browser.screenshot("5-revoked").await;
 	w.fails("doctor", &["record", "get", &id.to_string(), "-o", &w.out_path("again.txt")], 4, "");
-
-	// With kubo stopped, a download says so and nothing else changes.
-	w.kubo.stop();
-	browser.goto(&format!("{url}/records/{id}/content")).await;
-	let text = browser.text().await;
-	assert!(text.contains("IPFS is not reachable"), "{text}");
-	browser.screenshot("6-ipfs-down").await;
 	let readers = common::readers(&w.record(id));
 	assert!(readers.contains(&pharmacist) && !readers.contains(&doctor), "{readers:?}");
-	assert!(Path::new(&screenshots().join("4-record.png")).exists());
+
+	// With kubo stopped, a download says so, leaves nothing behind, and
+	// logs no read.
+	w.kubo.stop();
+	let reads = |text: &str| text.lines().filter(|l| l.contains("AccessLogged")).count();
+	browser.goto(&format!("{url}/records/{id}")).await;
+	let before = reads(&browser.text().await);
+	browser.click(&format!("form[action='/records/{id}/content'] button")).await;
+	browser.text_with("IPFS is not reachable").await;
+	browser.screenshot("6-ipfs-down").await;
+	assert!(leftovers(tmp.path()).is_empty());
+	browser.goto(&format!("{url}/records/{id}")).await;
+	assert_eq!(reads(&browser.text().await), before);
+
+	// Lock: the cookie no longer opens anything.
+	browser.click("header form button").await;
+	let after =
+		http.get(format!("{url}/records/{id}")).header("cookie", &cookie).send().await.unwrap();
+	assert!(!after.text().await.unwrap().contains("Who may read it"));
 }

@@ -120,16 +120,7 @@ async fn the_index_answers_as_the_chain_does_and_survives_a_kill() {
 	// The paper's scenario: staff registered by a registrar, a patient's
 	// record shared with a doctor, who reads it and lets a pharmacist read
 	// it too; then the patient revokes the doctor (and so the pharmacist).
-	w.import("registrar", "//Alice");
-	let patient = w.import("patient", "//Charlie");
-	let doctor = w.import("doctor", "//Dave");
-	let pharmacist = w.import("pharmacist", "//Eve");
-	for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
-		let consent = w.run(who, &["user", "consent", "--role", role, "--hospital", "1"]);
-		let consent = w.file(&format!("{who}.consent.json"), &consent.stdout);
-		w.ok("registrar", &["user", "register", "--consent", &consent]);
-	}
-	w.ok("patient", &["user", "register"]);
+	let (patient, doctor, pharmacist) = w.paper_cast();
 	let file = w.file("observation.json", br#"{"resourceType":"Observation","value":"120/80"}"#);
 	let share = format!("{doctor}:readwrite");
 	let id = w.ok("patient", &["record", "add", &file, "--kind", "observation", "--share", &share])

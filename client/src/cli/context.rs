@@ -196,16 +196,19 @@ impl Ctx {
 			return block.parse().map(Some).map_err(|_| bad());
 		}
 		let (number, unit) = text.split_at(text.len().saturating_sub(1));
-		let seconds: u64 = number.parse::<u64>().map_err(|_| bad())?
-			* match unit {
-				"m" => 60,
-				"h" => 3600,
-				"d" => 86_400,
-				_ => return Err(bad()),
-			};
+		let unit: u64 = match unit {
+			"m" => 60,
+			"h" => 3600,
+			"d" => 86_400,
+			_ => return Err(bad()),
+		};
+		// Saturating: an absurdly long duration is the last block, not a
+		// wrapped-around early one.
+		let ms =
+			number.parse::<u64>().map_err(|_| bad())?.saturating_mul(unit).saturating_mul(1000);
 		let block_ms = chain::block_time_ms(chain).await?;
 		let now = query::block_number(chain).await?;
-		let blocks = (seconds * 1000).div_ceil(block_ms.max(1));
+		let blocks = ms.div_ceil(block_ms.max(1));
 		Ok(Some(now.saturating_add(blocks.try_into().unwrap_or(BlockNumber::MAX))))
 	}
 }

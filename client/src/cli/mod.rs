@@ -181,8 +181,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Escrow(command) => emergency::escrow(&ctx, command).await,
 		Command::Storage(command) => storage::storage(&ctx, command).await,
 		Command::Portal { port } => {
-			crate::portal::serve(ctx, port, |addr| {
-				println!("EHR portal at http://{addr}/ (Ctrl-C stops it)");
+			crate::portal::serve(ctx, port, |url| {
+				println!("EHR portal at {url} (open it in your browser; Ctrl-C stops it)");
 			})
 			.await
 		}

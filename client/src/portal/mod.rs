@@ -1,116 +1,214 @@
 //! `ehr portal`: the patient's web interface, on this machine only.
 //!
 //! An HTTP server on 127.0.0.1 that serves plain HTML forms. The patient
-//! unlocks the keystore with its passphrase in the page; from then on the
-//! server process holds the keys, decrypts and encrypts locally, and talks
-//! to the node and kubo exactly as the CLI does (the same library calls).
-//! Like the CLI, it only parses, calls the library and presents.
+//! opens the address it prints (it carries a launch key) and unlocks the
+//! keystore with its passphrase in the page; from then on the server
+//! process holds the keys, decrypts and encrypts locally, and talks to the
+//! node and kubo exactly as the CLI does (the same library calls). Like the
+//! CLI, it only parses, calls the library and presents.
 //!
-//! Guards: only the loopback address and `Host` names for it (a page of
-//! another site, DNS-rebound to 127.0.0.1, is refused); a session cookie
-//! (`HttpOnly`, `SameSite=Strict`) plus a per-session CSRF token in every
-//! form that changes anything; `Cache-Control: no-store` and a strict
-//! content security policy on every response; decrypted content is written
-//! to a private temporary file that is unlinked before it is streamed.
+//! Guards (docs/portal.md): loopback only, `Host` must name it (DNS
+//! rebinding), the connection must come from the user who started the
+//! portal (Linux), browser requests from other origins are refused
+//! (`Sec-Fetch-Site`, `Origin`); unlocking needs the launch key and is paced
+//! after failures; a session cookie plus a per-session CSRF token on every
+//! form that changes or reveals anything; `no-store`, a strict CSP and no
+//! framing on every response; plaintext only in a private directory that
+//! is emptied as each request ends and removed when the portal stops.
 
 mod page;
+mod peer;
+mod records;
+mod upload;
 
 use crate::cli::{context::Ctx, error::CliError};
 use axum::{
-	body::Body,
-	extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Request, State},
-	http::{header, HeaderMap, HeaderValue, StatusCode},
+	extract::{ConnectInfo, Query, Request, State},
+	http::{header, HeaderMap, HeaderValue, Method, StatusCode},
 	middleware::{self, Next},
 	response::{IntoResponse, Redirect, Response},
 	routing::{get, post},
 	Form, Router,
 };
-use ehr::{
-	audit::{self, Entry},
-	chain::{query, AccountId},
-	crypto::os_rng,
-	records::{Access, RecordError, RecordId, RecordKind, RecordView, Revocation, Session},
-	registration::role_name,
-	replication,
-};
-use page::{csrf_field, esc, table, Notice};
+use ehr::crypto::os_rng;
+use page::Notice;
 use rand_core::RngCore;
 use serde::Deserialize;
-use std::{io::Write, net::SocketAddr, str::FromStr, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tokio::sync::Mutex;
 
 /// The portal's state: the CLI's settings and, once unlocked, one session.
 struct Portal {
 	ctx: Ctx,
-	/// Where the server listens (what `Host` must name).
+	/// Where the server listens (what `Host` and `Origin` must name).
 	addr: SocketAddr,
+	/// The key in the printed address, without which nobody may unlock.
+	launch: String,
+	/// Private directory (0700) for uploads being spooled and downloads
+	/// being decrypted.
+	work: PathBuf,
 	unlocked: Mutex<Option<Arc<Unlocked>>>,
+	/// Held while a passphrase is tried; counts the failures in a row.
+	unlocking: Mutex<u32>,
 }
 
 /// An unlocked keystore's session and the secrets that admit the browser.
 struct Unlocked {
 	cookie: String,
 	csrf: String,
-	session: Session,
+	session: ehr::records::Session,
+	/// Held by every call that submits a transaction: two at once (two
+	/// tabs, a double click) would pick the same nonce.
+	busy: Mutex<()>,
+	/// What the last change did, shown once by the page it redirected to.
+	flash: std::sync::Mutex<Option<Notice>>,
+}
+
+impl Unlocked {
+	fn take_flash(&self) -> Option<Notice> {
+		self.flash.lock().unwrap_or_else(|p| p.into_inner()).take()
+	}
+
+	/// After a change that worked: remember what it did and show `to`
+	/// (a reload does not repeat the change).
+	fn done(&self, text: String, to: &str) -> Response {
+		*self.flash.lock().unwrap_or_else(|p| p.into_inner()) = Some(Notice::Done(text));
+		Redirect::to(to).into_response()
+	}
 }
 
 type Shared = Arc<Portal>;
 
 const COOKIE: &str = "ehr_portal";
 
-/// Serves the portal on 127.0.0.1:`port` until the process is stopped;
-/// `ready` is told the address once it listens.
-pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(SocketAddr)) -> Result<(), CliError> {
+/// Serves the portal on 127.0.0.1:`port` until Ctrl-C or SIGTERM; `ready`
+/// is given the address to open (with its launch key) once it listens.
+pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(&str)) -> Result<(), CliError> {
 	// The keystore must exist before anyone is invited to unlock it.
 	ctx.keystore_file()?;
+	let work = work_dir()?;
 	let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
 	let addr = listener.local_addr()?;
-	let portal = Arc::new(Portal { ctx, addr, unlocked: Mutex::new(None) });
+	let portal = Arc::new(Portal {
+		ctx,
+		addr,
+		launch: token(),
+		work: work.path().to_path_buf(),
+		unlocked: Mutex::new(None),
+		unlocking: Mutex::new(0),
+	});
 	let app = Router::new()
-		.route("/", get(records))
+		.route("/", get(records::list))
 		.route("/style.css", get(style))
 		.route("/unlock", post(unlock))
 		.route("/lock", post(lock))
-		.route("/records/{id}", get(record))
-		.route("/records/{id}/content", get(content))
-		.route("/records/{id}/grant", post(grant))
-		.route("/records/{id}/revoke", post(revoke))
-		.route("/records/{id}/answer", post(answer))
-		.route(
-			"/upload",
-			get(upload_form)
-				.post(upload)
-				.layer(DefaultBodyLimit::max(ehr::records::MAX_RECORD_BYTES as usize)),
-		)
+		.merge(records::routes())
+		.merge(upload::routes())
 		.layer(middleware::from_fn_with_state(portal.clone(), guard))
-		.with_state(portal);
-	ready(addr);
-	axum::serve(listener, app).await?;
+		.with_state(portal.clone());
+	ready(&format!("http://{addr}/?launch={}", portal.launch));
+	axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+		.with_graceful_shutdown(stopped())
+		.await?;
+	// The work directory goes with `work`; the keys with `portal`.
+	drop(work);
 	Ok(())
 }
 
-/// Refuses a request whose `Host` is not this loopback server (DNS
-/// rebinding), and marks every response as not to be cached or framed.
-async fn guard(State(portal): State<Shared>, request: Request, next: Next) -> Response {
-	let port = portal.addr.port();
-	let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-	let allowed = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
-	let mut response = if allowed.iter().any(|a| a == host) {
-		next.run(request).await
-	} else {
-		(StatusCode::MISDIRECTED_REQUEST, "this portal answers only on 127.0.0.1").into_response()
+/// Ctrl-C or SIGTERM.
+async fn stopped() {
+	let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+		.expect("a SIGTERM handler");
+	tokio::select! {
+		_ = tokio::signal::ctrl_c() => {},
+		_ = term.recv() => {},
+	}
+}
+
+/// This process's private work directory, `ehr-portal-PID` in the
+/// temporary directory; those of portals that died without cleaning up
+/// (killed) are removed first.
+fn work_dir() -> Result<tempfile::TempDir, CliError> {
+	let temp = std::env::temp_dir();
+	for entry in std::fs::read_dir(&temp)?.flatten() {
+		let name = entry.file_name().to_string_lossy().into_owned();
+		let Some(pid) = name.strip_prefix("ehr-portal-").and_then(|p| p.split('.').next()) else {
+			continue;
+		};
+		if !PathBuf::from(format!("/proc/{pid}")).exists() {
+			let _ = std::fs::remove_dir_all(entry.path());
+		}
+	}
+	Ok(tempfile::Builder::new()
+		.prefix(&format!("ehr-portal-{}.", std::process::id()))
+		.tempdir_in(temp)?)
+}
+
+/// Refuses what is not the patient's own browser talking to this server,
+/// and marks every response as not to be cached or framed.
+async fn guard(
+	State(portal): State<Shared>,
+	ConnectInfo(peer): ConnectInfo<SocketAddr>,
+	request: Request,
+	next: Next,
+) -> Response {
+	let mut response = match refused(&portal, peer, &request) {
+		Some((status, why)) => (status, why).into_response(),
+		None => next.run(request).await,
 	};
 	let headers = response.headers_mut();
-	headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-	headers.insert(
-		header::CONTENT_SECURITY_POLICY,
-		HeaderValue::from_static(
-			"default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	for (name, value) in [
+		(header::CACHE_CONTROL, "no-store"),
+		(
+			header::CONTENT_SECURITY_POLICY,
+			"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+			 frame-ancestors 'none'; base-uri 'none'",
 		),
-	);
-	headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-	headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+		(header::X_FRAME_OPTIONS, "DENY"),
+		(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+		// Not `no-referrer`: with it, browsers send `Origin: null` on forms.
+		(header::REFERRER_POLICY, "same-origin"),
+	] {
+		headers.insert(name, HeaderValue::from_static(value));
+	}
 	response
+}
+
+/// Why `request` from `peer` is refused, if it is.
+fn refused(
+	portal: &Portal,
+	peer: SocketAddr,
+	request: &Request,
+) -> Option<(StatusCode, &'static str)> {
+	let port = portal.addr.port();
+	let ours = |value: &str, prefix: &str| {
+		[format!("{prefix}127.0.0.1:{port}"), format!("{prefix}localhost:{port}")]
+			.iter()
+			.any(|a| a == value)
+	};
+	let header = |name| request.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+	// A page of another site whose name was re-pointed to 127.0.0.1.
+	if !header(header::HOST).is_some_and(|h| ours(h, "")) {
+		return Some((StatusCode::MISDIRECTED_REQUEST, "this portal answers only as 127.0.0.1"));
+	}
+	if peer::same_user(peer, portal.addr) == Some(false) {
+		return Some((StatusCode::FORBIDDEN, "only the user who started this portal may use it"));
+	}
+	// A browser says where a request comes from: a page of another origin
+	// (another port of 127.0.0.1 included) gets nothing.
+	if header(header::HeaderName::from_static("sec-fetch-site"))
+		.is_some_and(|site| site != "same-origin" && site != "none")
+	{
+		return Some((StatusCode::FORBIDDEN, "requests from other sites are refused"));
+	}
+	if request.method() != Method::GET && request.method() != Method::HEAD {
+		if let Some(origin) = header(header::ORIGIN) {
+			if !ours(origin, "http://") {
+				return Some((StatusCode::FORBIDDEN, "requests from other sites are refused"));
+			}
+		}
+	}
+	None
 }
 
 async fn style() -> Response {
@@ -147,47 +245,66 @@ fn status_of(e: &CliError) -> StatusCode {
 }
 
 impl Portal {
-	/// The unlocked session this browser holds (its cookie), if any.
+	/// The unlocked session this browser holds, if any of its cookies is it
+	/// (another port of 127.0.0.1 may have set a cookie of the same name).
 	async fn session_of(&self, headers: &HeaderMap) -> Option<Arc<Unlocked>> {
-		let cookie = headers
+		let unlocked = self.unlocked.lock().await.clone()?;
+		headers
 			.get_all(header::COOKIE)
 			.iter()
 			.filter_map(|v| v.to_str().ok())
 			.flat_map(|v| v.split(';'))
 			.filter_map(|kv| kv.trim().split_once('='))
-			.find(|(k, _)| *k == COOKIE)
-			.map(|(_, v)| v.to_string())?;
-		let unlocked = self.unlocked.lock().await.clone()?;
-		same(&unlocked.cookie, &cookie).then_some(unlocked)
+			.any(|(k, v)| k == COOKIE && same(&unlocked.cookie, v))
+			.then_some(unlocked)
 	}
 
-	/// The unlock page, with `error` if the last try failed.
-	fn locked(&self, status: StatusCode, error: Option<String>) -> Response {
-		let account = self
-			.ctx
-			.keystore_file()
-			.map(|f| f.public.account)
-			.unwrap_or_else(|e| format!("(keystore unreadable: {e})"));
-		html(status, page::page("Unlock", None, error.map(Notice::Error), &page::unlock(&account)))
+	/// The locked page: the unlock form if `launch` is the launch key,
+	/// else where to find it.
+	fn locked(&self, status: StatusCode, launch: Option<&str>, error: Option<String>) -> Response {
+		let body = match launch.filter(|l| same(l, &self.launch)) {
+			Some(launch) => {
+				let account = self
+					.ctx
+					.keystore_file()
+					.map(|f| f.public.account)
+					.unwrap_or_else(|e| format!("(keystore unreadable: {e})"));
+				page::unlock(&account, launch)
+			}
+			None => page::launch_needed(),
+		};
+		html(status, page::page("Unlock", None, error.map(Notice::Error), &body))
 	}
 
-	/// A page of the unlocked portal; a failure becomes the page's error.
-	fn show(
-		&self,
-		u: &Unlocked,
-		title: &str,
-		done: Option<String>,
-		body: Result<String, CliError>,
-	) -> Response {
+	/// A page of the unlocked portal, with the message of the last change;
+	/// a failure becomes the page's error.
+	fn show(&self, u: &Unlocked, title: &str, body: Result<String, CliError>) -> Response {
 		match body {
-			Ok(body) => html(
-				StatusCode::OK,
-				page::page(title, Some(&u.csrf), done.map(Notice::Done), &body),
-			),
-			Err(e) => html(
-				status_of(&e),
-				page::page(title, Some(&u.csrf), Some(Notice::Error(e.to_string())), ""),
-			),
+			Ok(body) => {
+				html(StatusCode::OK, page::page(title, Some(&u.csrf), u.take_flash(), &body))
+			}
+			Err(e) => self.failed(u, title, &e, String::new()),
+		}
+	}
+
+	/// A page saying why a call failed (it changed nothing), above `body`.
+	fn failed(&self, u: &Unlocked, title: &str, e: &CliError, body: String) -> Response {
+		html(
+			status_of(e),
+			page::page(title, Some(&u.csrf), Some(Notice::Error(e.to_string())), &body),
+		)
+	}
+
+	/// The session for a request that changes or reveals something: its
+	/// cookie and its form's CSRF token must both match.
+	async fn checked(&self, headers: &HeaderMap, csrf: &str) -> Result<Arc<Unlocked>, Response> {
+		match self.session_of(headers).await {
+			Some(u) if same(&u.csrf, csrf) => Ok(u),
+			_ => Err(self.locked(
+				StatusCode::FORBIDDEN,
+				None,
+				Some("This page's session has ended (locked, or the portal restarted), or the request did not come from it: nothing was changed. Open the address `ehr portal` printed to unlock again.".into()),
+			)),
 		}
 	}
 }
@@ -198,29 +315,43 @@ struct Csrf {
 	csrf: String,
 }
 
-/// The session for a state-changing request: its cookie and its form's
-/// CSRF token must both match.
-async fn checked(
-	portal: &Portal,
-	headers: &HeaderMap,
-	csrf: &str,
-) -> Result<Arc<Unlocked>, Response> {
-	match portal.session_of(headers).await {
-		Some(u) if same(&u.csrf, csrf) => Ok(u),
-		_ => Err(portal.locked(
-			StatusCode::FORBIDDEN,
-			Some("This page's session has ended (locked, or the portal restarted): unlock again; nothing was changed.".into()),
-		)),
-	}
+#[derive(Deserialize)]
+struct Launch {
+	launch: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct UnlockForm {
+	launch: String,
 	passphrase: String,
+}
+
+/// How long the next try waits after `failures` wrong passphrases in a row.
+fn pace(failures: u32) -> Duration {
+	Duration::from_secs(match failures {
+		0 => 0,
+		n => (1u64 << (n - 1).min(5)).min(30),
+	})
 }
 
 async fn unlock(State(portal): State<Shared>, Form(form): Form<UnlockForm>) -> Response {
 	let passphrase = zeroize::Zeroizing::new(form.passphrase);
+	if !same(&form.launch, &portal.launch) {
+		return portal.locked(
+			StatusCode::FORBIDDEN,
+			None,
+			Some("This form did not come from the address `ehr portal` printed.".into()),
+		);
+	}
+	// One try at a time, each after a pause that grows with the failures.
+	let Ok(mut failures) = portal.unlocking.try_lock() else {
+		return portal.locked(
+			StatusCode::TOO_MANY_REQUESTS,
+			Some(&form.launch),
+			Some("Another unlock is under way: wait for it.".into()),
+		);
+	};
+	tokio::time::sleep(pace(*failures)).await;
 	let opened = async {
 		let file = portal.ctx.keystore_file()?;
 		// The key derivation takes a second of CPU: not on the server's threads.
@@ -232,7 +363,14 @@ async fn unlock(State(portal): State<Shared>, Form(form): Form<UnlockForm>) -> R
 	.await;
 	match opened {
 		Ok(session) => {
-			let unlocked = Arc::new(Unlocked { cookie: token(), csrf: token(), session });
+			*failures = 0;
+			let unlocked = Arc::new(Unlocked {
+				cookie: token(),
+				csrf: token(),
+				session,
+				busy: Mutex::new(()),
+				flash: std::sync::Mutex::new(None),
+			});
 			let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", unlocked.cookie);
 			*portal.unlocked.lock().await = Some(unlocked);
 			(
@@ -241,7 +379,12 @@ async fn unlock(State(portal): State<Shared>, Form(form): Form<UnlockForm>) -> R
 			)
 				.into_response()
 		}
-		Err(e) => portal.locked(status_of(&e), Some(e.to_string())),
+		Err(e) => {
+			if matches!(e, CliError::Keystore(_)) {
+				*failures = failures.saturating_add(1);
+			}
+			portal.locked(status_of(&e), Some(&form.launch), Some(e.to_string()))
+		}
 	}
 }
 
@@ -250,538 +393,43 @@ async fn lock(
 	headers: HeaderMap,
 	Form(form): Form<Csrf>,
 ) -> Response {
-	if checked(&portal, &headers, &form.csrf).await.is_ok() {
-		*portal.unlocked.lock().await = None;
+	if let Err(refused) = portal.checked(&headers, &form.csrf).await {
+		return refused;
 	}
+	*portal.unlocked.lock().await = None;
 	let expired = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-	([(header::SET_COOKIE, HeaderValue::from_str(&expired).expect("ascii"))], Redirect::to("/"))
+	(
+		[(header::SET_COOKIE, HeaderValue::from_str(&expired).expect("ascii"))],
+		html(StatusCode::OK, page::page("Locked", None, None, &page::launch_needed())),
+	)
 		.into_response()
 }
 
-fn kind_name(kind: &RecordKind) -> String {
-	format!("{kind:?}")
-}
-
-fn access_name(access: &Access) -> &'static str {
-	match access {
-		Access::Read => "Read",
-		Access::ReadWrite => "ReadWrite",
-	}
-}
-
-fn account(who: &AccountId) -> String {
-	format!("<code>{}</code>", esc(&who.to_string()))
-}
-
-/// "My records": what this account owns and what is shared with it.
-async fn records(State(portal): State<Shared>, headers: HeaderMap) -> Response {
-	let Some(u) = portal.session_of(&headers).await else {
-		return portal.locked(StatusCode::OK, None);
-	};
-	let body = async {
-		let chain = &u.session.chain;
-		let me = u.session.account();
-		let (owned, held) = query::records_and_grants(chain, &me, true).await?;
-		let mut rows = Vec::new();
-		for view in &owned {
-			let readers = view.grants.iter().filter(|(who, _)| *who != me).count();
-			let replicas = replication::replicas(chain, view.id)
-				.await?
-				.map(|r| format!("{} of {} needed", r.holders.len(), r.needed))
-				.unwrap_or_else(|| "not replicated".into());
-			rows.push(vec![
-				format!("<a href=\"/records/{0}\">record {0}</a>", view.id),
-				esc(&kind_name(&view.record.kind)),
-				view.record.version.to_string(),
-				readers.to_string(),
-				esc(&replicas),
-			]);
-		}
-		let mut body = format!("<p>Account {}</p>", account(&me));
-		body.push_str(&table(
-			"Records you own",
-			&["Record", "Kind", "Version", "Readers", "Hospitals holding it"],
-			&rows,
-		));
-		let shared: Vec<Vec<String>> = held
-			.iter()
-			.map(|(view, grant)| {
-				vec![
-					format!("<a href=\"/records/{0}\">record {0}</a>", view.id),
-					account(&view.record.owner),
-					esc(access_name(&grant.access)),
-				]
-			})
-			.collect();
-		body.push_str(&table("Records shared with you", &["Record", "Owner", "Access"], &shared));
-		Ok::<_, CliError>(body)
-	}
-	.await;
-	portal.show(&u, "My records", None, body)
-}
-
-/// Staff to choose readers from, as `(account, "Doctor, hospital 1")`.
-async fn staff(session: &Session) -> Result<Vec<(AccountId, String)>, CliError> {
-	let me = session.account();
-	Ok(query::staff(&session.chain)
-		.await?
-		.into_iter()
-		.filter(|(who, _)| *who != me)
-		.map(|(who, user)| {
-			let org = user.org.map(|o| format!("hospital {o}")).unwrap_or_default();
-			(who, format!("{}, {org}", role_name(&user.role)))
-		})
-		.collect())
-}
-
-/// A `<select>` of staff accounts named `name`.
-fn staff_select(name: &str, staff: &[(AccountId, String)]) -> String {
-	let mut out = format!("<select id=\"{name}\" name=\"{name}\" required>");
-	for (who, label) in staff {
-		out.push_str(&format!(
-			"<option value=\"{0}\">{1}: {0}</option>",
-			esc(&who.to_string()),
-			esc(label)
-		));
-	}
-	out.push_str("</select>");
-	out
-}
-
-async fn record(
-	State(portal): State<Shared>,
-	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-) -> Response {
-	let Some(u) = portal.session_of(&headers).await else {
-		return portal.locked(StatusCode::OK, None);
-	};
-	let body = record_page(&portal, &u, id).await;
-	portal.show(&u, &format!("Record {id}"), None, body)
-}
-
-/// Record `id`: its readers, its pending requests, its audit trail, and
-/// (for its owner) the forms that change them.
-async fn record_page(portal: &Portal, u: &Unlocked, id: RecordId) -> Result<String, CliError> {
-	let chain = &u.session.chain;
-	let me = u.session.account();
-	let view = query::record(chain, id).await?.ok_or(RecordError::RecordNotFound(id))?;
-	let r = &view.record;
-	let owner = r.owner == me;
-	let csrf = csrf_field(&u.csrf);
-	let mut body = format!(
-		"<p>{} record, version {}, owned by {}. <a href=\"/records/{id}/content\" download>Download (decrypted here)</a></p>",
-		esc(&kind_name(&r.kind)),
-		r.version,
-		account(&r.owner)
-	);
-	let readers: Vec<Vec<String>> = view
-		.grants
-		.iter()
-		.filter(|(who, _)| *who != r.owner)
-		.map(|(who, g)| {
-			let mut row = vec![
-				account(who),
-				esc(access_name(&g.access)),
-				g.expires_at.map(|b| format!("block {b}")).unwrap_or_else(|| "never".into()),
-				account(&g.granted_by),
-			];
-			if owner {
-				row.push(format!(
-					"<form class=\"inline\" method=\"post\" action=\"/records/{id}/revoke\">{csrf}\
-					 <input type=\"hidden\" name=\"account\" value=\"{0}\">\
-					 <button type=\"submit\" aria-label=\"Revoke {0}\">Revoke</button></form>",
-					esc(&who.to_string())
-				));
-			}
-			row
-		})
-		.collect();
-	let mut header = vec!["Reader", "Access", "Expires", "Granted by"];
-	if owner {
-		header.push("Action");
-	}
-	body.push_str(&table("Who may read it", &header, &readers));
-	if owner {
-		body.push_str(&grant_form(id, &csrf, &staff(&u.session).await?));
-		let requests = query::requests(chain, id).await?;
-		let rows: Vec<Vec<String>> = requests
-			.iter()
-			.map(|(who, access, at)| {
-				let who = esc(&who.to_string());
-				let button = |decision: &str, label: &str| {
-					format!(
-						"<form class=\"inline\" method=\"post\" action=\"/records/{id}/answer\">{csrf}\
-						 <input type=\"hidden\" name=\"account\" value=\"{who}\">\
-						 <input type=\"hidden\" name=\"decision\" value=\"{decision}\">\
-						 <button type=\"submit\">{label}</button></form> "
-					)
-				};
-				vec![
-					format!("<code>{who}</code>"),
-					esc(access_name(access)),
-					format!("block {at}"),
-					button("approve", "Approve") + &button("deny", "Deny"),
-				]
-			})
-			.collect();
-		body.push_str(&table(
-			"Pending requests",
-			&["From", "Asks for", "Asked at", "Answer"],
-			&rows,
-		));
-	}
-	body.push_str(&trail(portal, chain, &view).await?);
-	Ok(body)
-}
-
-fn grant_form(id: RecordId, csrf: &str, staff: &[(AccountId, String)]) -> String {
-	format!(
-		"<form method=\"post\" action=\"/records/{id}/grant\"><fieldset><legend>Share with a clinician</legend>{csrf}\
-		 <label for=\"account\">Clinician</label>{}\
-		 <label><input type=\"radio\" name=\"level\" value=\"read\" checked> Read</label>\
-		 <label><input type=\"radio\" name=\"level\" value=\"readwrite\"> Read and write</label>\
-		 <label for=\"expires\">Expires (12h, 30d, #BLOCK; empty: never)</label>\
-		 <input type=\"text\" id=\"expires\" name=\"expires\">\
-		 <button type=\"submit\">Grant</button></fieldset></form>",
-		staff_select("account", staff)
-	)
-}
-
-/// The record's audit trail since it was added: from the audit index when
-/// one is configured, else from the node's blocks. Emergency accesses
-/// stand out.
-async fn trail(
+/// The unlocked session of a page request, or the locked page.
+async fn viewer(
 	portal: &Portal,
-	chain: &ehr::chain::Client,
-	view: &RecordView,
-) -> Result<String, CliError> {
-	let window = audit::Window::new(Some(view.record.created_at.into()), None, None, None, vec![])
-		.map_err(CliError::Usage)?;
-	let subject = audit::Subject::Record(view.id);
-	let entries: Vec<Entry> = match &portal.ctx.settings.index_url {
-		Some(url) => ehr::index::Index::new(url).history(&subject, &window).await?,
-		None => audit::history(chain, &subject, &window).await?,
-	};
-	let mut out =
-		format!("<table><caption>Audit trail ({} events)</caption><thead><tr>", entries.len());
-	for h in ["Block", "Time", "Event", "By", "Subject", "Details"] {
-		out.push_str(&format!("<th scope=\"col\">{h}</th>"));
+	headers: &HeaderMap,
+	launch: Query<Launch>,
+) -> Result<Arc<Unlocked>, Response> {
+	portal
+		.session_of(headers)
+		.await
+		.ok_or_else(|| portal.locked(StatusCode::OK, launch.launch.as_deref(), None))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn unlocking_slows_down_after_failures() {
+		let waits: Vec<u64> = (0..9).map(|n| pace(n).as_secs()).collect();
+		assert_eq!(waits, [0, 1, 2, 4, 8, 16, 30, 30, 30]);
 	}
-	out.push_str("</tr></thead><tbody>");
-	for e in &entries {
-		let emergency = audit::is_emergency(&e.event);
-		out.push_str(&format!(
-			"<tr{}><td>{}</td><td>{}</td><td>{}{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-			if emergency { " class=\"emergency\"" } else { "" },
-			e.block,
-			esc(&e.time),
-			if emergency { "EMERGENCY " } else { "" },
-			esc(&e.event),
-			esc(e.by.as_deref().unwrap_or("")),
-			esc(e.subject.as_deref().unwrap_or("")),
-			esc(&e.details),
-		));
-	}
-	out.push_str("</tbody></table>");
-	Ok(out)
-}
 
-fn parse_account(text: &str) -> Result<AccountId, CliError> {
-	AccountId::from_str(text.trim())
-		.map_err(|_| CliError::Usage(format!("`{text}` is not an SS58 account address")))
-}
-
-#[derive(Deserialize)]
-struct GrantForm {
-	csrf: String,
-	account: String,
-	level: String,
-	#[serde(default)]
-	expires: String,
-}
-
-async fn grant(
-	State(portal): State<Shared>,
-	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-	Form(form): Form<GrantForm>,
-) -> Response {
-	let u = match checked(&portal, &headers, &form.csrf).await {
-		Ok(u) => u,
-		Err(page) => return page,
-	};
-	let done = async {
-		let to = parse_account(&form.account)?;
-		let access = match form.level.as_str() {
-			"readwrite" => Access::ReadWrite,
-			_ => Access::Read,
-		};
-		let expires = Some(form.expires.trim()).filter(|e| !e.is_empty());
-		let expires = portal.ctx.expiry(&u.session.chain, expires).await?;
-		u.session.grant(id, &to, access.clone(), expires).await?;
-		Ok::<_, CliError>(format!("Granted {} on record {id} to {to}.", access_name(&access)))
-	}
-	.await;
-	after(&portal, &u, id, done).await
-}
-
-#[derive(Deserialize)]
-struct AccountForm {
-	csrf: String,
-	account: String,
-	#[serde(default)]
-	decision: String,
-}
-
-async fn revoke(
-	State(portal): State<Shared>,
-	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-	Form(form): Form<AccountForm>,
-) -> Response {
-	let u = match checked(&portal, &headers, &form.csrf).await {
-		Ok(u) => u,
-		Err(page) => return page,
-	};
-	let done = async {
-		let from = parse_account(&form.account)?;
-		// As the CLI does by default: the data key is rotated, so a key the
-		// reader kept opens nothing current.
-		let outcome = u.session.revoke(id, &from, true).await?;
-		Ok::<_, CliError>(match outcome {
-			Revocation::Revoked => {
-				format!("Revoked {from} on record {id}; the record was re-encrypted.")
-			}
-			Revocation::RotatedOnly => {
-				format!("{from} held no grant on record {id}; the record was re-encrypted.")
-			}
-		})
-	}
-	.await;
-	after(&portal, &u, id, done).await
-}
-
-async fn answer(
-	State(portal): State<Shared>,
-	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-	Form(form): Form<AccountForm>,
-) -> Response {
-	let u = match checked(&portal, &headers, &form.csrf).await {
-		Ok(u) => u,
-		Err(page) => return page,
-	};
-	let done = async {
-		let who = parse_account(&form.account)?;
-		let approve = match form.decision.as_str() {
-			"approve" => true,
-			"deny" => false,
-			other => return Err(CliError::Usage(format!("`{other}` is not an answer"))),
-		};
-		u.session.answer(id, &who, approve, None).await?;
-		Ok::<_, CliError>(format!(
-			"{} {who}'s request on record {id}.",
-			if approve { "Approved" } else { "Denied" }
-		))
-	}
-	.await;
-	after(&portal, &u, id, done).await
-}
-
-/// The record's page after a change: with what was done, or with why
-/// nothing was.
-async fn after(
-	portal: &Portal,
-	u: &Unlocked,
-	id: RecordId,
-	done: Result<String, CliError>,
-) -> Response {
-	let title = format!("Record {id}");
-	match done {
-		Ok(text) => portal.show(u, &title, Some(text), record_page(portal, u, id).await),
-		Err(e) => {
-			let status = status_of(&e);
-			let body = record_page(portal, u, id).await.unwrap_or_default();
-			html(
-				status,
-				page::page(&title, Some(&u.csrf), Some(Notice::Error(e.to_string())), &body),
-			)
-		}
-	}
-}
-
-/// The record's current content, decrypted in this process: written to a
-/// private temporary file (only once every chunk authenticated), opened,
-/// unlinked, and streamed from the open file.
-async fn content(
-	State(portal): State<Shared>,
-	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-) -> Response {
-	let Some(u) = portal.session_of(&headers).await else {
-		return portal.locked(StatusCode::FORBIDDEN, None);
-	};
-	let opened = async {
-		let dir = tempfile::tempdir()?;
-		let path = dir.path().join("record");
-		let version = u.session.get_record(id, &path).await?;
-		let file = tokio::fs::File::open(&path).await?;
-		let len = file.metadata().await?.len();
-		drop(dir);
-		Ok::<_, CliError>((file, len, version))
-	}
-	.await;
-	match opened {
-		Ok((file, len, version)) => {
-			let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-			let name = format!("attachment; filename=\"record-{id}-v{version}\"");
-			(
-				[
-					(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
-					(header::CONTENT_LENGTH, HeaderValue::from(len)),
-					(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).expect("ascii")),
-				],
-				body,
-			)
-				.into_response()
-		}
-		Err(e) => {
-			let title = format!("Record {id}");
-			html(
-				status_of(&e),
-				page::page(&title, Some(&u.csrf), Some(Notice::Error(e.to_string())), ""),
-			)
-		}
-	}
-}
-
-const KINDS: [(&str, RecordKind); 7] = [
-	("observation", RecordKind::Observation),
-	("prescription", RecordKind::Prescription),
-	("lab", RecordKind::Lab),
-	("imaging", RecordKind::Imaging),
-	("note", RecordKind::Note),
-	("fhir", RecordKind::Fhir),
-	("unspecified", RecordKind::Unspecified),
-];
-
-async fn upload_form(State(portal): State<Shared>, headers: HeaderMap) -> Response {
-	let Some(u) = portal.session_of(&headers).await else {
-		return portal.locked(StatusCode::OK, None);
-	};
-	let body = upload_page(&u).await;
-	portal.show(&u, "Upload a record", None, body)
-}
-
-async fn upload_page(u: &Unlocked) -> Result<String, CliError> {
-	let staff = staff(&u.session).await?;
-	let mut kinds = String::new();
-	for (name, _) in KINDS {
-		kinds.push_str(&format!("<option value=\"{name}\">{name}</option>"));
-	}
-	let mut share = String::new();
-	for (who, label) in &staff {
-		let who = esc(&who.to_string());
-		share.push_str(&format!(
-			"<label><input type=\"checkbox\" name=\"share\" value=\"{who}\"> {}: <code>{who}</code></label>",
-			esc(label)
-		));
-	}
-	Ok(format!(
-		"<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\">{}\
-		 <label for=\"file\">File</label><input type=\"file\" id=\"file\" name=\"file\" required>\
-		 <label for=\"kind\">Kind</label><select id=\"kind\" name=\"kind\">{kinds}</select>\
-		 <fieldset><legend>Share (Read) with</legend>{share}</fieldset>\
-		 <p>The file is encrypted here before it is stored; each reader gets the key wrapped for them.</p>\
-		 <button type=\"submit\">Encrypt and upload</button></form>",
-		csrf_field(&u.csrf)
-	))
-}
-
-/// An upload's form fields; the file itself is spooled to a private
-/// temporary file, which the library reads as the CLI reads a file.
-struct Upload {
-	csrf: String,
-	kind: RecordKind,
-	share: Vec<AccountId>,
-	file: Option<tempfile::NamedTempFile>,
-}
-
-async fn read_upload(mut form: Multipart) -> Result<Upload, CliError> {
-	let bad = |e: axum::extract::multipart::MultipartError| {
-		CliError::Usage(format!("the upload did not arrive whole: {e}"))
-	};
-	let mut upload =
-		Upload { csrf: String::new(), kind: RecordKind::Unspecified, share: vec![], file: None };
-	while let Some(mut field) = form.next_field().await.map_err(bad)? {
-		let name = field.name().unwrap_or("").to_string();
-		match name.as_str() {
-			"file" => {
-				let mut spool = tempfile::NamedTempFile::new()?;
-				while let Some(chunk) = field.chunk().await.map_err(bad)? {
-					spool.write_all(&chunk)?;
-				}
-				spool.flush()?;
-				upload.file = Some(spool);
-			}
-			_ => {
-				let value = field.text().await.map_err(bad)?;
-				match name.as_str() {
-					"csrf" => upload.csrf = value,
-					"kind" => {
-						upload.kind = KINDS
-							.iter()
-							.find(|(n, _)| *n == value)
-							.map(|(_, k)| k.clone())
-							.ok_or_else(|| {
-								CliError::Usage(format!("`{value}` is not a record kind"))
-							})?
-					}
-					"share" => upload.share.push(parse_account(&value)?),
-					_ => {}
-				}
-			}
-		}
-	}
-	Ok(upload)
-}
-
-async fn upload(State(portal): State<Shared>, headers: HeaderMap, form: Multipart) -> Response {
-	let parsed = read_upload(form).await;
-	let csrf = parsed.as_ref().map(|p| p.csrf.clone()).unwrap_or_default();
-	let u = match checked(&portal, &headers, &csrf).await {
-		Ok(u) => u,
-		Err(page) => return page,
-	};
-	let done = async {
-		let upload = parsed?;
-		let file = upload.file.ok_or_else(|| CliError::Usage("choose a file to upload".into()))?;
-		let me = u.session.account();
-		let share: Vec<(AccountId, Access)> =
-			upload.share.iter().map(|who| (*who, Access::Read)).collect();
-		let id = u.session.add_record(&me, file.path(), upload.kind, None, &share).await?;
-		Ok::<_, CliError>(id)
-	}
-	.await;
-	match done {
-		Ok(id) => portal.show(
-			&u,
-			&format!("Record {id}"),
-			Some(format!("Added record {id}.")),
-			record_page(&portal, &u, id).await,
-		),
-		Err(e) => {
-			let body = upload_page(&u).await.unwrap_or_default();
-			html(
-				status_of(&e),
-				page::page(
-					"Upload a record",
-					Some(&u.csrf),
-					Some(Notice::Error(e.to_string())),
-					&body,
-				),
-			)
-		}
+	#[test]
+	fn tokens_compare_whole() {
+		assert!(same("abc", "abc"));
+		assert!(!same("abc", "abd") && !same("abc", "ab") && !same("", "a"));
 	}
 }

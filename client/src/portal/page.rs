@@ -2,6 +2,7 @@
 //! served by the portal itself (nothing from the network at run time).
 //! Every value from the chain, the keystore or the user is escaped.
 
+use ehr::chain::AccountId;
 use std::fmt::Write;
 
 /// `text` safe inside HTML text and quoted attributes.
@@ -93,28 +94,99 @@ pub fn csrf_field(csrf: &str) -> String {
 	format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(csrf))
 }
 
-/// The unlock form.
-pub fn unlock(account: &str) -> String {
+/// The unlock form; `launch` is the key of the address `ehr portal` printed.
+pub fn unlock(account: &str, launch: &str) -> String {
 	format!(
 		"<p>Keystore of <code>{}</code>. The passphrase opens it in this process only; \
 		 nothing leaves this machine unencrypted.</p>\
 		 <form method=\"post\" action=\"/unlock\">\
+		 <input type=\"hidden\" name=\"launch\" value=\"{}\">\
 		 <label for=\"passphrase\">Passphrase</label>\
-		 <input type=\"password\" id=\"passphrase\" name=\"passphrase\" autocomplete=\"current-password\" required autofocus>\
+		 <input type=\"password\" id=\"passphrase\" name=\"passphrase\" autocomplete=\"off\" required autofocus>\
 		 <button type=\"submit\">Unlock</button></form>",
-		esc(account)
+		esc(account),
+		esc(launch)
+	)
+}
+
+/// What a locked portal shows without its launch key.
+pub fn launch_needed() -> String {
+	"<p>This portal is locked. Open the address <code>ehr portal</code> printed when it \
+	 started (it carries a launch key) to unlock it.</p>"
+		.into()
+}
+
+/// The owner's form to share record `id` with one of `staff`.
+pub fn grant_form(id: u64, csrf: &str, staff: &[(AccountId, String)]) -> String {
+	let mut options = String::new();
+	for (who, label) in staff {
+		let _ = write!(
+			options,
+			"<option value=\"{0}\">{1}: {0}</option>",
+			esc(&who.to_string()),
+			esc(label)
+		);
+	}
+	format!(
+		"<form method=\"post\" action=\"/records/{id}/grant\"><fieldset><legend>Share with a clinician</legend>{csrf}\
+		 <label for=\"account\">Clinician</label><select id=\"account\" name=\"account\" required>{options}</select>\
+		 <label><input type=\"radio\" name=\"level\" value=\"read\" checked> Read</label>\
+		 <label><input type=\"radio\" name=\"level\" value=\"readwrite\"> Read and write</label>\
+		 <label for=\"expires\">Expires (12h, 30d, #BLOCK; empty: never)</label>\
+		 <input type=\"text\" id=\"expires\" name=\"expires\">\
+		 <button type=\"submit\">Grant</button></fieldset></form>"
+	)
+}
+
+/// A checkbox per clinician, to share an upload with.
+pub fn share_boxes(staff: &[(AccountId, String)]) -> String {
+	let mut out = String::new();
+	for (who, label) in staff {
+		let who = esc(&who.to_string());
+		let _ = write!(
+			out,
+			"<label><input type=\"checkbox\" name=\"share\" value=\"{who}\"> {}: <code>{who}</code></label>",
+			esc(label)
+		);
+	}
+	out
+}
+
+/// The upload form. The CSRF token is its first field: the portal reads
+/// nothing of an upload before it.
+pub fn upload_form(csrf: &str, kinds: &str, share: &str) -> String {
+	format!(
+		"<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\">{}\
+		 <label for=\"kind\">Kind</label><select id=\"kind\" name=\"kind\">{kinds}</select>\
+		 <fieldset><legend>Share (Read) with</legend>{share}</fieldset>\
+		 <label for=\"file\">File</label><input type=\"file\" id=\"file\" name=\"file\" required>\
+		 <p>The file is encrypted here before it is stored; each reader gets the key wrapped for them.</p>\
+		 <button type=\"submit\">Encrypt and upload</button></form>",
+		csrf_field(csrf)
 	)
 }
 
 /// A table with a header row; cells are HTML already.
 pub fn table(caption: &str, header: &[&str], rows: &[Vec<String>]) -> String {
+	marked_table(caption, header, rows, &[])
+}
+
+/// A table whose rows `marked[i]` stand out (emergency accesses).
+pub fn marked_table(
+	caption: &str,
+	header: &[&str],
+	rows: &[Vec<String>],
+	marked: &[bool],
+) -> String {
 	let mut out = format!("<table><caption>{}</caption><thead><tr>", esc(caption));
 	for h in header {
 		let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
 	}
 	out.push_str("</tr></thead><tbody>");
-	for row in rows {
-		out.push_str("<tr>");
+	for (i, row) in rows.iter().enumerate() {
+		let class =
+			if marked.get(i).copied().unwrap_or(false) { " class=\"emergency\"" } else { "" };
+		let _ = write!(out, "<tr{class}>");
 		for cell in row {
 			let _ = write!(out, "<td>{cell}</td>");
 		}
@@ -138,8 +210,9 @@ mod tests {
 
 	#[test]
 	fn a_locked_page_has_no_navigation() {
-		let locked = page("Unlock", None, None, &unlock("5G<x>"));
+		let locked = page("Unlock", None, None, &unlock("5G<x>", "k\"ey"));
 		assert!(!locked.contains("/upload") && locked.contains("5G&lt;x&gt;"));
+		assert!(locked.contains("value=\"k&quot;ey\""));
 		let open = page("My records", Some("t0k\"n"), Some(Notice::Error("<b>".into())), "");
 		assert!(open.contains("value=\"t0k&quot;n\"") && open.contains("&lt;b&gt;"));
 	}

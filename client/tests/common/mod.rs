@@ -365,6 +365,24 @@ impl World {
 		self.dir.path().join(name).to_str().unwrap().to_string()
 	}
 
+	/// The paper's cast on a dev chain: hospital 1's registrar (//Alice)
+	/// registers a doctor (//Dave) and a pharmacist (//Eve) from their
+	/// consents; a patient (//Charlie) registers itself. Returns the
+	/// patient's, doctor's and pharmacist's accounts.
+	pub fn paper_cast(&self) -> (String, String, String) {
+		self.import("registrar", "//Alice");
+		let patient = self.import("patient", "//Charlie");
+		let doctor = self.import("doctor", "//Dave");
+		let pharmacist = self.import("pharmacist", "//Eve");
+		for (who, role) in [("doctor", "doctor"), ("pharmacist", "pharmacist")] {
+			let consent = self.run(who, &["user", "consent", "--role", role, "--hospital", "1"]);
+			let consent = self.file(&format!("{who}.consent.json"), &consent.stdout);
+			self.ok("registrar", &["user", "register", "--consent", &consent]);
+		}
+		self.ok("patient", &["user", "register"]);
+		(patient, doctor, pharmacist)
+	}
+
 	pub fn record(&self, id: u64) -> Value {
 		self.ok("auditor", &["access", "list", &id.to_string()])
 	}
