@@ -259,6 +259,7 @@ async fn main() {
 		key_version: 2,
 		reader_key_version: 1,
 		expires_at: None,
+		access: None,
 	};
 	run(
 		&b,

@@ -157,6 +157,15 @@ impl RecordError {
 	}
 }
 
+/// An owner's answer to an access request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+	/// Grant what was asked (`None`), or `Some(Read)` to a request for
+	/// ReadWrite (never more than asked: the chain refuses it).
+	Approve(Option<Access>),
+	Deny,
+}
+
 /// What [`Session::revoke`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Revocation {
@@ -818,14 +827,14 @@ impl Session {
 		&self,
 		id: RecordId,
 		requester: &AccountId,
-		approve: bool,
+		answer: Answer,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
 		let acl = runtime::transactions().ehr_acl();
-		if !approve {
+		let Answer::Approve(access) = answer else {
 			self.submit(&acl.answer_request(id, *requester, None)).await?;
 			return Ok(());
-		}
+		};
 		Self::retry_stale(id, || async {
 			let (their_key, their_version) = self.recipient_key(requester).await?;
 			let (view, data_key) = self.my_data_key(id).await?;
@@ -836,6 +845,7 @@ impl Session {
 				key_version: r.key_version,
 				reader_key_version: their_version,
 				expires_at,
+				access: access.clone(),
 			};
 			self.submit(&acl.answer_request(id, *requester, Some(approval))).await?;
 			Ok(())

@@ -330,14 +330,18 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let text = browser.text().await;
 	assert!(line_with(&text, &["AccessLogged", &doctor]).is_some(), "{text}");
 
-	// The pharmacist asks; the patient approves in the page.
-	w.ok("pharmacist", &["access", "request", &id.to_string()]);
+	// The pharmacist asks for ReadWrite; the patient approves it as Read in
+	// the page.
+	w.ok("pharmacist", &["access", "request", &id.to_string(), "--read-write"]);
 	browser.goto(&format!("{url}/records/{id}")).await;
 	let text = browser.text().await;
-	assert!(line_with(&text, &[&pharmacist, "Read"]).is_some(), "{text}");
+	assert!(line_with(&text, &[&pharmacist, "ReadWrite"]).is_some(), "{text}");
 	browser.screenshot("4-record").await;
-	browser.click(&format!("button[aria-label='Approve {pharmacist}']")).await;
-	browser.text_with(&format!("Approved {pharmacist}")).await;
+	browser.click(&format!("button[aria-label='Approve as Read {pharmacist}']")).await;
+	browser.text_with(&format!("Approved as Read {pharmacist}")).await;
+	let grants = w.record(id)["grants"].as_array().unwrap().clone();
+	let granted = grants.iter().find(|g| g["account"] == pharmacist.as_str()).expect("a grant");
+	assert_eq!(granted["access"], "Read", "{granted}");
 	let out = w.out_path("pharmacist.txt");
 	w.ok("pharmacist", &["record", "get", &id.to_string(), "-o", &out]);
 

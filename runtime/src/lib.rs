@@ -65,20 +65,21 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			// 4: sudo's calls are gone (spec 205); 3: the calls that write a
-			// wrapped key name the reader's key version (spec 204).
-			transaction_version: 4,
+			// 5: an approval names the access it grants (spec 210); 4: sudo's
+			// calls are gone (spec 205); 3: the calls that write a wrapped key
+			// name the reader's key version (spec 204).
+			transaction_version: 5,
 			system_version: 1,
 		};
 	};
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(209);
+runtime_version!(210);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(210);
+runtime_version!(211);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.

@@ -1,12 +1,10 @@
 //! `ehr access`: grants, revocations and requests.
 
-use ehr::chain::query;
-
 use super::{args::parse_account, context::Ctx, error::CliError, record::renew_escrow};
 use clap::{Args, Subcommand};
 use ehr::{
-	chain::AccountId,
-	records::{Access, RecordError, RecordId, Revocation},
+	chain::{query, AccountId},
+	records::{Access, Answer, RecordError, RecordId, Revocation},
 };
 
 #[derive(Subcommand)]
@@ -45,6 +43,9 @@ pub enum AccessCommand {
 		account: String,
 		#[arg(long)]
 		expires: Option<String>,
+		/// Grant Read to a request for ReadWrite (less than asked; never more).
+		#[arg(long)]
+		read: bool,
 	},
 	/// Deny ACCOUNT's pending request on record ID.
 	Deny { id: RecordId, account: String },
@@ -132,19 +133,21 @@ pub async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 				serde_json::json!({ "id": id, "access": format!("{access:?}") }),
 			);
 		}
-		AccessCommand::Approve { id, account, expires } => {
+		AccessCommand::Approve { id, account, expires, read } => {
 			let requester = parse_account(&account)?;
 			let session = ctx.session(false).await?;
 			let expires = ctx.expiry(&session.chain, expires.as_deref()).await?;
-			session.answer(id, &requester, true, expires).await?;
+			let access = read.then_some(Access::Read);
+			session.answer(id, &requester, Answer::Approve(access), expires).await?;
+			let as_read = if read { " as Read" } else { "" };
 			ctx.out.done(
-				&format!("approved {requester} on record {id}"),
-				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": true }),
+				&format!("approved {requester} on record {id}{as_read}"),
+				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": true, "as_read": read }),
 			);
 		}
 		AccessCommand::Deny { id, account } => {
 			let requester = parse_account(&account)?;
-			ctx.session(false).await?.answer(id, &requester, false, None).await?;
+			ctx.session(false).await?.answer(id, &requester, Answer::Deny, None).await?;
 			ctx.out.done(
 				&format!("denied {requester} on record {id}"),
 				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": false }),

@@ -19,7 +19,7 @@ use ehr::{
 	audit::{self, Entry},
 	chain::{query, AccountId, Client},
 	index::Index,
-	records::{Access, RecordError, RecordId, RecordKind, RecordView, Revocation, Session},
+	records::{Access, Answer, RecordError, RecordId, RecordKind, RecordView, Revocation, Session},
 	registration::role_name,
 	replication,
 };
@@ -212,7 +212,14 @@ async fn record_page(portal: &Portal, u: &Unlocked, id: RecordId) -> Result<Stri
 					format!("<code>{who}</code>"),
 					esc(access_name(access)),
 					format!("block {at}"),
-					button("approve", "Approve") + &button("deny", "Deny"),
+					match access {
+						// Less than asked: Read to a request for ReadWrite.
+						Access::ReadWrite => {
+							button("approve", "Approve")
+								+ &button("approve-read", "Approve as Read")
+						}
+						Access::Read => button("approve", "Approve"),
+					} + &button("deny", "Deny"),
 				]
 			})
 			.collect();
@@ -377,17 +384,15 @@ async fn answer(
 ) -> Response {
 	change(&portal, &headers, &form.csrf, id, |u| async move {
 		let who = parse_account(&form.account)?;
-		let approve = match form.decision.as_str() {
-			"approve" => true,
-			"deny" => false,
+		let (answer, done) = match form.decision.as_str() {
+			"approve" => (Answer::Approve(None), "Approved"),
+			"approve-read" => (Answer::Approve(Some(Access::Read)), "Approved as Read"),
+			"deny" => (Answer::Deny, "Denied"),
 			other => return Err(CliError::Usage(format!("`{other}` is not an answer"))),
 		};
 		let _busy = u.busy.lock().await;
-		u.session.answer(id, &who, approve, None).await?;
-		Ok(format!(
-			"{} {who}'s request on record {id}.",
-			if approve { "Approved" } else { "Denied" }
-		))
+		u.session.answer(id, &who, answer, None).await?;
+		Ok(format!("{done} {who}'s request on record {id}."))
 	})
 	.await
 }

@@ -617,6 +617,7 @@ mod benchmarks {
 			key_version: key_version::<T>(id),
 			reader_key_version: 0,
 			expires_at: None,
+			access: None,
 		};
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, who.clone(), Some(approval));

@@ -718,7 +718,13 @@ fn apply(action: &Action, history: &History) -> Outcome {
 					let reader_key_version = kv(requester);
 					let expires_at = at(ttl);
 					(
-						Some(Approval { wrapped_key, key_version, reader_key_version, expires_at }),
+						Some(Approval {
+							wrapped_key,
+							key_version,
+							reader_key_version,
+							expires_at,
+							access: None,
+						}),
 						built_on,
 					)
 				}

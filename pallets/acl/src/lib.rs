@@ -441,6 +441,9 @@ pub mod pallet {
 		/// than the reader's current one: the reader rotated its key after
 		/// the call was built. Wrap for its current key.
 		ReaderKeyRotated,
+		/// An approval grants more than the request asked for (ReadWrite to
+		/// a Read request).
+		AccessAboveRequest,
 	}
 
 	#[pallet::call]
@@ -1052,7 +1055,8 @@ pub mod pallet {
 		}
 
 		/// Approve or deny `requester`'s pending request on record `id`.
-		/// Approving grants the requested access with the data key of
+		/// Approving grants the requested access (or Read, if
+		/// `approval.access` says so) with the data key of
 		/// `approval.key_version` (the current one, else `StaleKeyVersion`)
 		/// wrapped for the requester.
 		///
@@ -1074,9 +1078,14 @@ pub mod pallet {
 				ensure!(approval.key_version == record.key_version, Error::<T>::StaleKeyVersion);
 				ensure!(!approval.wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
 				Self::ensure_future(approval.expires_at)?;
+				let access = match approval.access {
+					None => request.access,
+					Some(access) if access == request.access || access == Access::Read => access,
+					Some(_) => return Err(Error::<T>::AccessAboveRequest.into()),
+				};
 				let grant = NewReader {
 					reader: requester.clone(),
-					access: request.access,
+					access,
 					wrapped_key: approval.wrapped_key,
 					reader_key_version: approval.reader_key_version,
 					expires_at: approval.expires_at,

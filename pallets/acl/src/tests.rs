@@ -238,7 +238,13 @@ fn revoke(by: u64, id: RecordId, from: u64) -> DispatchResultWithPostInfo {
 
 fn approval(to: u64, key_version: u32, expires_at: Option<u64>) -> Option<Approval<u64>> {
 	let wrapped_key = key(to, key_version);
-	Some(Approval { wrapped_key, key_version, reader_key_version: kv(to), expires_at })
+	Some(Approval {
+		wrapped_key,
+		key_version,
+		reader_key_version: kv(to),
+		expires_at,
+		access: None,
+	})
 }
 
 // ---- fixtures ----
@@ -564,6 +570,7 @@ fn wrapped_keys_name_the_readers_current_key_version() {
 			key_version: version,
 			reader_key_version: 0,
 			expires_at: None,
+			access: None,
 		};
 		assert_noop!(
 			EhrAcl::answer_request(signed(PATIENT), id, PHARMACIST, Some(old_approval)),
@@ -2199,6 +2206,33 @@ fn request_then_approve_grants_requested_access() {
 }
 
 #[test]
+fn an_owner_may_approve_less_than_asked_never_more() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		let as_level = |access: Access| {
+			approval(RESEARCHER, 1, None).map(|a| Approval { access: Some(access), ..a })
+		};
+		// A Read request approved as ReadWrite: refused, nothing changes.
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		assert_noop!(
+			EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, as_level(Access::ReadWrite)),
+			Error::<Test>::AccessAboveRequest
+		);
+		assert_ok!(EhrAcl::cancel_request(signed(RESEARCHER), id));
+		// A ReadWrite request approved as Read: a Read grant.
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::ReadWrite));
+		System::reset_events();
+		assert_ok!(EhrAcl::answer_request(signed(PATIENT), id, RESEARCHER, as_level(Access::Read)));
+		assert_eq!(grant_of(id, RESEARCHER).access, Access::Read);
+		assert_eq!(
+			grants_added(),
+			vec![(RESEARCHER, PATIENT, Access::Read, None, GrantReason::Approved)]
+		);
+		assert!(Requests::<Test>::get(id, RESEARCHER).is_none());
+	});
+}
+
+#[test]
 fn request_then_deny_grants_nothing() {
 	new_test_ext().execute_with(|| {
 		let id = record_shared_with_doctor();
@@ -2307,6 +2341,7 @@ fn answer_request_errors() {
 			key_version: 1,
 			reader_key_version: 0,
 			expires_at: None,
+			access: None,
 		};
 		assert_noop!(
 			answer(PATIENT, id, RESEARCHER, Some(keyless)),

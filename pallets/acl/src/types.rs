@@ -257,6 +257,10 @@ pub struct Approval<BlockNumber> {
 	/// The requester's encryption key version it is wrapped for.
 	pub reader_key_version: u32,
 	pub expires_at: Option<BlockNumber>,
+	/// The access granted: `None` as asked; `Some(Read)` grants Read to a
+	/// request for ReadWrite (the owner may give less than asked, never
+	/// more: `Some(ReadWrite)` to a Read request is `AccessAboveRequest`).
+	pub access: Option<Access>,
 }
 
 /// Why a grant came into being; carried by `GrantAdded`.
