@@ -160,8 +160,9 @@ impl RecordError {
 /// An owner's answer to an access request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
-	/// Grant what was asked (`None`), or `Some(Read)` to a request for
-	/// ReadWrite (never more than asked: the chain refuses it).
+	/// Grant what is asked when the call lands (`None`), or the level
+	/// named: `Some(Read)` to a request for ReadWrite; never more than asked
+	/// (the chain refuses it). Front ends name the level they showed.
 	Approve(Option<Access>),
 	Deny,
 }

@@ -18,6 +18,21 @@ use std::{
 /// A process killed on drop, with its process group when it leads one.
 struct Running(Child);
 
+impl Running {
+	/// Sends SIGTERM and waits (at most 30 s) for the process to end.
+	fn terminate(&mut self) -> std::process::ExitStatus {
+		Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status().unwrap();
+		let start = std::time::Instant::now();
+		loop {
+			if let Some(status) = self.0.try_wait().unwrap() {
+				return status;
+			}
+			assert!(start.elapsed() < Duration::from_secs(30), "still running 30 s after SIGTERM");
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
 impl Drop for Running {
 	fn drop(&mut self) {
 		let group = format!("-{}", self.0.id());
@@ -87,14 +102,27 @@ impl Browser {
 		}
 	}
 
-	async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+	/// A WebDriver command's value, or its error.
+	async fn try_call(
+		&self,
+		method: reqwest::Method,
+		path: &str,
+		body: Option<Value>,
+	) -> Result<Value, Value> {
 		let mut request = self.http.request(method, format!("{}{path}", self.session));
 		if let Some(body) = body {
 			request = request.json(&body);
 		}
 		let answer: Value = request.send().await.unwrap().json().await.unwrap();
-		assert!(answer["value"]["error"].is_null(), "WebDriver {path}: {answer}");
-		answer["value"].clone()
+		match answer["value"]["error"].is_null() {
+			true => Ok(answer["value"].clone()),
+			false => Err(answer),
+		}
+	}
+
+	async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+		let answer = self.try_call(method, path, body).await;
+		answer.unwrap_or_else(|e| panic!("WebDriver {path}: {e}"))
 	}
 
 	async fn goto(&self, url: &str) {
@@ -126,12 +154,18 @@ impl Browser {
 
 	/// The page's visible text.
 	async fn text(&self) -> String {
-		let body = self.find("body").await;
-		self.call(reqwest::Method::GET, &format!("/element/{body}/text"), None)
-			.await
-			.as_str()
-			.unwrap()
-			.to_string()
+		self.try_text().await.unwrap_or_else(|e| panic!("the page's text: {e}"))
+	}
+
+	/// The page's visible text, or why it cannot be read (a page still
+	/// loading has no body yet).
+	async fn try_text(&self) -> Result<String, Value> {
+		let css = json!({ "using": "css selector", "value": "body" });
+		let body = self.try_call(reqwest::Method::POST, "/element", Some(css)).await?;
+		let body = body[ELEMENT].as_str().ok_or_else(|| body.clone())?.to_string();
+		let text =
+			self.try_call(reqwest::Method::GET, &format!("/element/{body}/text"), None).await?;
+		Ok(text.as_str().unwrap_or_default().to_string())
 	}
 
 	async fn screenshot(&self, name: &str) {
@@ -145,7 +179,8 @@ impl Browser {
 	async fn text_with(&self, needle: &str) -> String {
 		let start = std::time::Instant::now();
 		loop {
-			let text = self.text().await;
+			// While the next page loads, its body may not be there yet.
+			let text = self.try_text().await.unwrap_or_else(|e| e.to_string());
 			if text.contains(needle) {
 				return text;
 			}
@@ -166,8 +201,13 @@ impl Browser {
 	/// The portal's session cookie, as the browser holds it.
 	async fn cookie(&self) -> String {
 		let cookies = self.call(reqwest::Method::GET, "/cookie", None).await;
-		let cookie = cookies.as_array().unwrap().iter().find(|c| c["name"] == "ehr_portal");
-		format!("ehr_portal={}", cookie.expect("the portal's cookie")["value"].as_str().unwrap())
+		let cookie = cookies
+			.as_array()
+			.unwrap()
+			.iter()
+			.find(|c| c["name"].as_str().unwrap().starts_with("ehr_portal_"))
+			.expect("the portal's cookie");
+		format!("{}={}", cookie["name"].as_str().unwrap(), cookie["value"].as_str().unwrap())
 	}
 }
 
@@ -225,7 +265,9 @@ fn leftovers(tmp: &Path) -> Vec<PathBuf> {
 	let mut found = Vec::new();
 	for dir in std::fs::read_dir(tmp).unwrap().flatten() {
 		assert!(dir.file_name().to_string_lossy().starts_with("ehr-portal-"), "{dir:?}");
-		found.extend(std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path()));
+		let files = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path());
+		// `.lock` marks the directory as a live portal's.
+		found.extend(files.filter(|f| !f.ends_with(".lock")));
 	}
 	found
 }
@@ -244,7 +286,10 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let (patient, doctor, pharmacist) = w.paper_cast();
 
 	let tmp = tempfile::tempdir().unwrap();
-	let (_portal, launch, url) = start_portal(&w, "patient", tmp.path());
+	let (mut portal, launch, url) = start_portal(&w, "patient", tmp.path());
+	let launch_key = launch.split("launch=").nth(1).unwrap().to_string();
+	let work_dirs = std::fs::read_dir(tmp.path()).unwrap().count();
+	assert_eq!(work_dirs, 1, "the portal works in one directory of its TMPDIR");
 	let browser = Browser::start().await;
 	let http = reqwest::Client::new();
 
@@ -256,11 +301,12 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let cross = http
 		.post(format!("{url}/unlock"))
 		.header("origin", "http://evil.example")
-		.form(&[("launch", "x"), ("passphrase", PASSPHRASE)])
+		.form(&[("launch", launch_key.as_str()), ("passphrase", PASSPHRASE)])
 		.send()
 		.await
 		.unwrap();
 	assert_eq!(cross.status(), 403);
+	assert!(cross.headers().get("set-cookie").is_none());
 
 	// A wrong passphrase says so and unlocks nothing.
 	browser.goto(&launch).await;
@@ -338,7 +384,7 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	assert!(line_with(&text, &[&pharmacist, "ReadWrite"]).is_some(), "{text}");
 	browser.screenshot("4-record").await;
 	browser.click(&format!("button[aria-label='Approve as Read {pharmacist}']")).await;
-	browser.text_with(&format!("Approved as Read {pharmacist}")).await;
+	browser.text_with(&format!("Approved (Read): {pharmacist}")).await;
 	let grants = w.record(id)["grants"].as_array().unwrap().clone();
 	let granted = grants.iter().find(|g| g["account"] == pharmacist.as_str()).expect("a grant");
 	assert_eq!(granted["access"], "Read", "{granted}");
@@ -387,6 +433,15 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 		.await
 		.unwrap();
 	assert_eq!(forged.status(), 403);
+	let other_port = http
+		.post(format!("{url}/records/{id}/revoke"))
+		.header("cookie", &cookie)
+		.header("origin", "http://127.0.0.1:1")
+		.form(&[("csrf", csrf.clone()), ("account", doctor.clone())])
+		.send()
+		.await
+		.unwrap();
+	assert_eq!(other_port.status(), 403);
 	assert!(common::readers(&w.record(id)).contains(&doctor));
 
 	// Revoke the doctor in the page: the doctor can no longer read.
@@ -404,6 +459,7 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let reads = |text: &str| text.lines().filter(|l| l.contains("AccessLogged")).count();
 	browser.goto(&format!("{url}/records/{id}")).await;
 	let before = reads(&browser.text().await);
+	assert!(before > 0, "the trail lists the reads");
 	browser.click(&format!("form[action='/records/{id}/content'] button")).await;
 	browser.text_with("IPFS is not reachable").await;
 	browser.screenshot("6-ipfs-down").await;
@@ -413,7 +469,13 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 
 	// Lock: the cookie no longer opens anything.
 	browser.click("header form button").await;
+	browser.text_with("This portal is locked").await;
 	let after =
 		http.get(format!("{url}/records/{id}")).header("cookie", &cookie).send().await.unwrap();
-	assert!(!after.text().await.unwrap().contains("Who may read it"));
+	let after = after.text().await.unwrap();
+	assert!(after.contains("This portal is locked") && !after.contains("Who may read it"));
+
+	// SIGTERM: the portal ends and removes its work directory.
+	assert!(portal.terminate().success());
+	assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "the work directory is gone");
 }

@@ -137,12 +137,15 @@ pub async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 			let requester = parse_account(&account)?;
 			let session = ctx.session(false).await?;
 			let expires = ctx.expiry(&session.chain, expires.as_deref()).await?;
-			let access = read.then_some(Access::Read);
-			session.answer(id, &requester, Answer::Approve(access), expires).await?;
-			let as_read = if read { " as Read" } else { "" };
+			// The level is named, as read now: a request withdrawn and made
+			// again for more before the call lands is not granted more.
+			let asked = query::requests(&session.chain, id).await?;
+			let asked = asked.iter().find(|(who, ..)| *who == requester).map(|(_, a, _)| a.clone());
+			let access = if read { Access::Read } else { asked.unwrap_or(Access::Read) };
+			session.answer(id, &requester, Answer::Approve(Some(access.clone())), expires).await?;
 			ctx.out.done(
-				&format!("approved {requester} on record {id}{as_read}"),
-				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": true, "as_read": read }),
+				&format!("approved {requester} on record {id} ({access:?})"),
+				serde_json::json!({ "id": id, "requester": requester.to_string(), "approved": true, "access": format!("{access:?}") }),
 			);
 		}
 		AccessCommand::Deny { id, account } => {

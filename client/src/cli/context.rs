@@ -195,7 +195,9 @@ impl Ctx {
 		if let Some(block) = text.strip_prefix('#') {
 			return block.parse().map(Some).map_err(|_| bad());
 		}
-		let (number, unit) = text.split_at(text.len().saturating_sub(1));
+		// The last character, whatever its width (`5ä` is refused, not a panic).
+		let unit_len = text.chars().last().map_or(0, char::len_utf8);
+		let (number, unit) = text.split_at(text.len() - unit_len);
 		let unit: u64 = match unit {
 			"m" => 60,
 			"h" => 3600,

@@ -34,7 +34,10 @@ use ehr::crypto::os_rng;
 use page::Notice;
 use rand_core::RngCore;
 use serde::Deserialize;
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+	future::IntoFuture, net::SocketAddr, os::unix::fs::MetadataExt, path::PathBuf, sync::Arc,
+	time::Duration,
+};
 use tokio::sync::Mutex;
 
 /// The portal's state: the CLI's settings and, once unlocked, one session.
@@ -50,6 +53,13 @@ struct Portal {
 	unlocked: Mutex<Option<Arc<Unlocked>>>,
 	/// Held while a passphrase is tried; counts the failures in a row.
 	unlocking: Mutex<u32>,
+	/// Held by every call that submits a transaction: two at once (two
+	/// tabs, a double click, a call still running across a lock and a new
+	/// unlock) would pick the same nonce.
+	busy: Mutex<()>,
+	/// The session cookie's name: per port, so that two portals on
+	/// 127.0.0.1 do not overwrite (or, locking, delete) each other's.
+	cookie_name: String,
 }
 
 /// An unlocked keystore's session and the secrets that admit the browser.
@@ -57,9 +67,6 @@ struct Unlocked {
 	cookie: String,
 	csrf: String,
 	session: ehr::records::Session,
-	/// Held by every call that submits a transaction: two at once (two
-	/// tabs, a double click) would pick the same nonce.
-	busy: Mutex<()>,
 	/// What the last change did, shown once by the page it redirected to.
 	flash: std::sync::Mutex<Option<Notice>>,
 }
@@ -79,23 +86,23 @@ impl Unlocked {
 
 type Shared = Arc<Portal>;
 
-const COOKIE: &str = "ehr_portal";
-
 /// Serves the portal on 127.0.0.1:`port` until Ctrl-C or SIGTERM; `ready`
 /// is given the address to open (with its launch key) once it listens.
 pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(&str)) -> Result<(), CliError> {
 	// The keystore must exist before anyone is invited to unlock it.
 	ctx.keystore_file()?;
-	let work = work_dir()?;
+	let work = WorkDir::create()?;
 	let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
 	let addr = listener.local_addr()?;
 	let portal = Arc::new(Portal {
 		ctx,
 		addr,
 		launch: token(),
-		work: work.path().to_path_buf(),
+		work: work.dir.path().to_path_buf(),
 		unlocked: Mutex::new(None),
 		unlocking: Mutex::new(0),
+		busy: Mutex::new(()),
+		cookie_name: format!("ehr_portal_{}", addr.port()),
 	});
 	let app = Router::new()
 		.route("/", get(records::list))
@@ -107,41 +114,80 @@ pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(&str)) -> Result<(), 
 		.layer(middleware::from_fn_with_state(portal.clone(), guard))
 		.with_state(portal.clone());
 	ready(&format!("http://{addr}/?launch={}", portal.launch));
-	axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-		.with_graceful_shutdown(stopped())
-		.await?;
-	// The work directory goes with `work`; the keys with `portal`.
+	let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+	let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+	let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+		.with_graceful_shutdown(async {
+			let _ = stopping.await;
+		})
+		.into_future();
+	tokio::pin!(server);
+	tokio::select! {
+		served = &mut server => served?,
+		_ = signal(&mut term) => {
+			// Requests under way get up to 10 s (or until a second signal) to
+			// finish; then the process goes, and the work directory with it.
+			let _ = stop.send(());
+			tokio::select! {
+				_ = &mut server => {},
+				_ = tokio::time::sleep(Duration::from_secs(10)) => {},
+				_ = signal(&mut term) => {},
+			}
+		}
+	}
 	drop(work);
 	Ok(())
 }
 
 /// Ctrl-C or SIGTERM.
-async fn stopped() {
-	let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-		.expect("a SIGTERM handler");
+async fn signal(term: &mut tokio::signal::unix::Signal) {
 	tokio::select! {
 		_ = tokio::signal::ctrl_c() => {},
 		_ = term.recv() => {},
 	}
 }
 
-/// This process's private work directory, `ehr-portal-PID` in the
-/// temporary directory; those of portals that died without cleaning up
-/// (killed) are removed first.
-fn work_dir() -> Result<tempfile::TempDir, CliError> {
-	let temp = std::env::temp_dir();
-	for entry in std::fs::read_dir(&temp)?.flatten() {
-		let name = entry.file_name().to_string_lossy().into_owned();
-		let Some(pid) = name.strip_prefix("ehr-portal-").and_then(|p| p.split('.').next()) else {
-			continue;
-		};
-		if !PathBuf::from(format!("/proc/{pid}")).exists() {
-			let _ = std::fs::remove_dir_all(entry.path());
+/// This process's private work directory (0700, `ehr-portal-PID.*` in the
+/// temporary directory), locked while it lives.
+struct WorkDir {
+	dir: tempfile::TempDir,
+	/// The lock on `.lock` inside it: a sweep of another portal skips a
+	/// directory whose lock is held.
+	_lock: std::fs::File,
+}
+
+impl WorkDir {
+	/// Creates this process's directory after removing those that portals
+	/// which died without cleaning up (killed) left: named like ours,
+	/// directories (not links) of this user, whose lock nobody holds.
+	fn create() -> Result<WorkDir, CliError> {
+		let temp = std::env::temp_dir();
+		let dir = tempfile::Builder::new()
+			.prefix(&format!("ehr-portal-{}.", std::process::id()))
+			.tempdir_in(&temp)?;
+		let lock = std::fs::File::create(dir.path().join(".lock"))?;
+		lock.try_lock()
+			.map_err(|e| CliError::Usage(format!("cannot lock the work directory: {e}")))?;
+		let me = std::fs::metadata(dir.path())?.uid();
+		for entry in std::fs::read_dir(&temp)?.flatten() {
+			let name = entry.file_name().to_string_lossy().into_owned();
+			let ours = name
+				.strip_prefix("ehr-portal-")
+				.and_then(|rest| rest.split_once('.'))
+				.is_some_and(|(pid, _)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+			let Ok(meta) = std::fs::symlink_metadata(entry.path()) else { continue };
+			if !ours || !meta.is_dir() || meta.uid() != me || entry.path() == dir.path() {
+				continue;
+			}
+			let abandoned = std::fs::File::open(entry.path().join(".lock"))
+				.map(|other| other.try_lock().is_ok())
+				.unwrap_or(true);
+			if abandoned {
+				let _ = std::fs::remove_dir_all(entry.path());
+			}
 		}
+		Ok(WorkDir { dir, _lock: lock })
 	}
-	Ok(tempfile::Builder::new()
-		.prefix(&format!("ehr-portal-{}.", std::process::id()))
-		.tempdir_in(temp)?)
 }
 
 /// Refuses what is not the patient's own browser talking to this server,
@@ -181,17 +227,16 @@ fn refused(
 	request: &Request,
 ) -> Option<(StatusCode, &'static str)> {
 	let port = portal.addr.port();
-	let ours = |value: &str, prefix: &str| {
-		[format!("{prefix}127.0.0.1:{port}"), format!("{prefix}localhost:{port}")]
-			.iter()
-			.any(|a| a == value)
-	};
+	// Not `localhost`: it may resolve to ::1 first, where this server does
+	// not listen and another user's may.
+	let ours = |value: &str, prefix: &str| value == format!("{prefix}127.0.0.1:{port}");
 	let header = |name| request.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
 	// A page of another site whose name was re-pointed to 127.0.0.1.
 	if !header(header::HOST).is_some_and(|h| ours(h, "")) {
 		return Some((StatusCode::MISDIRECTED_REQUEST, "this portal answers only as 127.0.0.1"));
 	}
-	if peer::same_user(peer, portal.addr) == Some(false) {
+	// Where the system cannot say (no /proc), only off Linux is that let through.
+	if !peer::same_user(peer, portal.addr).unwrap_or(!cfg!(target_os = "linux")) {
 		return Some((StatusCode::FORBIDDEN, "only the user who started this portal may use it"));
 	}
 	// A browser says where a request comes from: a page of another origin
@@ -255,7 +300,7 @@ impl Portal {
 			.filter_map(|v| v.to_str().ok())
 			.flat_map(|v| v.split(';'))
 			.filter_map(|kv| kv.trim().split_once('='))
-			.any(|(k, v)| k == COOKIE && same(&unlocked.cookie, v))
+			.any(|(k, v)| k == self.cookie_name && same(&unlocked.cookie, v))
 			.then_some(unlocked)
 	}
 
@@ -368,10 +413,12 @@ async fn unlock(State(portal): State<Shared>, Form(form): Form<UnlockForm>) -> R
 				cookie: token(),
 				csrf: token(),
 				session,
-				busy: Mutex::new(()),
 				flash: std::sync::Mutex::new(None),
 			});
-			let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", unlocked.cookie);
+			let cookie = format!(
+				"{}={}; HttpOnly; SameSite=Strict; Path=/",
+				portal.cookie_name, unlocked.cookie
+			);
 			*portal.unlocked.lock().await = Some(unlocked);
 			(
 				[(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("hex cookie"))],
@@ -397,11 +444,9 @@ async fn lock(
 		return refused;
 	}
 	*portal.unlocked.lock().await = None;
-	let expired = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-	(
-		[(header::SET_COOKIE, HeaderValue::from_str(&expired).expect("ascii"))],
-		html(StatusCode::OK, page::page("Locked", None, None, &page::launch_needed())),
-	)
+	let expired = format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", portal.cookie_name);
+	// A redirect: reloading the page after does not post the lock again.
+	([(header::SET_COOKIE, HeaderValue::from_str(&expired).expect("ascii"))], Redirect::to("/"))
 		.into_response()
 }
 

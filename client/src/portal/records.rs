@@ -200,12 +200,16 @@ async fn record_page(portal: &Portal, u: &Unlocked, id: RecordId) -> Result<Stri
 			.iter()
 			.map(|(who, access, at)| {
 				let who = esc(&who.to_string());
-				let button = |decision: &str, label: &str| {
+				// An approval names the level shown: a request changed since
+				// (withdrawn and made again for more) is not granted more.
+				let button = |decision: &str, level: &Access, label: &str| {
 					format!(
 						"<form class=\"inline\" method=\"post\" action=\"/records/{id}/answer\">{csrf}\
 						 <input type=\"hidden\" name=\"account\" value=\"{who}\">\
 						 <input type=\"hidden\" name=\"decision\" value=\"{decision}\">\
-						 <button type=\"submit\" aria-label=\"{label} {who}\">{label}</button></form> "
+						 <input type=\"hidden\" name=\"level\" value=\"{}\">\
+						 <button type=\"submit\" aria-label=\"{label} {who}\">{label}</button></form> ",
+						access_name(level)
 					)
 				};
 				vec![
@@ -215,11 +219,11 @@ async fn record_page(portal: &Portal, u: &Unlocked, id: RecordId) -> Result<Stri
 					match access {
 						// Less than asked: Read to a request for ReadWrite.
 						Access::ReadWrite => {
-							button("approve", "Approve")
-								+ &button("approve-read", "Approve as Read")
+							button("approve", access, "Approve")
+								+ &button("approve", &Access::Read, "Approve as Read")
 						}
-						Access::Read => button("approve", "Approve"),
-					} + &button("deny", "Deny"),
+						Access::Read => button("approve", access, "Approve"),
+					} + &button("deny", access, "Deny"),
 				]
 			})
 			.collect();
@@ -301,8 +305,8 @@ struct GrantForm {
 }
 
 /// A change to record `id` that a page's form asked for: refused (and
-/// nothing done) without the session's token; then `act`, whose answer
-/// [`after`] presents.
+/// nothing done) without the session's token; then `act`, alone (it
+/// submits a transaction), whose answer [`after`] presents.
 async fn change<Act, Done>(
 	portal: &Portal,
 	headers: &HeaderMap,
@@ -318,7 +322,10 @@ where
 		Ok(u) => u,
 		Err(refused) => return refused,
 	};
-	let done = act(u.clone()).await;
+	let done = {
+		let _busy = portal.busy.lock().await;
+		act(u.clone()).await
+	};
 	after(portal, &u, id, done).await
 }
 
@@ -338,7 +345,6 @@ async fn grant(
 		};
 		let expires = Some(form.expires.trim()).filter(|e| !e.is_empty());
 		let expires = ctx.ctx.expiry(&u.session.chain, expires).await?;
-		let _busy = u.busy.lock().await;
 		u.session.grant(id, &to, access.clone(), expires).await?;
 		Ok(format!("Granted {} on record {id} to {to}.", access_name(&access)))
 	})
@@ -351,6 +357,8 @@ struct AccountForm {
 	account: String,
 	#[serde(default)]
 	decision: String,
+	#[serde(default)]
+	level: String,
 }
 
 async fn revoke(
@@ -361,7 +369,6 @@ async fn revoke(
 ) -> Response {
 	change(&portal, &headers, &form.csrf, id, |u| async move {
 		let from = parse_account(&form.account)?;
-		let _busy = u.busy.lock().await;
 		// As the CLI does by default: the data key is rotated, so a key the
 		// reader kept opens nothing current.
 		Ok(match u.session.revoke(id, &from, true).await? {
@@ -384,15 +391,18 @@ async fn answer(
 ) -> Response {
 	change(&portal, &headers, &form.csrf, id, |u| async move {
 		let who = parse_account(&form.account)?;
-		let (answer, done) = match form.decision.as_str() {
-			"approve" => (Answer::Approve(None), "Approved"),
-			"approve-read" => (Answer::Approve(Some(Access::Read)), "Approved as Read"),
-			"deny" => (Answer::Deny, "Denied"),
-			other => return Err(CliError::Usage(format!("`{other}` is not an answer"))),
+		let (answer, done) = match (form.decision.as_str(), form.level.as_str()) {
+			("approve", "Read") => (Answer::Approve(Some(Access::Read)), "Approved (Read)"),
+			("approve", "ReadWrite") => {
+				(Answer::Approve(Some(Access::ReadWrite)), "Approved (ReadWrite)")
+			}
+			("deny", _) => (Answer::Deny, "Denied"),
+			(decision, level) => {
+				return Err(CliError::Usage(format!("`{decision}` at `{level}` is not an answer")))
+			}
 		};
-		let _busy = u.busy.lock().await;
 		u.session.answer(id, &who, answer, None).await?;
-		Ok(format!("{done} {who}'s request on record {id}."))
+		Ok(format!("{done}: {who}'s request on record {id}."))
 	})
 	.await
 }
@@ -433,7 +443,7 @@ async fn content(
 		let dir = tempfile::tempdir_in(&portal.work)?;
 		let path = dir.path().join("record");
 		let version = {
-			let _busy = u.busy.lock().await;
+			let _busy = portal.busy.lock().await;
 			u.session.get_record(id, &path).await?
 		};
 		let file = tokio::fs::File::open(&path).await?;

@@ -14,7 +14,7 @@ use axum::{
 };
 use ehr::{
 	chain::AccountId,
-	records::{Access, RecordKind, MAX_RECORD_BYTES},
+	records::{Access, RecordError, RecordKind, MAX_INITIAL_READERS, MAX_RECORD_BYTES},
 };
 use tokio::io::AsyncWriteExt;
 
@@ -97,7 +97,7 @@ async fn read(portal: &Portal, mut form: Multipart) -> Result<Upload, CliError> 
 				while let Some(chunk) = field.chunk().await.map_err(broken)? {
 					out.write_all(&chunk).await?;
 				}
-				out.sync_all().await?;
+				out.flush().await?;
 				upload.file = Some(spool);
 			}
 			"kind" => {
@@ -108,7 +108,15 @@ async fn read(portal: &Portal, mut form: Multipart) -> Result<Upload, CliError> 
 					.map(|(_, k)| k.clone())
 					.ok_or_else(|| CliError::Usage(format!("`{value}` is not a record kind")))?
 			}
-			"share" => upload.share.push(parse_account(&text(field).await?)?),
+			"share" => {
+				let who = parse_account(&text(field).await?)?;
+				if !upload.share.contains(&who) {
+					upload.share.push(who);
+				}
+				if upload.share.len() > MAX_INITIAL_READERS {
+					return Err(RecordError::TooManyReaders(upload.share.len()).into());
+				}
+			}
 			_ => return Err(CliError::Usage(format!("unexpected form field `{name}`"))),
 		}
 	}
@@ -132,7 +140,7 @@ async fn upload(State(portal): State<Shared>, headers: HeaderMap, mut form: Mult
 		let me = u.session.account();
 		let share: Vec<(AccountId, Access)> =
 			upload.share.iter().map(|who| (*who, Access::Read)).collect();
-		let _busy = u.busy.lock().await;
+		let _busy = portal.busy.lock().await;
 		Ok::<_, CliError>(u.session.add_record(&me, file.path(), upload.kind, None, &share).await?)
 	}
 	.await;

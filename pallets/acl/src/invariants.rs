@@ -100,7 +100,9 @@ enum Action {
 		by: Who,
 		record: Rec,
 		requester: Whom,
-		approval: Option<(Option<u64>, View)>,
+		/// Expiry, the view it is built on, and the access it grants
+		/// (`None`: as asked).
+		approval: Option<(Option<u64>, View, Option<Access>)>,
 	},
 	Log {
 		by: Whom,
@@ -317,7 +319,7 @@ fn action() -> impl Strategy<Value = Action> {
 		2 => (grantee(), record(), access())
 			.prop_map(|(by, record, access)| Action::Request { by, record, access }),
 		1 => (requester(), record()).prop_map(|(by, record)| Action::Cancel { by, record }),
-		2 => (owner(), record(), requester(), prop::option::of((ttl(), view()))).prop_map(
+		2 => (owner(), record(), requester(), prop::option::of((ttl(), view(), prop::option::of(access())))).prop_map(
 			|(by, record, requester, approval)| Action::Answer { by, record, requester, approval }
 		),
 		1 => (holder(), record()).prop_map(|(by, record)| Action::Log { by, record }),
@@ -712,7 +714,7 @@ fn apply(action: &Action, history: &History) -> Outcome {
 			let (by, requester) = (by.resolve(record), requester.resolve(record));
 			let (approval, built_on) = match approval {
 				None => (None, None),
-				Some((ttl, view)) => {
+				Some((ttl, view, access)) => {
 					let (key_version, built_on) = key_version_on(history, record, view);
 					let wrapped_key = key_for(requester);
 					let reader_key_version = kv(requester);
@@ -723,7 +725,7 @@ fn apply(action: &Action, history: &History) -> Outcome {
 							key_version,
 							reader_key_version,
 							expires_at,
-							access: None,
+							access,
 						}),
 						built_on,
 					)
@@ -1399,7 +1401,15 @@ impl Audit {
 				let left = self.grants.keys().chain(self.requests.keys()).any(|(r, _)| *r == id);
 				assert!(!left, "record {id} removed before its grants and requests went");
 			}
-			Event::GrantAdded { id, to, by, access, expires_at, key_version, .. } => {
+			Event::GrantAdded { id, to, by, access, expires_at, key_version, reason } => {
+				if reason == GrantReason::Approved {
+					let asked =
+						self.requests.get(&(id, to)).expect("an approval answers a request");
+					assert!(
+						access == *asked || access == Access::Read,
+						"{to} was granted {access:?} on {id} for a request of {asked:?}"
+					);
+				}
 				let reader_key_version =
 					self.users.get(&to).expect("a grant to a user").enc_key_version;
 				let grant = AuditedGrant {
