@@ -5,7 +5,6 @@
 //! it over; the registrar submits it, and cannot change any of it.
 
 use crate::chain::query;
-
 use crate::{
 	chain::{
 		runtime::{self, runtime_types::ehr_runtime::ConsentSignature},

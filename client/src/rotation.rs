@@ -19,7 +19,6 @@
 //! would each make a key).
 
 use crate::chain::query;
-
 use crate::{
 	chain::{self, runtime, ChainError, CALL_LIFETIME_BLOCKS},
 	crypto::{os_rng, wrap::EncryptionKeypair, DataKey},

@@ -1,9 +1,8 @@
 //! `ehr contacts`: the encryption keys this keystore pinned.
 
-use ehr::chain::query;
-
 use super::{args::parse_account, context::Ctx, error::CliError};
 use clap::Subcommand;
+use ehr::chain::query;
 use ehr::{contacts::Pin, records::RecordError};
 
 #[derive(Subcommand)]

@@ -1,8 +1,6 @@
 //! What every command needs: settings, output, and the keystore, node and
 //! IPFS connections, each opened only when the command uses it.
 
-use ehr::chain::query;
-
 use super::{
 	args::{parse_account, parse_hex32},
 	bars::Bars,
@@ -10,6 +8,7 @@ use super::{
 	error::CliError,
 	output::Out,
 };
+use ehr::chain::query;
 use ehr::{
 	chain::{self, AccountId, Wait},
 	contacts::Contacts,

@@ -3,7 +3,7 @@
 //! parses, calls the library and presents the result; it decides nothing.
 
 mod access;
-mod args;
+pub(crate) mod args;
 mod audit;
 mod bars;
 mod config;

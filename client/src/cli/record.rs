@@ -1,7 +1,5 @@
 //! `ehr record`: add, read, update, re-key, remove and list records.
 
-use ehr::chain::query;
-
 use super::{
 	args::{parse_account, parse_share, KindArg},
 	context::Ctx,
@@ -9,6 +7,7 @@ use super::{
 	storage::wait_durable,
 };
 use clap::Subcommand;
+use ehr::chain::query;
 use ehr::records::{self, RecordError, RecordId, Session};
 use std::path::PathBuf;
 

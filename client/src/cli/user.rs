@@ -1,7 +1,5 @@
 //! `ehr user`: registration, consent and key rotation.
 
-use ehr::chain::query;
-
 use super::{
 	args::{parse_account, RoleArg},
 	context::Ctx,
@@ -9,6 +7,7 @@ use super::{
 	record::renew_escrow,
 };
 use clap::Subcommand;
+use ehr::chain::query;
 use ehr::{
 	crypto::{os_rng, wrap::EncryptionKeypair},
 	files,

@@ -6,7 +6,7 @@ use super::{
 	page::{csrf_field, esc, table, Notice},
 	status_of, viewer, Launch, Portal, Shared, Unlocked,
 };
-use crate::cli::error::CliError;
+use crate::cli::{args::parse_account, error::CliError};
 use axum::{
 	body::Body,
 	extract::{Path as UrlPath, Query, State},
@@ -24,7 +24,7 @@ use ehr::{
 	replication,
 };
 use serde::Deserialize;
-use std::{future::Future, str::FromStr, sync::Arc};
+use std::{future::Future, sync::Arc};
 
 /// Without an audit index, the trail reads at most this many blocks back
 /// (a day of 6 s blocks): reading every block since a years-old record was
@@ -53,11 +53,6 @@ fn access_name(access: &Access) -> &'static str {
 
 fn account(who: &AccountId) -> String {
 	format!("<code>{}</code>", esc(&who.to_string()))
-}
-
-pub(super) fn parse_account(text: &str) -> Result<AccountId, CliError> {
-	AccountId::from_str(text.trim())
-		.map_err(|_| CliError::Usage(format!("`{text}` is not an SS58 account address")))
 }
 
 /// "My records": what this account owns and what is shared with it.

@@ -1,10 +1,10 @@
 //! The upload page: a file, its kind, and the clinicians to share it with.
 
 use super::{
-	records::{kind_name, parse_account, staff, unavailable},
+	records::{kind_name, staff, unavailable},
 	viewer, Launch, Portal, Shared, Unlocked,
 };
-use crate::cli::error::CliError;
+use crate::cli::{args::parse_account, error::CliError};
 use axum::{
 	extract::{multipart::Field, DefaultBodyLimit, Multipart, Query, State},
 	http::HeaderMap,
