@@ -391,17 +391,52 @@ async fn a_patient_shares_approves_and_revokes_in_the_browser() {
 	let out = w.out_path("pharmacist.txt");
 	w.ok("pharmacist", &["record", "get", &id.to_string(), "-o", &out]);
 
-	// The decrypted content, through the browser's session and token.
+	// The decrypted content, through the browser's session and token. The
+	// download runs as the session's job: while kubo is frozen its page
+	// names the step and refreshes itself, and a second download (or an
+	// upload) is refused; it ends with a Save button that sends the
+	// plaintext once, and blocks the next job until then.
 	let download = |csrf: String| {
 		http.post(format!("{url}/records/{id}/content"))
 			.header("cookie", &cookie)
 			.form(&[("csrf", csrf)])
 			.send()
 	};
-	let got = download(csrf.clone()).await.unwrap();
+	w.kubo.signal("-STOP");
+	let started = download(csrf.clone()).await.unwrap();
+	assert_eq!(started.url().path(), "/progress");
+	let first = started.text().await.unwrap();
+	assert!(
+		first.contains("http-equiv=\"refresh\"") && first.contains("role=\"status\""),
+		"{first}"
+	);
+	assert_eq!(download(csrf.clone()).await.unwrap().status(), 409, "one job at a time");
+	browser.goto(&format!("{url}/progress")).await;
+	browser.text_with("asking IPFS for it").await;
+	browser.screenshot("4b-progress").await;
+	w.kubo.signal("-CONT");
+	let progress = || http.get(format!("{url}/progress")).header("cookie", &cookie).send();
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	loop {
+		let page = progress().await.unwrap().text().await.unwrap();
+		if page.contains("id=\"save\"") {
+			break;
+		}
+		assert!(std::time::Instant::now() < deadline && !page.contains("id=\"error\""), "{page}");
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	assert_eq!(download(csrf.clone()).await.unwrap().status(), 409, "the record waits to be saved");
+	let save = || {
+		http.post(format!("{url}/progress/save"))
+			.header("cookie", &cookie)
+			.form(&[("csrf", csrf.clone())])
+			.send()
+	};
+	let got = save().await.unwrap();
 	assert_eq!(got.status(), 200);
 	assert_eq!(got.headers()["cache-control"], "no-store");
 	assert_eq!(got.bytes().await.unwrap().as_ref(), &content[..]);
+	assert_eq!(save().await.unwrap().status(), 400, "sent once");
 	assert!(leftovers(tmp.path()).is_empty(), "no plaintext is left behind");
 	assert_eq!(download("0".repeat(64)).await.unwrap().status(), 403);
 

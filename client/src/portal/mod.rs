@@ -13,9 +13,11 @@
 //! (`Sec-Fetch-Site`, `Origin`); unlocking needs the launch key and is paced
 //! after failures; a session cookie plus a per-session CSRF token on every
 //! form that changes or reveals anything; `no-store`, a strict CSP and no
-//! framing on every response; plaintext only in a private directory that
-//! is emptied as each request ends and removed when the portal stops.
+//! framing on every response; plaintext only in a private directory (an
+//! upload's spool until its job ends, a download as an unlinked open file
+//! until it is saved), removed when the portal stops.
 
+mod job;
 mod page;
 mod peer;
 mod records;
@@ -23,8 +25,8 @@ mod upload;
 
 use crate::cli::{context::Ctx, error::CliError};
 use axum::{
-	extract::{ConnectInfo, Query, Request, State},
-	http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+	extract::{ConnectInfo, FromRequestParts, Query, Request, State},
+	http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
 	middleware::{self, Next},
 	response::{IntoResponse, Redirect, Response},
 	routing::{get, post},
@@ -69,6 +71,11 @@ struct Unlocked {
 	session: ehr::records::Session,
 	/// What the last change did, shown once by the page it redirected to.
 	flash: std::sync::Mutex<Option<Notice>>,
+	/// The session's transfers, as the library reports them.
+	meter: Arc<job::Meter>,
+	/// The upload or download under way, or the last one until its end is
+	/// shown.
+	job: std::sync::Mutex<Option<Arc<job::Job>>>,
 }
 
 impl Unlocked {
@@ -111,6 +118,7 @@ pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(&str)) -> Result<(), 
 		.route("/lock", post(lock))
 		.merge(records::routes())
 		.merge(upload::routes())
+		.merge(job::routes())
 		.layer(middleware::from_fn_with_state(portal.clone(), guard))
 		.with_state(portal.clone());
 	ready(&format!("http://{addr}/?launch={}", portal.launch));
@@ -125,14 +133,22 @@ pub async fn serve(ctx: Ctx, port: u16, ready: impl FnOnce(&str)) -> Result<(), 
 	tokio::select! {
 		served = &mut server => served?,
 		_ = signal(&mut term) => {
-			// Requests under way get up to 10 s (or until a second signal) to
-			// finish; then the process goes, and the work directory with it.
+			// Requests and jobs under way get up to 10 s (or until a second
+			// signal) to finish; then the process goes, and the work
+			// directory with it.
 			let _ = stop.send(());
-			tokio::select! {
-				_ = &mut server => {},
-				_ = tokio::time::sleep(Duration::from_secs(10)) => {},
-				_ = signal(&mut term) => {},
-			}
+			let finished = async {
+				let _ = (&mut server).await;
+				portal.busy.lock().await
+			};
+			// Held while the directory goes: no job queued behind it starts.
+			let _idle = tokio::select! {
+				idle = finished => Some(idle),
+				_ = tokio::time::sleep(Duration::from_secs(10)) => None,
+				_ = signal(&mut term) => None,
+			};
+			drop(work);
+			return Ok(());
 		}
 	}
 	drop(work);
@@ -407,13 +423,17 @@ async fn unlock(State(portal): State<Shared>, Form(form): Form<UnlockForm>) -> R
 	}
 	.await;
 	match opened {
-		Ok(session) => {
+		Ok(mut session) => {
 			*failures = 0;
+			let meter = Arc::new(job::Meter::default());
+			session.progress = Some(meter.clone());
 			let unlocked = Arc::new(Unlocked {
 				cookie: token(),
 				csrf: token(),
 				session,
 				flash: std::sync::Mutex::new(None),
+				meter,
+				job: std::sync::Mutex::new(None),
 			});
 			let cookie = format!(
 				"{}={}; HttpOnly; SameSite=Strict; Path=/",
@@ -450,16 +470,20 @@ async fn lock(
 		.into_response()
 }
 
-/// The unlocked session of a page request, or the locked page.
-async fn viewer(
-	portal: &Portal,
-	headers: &HeaderMap,
-	launch: Query<Launch>,
-) -> Result<Arc<Unlocked>, Response> {
-	portal
-		.session_of(headers)
-		.await
-		.ok_or_else(|| portal.locked(StatusCode::OK, launch.launch.as_deref(), None))
+/// The unlocked session of a page request; without it the request gets the
+/// locked page (with the unlock form if its query has the launch key).
+struct Viewer(Arc<Unlocked>);
+
+impl FromRequestParts<Shared> for Viewer {
+	type Rejection = Response;
+
+	async fn from_request_parts(parts: &mut Parts, portal: &Shared) -> Result<Self, Response> {
+		let launch = Query::<Launch>::try_from_uri(&parts.uri).ok().and_then(|q| q.0.launch);
+		match portal.session_of(&parts.headers).await {
+			Some(u) => Ok(Viewer(u)),
+			None => Err(portal.locked(StatusCode::OK, launch.as_deref(), None)),
+		}
+	}
 }
 
 #[cfg(test)]

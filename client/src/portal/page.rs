@@ -47,10 +47,27 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0a500}\
 /// A whole page. `csrf` is the session's token when unlocked: it adds the
 /// navigation and the lock button.
 pub fn page(title: &str, csrf: Option<&str>, notice: Option<Notice>, body: &str) -> String {
+	document(title, csrf, notice, body, "")
+}
+
+/// An unlocked page that the browser loads again every two seconds (a
+/// job's progress, without script; not every second, which would keep
+/// resetting the keyboard focus and screen readers).
+pub fn refreshing(title: &str, csrf: &str, body: &str) -> String {
+	document(title, Some(csrf), None, body, "<meta http-equiv=\"refresh\" content=\"2\">")
+}
+
+fn document(
+	title: &str,
+	csrf: Option<&str>,
+	notice: Option<Notice>,
+	body: &str,
+	head: &str,
+) -> String {
 	let mut out = String::new();
 	let _ = write!(
 		out,
-		"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+		"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">{head}\
 		 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 		 <title>{} · EHR portal</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
 		 <a class=\"skip\" href=\"#main\">Skip to content</a><header><strong>EHR portal</strong>",

@@ -2,16 +2,15 @@
 //! audit trail, and the calls that change them or read its content.
 
 use super::{
-	html, page,
-	page::{csrf_field, esc, table, Notice},
-	status_of, viewer, Launch, Portal, Shared, Unlocked,
+	job, page,
+	page::{csrf_field, esc, table},
+	Portal, Shared, Unlocked, Viewer,
 };
 use crate::cli::{args::parse_account, error::CliError};
 use axum::{
-	body::Body,
-	extract::{Path as UrlPath, Query, State},
-	http::{header, HeaderMap, HeaderValue},
-	response::{IntoResponse, Response},
+	extract::{Path as UrlPath, State},
+	http::HeaderMap,
+	response::Response,
 	routing::{get, post},
 	Form, Router,
 };
@@ -56,15 +55,7 @@ fn account(who: &AccountId) -> String {
 }
 
 /// "My records": what this account owns and what is shared with it.
-pub(super) async fn list(
-	State(portal): State<Shared>,
-	headers: HeaderMap,
-	launch: Query<Launch>,
-) -> Response {
-	let u = match viewer(&portal, &headers, launch).await {
-		Ok(u) => u,
-		Err(locked) => return locked,
-	};
+pub(super) async fn list(State(portal): State<Shared>, Viewer(u): Viewer) -> Response {
 	let body = async {
 		let chain = &u.session.chain;
 		let me = u.session.account();
@@ -130,13 +121,8 @@ pub(super) fn unavailable(what: &str, e: &CliError) -> String {
 async fn record(
 	State(portal): State<Shared>,
 	UrlPath(id): UrlPath<RecordId>,
-	headers: HeaderMap,
-	launch: Query<Launch>,
+	Viewer(u): Viewer,
 ) -> Response {
-	let u = match viewer(&portal, &headers, launch).await {
-		Ok(u) => u,
-		Err(locked) => return locked,
-	};
 	let body = record_page(&portal, &u, id).await;
 	portal.show(&u, &format!("Record {id}"), body)
 }
@@ -420,10 +406,10 @@ async fn after(
 	}
 }
 
-/// The record's current content, decrypted in this process (a POST: it
-/// logs the read on chain): written to a file in the portal's private
-/// directory only once every chunk authenticated, opened, unlinked, and
-/// streamed from the open file.
+/// The record's current content, decrypted in this process as the
+/// session's job (a POST: it logs the read on chain): written to a file in
+/// the portal's private directory only once every chunk authenticated,
+/// opened and unlinked; the job's page then offers it once.
 async fn content(
 	State(portal): State<Shared>,
 	UrlPath(id): UrlPath<RecordId>,
@@ -434,41 +420,27 @@ async fn content(
 		Ok(u) => u,
 		Err(refused) => return refused,
 	};
-	let opened = async {
-		let dir = tempfile::tempdir_in(&portal.work)?;
-		let path = dir.path().join("record");
-		let version = {
-			let _busy = portal.busy.lock().await;
-			u.session.get_record(id, &path).await?
-		};
-		let file = tokio::fs::File::open(&path).await?;
-		let len = file.metadata().await?.len();
-		drop(dir);
-		Ok::<_, CliError>((file, len, version))
-	}
-	.await;
-	match opened {
-		Ok((file, len, version)) => {
-			let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-			let name = format!("attachment; filename=\"record-{id}-v{version}\"");
-			(
-				[
-					(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
-					(header::CONTENT_LENGTH, HeaderValue::from(len)),
-					(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).expect("ascii")),
-				],
-				body,
-			)
-				.into_response()
+	let (work, session) = (portal.work.clone(), u.clone());
+	job::start(&portal, &u, job::Kind::Download, async move {
+		let opened = async {
+			let dir = tempfile::tempdir_in(&work)?;
+			let path = dir.path().join("record");
+			let version = session.session.get_record(id, &path).await?;
+			let file = tokio::fs::File::open(&path).await?;
+			let len = file.metadata().await?.len();
+			drop(dir);
+			Ok::<_, CliError>((file, len, version))
 		}
-		Err(e) => {
-			let title = format!("Record {id}");
-			html(
-				status_of(&e),
-				page::page(&title, Some(&u.csrf), Some(Notice::Error(e.to_string())), ""),
-			)
+		.await;
+		match opened {
+			Ok((file, len, version)) => job::Outcome::File { id, version, file, len },
+			Err(error) => job::Outcome::Failed {
+				title: format!("Record {id}"),
+				error,
+				back: format!("/records/{id}"),
+			},
 		}
-	}
+	})
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! The upload page: a file, its kind, and the clinicians to share it with.
 
 use super::{
+	job,
 	records::{kind_name, staff, unavailable},
-	viewer, Launch, Portal, Shared, Unlocked,
+	Portal, Shared, Unlocked, Viewer,
 };
 use crate::cli::{args::parse_account, error::CliError};
 use axum::{
-	extract::{multipart::Field, DefaultBodyLimit, Multipart, Query, State},
+	extract::{multipart::Field, DefaultBodyLimit, Multipart, State},
 	http::HeaderMap,
 	response::Response,
 	routing::get,
@@ -41,11 +42,7 @@ pub(super) fn routes() -> Router<Shared> {
 	)
 }
 
-async fn form(State(portal): State<Shared>, headers: HeaderMap, launch: Query<Launch>) -> Response {
-	let u = match viewer(&portal, &headers, launch).await {
-		Ok(u) => u,
-		Err(locked) => return locked,
-	};
+async fn form(State(portal): State<Shared>, Viewer(u): Viewer) -> Response {
 	portal.show(&u, "Upload a record", Ok(page(&u).await))
 }
 
@@ -134,21 +131,39 @@ async fn upload(State(portal): State<Shared>, headers: HeaderMap, mut form: Mult
 		Ok(u) => u,
 		Err(refused) => return refused,
 	};
-	let done = async {
+	// Before the file is received: it may be large.
+	if let Some(busy) = job::refused(&u) {
+		return busy;
+	}
+	let received = async {
 		let upload = read(&portal, form).await?;
 		let file = upload.file.ok_or_else(|| CliError::Usage("choose a file to upload".into()))?;
-		let me = u.session.account();
-		let share: Vec<(AccountId, Access)> =
-			upload.share.iter().map(|who| (*who, Access::Read)).collect();
-		let _busy = portal.busy.lock().await;
-		Ok::<_, CliError>(u.session.add_record(&me, file.path(), upload.kind, None, &share).await?)
+		Ok::<_, CliError>((upload.kind, upload.share, file))
 	}
 	.await;
-	match done {
-		Ok(id) => u.done(format!("Added record {id}."), &format!("/records/{id}")),
+	let (kind, share, file) = match received {
+		Ok(read) => read,
 		Err(e) => {
 			let body = page(&u).await;
-			portal.failed(&u, "Upload a record", &e, body)
+			return portal.failed(&u, "Upload a record", &e, body);
 		}
-	}
+	};
+	let session = u.clone();
+	job::start(&portal, &u, job::Kind::Upload, async move {
+		let me = session.session.account();
+		let share: Vec<(AccountId, Access)> =
+			share.iter().map(|who| (*who, Access::Read)).collect();
+		// `file`, the spooled upload, is deleted when this ends.
+		match session.session.add_record(&me, file.path(), kind, None, &share).await {
+			Ok(id) => job::Outcome::Done {
+				text: format!("Added record {id}."),
+				to: format!("/records/{id}"),
+			},
+			Err(e) => job::Outcome::Failed {
+				title: "Upload a record".into(),
+				error: e.into(),
+				back: "/upload".into(),
+			},
+		}
+	})
 }

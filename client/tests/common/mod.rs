@@ -227,13 +227,17 @@ impl Kubo {
 		Self::script(self.data.path(), self.ports, "stop");
 	}
 
+	/// Sends the daemon `signal` (`-STOP`, `-CONT`, `-9`).
+	pub fn signal(&self, signal: &str) {
+		let pid = std::fs::read_to_string(self.repo().join("daemon.pid")).expect("kubo's pid file");
+		let sent = Command::new("kill").args([signal, pid.trim()]).status().expect("run kill");
+		assert!(sent.success(), "kill {signal} kubo");
+	}
+
 	/// Kills the daemon at once (SIGKILL), as a crash would.
 	pub fn kill(&self) {
-		let pidfile = self.repo().join("daemon.pid");
-		let pid = std::fs::read_to_string(&pidfile).expect("kubo's pid file");
-		let killed = Command::new("kill").args(["-9", pid.trim()]).status().expect("run kill");
-		assert!(killed.success(), "kill -9 kubo");
-		std::fs::remove_file(pidfile).expect("remove the pid file");
+		self.signal("-9");
+		std::fs::remove_file(self.repo().join("daemon.pid")).expect("remove the pid file");
 	}
 
 	/// Starts the daemon again on the same repository and ports.
