@@ -48,7 +48,7 @@ const GRANTS_PER_RECORD: usize = 30;
 /// 1,000 records.
 const ADDERS: usize = 32;
 /// Calls submitted but not yet seen in a block, at most.
-const MAX_PENDING: usize = 5_000;
+const MAX_PENDING: usize = 20_000;
 /// Seconds at the start of the run left out of the throughput.
 const WARM_UP: f64 = 12.0;
 
@@ -118,6 +118,8 @@ struct Seen {
 	submitted: Option<Instant>,
 	included: Option<(Instant, u64, bool)>,
 	finalized: Option<Instant>,
+	/// Why it failed in its block, if it did.
+	error: Option<String>,
 }
 
 /// A block as the watcher saw it.
@@ -149,13 +151,13 @@ async fn watch_best(client: Client, tracker: Shared) {
 		let at = block.at().await.expect("at block");
 		let extrinsics = at.extrinsics().fetch().await.expect("extrinsics");
 		let events = at.events().fetch().await.expect("events");
-		let mut failed = std::collections::HashSet::new();
+		let mut failed = HashMap::new();
 		for event in events.iter() {
 			let event = event.expect("event");
 			if let (Phase::ApplyExtrinsic(i), "System", "ExtrinsicFailed") =
 				(event.phase(), event.pallet_name(), event.event_name())
 			{
-				failed.insert(i as usize);
+				failed.insert(i as usize, why(&event));
 			}
 		}
 		let weight = at
@@ -170,9 +172,11 @@ async fn watch_best(client: Client, tracker: Shared) {
 		for ext in extrinsics.iter() {
 			let ext = ext.expect("extrinsic");
 			if let Some(seen) = t.calls.get_mut(&ext.hash()) {
-				let ok = !failed.contains(&ext.index());
+				let error = failed.get(&ext.index()).cloned();
+				let ok = error.is_none();
 				let first_time = seen.included.is_none() && seen.submitted.is_some();
 				seen.included = Some((now, block.number(), ok));
+				seen.error = error;
 				t.landed += first_time as usize;
 				ours += 1;
 				succeeded += ok as usize;
@@ -511,6 +515,7 @@ async fn run(
 		/ 1e9;
 	let (mut inclusion, mut finality) = (vec![], vec![]);
 	let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+	let mut errors: BTreeMap<(&str, &str), usize> = BTreeMap::new();
 	for (hash, seen) in &t.calls {
 		let Some(sent) = seen.submitted.filter(|s| window.contains(s)) else { continue };
 		if let Some((at, _, ok)) = seen.included {
@@ -518,6 +523,9 @@ async fn run(
 			let tally = by_kind.entry(kinds[hash]).or_default();
 			tally.0 += 1;
 			tally.1 += ok as usize;
+			if let Some(error) = &seen.error {
+				*errors.entry((kinds[hash], error)).or_default() += 1;
+			}
 		}
 		if let Some(at) = seen.finalized {
 			finality.push((at - sent).as_secs_f64());
@@ -539,4 +547,19 @@ async fn run(
 	let kinds: Vec<String> =
 		by_kind.iter().map(|(k, (n, ok))| format!("{k} {ok}/{n} succeeded")).collect();
 	eprintln!("{workload}: {} in the window over {span:.1} s; {}", blocks.len(), kinds.join(", "));
+	for ((kind, error), n) in errors {
+		eprintln!("{workload}: {n} {kind} failed: {error}");
+	}
+}
+
+/// The error an `ExtrinsicFailed` event carries (a module error by its
+/// pallet's and error's indices in the metadata).
+fn why(event: &subxt::events::Event<Config>) -> String {
+	match event.decode_as::<runtime::Event>() {
+		Ok(runtime::Event::System(runtime::system::Event::ExtrinsicFailed {
+			dispatch_error,
+			..
+		})) => format!("{dispatch_error:?}"),
+		_ => "undecodable ExtrinsicFailed".into(),
+	}
 }

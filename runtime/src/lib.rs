@@ -21,6 +21,7 @@ pub use apis::RuntimeApi;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -75,11 +76,11 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(210);
+runtime_version!(212);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(211);
+runtime_version!(213);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.
@@ -163,10 +164,7 @@ type Migrations = (
 	pallet_ehr_acl::migrations::V1ToV2<Runtime>,
 	pallet_ehr_validators::migrations::V0ToV1<Runtime>,
 	// Spec 205 removed sudo; drop this entry once every chain runs it.
-	frame_support::migrations::RemovePallet<
-		configs::SudoPalletName,
-		frame_support::weights::constants::ParityDbWeight,
-	>,
+	frame_support::migrations::RemovePallet<configs::SudoPalletName, weights::ParityDbWeight>,
 );
 
 // Declaration order is hook order: the validator set and session rotate

@@ -1,0 +1,12 @@
+//! The runtime's fixed costs and database weights, measured on this
+//! project's reference machine by `scripts/bench-weights overhead db` (each
+//! file says when and on what); hospitals rerun it on their validators'
+//! hardware.
+
+pub mod block_weights;
+pub mod extrinsic_weights;
+pub mod paritydb_weights;
+
+pub use block_weights::BlockExecutionWeight;
+pub use extrinsic_weights::ExtrinsicBaseWeight;
+pub use paritydb_weights::constants::ParityDbWeight;
