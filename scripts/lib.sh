@@ -27,6 +27,8 @@ export NODE_BIN
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# A TCP port of 127.0.0.1 free now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Builds everything the way `scripts/test` does (all targets, so dev-only
 # features unify the same way): a script that builds differently would make

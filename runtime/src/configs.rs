@@ -86,13 +86,13 @@ impl Contains<RuntimeCall> for GovernedPeering {
 /// operational calls (governance, emergencies) in a full block.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(85);
 /// Compute per six-second block, in this machine's time (the weights in
-/// `weights/` and the pallets' were measured on it): a block whose every
-/// call hits its benchmarked worst case takes half the slot to import,
-/// leaving the other half to gossip it and build the next. Full ACL blocks
-/// re-executed by `benchmark block` took 23-25 % of their weight
-/// (docs/benchmarks.md).
+/// `weights/` and the pallets' were measured on it): upstream's third of the
+/// slot, so that a block whose every call hits its benchmarked worst case
+/// is built in a third, imported by the others in a third, with a third
+/// left for gossip and slower validators. Full ACL blocks re-executed by
+/// `benchmark block` took 31 % of their weight (docs/benchmarks.md).
 const MAXIMUM_BLOCK_WEIGHT: Weight =
-	Weight::from_parts(3_000 * WEIGHT_REF_TIME_PER_MILLIS, u64::MAX);
+	Weight::from_parts(2_000 * WEIGHT_REF_TIME_PER_MILLIS, u64::MAX);
 /// The share of a block `on_initialize` hooks are expected to take.
 const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
@@ -388,8 +388,8 @@ impl pallet_node_authorization::Config for Runtime {
 }
 
 /// Deposits of the ACL pallet: held from whoever creates the state, returned
-/// when it goes. Roughly 10x the fee of the call that creates it, so that
-/// state costs more to keep than to write once.
+/// when it goes. 15-25x the fee of the call that creates it (spec 212), so
+/// that state costs more to keep than to write once.
 pub const USER_DEPOSIT: Balance = 10 * MILLI_UNIT;
 pub const RECORD_DEPOSIT: Balance = 20 * MILLI_UNIT;
 pub const GRANT_DEPOSIT: Balance = 10 * MILLI_UNIT;
@@ -523,7 +523,10 @@ impl pallet_session::Config for Runtime {
 
 parameter_types! {
 	pub const MaxHospitals: u32 = 32;
-	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+	/// What a motion's call may weigh: the room operational calls keep in a
+	/// full block (300 ms; `set_code` weighs 164 ms), so that a motion can
+	/// be closed however full the blocks are.
+	pub MaxProposalWeight: Weight = Perbill::from_percent(15) * RuntimeBlockWeights::get().max_block;
 }
 
 /// The hospitals' council: any member proposes a call (a registrar, a node,

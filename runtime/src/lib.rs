@@ -76,11 +76,11 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(212);
+runtime_version!(214);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(213);
+runtime_version!(215);
 
 /// Blocks per session: validator set changes apply at session boundaries
 /// (one minute apart), two sessions after governance made them.
