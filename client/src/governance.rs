@@ -365,6 +365,11 @@ pub enum Operation {
 	RemoveStorageAgent {
 		org: OrgId,
 	},
+	/// Sessions last `blocks` blocks: each boundary's block carries no
+	/// calls, and a validator change applies two sessions after it.
+	SetSessionLength {
+		blocks: u32,
+	},
 }
 
 impl Operation {
@@ -379,6 +384,7 @@ impl Operation {
 				| Operation::SetParameter { .. }
 				| Operation::SetEscrowKeys(_)
 				| Operation::RemoveEscrowKey { .. }
+				| Operation::SetSessionLength { .. }
 		)
 	}
 
@@ -459,6 +465,9 @@ impl Operation {
 			C::Replication(StorageCall::remove_storage_agent { org }) => {
 				Operation::RemoveStorageAgent { org: *org }
 			}
+			C::Validators(ValidatorsCall::set_session_length { length }) => {
+				Operation::SetSessionLength { blocks: *length }
+			}
 			_ => return None,
 		})
 	}
@@ -531,6 +540,9 @@ impl Operation {
 			Operation::RemoveStorageAgent { org } => {
 				RuntimeCall::Replication(StorageCall::remove_storage_agent { org: *org })
 			}
+			Operation::SetSessionLength { blocks } => {
+				RuntimeCall::Validators(ValidatorsCall::set_session_length { length: *blocks })
+			}
 		}
 	}
 }
@@ -596,6 +608,10 @@ impl fmt::Display for Operation {
 			Operation::RemoveStorageAgent { org } => {
 				write!(f, "hospital {org}'s storage attestations stop counting")
 			}
+			Operation::SetSessionLength { blocks } => write!(
+				f,
+				"sessions last {blocks} blocks (a validator change applies two sessions after it)"
+			),
 			Operation::SetParameter { parameter, value: None } => write!(
 				f,
 				"set {parameter} back to its default {}: {}",
@@ -927,6 +943,17 @@ pub async fn close(
 	outcome(&events)
 }
 
+/// The session lengths the chain accepts: 1 to `MaxSessionLength` blocks
+/// (a constant of the metadata compiled in).
+pub async fn session_lengths(client: &Client) -> Result<RangeInclusive<u32>, GovError> {
+	let max = at_finalized(client)
+		.await?
+		.constants()
+		.entry(runtime::constants().validators().max_session_length())
+		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
+	Ok(1..=max)
+}
+
 /// Applies a runtime upgrade two thirds of the council authorised, with the
 /// code whose hash they approved. Any account may submit it.
 pub async fn apply_upgrade(
@@ -988,6 +1015,9 @@ mod tests {
 			"Utility.batch_all[HospitalMembership.add_member, EhrAcl.add_registrar, \
 			 NodeAuthorization.add_well_known_node, Validators.add_validator]"
 		);
+		let sessions = Operation::SetSessionLength { blocks: 600 };
+		assert!(sessions.needs_two_thirds());
+		assert_eq!(Operation::from_call(&sessions.call()), Some(sessions.clone()));
 		let upgrade = Operation::AuthorizeUpgrade { code_hash: [1; 32] };
 		assert!(upgrade.needs_two_thirds());
 		assert_eq!(Operation::from_call(&upgrade.call()), Some(upgrade.clone()));

@@ -724,7 +724,9 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 	gov.passes(&admit, &["//Bob", "//Charlie"], "//Dave");
 	let joined = Instant::now();
 	c.run(&["start", "5"]);
-	let boundary = (best(&h1).await / SESSION_BLOCKS + 1) * SESSION_BLOCKS;
+	let length = session_length(&h1).await;
+	assert_eq!(length, 10, "the consortium preset's short sessions");
+	let boundary = (best(&h1).await / length + 1) * length;
 	until("a session boundary after add_validator", Duration::from_secs(120), || async {
 		best(&h1).await > boundary
 	})
@@ -886,8 +888,20 @@ async fn missed_slots(client: &Client, number: u64) -> u64 {
 	slot(client, number + 1).await - slot(client, number).await - 1
 }
 
-/// Blocks per session (the runtime's `SESSION_BLOCKS`).
-const SESSION_BLOCKS: u64 = 10;
+/// Blocks per session (`Validators.SessionLength`, final state).
+async fn session_length(client: &Client) -> u64 {
+	let length = client
+		.at_current_block()
+		.await
+		.expect("finalized block")
+		.storage()
+		.fetch(runtime::storage().validators().session_length(), ())
+		.await
+		.expect("Validators.SessionLength")
+		.decode()
+		.expect("decodes");
+	length.into()
+}
 
 /// Raw libp2p peer id of hospital 5's node key (0x…05), as
 /// `ehr-node key inspect-node-key` prints it, base58-decoded.

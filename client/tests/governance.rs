@@ -143,6 +143,24 @@ async fn ehr_gov_admits_a_hospital_authorises_an_upgrade_and_kills_a_motion() {
 	assert_eq!(closed["error"], "System.CallFiltered", "{closed}");
 	assert_eq!(fee(&w)["value"].as_u64(), Some(200));
 
+	// Sessions: a dev chain's spec leaves them at the runtime's 100 blocks;
+	// two thirds make them 50 (checked against the chain's bound first).
+	let length =
+		|| async { storage(&client, runtime::storage().validators().session_length(), ()).await };
+	assert_eq!(length().await, Some(100));
+	w.fails("alice", &["gov", "propose", "session-length", "0"], 2, "a session lasts 1 to 14400");
+	w.fails("alice", &["gov", "propose", "session-length", "14401"], 2, "1 to 14400 blocks");
+	let proposed = w.ok("alice", &["gov", "propose", "session-length", "50"]);
+	assert_eq!(proposed["threshold"], 2);
+	assert!(
+		proposed["what"].as_str().unwrap().starts_with("sessions last 50 blocks"),
+		"{proposed}"
+	);
+	let index = proposed["index"].as_u64().unwrap().to_string();
+	w.ok("charlie", &["gov", "vote", &index, "--aye"]);
+	assert_eq!(w.ok("bob", &["gov", "close", &index])["outcome"], "executed");
+	assert_eq!(length().await, Some(50));
+
 	// A majority kills a motion: Bob's registrar motion for Eve.
 	let doomed = w.ok("bob", &["gov", "propose", "add-registrar", &eve, "--org", "9"]);
 	let doomed = doomed["index"].as_u64().unwrap().to_string();

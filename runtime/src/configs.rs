@@ -498,20 +498,25 @@ impl pallet_ehr_validators::Config for Runtime {
 	type MinValidators = ConstU32<3>;
 	type HasSessionKeys = HasSessionKeys;
 	type SessionValidators = SessionValidators;
+	type DefaultSessionLength = ConstU32<SESSION_BLOCKS>;
+	/// A day: validator changes apply within two.
+	type MaxSessionLength = ConstU32<{ 24 * 600 }>;
 }
 
 parameter_types! {
-	pub const SessionBlocks: BlockNumber = SESSION_BLOCKS;
 	pub const SessionOffset: BlockNumber = 0;
 }
+
+/// Blocks per session: the chain's genesis sets them.
+type SessionLength = pallet_ehr_validators::SessionLengthOf<Runtime>;
 
 /// Sessions hand the validator set governance chose to Aura and GRANDPA.
 impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = ConvertInto;
-	type ShouldEndSession = pallet_session::PeriodicSessions<SessionBlocks, SessionOffset>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<SessionBlocks, SessionOffset>;
+	type ShouldEndSession = pallet_session::PeriodicSessions<SessionLength, SessionOffset>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<SessionLength, SessionOffset>;
 	type SessionManager = Validators;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;

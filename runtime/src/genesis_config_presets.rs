@@ -1,6 +1,6 @@
 //! Genesis states the node's chain specs are built from.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SessionKeys, UNIT};
+use crate::{AccountId, BalancesConfig, BlockNumber, RuntimeGenesisConfig, SessionKeys, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_ehr_acl::OrgId;
@@ -33,6 +33,8 @@ struct Genesis {
 	hospitals: Vec<AccountId>,
 	nodes: Vec<(OpaquePeerId, AccountId)>,
 	storage_agents: Vec<(OrgId, AccountId)>,
+	/// Blocks per session; `None`: the runtime's `SESSION_BLOCKS`.
+	session_length: Option<BlockNumber>,
 }
 
 fn genesis(g: Genesis) -> Value {
@@ -47,6 +49,7 @@ fn genesis(g: Genesis) -> Value {
 		},
 		validators: pallet_ehr_validators::GenesisConfig {
 			validators: g.validators.iter().map(|(who, _, _)| who.clone()).collect::<Vec<_>>(),
+			session_length: g.session_length,
 		},
 		session: pallet_session::GenesisConfig {
 			keys: g
@@ -104,6 +107,7 @@ fn dev_genesis(validators: Vec<Validator>) -> Value {
 		hospitals: vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
 		nodes: Vec::new(),
 		storage_agents: storage_agents(2),
+		session_length: None,
 	})
 }
 
@@ -142,6 +146,11 @@ pub const CONSORTIUM_PEERS: [[u8; 38]; 5] = [
 	),
 ];
 
+/// Blocks per session of the consortium test network: short, so that a
+/// validator change applies within a minute or two (the consortium test
+/// waits for it), at the cost of a block without calls in every ten.
+pub const CONSORTIUM_SESSION_BLOCKS: BlockNumber = 10;
+
 /// Four hospitals, one validator each: Alice, Bob, Charlie and Dave are
 /// hospitals 1–4 (their accounts, session keys, registrars and nodes).
 /// Validators, registrars, nodes and hospitals change only by a council
@@ -167,6 +176,7 @@ pub fn consortium_config_genesis() -> Value {
 			.map(|(peer, owner)| (OpaquePeerId(peer.to_vec()), owner))
 			.collect(),
 		storage_agents: storage_agents(4),
+		session_length: Some(CONSORTIUM_SESSION_BLOCKS),
 	})
 }
 

@@ -76,15 +76,19 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(214);
+runtime_version!(215);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(215);
+runtime_version!(216);
 
-/// Blocks per session: validator set changes apply at session boundaries
-/// (one minute apart), two sessions after governance made them.
-pub const SESSION_BLOCKS: BlockNumber = 10;
+/// Blocks per session where the chain spec does not set
+/// `validators.sessionLength`: validator set changes apply at session
+/// boundaries (ten minutes apart), two sessions after governance made them.
+/// Each boundary's block carries no calls (`pallet-session` takes its whole
+/// weight), 1 % of the blocks at this length (10 % at the 10 blocks of
+/// spec 214 and before, which the consortium test network keeps).
+pub const SESSION_BLOCKS: BlockNumber = 100;
 
 /// Target time between blocks.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
@@ -163,6 +167,8 @@ type Migrations = (
 	pallet_ehr_acl::migrations::V0ToV1<Runtime>,
 	pallet_ehr_acl::migrations::V1ToV2<Runtime>,
 	pallet_ehr_validators::migrations::V0ToV1<Runtime>,
+	// Spec 214 and before ran 10-block sessions.
+	pallet_ehr_validators::migrations::V1ToV2<Runtime, frame_support::traits::ConstU32<10>>,
 	// Spec 205 removed sudo; drop this entry once every chain runs it.
 	frame_support::migrations::RemovePallet<configs::SudoPalletName, weights::ParityDbWeight>,
 );

@@ -123,6 +123,11 @@ pub enum ProposeCommand {
 		#[arg(long)]
 		org: OrgId,
 	},
+	/// Make sessions last BLOCKS blocks (two thirds needed). Each session
+	/// boundary's block carries no calls; a validator change applies two
+	/// sessions after it (100 blocks, ten minutes, unless the chain spec
+	/// says otherwise).
+	SessionLength { blocks: u32 },
 }
 
 fn read_wasm(path: &PathBuf) -> Result<Vec<u8>, CliError> {
@@ -137,7 +142,8 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 			ctx.out.parameters(&governance::parameters(&ctx.chain().await?).await?)
 		}
 		GovCommand::Propose(what) => {
-			// A kill and a removal read the chain to name their operation.
+			// A kill, a removal and a session length read the chain to name
+			// or check their operation.
 			let mut connected = None;
 			let operation = match what {
 				ProposeCommand::AdmitHospital { account, org, peer } => Operation::AdmitHospital {
@@ -204,6 +210,18 @@ pub async fn gov(ctx: &Ctx, command: GovCommand) -> Result<(), CliError> {
 					Operation::SetStorageAgent { org, account: parse_account(&account)? }
 				}
 				ProposeCommand::RemoveStorageAgent { org } => Operation::RemoveStorageAgent { org },
+				ProposeCommand::SessionLength { blocks } => {
+					let chain = connected.insert(ctx.chain().await?);
+					let range = governance::session_lengths(chain).await?;
+					if !range.contains(&blocks) {
+						return Err(CliError::Usage(format!(
+							"a session lasts {} to {} blocks",
+							range.start(),
+							range.end()
+						)));
+					}
+					Operation::SetSessionLength { blocks }
+				}
 			};
 			let chain = match connected {
 				Some(chain) => chain,

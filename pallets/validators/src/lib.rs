@@ -12,6 +12,14 @@
 //! purges its keys leaves, and comes back when it sets new ones).
 //! `MinValidators` bounds removals; a validator purging its own keys is
 //! outside it.
+//!
+//! The pallet also holds the session length: set per chain in its genesis
+//! (`validators.sessionLength` in the chain spec; `DefaultSessionLength`
+//! where it is not set), changed by `ManagerOrigin`, and handed to
+//! `pallet_session::PeriodicSessions` by [`SessionLengthOf`] within
+//! `1..=MaxSessionLength`. `pallet-session` takes a whole block's weight at
+//! each boundary, so the length trades capacity (a block without calls per
+//! session) against how soon a validator change applies (two sessions).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -30,10 +38,11 @@ pub mod pallet {
 		traits::{Contains, Get},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::One;
 
 	/// 1: the `Changed` flag is gone (the set is compared with the
-	/// session's instead).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// session's instead). 2: `SessionLength` holds the session length.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -57,6 +66,13 @@ pub mod pallet {
 		/// what the session keeps, less any without keys, when it is handed
 		/// no new set.
 		type SessionValidators: Get<Vec<Self::AccountId>>;
+		/// Blocks per session where the genesis does not set them.
+		#[pallet::constant]
+		type DefaultSessionLength: Get<BlockNumberFor<Self>>;
+		/// Most blocks per session (a longer one would delay validator
+		/// changes beyond use).
+		#[pallet::constant]
+		type MaxSessionLength: Get<BlockNumberFor<Self>>;
 	}
 
 	/// The validator accounts, in the order they were added.
@@ -64,10 +80,17 @@ pub mod pallet {
 	pub type Validators<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
 
+	/// Blocks per session.
+	#[pallet::storage]
+	pub type SessionLength<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultSessionLength>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		pub validators: Vec<T::AccountId>,
+		/// Blocks per session; `None`: `DefaultSessionLength`.
+		pub session_length: Option<BlockNumberFor<T>>,
 	}
 
 	#[pallet::genesis_build]
@@ -76,6 +99,44 @@ pub mod pallet {
 			let set: BoundedVec<_, _> =
 				self.validators.clone().try_into().expect("genesis validators fit MaxValidators");
 			Validators::<T>::put(set);
+			let length = self.session_length.unwrap_or_else(T::DefaultSessionLength::get);
+			assert!(Pallet::<T>::in_range(length), "a session lasts 1 to MaxSessionLength blocks");
+			SessionLength::<T>::put(length);
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// `pallet-session` reads [`SessionLength`] in every block and
+		/// declares no weight for it in blocks without a boundary: declared
+		/// here.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			T::DbWeight::get().reads(1)
+		}
+
+		fn integrity_test() {
+			assert!(
+				Pallet::<T>::in_range(T::DefaultSessionLength::get()),
+				"a session lasts 1 to MaxSessionLength blocks"
+			);
+		}
+	}
+
+	/// The session length, for `pallet_session::PeriodicSessions`: the
+	/// stored one, brought within `1..=MaxSessionLength` (a raw chain spec
+	/// or `System::set_storage` could store anything, and a length of 0
+	/// would halt the chain: the session pallet divides by it).
+	pub struct SessionLengthOf<T>(PhantomData<T>);
+
+	impl<T: Config> Get<BlockNumberFor<T>> for SessionLengthOf<T> {
+		fn get() -> BlockNumberFor<T> {
+			SessionLength::<T>::get().clamp(One::one(), T::MaxSessionLength::get())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn in_range(length: BlockNumberFor<T>) -> bool {
+			(One::one()..=T::MaxSessionLength::get()).contains(&length)
 		}
 	}
 
@@ -86,6 +147,9 @@ pub mod pallet {
 		ValidatorAdded { who: T::AccountId },
 		/// `who` stops validating from the session after next.
 		ValidatorRemoved { who: T::AccountId },
+		/// Sessions last `length` blocks from now on: the next boundary is
+		/// the next block whose number `length` divides.
+		SessionLengthSet { length: BlockNumberFor<T> },
 	}
 
 	#[pallet::error]
@@ -98,6 +162,8 @@ pub mod pallet {
 		TooManyValidators,
 		/// Removing would leave fewer than `MinValidators`.
 		TooFewValidators,
+		/// A session lasts 1 to `MaxSessionLength` blocks.
+		SessionLengthOutOfRange,
 	}
 
 	#[pallet::call]
@@ -132,6 +198,22 @@ pub mod pallet {
 				Ok(())
 			})?;
 			Self::deposit_event(Event::ValidatorRemoved { who });
+			Ok(())
+		}
+
+		/// Make sessions last `length` blocks (1 to `MaxSessionLength`).
+		///
+		/// Origin: `ManagerOrigin`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::DbWeight::get().writes(1).saturating_add(Weight::from_parts(10_000_000, 0)))]
+		pub fn set_session_length(
+			origin: OriginFor<T>,
+			length: BlockNumberFor<T>,
+		) -> DispatchResult {
+			T::ManagerOrigin::ensure_origin(origin)?;
+			ensure!(Self::in_range(length), Error::<T>::SessionLengthOutOfRange);
+			SessionLength::<T>::put(length);
+			Self::deposit_event(Event::SessionLengthSet { length });
 			Ok(())
 		}
 	}

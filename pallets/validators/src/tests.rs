@@ -5,10 +5,10 @@
 use crate as pallet_ehr_validators;
 use frame_support::{
 	assert_noop, assert_ok, derive_impl, parameter_types,
-	traits::{ConstU32, Contains},
+	traits::{ConstU32, ConstU64, Contains, Get, Hooks},
 };
 use frame_system::EnsureRoot;
-use pallet_session::SessionManager;
+use pallet_session::{PeriodicSessions, SessionManager, ShouldEndSession};
 use sp_runtime::{BuildStorage, DispatchError};
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -46,11 +46,17 @@ impl pallet_ehr_validators::Config for Test {
 	type MinValidators = ConstU32<3>;
 	type HasSessionKeys = HasKeys;
 	type SessionValidators = Current;
+	type DefaultSessionLength = ConstU64<100>;
+	type MaxSessionLength = ConstU64<1000>;
 }
 
 fn new_test_ext() -> sp_io::TestExternalities {
+	ext_with_session_length(None)
+}
+
+fn ext_with_session_length(session_length: Option<u64>) -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_ehr_validators::GenesisConfig::<Test> { validators: vec![1, 2, 3, 4] }
+	pallet_ehr_validators::GenesisConfig::<Test> { validators: vec![1, 2, 3, 4], session_length }
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
@@ -175,5 +181,97 @@ fn refused_changes_change_nothing() {
 			crate::Error::<Test>::TooFewValidators
 		);
 		assert_eq!(set(), vec![1, 2, 3]);
+	});
+}
+
+/// Sessions end every `length` blocks as `pallet-session` counts them.
+fn boundaries(from: u64, to: u64) -> Vec<u64> {
+	(from..=to)
+		.filter(|n| {
+			PeriodicSessions::<crate::SessionLengthOf<Test>, ConstU64<0>>::should_end_session(*n)
+		})
+		.collect()
+}
+
+#[test]
+fn the_genesis_sets_the_session_length_and_the_default_stands_in() {
+	ext_with_session_length(None).execute_with(|| {
+		assert_eq!(
+			crate::SessionLength::<Test>::get(),
+			100,
+			"stored: a later default does not move it"
+		);
+		assert_eq!(boundaries(1, 250), vec![100, 200]);
+	});
+	ext_with_session_length(Some(7)).execute_with(|| {
+		assert_eq!(crate::SessionLengthOf::<Test>::get(), 7);
+		assert_eq!(boundaries(1, 22), vec![7, 14, 21]);
+		let db: frame_support::weights::RuntimeDbWeight =
+			<Test as frame_system::Config>::DbWeight::get();
+		assert_eq!(
+			Validators::on_initialize(3),
+			db.reads(1),
+			"the session's read of the length is declared"
+		);
+	});
+}
+
+#[test]
+#[should_panic(expected = "a session lasts 1 to MaxSessionLength blocks")]
+fn a_genesis_session_of_no_blocks_is_refused() {
+	ext_with_session_length(Some(0));
+}
+
+#[test]
+#[should_panic(expected = "a session lasts 1 to MaxSessionLength blocks")]
+fn a_genesis_session_beyond_the_maximum_is_refused() {
+	ext_with_session_length(Some(1001));
+}
+
+#[test]
+fn governance_changes_the_session_length_within_bounds() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Validators::set_session_length(RuntimeOrigin::signed(1), 10),
+			DispatchError::BadOrigin
+		);
+		for length in [0, 1001] {
+			assert_noop!(
+				Validators::set_session_length(RuntimeOrigin::root(), length),
+				crate::Error::<Test>::SessionLengthOutOfRange
+			);
+		}
+		assert_ok!(Validators::set_session_length(RuntimeOrigin::root(), 30));
+		System::assert_last_event(crate::Event::SessionLengthSet { length: 30 }.into());
+		assert_eq!(boundaries(101, 200), vec![120, 150, 180]);
+	});
+}
+
+#[test]
+fn a_stored_length_out_of_bounds_is_brought_within_them() {
+	new_test_ext().execute_with(|| {
+		crate::SessionLength::<Test>::put(0);
+		assert_eq!(
+			crate::SessionLengthOf::<Test>::get(),
+			1,
+			"0 would divide by zero in every block"
+		);
+		crate::SessionLength::<Test>::put(u64::MAX);
+		assert_eq!(crate::SessionLengthOf::<Test>::get(), 1000);
+	});
+}
+
+#[test]
+fn the_upgrade_keeps_the_session_length_the_chain_ran_with() {
+	use frame_support::traits::{OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		crate::SessionLength::<Test>::kill();
+		StorageVersion::new(1).put::<Validators>();
+		crate::migrations::V1ToV2::<Test, ConstU64<10>>::on_runtime_upgrade();
+		assert_eq!(crate::SessionLength::<Test>::get(), 10, "not the new default of 100");
+		assert_eq!(StorageVersion::get::<Validators>(), 2);
+		crate::SessionLength::<Test>::put(40);
+		crate::migrations::V1ToV2::<Test, ConstU64<10>>::on_runtime_upgrade();
+		assert_eq!(crate::SessionLength::<Test>::get(), 40, "runs once");
 	});
 }
