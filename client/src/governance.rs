@@ -610,7 +610,7 @@ impl fmt::Display for Operation {
 			}
 			Operation::SetSessionLength { blocks } => write!(
 				f,
-				"sessions last {blocks} blocks (a validator change applies two sessions after it)"
+				"sessions last {blocks} blocks, from the next block number {blocks} divides (a validator change applies two sessions after the change)"
 			),
 			Operation::SetParameter { parameter, value: None } => write!(
 				f,
@@ -943,15 +943,16 @@ pub async fn close(
 	outcome(&events)
 }
 
-/// The session lengths the chain accepts: 1 to `MaxSessionLength` blocks
-/// (a constant of the metadata compiled in).
+/// The session lengths the chain accepts (`MinSessionLength` to
+/// `MaxSessionLength` blocks, read at the finalized block).
 pub async fn session_lengths(client: &Client) -> Result<RangeInclusive<u32>, GovError> {
-	let max = at_finalized(client)
-		.await?
-		.constants()
-		.entry(runtime::constants().validators().max_session_length())
-		.map_err(|e| ChainError::from(subxt::Error::from(e)))?;
-	Ok(1..=max)
+	let at = at_finalized(client).await?;
+	let constant = |address| {
+		at.constants().entry(address).map_err(|e| ChainError::from(subxt::Error::from(e)))
+	};
+	let min = constant(runtime::constants().validators().min_session_length())?;
+	let max = constant(runtime::constants().validators().max_session_length())?;
+	Ok(min..=max)
 }
 
 /// Applies a runtime upgrade two thirds of the council authorised, with the

@@ -499,6 +499,8 @@ impl pallet_ehr_validators::Config for Runtime {
 	type HasSessionKeys = HasSessionKeys;
 	type SessionValidators = SessionValidators;
 	type DefaultSessionLength = ConstU32<SESSION_BLOCKS>;
+	/// A minute: shorter sessions take more than a tenth of the blocks.
+	type MinSessionLength = ConstU32<10>;
 	/// A day: validator changes apply within two.
 	type MaxSessionLength = ConstU32<{ 24 * 600 }>;
 }

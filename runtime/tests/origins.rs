@@ -163,6 +163,10 @@ fn two_thirds_calls() -> Vec<(&'static str, RuntimeCall)> {
 			pallet_ehr_validators::Call::remove_validator { who: alice.clone() }.into(),
 		),
 		(
+			"Validators::set_session_length",
+			pallet_ehr_validators::Call::set_session_length { length: 100 }.into(),
+		),
+		(
 			"HospitalMembership::add_member",
 			pallet_membership::Call::add_member { who: ferdie.clone().into() }.into(),
 		),

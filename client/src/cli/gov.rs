@@ -123,10 +123,10 @@ pub enum ProposeCommand {
 		#[arg(long)]
 		org: OrgId,
 	},
-	/// Make sessions last BLOCKS blocks (two thirds needed). Each session
-	/// boundary's block carries no calls; a validator change applies two
-	/// sessions after it (100 blocks, ten minutes, unless the chain spec
-	/// says otherwise).
+	/// Make sessions last BLOCKS blocks (two thirds needed; 10 to 14,400),
+	/// from the next block number BLOCKS divides. Each session boundary's
+	/// block carries no normal calls; a validator change applies two
+	/// sessions after the change is made.
 	SessionLength { blocks: u32 },
 }
 

@@ -1,7 +1,7 @@
 //! # Consortium validators
 //!
 //! The hospitals that author and finalize blocks. Governance
-//! (`ManagerOrigin`: a majority of the hospitals' council) adds and removes
+//! (`ManagerOrigin`: two thirds of the hospitals' council) adds and removes
 //! them; `pallet-session` reads the set at each session boundary through
 //! [`pallet_session::SessionManager`], so a change takes effect two
 //! sessions later without a code change or restart. A validator also needs
@@ -17,7 +17,7 @@
 //! (`validators.sessionLength` in the chain spec; `DefaultSessionLength`
 //! where it is not set), changed by `ManagerOrigin`, and handed to
 //! `pallet_session::PeriodicSessions` by [`SessionLengthOf`] within
-//! `1..=MaxSessionLength`. `pallet-session` takes a whole block's weight at
+//! `MinSessionLength..=MaxSessionLength`. `pallet-session` takes a whole block's weight at
 //! each boundary, so the length trades capacity (a block without calls per
 //! session) against how soon a validator change applies (two sessions).
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -69,6 +69,11 @@ pub mod pallet {
 		/// Blocks per session where the genesis does not set them.
 		#[pallet::constant]
 		type DefaultSessionLength: Get<BlockNumberFor<Self>>;
+		/// Fewest blocks per session (at least 1): each boundary's block
+		/// carries no normal calls, so short sessions take capacity (at 1,
+		/// all of it).
+		#[pallet::constant]
+		type MinSessionLength: Get<BlockNumberFor<Self>>;
 		/// Most blocks per session (a longer one would delay validator
 		/// changes beyond use).
 		#[pallet::constant]
@@ -100,7 +105,10 @@ pub mod pallet {
 				self.validators.clone().try_into().expect("genesis validators fit MaxValidators");
 			Validators::<T>::put(set);
 			let length = self.session_length.unwrap_or_else(T::DefaultSessionLength::get);
-			assert!(Pallet::<T>::in_range(length), "a session lasts 1 to MaxSessionLength blocks");
+			assert!(
+				Pallet::<T>::in_range(length),
+				"a session lasts MinSessionLength to MaxSessionLength blocks"
+			);
 			SessionLength::<T>::put(length);
 		}
 	}
@@ -115,28 +123,29 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
+			assert!(T::MinSessionLength::get() >= One::one(), "a session lasts at least one block");
 			assert!(
 				Pallet::<T>::in_range(T::DefaultSessionLength::get()),
-				"a session lasts 1 to MaxSessionLength blocks"
+				"a session lasts MinSessionLength to MaxSessionLength blocks"
 			);
 		}
 	}
 
 	/// The session length, for `pallet_session::PeriodicSessions`: the
-	/// stored one, brought within `1..=MaxSessionLength` (a raw chain spec
-	/// or `System::set_storage` could store anything, and a length of 0
-	/// would halt the chain: the session pallet divides by it).
+	/// stored one, brought within `MinSessionLength..=MaxSessionLength` (a
+	/// raw chain spec or `System::set_storage` could store anything, and a
+	/// length of 0 would halt the chain: the session pallet divides by it).
 	pub struct SessionLengthOf<T>(PhantomData<T>);
 
 	impl<T: Config> Get<BlockNumberFor<T>> for SessionLengthOf<T> {
 		fn get() -> BlockNumberFor<T> {
-			SessionLength::<T>::get().clamp(One::one(), T::MaxSessionLength::get())
+			SessionLength::<T>::get().clamp(T::MinSessionLength::get(), T::MaxSessionLength::get())
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
 		fn in_range(length: BlockNumberFor<T>) -> bool {
-			(One::one()..=T::MaxSessionLength::get()).contains(&length)
+			(T::MinSessionLength::get()..=T::MaxSessionLength::get()).contains(&length)
 		}
 	}
 
@@ -162,7 +171,7 @@ pub mod pallet {
 		TooManyValidators,
 		/// Removing would leave fewer than `MinValidators`.
 		TooFewValidators,
-		/// A session lasts 1 to `MaxSessionLength` blocks.
+		/// A session lasts `MinSessionLength` to `MaxSessionLength` blocks.
 		SessionLengthOutOfRange,
 	}
 
@@ -201,7 +210,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Make sessions last `length` blocks (1 to `MaxSessionLength`).
+		/// Make sessions last `length` blocks (`MinSessionLength` to
+		/// `MaxSessionLength`).
 		///
 		/// Origin: `ManagerOrigin`.
 		#[pallet::call_index(2)]

@@ -47,6 +47,7 @@ impl pallet_ehr_validators::Config for Test {
 	type HasSessionKeys = HasKeys;
 	type SessionValidators = Current;
 	type DefaultSessionLength = ConstU64<100>;
+	type MinSessionLength = ConstU64<5>;
 	type MaxSessionLength = ConstU64<1000>;
 }
 
@@ -217,13 +218,13 @@ fn the_genesis_sets_the_session_length_and_the_default_stands_in() {
 }
 
 #[test]
-#[should_panic(expected = "a session lasts 1 to MaxSessionLength blocks")]
-fn a_genesis_session_of_no_blocks_is_refused() {
-	ext_with_session_length(Some(0));
+#[should_panic(expected = "a session lasts MinSessionLength to MaxSessionLength blocks")]
+fn a_genesis_session_below_the_minimum_is_refused() {
+	ext_with_session_length(Some(4));
 }
 
 #[test]
-#[should_panic(expected = "a session lasts 1 to MaxSessionLength blocks")]
+#[should_panic(expected = "a session lasts MinSessionLength to MaxSessionLength blocks")]
 fn a_genesis_session_beyond_the_maximum_is_refused() {
 	ext_with_session_length(Some(1001));
 }
@@ -235,7 +236,7 @@ fn governance_changes_the_session_length_within_bounds() {
 			Validators::set_session_length(RuntimeOrigin::signed(1), 10),
 			DispatchError::BadOrigin
 		);
-		for length in [0, 1001] {
+		for length in [0, 1, 4, 1001] {
 			assert_noop!(
 				Validators::set_session_length(RuntimeOrigin::root(), length),
 				crate::Error::<Test>::SessionLengthOutOfRange
@@ -253,8 +254,8 @@ fn a_stored_length_out_of_bounds_is_brought_within_them() {
 		crate::SessionLength::<Test>::put(0);
 		assert_eq!(
 			crate::SessionLengthOf::<Test>::get(),
-			1,
-			"0 would divide by zero in every block"
+			5,
+			"0 would divide by zero in every block; below the minimum is raised to it"
 		);
 		crate::SessionLength::<Test>::put(u64::MAX);
 		assert_eq!(crate::SessionLengthOf::<Test>::get(), 1000);
