@@ -665,5 +665,63 @@ mod benchmarks {
 		assert!(!Requests::<T>::contains_key(id, &who));
 	}
 
+	/// A delegate (a holder of an expiring ReadWrite grant) gives `n` new
+	/// readers Read access in one call, each closing a pending request of
+	/// the reader's where the record has room for them (all, in the
+	/// runtime).
+	#[benchmark]
+	fn grant_access_many(n: Linear<1, { MAX_INITIAL_READERS.min(T::MaxGrantsPerAccount::get()) }>) {
+		let mut setup = Setup::<T>::new();
+		let (owner, id) = setup.record();
+		let until = Some(now::<T>().saturating_add(100u32.into()));
+		let delegator = setup.reader(&owner, id, Access::ReadWrite, until);
+		let mut readers = Vec::new();
+		for i in 0..n {
+			let to = setup.user("pharmacist", Role::Pharmacist);
+			if i < T::MaxRequestsPerRecord::get() {
+				EhrAcl::<T>::request_access(RawOrigin::Signed(to.clone()).into(), id, Access::Read)
+					.expect("requests");
+			}
+			readers.push(NewReader {
+				reader: to,
+				access: Access::Read,
+				wrapped_key: wrapped(4),
+				reader_key_version: 0,
+				expires_at: None,
+			});
+		}
+		let last = readers.last().expect("n >= 1").reader.clone();
+		let readers: NewReadersOf<T> = BoundedVec::truncate_from(readers);
+		let key_version = key_version::<T>(id);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(delegator.clone()), id, key_version, readers);
+		assert_eq!(grants_given::<T>(&delegator), n);
+		assert_eq!(Grants::<T>::get(id, &last).expect("granted").expires_at, until);
+		assert_eq!(Records::<T>::get(id).expect("exists").request_count, 0);
+	}
+
+	/// A reader logs its reads of `n` records in one call.
+	#[benchmark]
+	fn log_access_many(n: Linear<1, MAX_LOGGED_READS>) {
+		let mut setup = Setup::<T>::new();
+		let reader = setup.user("reader", Role::Doctor);
+		let mut ids = Vec::new();
+		for _ in 0..n {
+			let (owner, id) = setup.record();
+			setup.give(&owner, id, &reader, Access::Read, None);
+			ids.push(id);
+		}
+		let last = *ids.last().expect("n >= 1");
+		let ids: LoggedReads = BoundedVec::truncate_from(ids);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(reader.clone()), ids);
+		assert_last_event::<T>(Event::AccessLogged {
+			id: last,
+			by: reader,
+			version: 1,
+			key_version: 1,
+		});
+	}
+
 	impl_benchmark_test_suite!(EhrAcl, crate::mock::new_test_ext(), crate::mock::Test);
 }

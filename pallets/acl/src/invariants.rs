@@ -62,12 +62,11 @@ enum Action {
 		by: Who,
 		record: Rec,
 	},
+	/// `grant_access` to one reader, `grant_access_many` to several.
 	Grant {
 		by: Who,
 		record: Rec,
-		to: u64,
-		access: Access,
-		ttl: Option<u64>,
+		team: Vec<Reader>,
 		view: View,
 	},
 	UpdateAccess {
@@ -104,9 +103,10 @@ enum Action {
 		/// (`None`: as asked).
 		approval: Option<(Option<u64>, View, Option<Access>)>,
 	},
+	/// `log_access` of one record, `log_access_many` of several.
 	Log {
 		by: Whom,
-		record: Rec,
+		records: Vec<Rec>,
 	},
 	NextBlocks(u64),
 }
@@ -306,8 +306,8 @@ fn action() -> impl Strategy<Value = Action> {
 		2 => (writer(), record(), view())
 			.prop_map(|(by, record, view)| Action::Update { by, record, view }),
 		1 => (who(), record()).prop_map(|(by, record)| Action::Remove { by, record }),
-		4 => (writer(), record(), grantee(), access(), ttl(), view()).prop_map(
-			|(by, record, to, access, ttl, view)| Action::Grant { by, record, to, access, ttl, view }
+		4 => (writer(), record(), prop::collection::vec((grantee(), access(), ttl()), 1..4), view()).prop_map(
+			|(by, record, team, view)| Action::Grant { by, record, team, view }
 		),
 		2 => (owner(), record(), holder(), access(), ttl()).prop_map(
 			|(by, record, of, access, ttl)| Action::UpdateAccess { by, record, of, access, ttl }
@@ -322,7 +322,8 @@ fn action() -> impl Strategy<Value = Action> {
 		2 => (owner(), record(), requester(), prop::option::of((ttl(), view(), prop::option::of(access())))).prop_map(
 			|(by, record, requester, approval)| Action::Answer { by, record, requester, approval }
 		),
-		1 => (holder(), record()).prop_map(|(by, record)| Action::Log { by, record }),
+		1 => (holder(), prop::collection::vec(record(), 1..4))
+			.prop_map(|(by, records)| Action::Log { by, records }),
 		2 => (1u64..5).prop_map(Action::NextBlocks),
 	]
 }
@@ -651,20 +652,33 @@ fn apply(action: &Action, history: &History) -> Outcome {
 			let by = by.resolve(record);
 			Outcome::new(by, plain(EhrAcl::remove_record(o(by), record)))
 		}
-		Action::Grant { by, record, to, access, ttl, view } => {
+		Action::Grant { by, record, team, view } => {
 			let record = record.id();
 			let by = by.resolve(record);
 			let (key_version, built_on) = key_version_on(history, record, view);
-			let granted = EhrAcl::grant_access(
-				o(by),
-				record,
-				to,
-				access,
-				key_for(to),
-				key_version,
-				kv(to),
-				at(ttl),
-			);
+			let granted = match team[..] {
+				[(to, access, ttl)] => EhrAcl::grant_access(
+					o(by),
+					record,
+					to,
+					access,
+					key_for(to),
+					key_version,
+					kv(to),
+					at(ttl),
+				),
+				_ => {
+					let readers = team.iter().map(|&(to, access, ttl)| NewReader {
+						reader: to,
+						access,
+						wrapped_key: key_for(to),
+						reader_key_version: kv(to),
+						expires_at: at(ttl),
+					});
+					let readers = BoundedVec::truncate_from(readers.collect());
+					EhrAcl::grant_access_many(o(by), record, key_version, readers)
+				}
+			};
 			Outcome::new(by, granted).built_on(built_on)
 		}
 		Action::UpdateAccess { by, record, of, access, ttl } => {
@@ -734,15 +748,20 @@ fn apply(action: &Action, history: &History) -> Outcome {
 			let answered = EhrAcl::answer_request(o(by), record, requester, approval);
 			Outcome::new(by, answered).built_on(built_on)
 		}
-		Action::Log { by, record } => {
-			let record = record.id();
-			let by = by.resolve(record);
-			let expect = if holds_current_grant(record, by) {
+		Action::Log { by, records } => {
+			let ids: Vec<RecordId> = records.iter().map(|r| r.id()).collect();
+			let by = by.resolve(ids[0]);
+			let distinct = ids.iter().collect::<BTreeSet<_>>().len() == ids.len();
+			let expect = if distinct && ids.iter().all(|id| holds_current_grant(*id, by)) {
 				Expect::Success
 			} else {
-				Expect::Failure("a log without a current grant")
+				Expect::Failure("a log without a current grant on every record, or twice")
 			};
-			Outcome::new(by, EhrAcl::log_access(o(by), record)).expecting(expect)
+			let logged = match ids[..] {
+				[id] => EhrAcl::log_access(o(by), id),
+				_ => EhrAcl::log_access_many(o(by), BoundedVec::truncate_from(ids)),
+			};
+			Outcome::new(by, logged).expecting(expect)
 		}
 		Action::NextBlocks(n) => {
 			System::set_block_number(now + n);

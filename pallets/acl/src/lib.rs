@@ -66,6 +66,7 @@ pub mod pallet {
 	pub type NewContentOf<T> = NewContent<<T as frame_system::Config>::AccountId>;
 	pub type NewReaderOf<T> = NewReader<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	pub type NewReadersOf<T> = BoundedVec<NewReaderOf<T>, ConstU32<MAX_INITIAL_READERS>>;
+	pub type LoggedReads = BoundedVec<RecordId, ConstU32<MAX_LOGGED_READS>>;
 	pub type ApprovalOf<T> = Approval<BlockNumberFor<T>>;
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -444,6 +445,10 @@ pub mod pallet {
 		/// An approval grants more than the request asked for (ReadWrite to
 		/// a Read request).
 		AccessAboveRequest,
+		/// A call that carries several operations carries none.
+		EmptyBatch,
+		/// The same record twice in one call.
+		DuplicateRecord,
 	}
 
 	#[pallet::call]
@@ -866,35 +871,9 @@ pub mod pallet {
 			reader_key_version: u32,
 			expires_at: Option<BlockNumberFor<T>>,
 		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
-			let mut expires_at = expires_at;
-			let reason = if record.owner == who {
-				GrantReason::Granted
-			} else {
-				let own = Self::current_grant(id, &record, &who)
-					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToGrant))?;
-				ensure!(own.access == Access::ReadWrite, Error::<T>::NotAllowedToGrant);
-				ensure!(access == Access::Read, Error::<T>::CannotDelegateReadWrite);
-				expires_at = earliest(expires_at, own.expires_at);
-				GrantReason::Delegated
-			};
-			ensure!(key_version == record.key_version, Error::<T>::StaleKeyVersion);
-			Self::ensure_future(expires_at)?;
-			ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
-			ensure!(Users::<T>::contains_key(&to), Error::<T>::NotRegistered);
-			ensure!(!Grants::<T>::contains_key(id, &to), Error::<T>::AlreadyGranted);
-			let grant = NewReader {
-				reader: to.clone(),
-				access,
-				wrapped_key,
-				reader_key_version,
-				expires_at,
-			};
-			Self::insert_grant(id, &mut record, grant, &who, reason)?;
-			Self::close_request(id, &mut record, &to, RequestOutcome::Granted, &who);
-			Records::<T>::insert(id, record);
-			Ok(())
+			let reader =
+				NewReader { reader: to, access, wrapped_key, reader_key_version, expires_at };
+			Self::grant_all(origin, id, key_version, [reader])
 		}
 
 		/// Change the access level or expiry of `of`'s grant on record `id`.
@@ -1107,15 +1086,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::log_access())]
 		pub fn log_access(origin: OriginFor<T>, id: RecordId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
-			Self::current_grant(id, &record, &who)?;
-			Self::deposit_event(Event::AccessLogged {
-				id,
-				by: who,
-				version: record.version,
-				key_version: record.key_version,
-			});
-			Ok(())
+			Self::log_one(id, &who)
 		}
 
 		/// Drop the caller's own grant on record `id`, and every grant it
@@ -1153,6 +1124,43 @@ pub mod pallet {
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			Self::close_request(id, &mut record, &who, RequestOutcome::Cancelled, &who);
 			Records::<T>::insert(id, record);
+			Ok(())
+		}
+		/// Give each of `readers` access to record `id` in one call, as
+		/// [`Self::grant_access`] would one by one (a care team): `key_version`
+		/// is the record's current data key version, each reader's
+		/// `wrapped_key` that key wrapped to it. All or nothing: one refused
+		/// reader (already a reader, not registered, over a limit) refuses
+		/// the call.
+		///
+		/// Origin: signed, as for [`Self::grant_access`]; the caller pays a
+		/// `GrantDeposit` per reader.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::grant_access_many(readers.len() as u32))]
+		pub fn grant_access_many(
+			origin: OriginFor<T>,
+			id: RecordId,
+			key_version: u32,
+			readers: NewReadersOf<T>,
+		) -> DispatchResult {
+			ensure!(!readers.is_empty(), Error::<T>::EmptyBatch);
+			Self::grant_all(origin, id, key_version, readers)
+		}
+
+		/// Leave a trace that the caller read the current version of each of
+		/// records `ids` (reads of several records at once, e.g. a patient's
+		/// chart), as [`Self::log_access`] would one by one. All or nothing.
+		///
+		/// Origin: signed, a holder of a current grant on every record.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::log_access_many(ids.len() as u32))]
+		pub fn log_access_many(origin: OriginFor<T>, ids: LoggedReads) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!ids.is_empty(), Error::<T>::EmptyBatch);
+			for (i, id) in ids.iter().enumerate() {
+				ensure!(!ids[..i].contains(id), Error::<T>::DuplicateRecord);
+				Self::log_one(*id, &who)?;
+			}
 			Ok(())
 		}
 	}
@@ -1431,6 +1439,64 @@ pub mod pallet {
 		/// Goes on if `version` is `reader`'s current encryption key
 		/// version: a key wrapped for an older one would open only with a
 		/// key the reader retired (perhaps because it leaked).
+		/// `who` grants `readers` access to record `id` at `key_version`:
+		/// the owner any access, a holder of a current ReadWrite grant Read
+		/// only and expiring no later than its own grant (revoked with it).
+		/// A pending request of each reader closes.
+		fn grant_all(
+			origin: OriginFor<T>,
+			id: RecordId,
+			key_version: u32,
+			readers: impl IntoIterator<Item = NewReaderOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			// `None`: the owner; `Some(limit)`: a delegate, whose grants end
+			// with its own.
+			let delegate = if record.owner == who {
+				None
+			} else {
+				let own = Self::current_grant(id, &record, &who)
+					.map_err(|e| Self::or_if_no_grant(e, Error::<T>::NotAllowedToGrant))?;
+				ensure!(own.access == Access::ReadWrite, Error::<T>::NotAllowedToGrant);
+				Some(own.expires_at)
+			};
+			ensure!(key_version == record.key_version, Error::<T>::StaleKeyVersion);
+			for mut reader in readers {
+				let reason = match delegate {
+					None => GrantReason::Granted,
+					Some(limit) => {
+						ensure!(reader.access == Access::Read, Error::<T>::CannotDelegateReadWrite);
+						reader.expires_at = earliest(reader.expires_at, limit);
+						GrantReason::Delegated
+					}
+				};
+				Self::ensure_future(reader.expires_at)?;
+				ensure!(!reader.wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+				ensure!(Users::<T>::contains_key(&reader.reader), Error::<T>::NotRegistered);
+				ensure!(!Grants::<T>::contains_key(id, &reader.reader), Error::<T>::AlreadyGranted);
+				let to = reader.reader.clone();
+				Self::insert_grant(id, &mut record, reader, &who, reason)?;
+				Self::close_request(id, &mut record, &to, RequestOutcome::Granted, &who);
+			}
+			Records::<T>::insert(id, record);
+			Ok(())
+		}
+
+		/// Logs `who`'s read of record `id`'s current version, if it holds a
+		/// current grant on it.
+		fn log_one(id: RecordId, who: &T::AccountId) -> DispatchResult {
+			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
+			Self::current_grant(id, &record, who)?;
+			Self::deposit_event(Event::AccessLogged {
+				id,
+				by: who.clone(),
+				version: record.version,
+				key_version: record.key_version,
+			});
+			Ok(())
+		}
+
 		fn ensure_current_key(reader: &T::AccountId, version: u32) -> DispatchResult {
 			let user = Users::<T>::get(reader).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(user.enc_key_version == version, Error::<T>::ReaderKeyRotated);

@@ -2492,6 +2492,209 @@ fn log_access_errors() {
 	});
 }
 
+/// `who`'s reader entry of a `grant_access_many` call: the record's current
+/// data key wrapped to it.
+fn team_member(
+	id: RecordId,
+	who: u64,
+	access: Access,
+	expires_at: Option<u64>,
+) -> NewReaderOf<Test> {
+	NewReader {
+		reader: who,
+		access,
+		wrapped_key: key(who, key_version(id)),
+		reader_key_version: kv(who),
+		expires_at,
+	}
+}
+
+fn grant_many(by: u64, id: RecordId, readers: Vec<NewReaderOf<Test>>) -> DispatchResult {
+	EhrAcl::grant_access_many(signed(by), id, key_version(id), readers.try_into().unwrap())
+}
+
+#[test]
+fn care_team_grant_gives_each_reader_what_grant_access_would() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		let held_before = held(PATIENT);
+		System::reset_events();
+		assert_ok!(grant_many(
+			PATIENT,
+			id,
+			vec![
+				team_member(id, PHARMACIST, Access::Read, None),
+				team_member(id, RESEARCHER, Access::ReadWrite, Some(50)),
+			]
+		));
+		assert_eq!(
+			grants_added(),
+			vec![
+				(PHARMACIST, PATIENT, Access::Read, None, GrantReason::Granted),
+				(RESEARCHER, PATIENT, Access::ReadWrite, Some(50), GrantReason::Granted),
+			]
+		);
+		assert!(acl_events().contains(&Event::RequestClosed {
+			id,
+			requester: RESEARCHER,
+			by: PATIENT,
+			outcome: RequestOutcome::Granted
+		}));
+		assert_eq!(grant_of(id, RESEARCHER).wrapped_key, key(RESEARCHER, 1));
+		assert_eq!((record(id).grant_count, record(id).request_count), (4, 0));
+		assert_eq!(user(PATIENT).grants_given, 3);
+		assert_eq!(held(PATIENT), held_before + 2 * GRANT_DEPOSIT);
+	});
+}
+
+#[test]
+fn delegate_grants_a_team_read_only_within_its_own_expiry() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::update_access(signed(PATIENT), id, DOCTOR, Access::ReadWrite, Some(50)));
+		System::reset_events();
+		assert_ok!(grant_many(
+			DOCTOR,
+			id,
+			vec![
+				team_member(id, PHARMACIST, Access::Read, None),
+				team_member(id, RESEARCHER, Access::Read, Some(80)),
+			]
+		));
+		assert_eq!(
+			grants_added(),
+			vec![
+				(PHARMACIST, DOCTOR, Access::Read, Some(50), GrantReason::Delegated),
+				(RESEARCHER, DOCTOR, Access::Read, Some(50), GrantReason::Delegated),
+			]
+		);
+		assert_eq!(user(DOCTOR).grants_given, 2);
+		// Revoking the delegate takes its team with it, and a delegate of a
+		// revoked grantee cannot grant.
+		assert_ok!(revoke(PATIENT, id, DOCTOR));
+		assert_eq!(readers(id), vec![PATIENT]);
+		assert_noop!(
+			grant_many(PHARMACIST, id, vec![team_member(id, OTHER_PATIENT, Access::Read, None)]),
+			Error::<Test>::NotAllowedToGrant
+		);
+	});
+}
+
+#[test]
+fn care_team_grant_is_all_or_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		assert_ok!(EhrAcl::request_access(signed(RESEARCHER), id, Access::Read));
+		let ok = |who| team_member(id, who, Access::Read, None);
+		// Each refusal comes after a reader that would have been granted.
+		let cases: Vec<(u64, Vec<NewReaderOf<Test>>, Error<Test>)> = vec![
+			(PATIENT, vec![], Error::<Test>::EmptyBatch),
+			(PATIENT, vec![ok(RESEARCHER), ok(RESEARCHER)], Error::<Test>::AlreadyGranted),
+			(PATIENT, vec![ok(RESEARCHER), ok(DOCTOR)], Error::<Test>::AlreadyGranted),
+			(PATIENT, vec![ok(RESEARCHER), ok(PATIENT)], Error::<Test>::AlreadyGranted),
+			(PATIENT, vec![ok(RESEARCHER), ok(STRANGER)], Error::<Test>::NotRegistered),
+			(
+				PATIENT,
+				vec![ok(RESEARCHER), team_member(id, PHARMACIST, Access::Read, Some(1))],
+				Error::<Test>::ExpiryInPast,
+			),
+			(
+				PATIENT,
+				vec![
+					ok(RESEARCHER),
+					NewReader { wrapped_key: BoundedVec::new(), ..ok(PHARMACIST) },
+				],
+				Error::<Test>::EmptyWrappedKey,
+			),
+			(
+				PATIENT,
+				vec![ok(RESEARCHER), NewReader { reader_key_version: 7, ..ok(PHARMACIST) }],
+				Error::<Test>::ReaderKeyRotated,
+			),
+			(
+				DOCTOR,
+				vec![ok(RESEARCHER), team_member(id, PHARMACIST, Access::ReadWrite, None)],
+				Error::<Test>::CannotDelegateReadWrite,
+			),
+			(RESEARCHER, vec![ok(PHARMACIST)], Error::<Test>::NotAllowedToGrant),
+			(STRANGER, vec![ok(PHARMACIST)], Error::<Test>::NotAllowedToGrant),
+		];
+		for (by, readers, error) in cases {
+			assert_noop!(grant_many(by, id, readers), error);
+		}
+		assert_noop!(
+			EhrAcl::grant_access_many(
+				signed(PATIENT),
+				id,
+				7,
+				vec![ok(RESEARCHER)].try_into().unwrap()
+			),
+			Error::<Test>::StaleKeyVersion
+		);
+		assert_noop!(
+			EhrAcl::grant_access_many(
+				signed(PATIENT),
+				9,
+				1,
+				vec![ok(RESEARCHER)].try_into().unwrap()
+			),
+			Error::<Test>::RecordNotFound
+		);
+		// The patient may give 6 grants (the mock's MaxGrantsPerAccount) and
+		// has given one: a team of six is refused whole.
+		let team: Vec<u64> = (200..206).collect();
+		register_staff(team.clone());
+		assert_noop!(
+			grant_many(PATIENT, id, team.iter().map(|who| ok(*who)).collect()),
+			Error::<Test>::TooManyGrantsGiven
+		);
+		assert_ok!(grant_many(PATIENT, id, team[..5].iter().map(|who| ok(*who)).collect()));
+		assert_eq!(user(PATIENT).grants_given, 6);
+	});
+}
+
+#[test]
+fn reads_of_several_records_are_logged_in_one_call() {
+	new_test_ext().execute_with(|| {
+		let first = record_shared_with_doctor();
+		let second = NewRecord::of(PATIENT).reader(DOCTOR, Access::Read, None).add();
+		assert_ok!(update(PATIENT, second, &[PATIENT, DOCTOR]));
+		System::reset_events();
+		assert_ok!(EhrAcl::log_access_many(
+			signed(DOCTOR),
+			vec![second, first].try_into().unwrap()
+		));
+		assert_eq!(
+			acl_events(),
+			vec![
+				Event::AccessLogged { id: second, by: DOCTOR, version: 2, key_version: 2 },
+				Event::AccessLogged { id: first, by: DOCTOR, version: 1, key_version: 1 },
+			]
+		);
+	});
+}
+
+#[test]
+fn log_access_many_is_all_or_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		let other = NewRecord::of(OTHER_PATIENT).add();
+		let log =
+			|ids: Vec<RecordId>| EhrAcl::log_access_many(signed(DOCTOR), ids.try_into().unwrap());
+		assert_noop!(log(vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(log(vec![id, id]), Error::<Test>::DuplicateRecord);
+		assert_noop!(log(vec![id, 9]), Error::<Test>::RecordNotFound);
+		assert_noop!(log(vec![id, other]), Error::<Test>::GrantNotFound);
+		assert_ok!(grant(PATIENT, id, PHARMACIST, Access::Read, Some(5)));
+		System::set_block_number(5);
+		assert_noop!(
+			EhrAcl::log_access_many(signed(PHARMACIST), vec![id].try_into().unwrap()),
+			Error::<Test>::GrantExpired
+		);
+	});
+}
+
 // ---- queries ----
 
 #[test]

@@ -19,6 +19,8 @@ pub const MAX_GRANTS_PER_RECORD: u32 = 32;
 /// Most readers `add_record` can grant access to along with the record (the
 /// owner's and the author's own grants come on top).
 pub const MAX_INITIAL_READERS: u32 = 16;
+/// Most records one `log_access_many` call logs reads of.
+pub const MAX_LOGGED_READS: u32 = 64;
 
 /// Identifier of a record; assigned by the chain, never reused.
 pub type RecordId = u64;

@@ -54,6 +54,8 @@ pub trait WeightInfo {
 	fn log_access() -> Weight;
 	fn renounce_grant(d: u32, ) -> Weight;
 	fn cancel_request() -> Weight;
+	fn grant_access_many(n: u32, ) -> Weight;
+	fn log_access_many(n: u32, ) -> Weight;
 }
 
 /// The measured weights, priced with the runtime's database weights.
@@ -467,5 +469,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(61_966_000, 3732)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
+	}
+	fn grant_access_many(n: u32, ) -> Weight {
+		Self::grant_access().saturating_mul(n.into())
+	}
+	fn log_access_many(n: u32, ) -> Weight {
+		Self::log_access().saturating_mul(n.into())
 	}
 }
