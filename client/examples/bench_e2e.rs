@@ -61,7 +61,7 @@ async fn main() {
 		} else {
 			let id = patient.add_record(&patient.account(), &file, kind, None, &[]).await;
 			let id = id.expect("add");
-			patient.grant(id, &doctor.account(), Access::Read, None).await.expect("grant");
+			patient.grant(id, &[doctor.account()], Access::Read, None).await.expect("grant");
 			id
 		};
 		doctor.read_record(id, &out).await.expect("the doctor reads");

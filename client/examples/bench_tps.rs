@@ -5,11 +5,18 @@
 //!
 //! WORKLOAD is `acl` (a round-robin mix of `grant_access`, `add_record` and
 //! `log_access` from many accounts), `audit` (the same mix with every read
-//! on one record, for the audit index's benchmark) or `transfer`
-//! (`transfer_keep_alive` between the same accounts: the baseline). Calls are signed before the
-//! clock starts and offered at RATE per second, spread over the URLs, while
-//! at most `MAX_PENDING` wait in the pools. The first URL's blocks are
-//! watched. Prints one Markdown table row (see `scripts/bench`).
+//! on one record, for the audit index's benchmark), `acl-batch` (the same
+//! operations as calls carrying several: a care team of `TEAM` readers
+//! granted by `grant_access_many`, a record added with `RECORD_READERS`
+//! readers, `LOG_BATCH` reads logged by `log_access_many`), `acl-utility`
+//! (the same operations as `acl-batch`, each call made of the single calls
+//! in `Utility.batch_all`: the generic batch as the baseline) or `transfer`
+//! (`transfer_keep_alive` between the same accounts: the baseline). Calls
+//! are signed before the clock starts and offered at RATE per second, spread
+//! over the URLs, while at most `MAX_PENDING` wait in the pools. The first
+//! URL's blocks are watched. Prints one Markdown table row (see
+//! `scripts/bench`); operations count a call's grants, records and logged
+//! reads (a transfer is one).
 
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -21,7 +28,11 @@ use ehr::chain::{
 	self,
 	runtime::{
 		self,
-		runtime_types::{bounded_collections::bounded_vec::BoundedVec, pallet_ehr_acl::types},
+		runtime_types::{
+			bounded_collections::bounded_vec::BoundedVec,
+			ehr_runtime::RuntimeCall,
+			pallet_ehr_acl::{pallet::Call as AclCall, types},
+		},
 	},
 	AccountId, Client, Config, Keypair,
 };
@@ -40,7 +51,14 @@ use subxt_signer::sr25519::dev;
 const SENDERS: usize = 256;
 /// Records the ACL load works on; each sender owns about
 /// `RECORDS / SENDERS` of them.
-const RECORDS: u64 = 1_000;
+const RECORDS: usize = 1_000;
+/// Records of each sender in the batched workloads: what one call logs
+/// reads of.
+const LOG_BATCH: usize = 16;
+/// Readers of one care-team grant.
+const TEAM: usize = 10;
+/// Readers a record is added with in the batched workloads.
+const RECORD_READERS: usize = 4;
 /// Read grants a sender gives on each of its records (the chain allows 31
 /// besides the owner's own).
 const GRANTS_PER_RECORD: usize = 30;
@@ -68,9 +86,11 @@ fn bytes(len: usize, fill: u8) -> BoundedVec<u8> {
 	BoundedVec(vec![fill; len])
 }
 
-/// One pre-signed call: its kind (for the per-call tally) and bytes.
+/// One pre-signed call: its kind (for the per-call tally), the operations
+/// it carries, and its bytes.
 struct Signed {
 	kind: &'static str,
+	ops: usize,
 	hash: H256,
 	bytes: Vec<u8>,
 }
@@ -94,6 +114,16 @@ impl Signer {
 	}
 
 	async fn sign(&mut self, kind: &'static str, signer: &Keypair, call: impl Payload) {
+		self.sign_ops(kind, 1, signer, call).await
+	}
+
+	async fn sign_ops(
+		&mut self,
+		kind: &'static str,
+		ops: usize,
+		signer: &Keypair,
+		call: impl Payload,
+	) {
 		let who = account(signer);
 		let nonce = match self.nonces.get(&who.0) {
 			Some(n) => *n,
@@ -108,7 +138,7 @@ impl Signer {
 			.expect("signable")
 			.sign(signer)
 			.expect("sign");
-		self.out.push(Signed { kind, hash: tx.hash(), bytes: tx.into_encoded() });
+		self.out.push(Signed { kind, ops, hash: tx.hash(), bytes: tx.into_encoded() });
 	}
 }
 
@@ -120,6 +150,8 @@ struct Seen {
 	finalized: Option<Instant>,
 	/// Why it failed in its block, if it did.
 	error: Option<String>,
+	/// Operations the call carries.
+	ops: usize,
 }
 
 /// A block as the watcher saw it.
@@ -127,6 +159,8 @@ struct BlockSeen {
 	at: Instant,
 	ours: usize,
 	succeeded: usize,
+	/// Operations of the calls that succeeded.
+	ops: usize,
 	normal_ref_time: u64,
 }
 
@@ -168,7 +202,7 @@ async fn watch_best(client: Client, tracker: Shared) {
 			.decode()
 			.expect("block weight");
 		let mut t = tracker.lock().expect("tracker");
-		let (mut ours, mut succeeded) = (0, 0);
+		let (mut ours, mut succeeded, mut ops) = (0, 0, 0);
 		for ext in extrinsics.iter() {
 			let ext = ext.expect("extrinsic");
 			if let Some(seen) = t.calls.get_mut(&ext.hash()) {
@@ -177,6 +211,7 @@ async fn watch_best(client: Client, tracker: Shared) {
 				let first_time = seen.included.is_none() && seen.submitted.is_some();
 				seen.included = Some((now, block.number(), ok));
 				seen.error = error;
+				ops += if ok { seen.ops } else { 0 };
 				t.landed += first_time as usize;
 				ours += 1;
 				succeeded += ok as usize;
@@ -184,7 +219,7 @@ async fn watch_best(client: Client, tracker: Shared) {
 		}
 		t.blocks.insert(
 			block.number(),
-			BlockSeen { at: now, ours, succeeded, normal_ref_time: weight.normal.ref_time },
+			BlockSeen { at: now, ours, succeeded, ops, normal_ref_time: weight.normal.ref_time },
 		);
 	}
 }
@@ -263,7 +298,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
 	let args: Vec<String> = std::env::args().collect();
-	let usage = "bench_tps acl|audit|transfer SECONDS RATE URL[,URL...] [PID,...]";
+	let usage =
+		"bench_tps acl|audit|acl-batch|acl-utility|transfer SECONDS RATE URL[,URL...] [PID,...]";
 	let [_, workload, seconds, rate, urls, rest @ ..] = &args[..] else { panic!("{usage}") };
 	let seconds: f64 = seconds.parse().expect(usage);
 	let rate: f64 = rate.parse().expect(usage);
@@ -287,7 +323,12 @@ async fn main() {
 			let hot = workload == "audit";
 			acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, hot).await
 		}
-		_ => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
+		"acl-batch" | "acl-utility" => {
+			let utility = workload == "acl-utility";
+			batch_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, utility).await
+		}
+		"transfer" => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
+		_ => panic!("{usage}"),
 	};
 	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
 }
@@ -322,6 +363,12 @@ async fn transfer_plan(
 }
 
 fn add_record(patient: &Keypair) -> impl Payload {
+	add_record_with(patient, vec![])
+}
+
+/// A record of `patient` added with `readers` (Read, wrapped keys of the
+/// real size).
+fn add_record_with(patient: &Keypair, readers: Vec<AccountId>) -> impl Payload {
 	runtime::transactions().ehr_acl().add_record(
 		account(patient),
 		bytes(59, b'b'),
@@ -329,8 +376,55 @@ fn add_record(patient: &Keypair) -> impl Payload {
 		types::RecordKind::Observation,
 		(0, bytes(80, 1)),
 		None,
-		BoundedVec(vec![]),
+		BoundedVec(readers.into_iter().map(read_for).collect()),
 	)
+}
+
+/// A Read grant's reader entry for `reader`, wrapping key version 1.
+fn read_for(reader: AccountId) -> types::NewReader<AccountId, u32> {
+	types::NewReader {
+		reader,
+		access: types::Access::Read,
+		wrapped_key: bytes(80, 3),
+		reader_key_version: 0,
+		expires_at: None,
+	}
+}
+
+/// Registers `senders` and `adders` as patients and has the senders add
+/// `records` records between them (the chain numbers them); returns the
+/// ids each sender owns.
+async fn registered_with_records(
+	client: &Client,
+	rpc: &Rpc,
+	tracker: &Shared,
+	senders: &[Keypair],
+	adders: &[Keypair],
+	records: usize,
+) -> Vec<Vec<u64>> {
+	let everyone: Vec<&Keypair> = senders.iter().chain(adders).collect();
+	fund(client, rpc, tracker, &everyone).await;
+	let mut s = Signer::new(client).await;
+	let key = EncryptionKeypair::from_secret(&[7; 32]);
+	let genesis = client.genesis_hash().0;
+	for k in &everyone {
+		let call = registration::self_registration(k, &key, genesis, types::Role::Patient);
+		s.sign("register_user", k, call).await;
+	}
+	setup(rpc, tracker, s.out).await;
+	let mut s = Signer::new(client).await;
+	for r in 0..records {
+		let owner = &senders[r % SENDERS];
+		s.sign("add_record", owner, add_record(owner)).await;
+	}
+	setup(rpc, tracker, s.out).await;
+	let at = chain::at_best(client).await.expect("best");
+	let api = runtime::runtime_apis().ehr_acl_api();
+	let mut owned = Vec::new();
+	for sender in senders {
+		owned.push(at.runtime_apis().call(api.records_of(account(sender))).await.expect("records"));
+	}
+	owned
 }
 
 /// Registers the senders and adders as patients and has the senders add
@@ -348,30 +442,8 @@ async fn acl_plan(
 	load: usize,
 	hot: bool,
 ) -> Vec<Signed> {
-	let everyone: Vec<&Keypair> = senders.iter().chain(adders).collect();
-	fund(client, rpc, tracker, &everyone).await;
+	let owned = registered_with_records(client, rpc, tracker, senders, adders, RECORDS).await;
 	let acl = runtime::transactions().ehr_acl();
-	let mut s = Signer::new(client).await;
-	let key = EncryptionKeypair::from_secret(&[7; 32]);
-	let genesis = client.genesis_hash().0;
-	for k in &everyone {
-		let call = registration::self_registration(k, &key, genesis, types::Role::Patient);
-		s.sign("register_user", k, call).await;
-	}
-	setup(rpc, tracker, s.out).await;
-	let mut s = Signer::new(client).await;
-	for r in 0..RECORDS as usize {
-		let owner = &senders[r % SENDERS];
-		s.sign("add_record", owner, add_record(owner)).await;
-	}
-	setup(rpc, tracker, s.out).await;
-	let at = chain::at_best(client).await.expect("best");
-	let api = runtime::runtime_apis().ehr_acl_api();
-	let mut owned = Vec::new();
-	for sender in senders {
-		owned.push(at.runtime_apis().call(api.records_of(account(sender))).await.expect("records"));
-	}
-
 	let mut s = Signer::new(client).await;
 	let mut grants_made = vec![0usize; SENDERS];
 	for k in 0..load {
@@ -409,6 +481,86 @@ async fn acl_plan(
 	s.out
 }
 
+/// As [`acl_plan`] with calls that carry several operations: senders grant
+/// Read on their records to care teams of `TEAM` other senders (three teams
+/// fill a record), adders add records with `RECORD_READERS` readers, senders
+/// log reads of their `LOG_BATCH` records. With `utility`, each call is
+/// `Utility.batch_all` of the single calls doing the same.
+async fn batch_plan(
+	client: &Client,
+	rpc: &Rpc,
+	tracker: &Shared,
+	senders: &[Keypair],
+	adders: &[Keypair],
+	load: usize,
+	utility: bool,
+) -> Vec<Signed> {
+	let records = SENDERS * LOG_BATCH;
+	let owned = registered_with_records(client, rpc, tracker, senders, adders, records).await;
+	let acl = runtime::transactions().ehr_acl();
+	let batch_all = |calls: Vec<AclCall>| {
+		runtime::transactions()
+			.utility()
+			.batch_all(calls.into_iter().map(RuntimeCall::EhrAcl).collect())
+	};
+	let mut s = Signer::new(client).await;
+	let mut teams_made = vec![0usize; SENDERS];
+	for k in 0..load {
+		let i = (k / 3) % SENDERS;
+		let sender = &senders[i];
+		match k % 3 {
+			0 => {
+				let g = teams_made[i];
+				teams_made[i] += 1;
+				let id = owned[i][(g / 3) % owned[i].len()];
+				let team: Vec<AccountId> = (0..TEAM)
+					.map(|j| account(&senders[(i + 1 + (g % 3) * TEAM + j) % SENDERS]))
+					.collect();
+				if utility {
+					let calls = team
+						.into_iter()
+						.map(|to| AclCall::grant_access {
+							id,
+							to,
+							access: types::Access::Read,
+							wrapped_key: bytes(80, 3),
+							key_version: 1,
+							reader_key_version: 0,
+							expires_at: None,
+						})
+						.collect();
+					s.sign_ops("grant_access x10 (batch_all)", TEAM, sender, batch_all(calls))
+						.await;
+				} else {
+					let readers = BoundedVec(team.into_iter().map(read_for).collect());
+					let call = acl.grant_access_many(id, 1, readers);
+					s.sign_ops("grant_access_many (10)", TEAM, sender, call).await;
+				}
+			}
+			1 => {
+				let adder = &adders[(k / 3) % ADDERS];
+				let readers = (0..RECORD_READERS)
+					.map(|j| account(&senders[(k / 3 + j * 7) % SENDERS]))
+					.collect();
+				let call = add_record_with(adder, readers);
+				s.sign_ops("add_record (4 readers)", 1 + RECORD_READERS, adder, call).await
+			}
+			_ => {
+				let ids = owned[i][..LOG_BATCH.min(owned[i].len())].to_vec();
+				let n = ids.len();
+				if utility {
+					let calls = ids.into_iter().map(|id| AclCall::log_access { id }).collect();
+					s.sign_ops("log_access x16 (batch_all)", n, sender, batch_all(calls)).await
+				} else {
+					let call = acl.log_access_many(BoundedVec(ids));
+					s.sign_ops("log_access_many (16)", n, sender, call).await
+				}
+			}
+		}
+	}
+	s.out
+}
+
 /// Offers `plan` at `rate` per second for `seconds`, spread over `rpcs`,
 /// then waits for the pools to drain and prints the row.
 async fn run(
@@ -424,7 +576,7 @@ async fn run(
 	{
 		let mut t = tracker.lock().expect("tracker");
 		for c in &plan {
-			t.calls.insert(c.hash, Seen::default());
+			t.calls.insert(c.hash, Seen { ops: c.ops, ..Seen::default() });
 		}
 	}
 	let start = Instant::now();
@@ -509,6 +661,7 @@ async fn run(
 	let counted = &blocks[1..];
 	let tps = counted.iter().map(|(_, b)| b.ours).sum::<usize>() as f64 / span;
 	let ok_tps = counted.iter().map(|(_, b)| b.succeeded).sum::<usize>() as f64 / span;
+	let ops_tps = counted.iter().map(|(_, b)| b.ops).sum::<usize>() as f64 / span;
 	let per_block = counted.iter().map(|(_, b)| b.ours).max().unwrap_or(0);
 	let weight_ms = counted.iter().map(|(_, b)| b.normal_ref_time).sum::<u64>() as f64
 		/ counted.len() as f64
@@ -536,7 +689,7 @@ async fn run(
 	let cpu = (ticks1 - ticks0) as f64 / 100.0 / elapsed * 100.0 / pids.len().max(1) as f64;
 	let refused = *refused.lock().expect("refused");
 	println!(
-		"| {workload} | {rate:.0} | {tps:.0} | {ok_tps:.0} | {per_block} | {weight_ms:.0} ms | \
+		"| {workload} | {rate:.0} | {tps:.0} | {ok_tps:.0} | {ops_tps:.0} | {per_block} | {weight_ms:.0} ms | \
 		 {:.1} / {:.1} s | {:.1} / {:.1} s | {} MiB | {cpu:.0} % | {refused} |",
 		percentile(&inclusion, 0.5),
 		percentile(&inclusion, 0.95),

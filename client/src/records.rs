@@ -30,7 +30,7 @@ use rand_core::RngCore;
 use std::{
 	fs::File,
 	io::{BufReader, BufWriter, Read},
-	path::Path,
+	path::{Path, PathBuf},
 	sync::Arc,
 };
 
@@ -47,6 +47,12 @@ pub type Recipient = ([u8; 32], u32);
 /// Most readers `record add --share` can name: the chain takes them in the
 /// same call as the record.
 pub const MAX_INITIAL_READERS: usize = 16;
+
+/// Most readers one grant call gives access to (a care team).
+pub const MAX_GRANTED_AT_ONCE: usize = 16;
+
+/// Most records one call logs reads of; more are logged in several calls.
+pub const MAX_LOGGED_READS: usize = 64;
 
 /// How often a call built on a view of a record that changed before it
 /// landed (re-keyed, readers added or removed) is rebuilt and sent again.
@@ -109,6 +115,10 @@ pub enum RecordError {
 	ChangedMeanwhile(RecordId, u32),
 	#[error("a record can be shared with at most {MAX_INITIAL_READERS} readers as it is added ({0} given); grant the rest with `ehr access grant`")]
 	TooManyReaders(usize),
+	#[error("one grant gives access to 1 to {MAX_GRANTED_AT_ONCE} readers ({0} given); grant the rest in another")]
+	GrantCount(usize),
+	#[error("{0} is named twice in one call: name it once")]
+	NamedTwice(String),
 	#[error("{1}; its ciphertext stays pinned at {0} in case the call landed: look with `ehr record list` before retrying")]
 	Unconfirmed(String, Box<ChainError>),
 	#[error("this node keeps state only from block {available_from} on: history from block {from} needs an archive node (started with `--state-pruning archive`); point --node at one, or pass --since {available_from}")]
@@ -570,31 +580,57 @@ impl Session {
 		Ok(())
 	}
 
-	/// Gives `to` access to record `id`: the data key this account holds,
-	/// wrapped to `to`'s registered encryption key for the record's current
-	/// key version (wrapped again if the record is re-keyed first).
+	/// Gives each of `to` `access` to record `id` (for a delegate: Read,
+	/// expiring with its own grant), until `expires_at`: one call for the
+	/// whole team (`grant_access`, or `grant_access_many` for several), so
+	/// either all of them get access or none does.
 	pub async fn grant(
 		&self,
 		id: RecordId,
-		to: &AccountId,
+		to: &[AccountId],
 		access: Access,
 		expires_at: Option<BlockNumber>,
 	) -> Result<(), RecordError> {
+		if to.is_empty() || to.len() > MAX_GRANTED_AT_ONCE {
+			return Err(RecordError::GrantCount(to.len()));
+		}
+		if let Some((_, twice)) = to.iter().enumerate().find(|(i, who)| to[..*i].contains(who)) {
+			return Err(RecordError::NamedTwice(twice.to_string()));
+		}
 		Self::retry_stale(id, || async {
-			let (their_key, their_version) = self.recipient_key(to).await?;
+			let keys = self.recipient_keys(to).await?;
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;
 			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
-			let call = runtime::transactions().ehr_acl().grant_access(
-				id,
-				*to,
-				access.clone(),
-				Self::wrap_for(&data_key, (to, &their_key), &context)?,
-				r.key_version,
-				their_version,
-				expires_at,
-			);
-			self.submit(&call).await?;
+			let acl = runtime::transactions().ehr_acl();
+			if let ([reader], [(key, version)]) = (to, &keys[..]) {
+				let wrapped_key = Self::wrap_for(&data_key, (reader, key), &context)?;
+				let call = acl.grant_access(
+					id,
+					*reader,
+					access.clone(),
+					wrapped_key,
+					r.key_version,
+					*version,
+					expires_at,
+				);
+				self.submit(&call).await?;
+				return Ok(());
+			}
+			let readers = to
+				.iter()
+				.zip(&keys)
+				.map(|(reader, (key, version))| {
+					Ok(NewReader {
+						reader: *reader,
+						access: access.clone(),
+						wrapped_key: Self::wrap_for(&data_key, (reader, key), &context)?,
+						reader_key_version: *version,
+						expires_at,
+					})
+				})
+				.collect::<Result<_, RecordError>>()?;
+			self.submit(&acl.grant_access_many(id, r.key_version, BoundedVec(readers))).await?;
 			Ok(())
 		})
 		.await
@@ -761,9 +797,41 @@ impl Session {
 	/// Fetches record `id`, checks its digest, decrypts it into `out` and
 	/// leaves a trace on chain (`log_access`). Returns the version read.
 	pub async fn get_record(&self, id: RecordId, out: &Path) -> Result<u32, RecordError> {
-		let version = self.read_record(id, out).await?;
-		self.submit(&runtime::transactions().ehr_acl().log_access(id)).await?;
-		Ok(version)
+		Ok(self.get_records(&[(id, out.to_path_buf())]).await?[0])
+	}
+
+	/// [`Session::get_record`] for several records (a chart): each is read
+	/// into its file in turn, then the reads are logged together (one
+	/// `log_access_many` per [`MAX_LOGGED_READS`] records). If one cannot be
+	/// read, the records read before it are still logged, and its error is
+	/// returned. Returns the versions read.
+	pub async fn get_records(
+		&self,
+		reads: &[(RecordId, PathBuf)],
+	) -> Result<Vec<u32>, RecordError> {
+		let ids: Vec<RecordId> = reads.iter().map(|(id, _)| *id).collect();
+		if let Some((_, twice)) = ids.iter().enumerate().find(|(i, id)| ids[..*i].contains(id)) {
+			return Err(RecordError::NamedTwice(format!("record {twice}")));
+		}
+		let mut versions = Vec::with_capacity(reads.len());
+		let mut failed = None;
+		for (id, out) in reads {
+			match self.read_record(*id, out).await {
+				Ok(version) => versions.push(version),
+				Err(e) => {
+					failed = Some(e);
+					break;
+				}
+			}
+		}
+		let acl = runtime::transactions().ehr_acl();
+		for chunk in ids[..versions.len()].chunks(MAX_LOGGED_READS) {
+			match chunk {
+				[id] => self.submit(&acl.log_access(*id)).await?,
+				_ => self.submit(&acl.log_access_many(BoundedVec(chunk.to_vec()))).await?,
+			};
+		}
+		failed.map_or(Ok(versions), Err)
 	}
 
 	/// [`Session::get_record`] without the trace on chain: the plaintext is

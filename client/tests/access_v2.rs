@@ -220,6 +220,55 @@ async fn many_writers_and_hostile_timing_leave_access_exactly_right() {
 		assert_eq!(w.read("doctor", fourth_id), b"observation of two");
 		w.fails("pharmacist", &["record", "get", &fourth, "-o", &w.out_path("z")], 4, "no grant");
 	}
+
+	// 6. A care team in one call, all or none: the owner of the second
+	// record (only its owner reads it now) names an unregistered account,
+	// the same account twice, then a current reader, in a team: nothing
+	// changes; then the doctor and the pharmacist together.
+	let bob = w.import("bob", "//Bob");
+	let owner_only = vec![accounts[1].clone()];
+	w.fails("ferdie", &["access", "grant", &second, &doctor, &bob, "--read"], 4, "not registered");
+	w.fails("ferdie", &["access", "grant", &second, &doctor, &doctor, "--read"], 2, "twice");
+	w.fails(
+		"ferdie",
+		&["access", "grant", &second, &doctor, &accounts[1], "--read"],
+		4,
+		"AlreadyGranted",
+	);
+	assert_eq!(readers(&w.record(second_id)), owner_only);
+	let team = w.ok("ferdie", &["access", "grant", &second, &doctor, &pharmacist, "--read"]);
+	assert_eq!(team["to"], serde_json::json!([doctor, pharmacist]));
+	assert_eq!(readers(&w.record(second_id)), sorted(vec![&accounts[1], &doctor, &pharmacist]));
+
+	// A chart read in one command: both records land in the directory and
+	// both reads are logged by one call (one block, adjacent events).
+	let chart = w.out_path("chart");
+	let read = w.ok("doctor", &["record", "get", &record, &second, "-o", &chart]);
+	assert_eq!(read.as_array().map(Vec::len), Some(2), "{read}");
+	let chart_file = |id: u64| std::fs::read(format!("{chart}/record-{id}")).unwrap();
+	assert_eq!(chart_file(first), landed.last().unwrap().1);
+	assert_eq!(chart_file(second_id), b"observation of ferdie");
+	let logged = |id: &str, by: &str| {
+		let trail = w.ok("auditor", &["audit", "record", id]);
+		let reads: Vec<Value> = trail
+			.as_array()
+			.unwrap()
+			.iter()
+			.filter(|e| e["event"] == "AccessLogged" && e["by"] == by)
+			.cloned()
+			.collect();
+		reads.last().map(|e| (e["block"].as_u64().unwrap(), e["event_index"].as_u64().unwrap()))
+	};
+	let (a, b) = (logged(&record, &doctor).unwrap(), logged(&second, &doctor).unwrap());
+	assert_eq!((a.0, a.1 + 1), b, "one call logged both reads");
+	// A record the reader may not read ends the command with its error;
+	// the records read before it are logged: the pharmacist reads the
+	// second record, then the first, whose grant it lost.
+	let partial = w.out_path("partial");
+	assert_eq!(logged(&second, &pharmacist), None);
+	w.fails("pharmacist", &["record", "get", &second, &record, "-o", &partial], 4, "no grant");
+	assert!(logged(&second, &pharmacist).is_some(), "the record read before it is logged");
+	assert!(!std::path::Path::new(&format!("{partial}/record-{first}")).exists());
 }
 
 /// Waits until the node's best block is at least `number`.

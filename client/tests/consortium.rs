@@ -613,7 +613,7 @@ async fn hospitals_survive_faults_and_admit_a_fifth() {
 		replicas.holders,
 		added.elapsed().as_secs_f64()
 	);
-	patient.grant(id, &account(&doctor_keys.signer), Access::Read, None).await.unwrap();
+	patient.grant(id, &[account(&doctor_keys.signer)], Access::Read, None).await.unwrap();
 
 	let expiring = break_glass(&c, &h1, &patient, id).await;
 

@@ -9,10 +9,12 @@ use ehr::{
 
 #[derive(Subcommand)]
 pub enum AccessCommand {
-	/// Give ACCOUNT access to record ID.
+	/// Give each ACCOUNT access to record ID: a care team of up to 16 in
+	/// one call, all or none.
 	Grant {
 		id: RecordId,
-		account: String,
+		#[arg(required = true, num_args = 1..=16, value_name = "ACCOUNT")]
+		accounts: Vec<String>,
 		#[command(flatten)]
 		level: Level,
 		/// `12h`, `30d` (from now) or `#BLOCK`; default: never.
@@ -74,14 +76,15 @@ fn level(level: &Level) -> Access {
 
 pub async fn access(ctx: &Ctx, command: AccessCommand) -> Result<(), CliError> {
 	match command {
-		AccessCommand::Grant { id, account, level: l, expires } => {
-			let to = parse_account(&account)?;
+		AccessCommand::Grant { id, accounts, level: l, expires } => {
+			let to = accounts.iter().map(|a| parse_account(a)).collect::<Result<Vec<_>, _>>()?;
 			let session = ctx.session(false).await?;
 			let expires = ctx.expiry(&session.chain, expires.as_deref()).await?;
 			session.grant(id, &to, level(&l), expires).await?;
+			let to: Vec<String> = to.iter().map(|a| a.to_string()).collect();
 			ctx.out.done(
-				&format!("granted {:?} on record {id} to {to}", level(&l)),
-				serde_json::json!({ "id": id, "to": to.to_string(), "access": format!("{:?}", level(&l)), "expires_at": expires }),
+				&format!("granted {:?} on record {id} to {}", level(&l), to.join(", ")),
+				serde_json::json!({ "id": id, "to": to, "access": format!("{:?}", level(&l)), "expires_at": expires }),
 			);
 		}
 		AccessCommand::Revoke { id, account, no_rotate } => {

@@ -161,7 +161,7 @@ pub fn record_exit(e: &RecordError) -> u8 {
 		| R::NotAllowedToWrite(_)
 		| R::NotOwner(_)
 		| R::UnusableKey(_) => exit::REFUSED,
-		R::TooManyReaders(_) => exit::USAGE,
+		R::TooManyReaders(_) | R::GrantCount(_) | R::NamedTwice(_) => exit::USAGE,
 		R::KeptChanging(_) | R::ChangedMeanwhile(..) => exit::REFUSED,
 		R::HistoryPruned { .. } => exit::HISTORY_PRUNED,
 		R::KeyNotOnChain { .. } | R::UnknownKeyOnChain { .. } => exit::KEYSTORE,

@@ -43,9 +43,12 @@ pub enum RecordCommand {
 		#[arg(long, default_value_t = 300, value_name = "SECS")]
 		durable_timeout: u64,
 	},
-	/// Fetch, verify and decrypt record ID into OUT (the read is logged on chain).
+	/// Fetch, verify and decrypt record ID into OUTPUT; with several IDs,
+	/// OUTPUT is a directory and each goes to OUTPUT/record-ID. The reads are
+	/// logged on chain, several in one call.
 	Get {
-		id: RecordId,
+		#[arg(required = true, value_name = "ID")]
+		ids: Vec<RecordId>,
 		#[arg(short, long)]
 		output: PathBuf,
 	},
@@ -137,13 +140,33 @@ pub async fn record(ctx: &Ctx, command: RecordCommand) -> Result<(), CliError> {
 				return Err(e);
 			}
 		}
-		RecordCommand::Get { id, output } => {
+		RecordCommand::Get { ids, output } => {
+			let reads: Vec<(RecordId, PathBuf)> = match &ids[..] {
+				[id] => vec![(*id, output)],
+				_ => {
+					std::fs::create_dir_all(&output).map_err(RecordError::Io)?;
+					ids.iter().map(|id| (*id, output.join(format!("record-{id}")))).collect()
+				}
+			};
 			let session = ctx.session(true).await?;
-			let version = session.get_record(id, &output).await?;
-			ctx.out.done(
-				&format!("record {id} version {version} written to {}", output.display()),
-				serde_json::json!({ "id": id, "version": version, "output": output.display().to_string() }),
-			);
+			let versions = session.get_records(&reads).await?;
+			let text: Vec<String> = reads
+				.iter()
+				.zip(&versions)
+				.map(|((id, out), v)| {
+					format!("record {id} version {v} written to {}", out.display())
+				})
+				.collect();
+			let json: Vec<_> = reads
+				.iter()
+				.zip(&versions)
+				.map(|((id, out), v)| serde_json::json!({ "id": id, "version": v, "output": out.display().to_string() }))
+				.collect();
+			let json = match &json[..] {
+				[one] => one.clone(),
+				_ => serde_json::Value::Array(json),
+			};
+			ctx.out.done(&text.join("\n"), json);
 		}
 		RecordCommand::Update { id, file } => {
 			// The input can be a record before anything is sent anywhere.

@@ -326,7 +326,7 @@ async fn grant(
 		};
 		let expires = Some(form.expires.trim()).filter(|e| !e.is_empty());
 		let expires = ctx.ctx.expiry(&u.session.chain, expires).await?;
-		u.session.grant(id, &to, access.clone(), expires).await?;
+		u.session.grant(id, std::slice::from_ref(&to), access.clone(), expires).await?;
 		Ok(format!("Granted {} on record {id} to {to}.", access_name(&access)))
 	})
 	.await
