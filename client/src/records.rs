@@ -800,11 +800,11 @@ impl Session {
 		Ok(self.get_records(&[(id, out.to_path_buf())]).await?[0])
 	}
 
-	/// [`Session::get_record`] for several records (a chart): each is read
-	/// into its file in turn, then the reads are logged together (one
-	/// `log_access_many` per [`MAX_LOGGED_READS`] records). If one cannot be
-	/// read, the records read before it are still logged, and its error is
-	/// returned. Returns the versions read.
+	/// [`Session::get_record`] for several records (a chart), 64 at a time
+	/// ([`MAX_LOGGED_READS`]): each is read into its file in turn, then the
+	/// batch's reads are logged in one call before the next batch is read.
+	/// If one cannot be read, the records read before it are still logged
+	/// and its error is returned. Returns the versions read.
 	pub async fn get_records(
 		&self,
 		reads: &[(RecordId, PathBuf)],
@@ -814,24 +814,47 @@ impl Session {
 			return Err(RecordError::NamedTwice(format!("record {twice}")));
 		}
 		let mut versions = Vec::with_capacity(reads.len());
-		let mut failed = None;
-		for (id, out) in reads {
-			match self.read_record(*id, out).await {
-				Ok(version) => versions.push(version),
-				Err(e) => {
-					failed = Some(e);
-					break;
+		for batch in reads.chunks(MAX_LOGGED_READS) {
+			let (mut read, mut failed) = (Vec::with_capacity(batch.len()), None);
+			for (id, out) in batch {
+				match self.read_record(*id, out).await {
+					Ok(version) => {
+						read.push(*id);
+						versions.push(version);
+					}
+					Err(e) => {
+						failed = Some(e);
+						break;
+					}
 				}
 			}
+			self.log_reads(&read).await?;
+			if let Some(e) = failed {
+				return Err(e);
+			}
 		}
+		Ok(versions)
+	}
+
+	/// Logs this account's reads of `ids`: one call for all of them, or,
+	/// if the chain refuses it (one grant revoked since its record was
+	/// read), one per record, so that every read the chain still takes is
+	/// logged. Returns the first failure.
+	async fn log_reads(&self, ids: &[RecordId]) -> Result<(), RecordError> {
 		let acl = runtime::transactions().ehr_acl();
-		for chunk in ids[..versions.len()].chunks(MAX_LOGGED_READS) {
-			match chunk {
-				[id] => self.submit(&acl.log_access(*id)).await?,
-				_ => self.submit(&acl.log_access_many(BoundedVec(chunk.to_vec()))).await?,
-			};
+		if ids.len() > 1 {
+			match self.submit(&acl.log_access_many(BoundedVec(ids.to_vec()))).await {
+				Err(RecordError::Chain(e)) if e.pallet_error().is_some() => {}
+				logged => return logged.map(drop),
+			}
 		}
-		failed.map_or(Ok(versions), Err)
+		let mut first = Ok(());
+		for id in ids {
+			if let (Err(e), Ok(())) = (self.submit(&acl.log_access(*id)).await, &first) {
+				first = Err(e);
+			}
+		}
+		first
 	}
 
 	/// [`Session::get_record`] without the trace on chain: the plaintext is

@@ -103,10 +103,12 @@ enum Action {
 		/// (`None`: as asked).
 		approval: Option<(Option<u64>, View, Option<Access>)>,
 	},
-	/// `log_access` of one record, `log_access_many` of several.
+	/// `log_access` of one record; `log_access_many` of it and, for each
+	/// of `held`, the nth record the caller holds a grant on.
 	Log {
 		by: Whom,
-		records: Vec<Rec>,
+		record: Rec,
+		held: Vec<usize>,
 	},
 	NextBlocks(u64),
 }
@@ -322,8 +324,8 @@ fn action() -> impl Strategy<Value = Action> {
 		2 => (owner(), record(), requester(), prop::option::of((ttl(), view(), prop::option::of(access())))).prop_map(
 			|(by, record, requester, approval)| Action::Answer { by, record, requester, approval }
 		),
-		1 => (holder(), prop::collection::vec(record(), 1..4))
-			.prop_map(|(by, records)| Action::Log { by, records }),
+		1 => (holder(), record(), prop::collection::vec(nth(), 0..3))
+			.prop_map(|(by, record, held)| Action::Log { by, record, held }),
 		2 => (1u64..5).prop_map(Action::NextBlocks),
 	]
 }
@@ -748,9 +750,13 @@ fn apply(action: &Action, history: &History) -> Outcome {
 			let answered = EhrAcl::answer_request(o(by), record, requester, approval);
 			Outcome::new(by, answered).built_on(built_on)
 		}
-		Action::Log { by, records } => {
-			let ids: Vec<RecordId> = records.iter().map(|r| r.id()).collect();
-			let by = by.resolve(ids[0]);
+		Action::Log { by, record, held } => {
+			let record = record.id();
+			let by = by.resolve(record);
+			let mine: Vec<RecordId> =
+				GrantsHeld::<Test>::iter_prefix(by).map(|(id, _)| id).collect();
+			let mut ids = vec![record];
+			ids.extend(held.iter().filter(|_| !mine.is_empty()).map(|n| mine[n % mine.len()]));
 			let distinct = ids.iter().collect::<BTreeSet<_>>().len() == ids.len();
 			let expect = if distinct && ids.iter().all(|id| holds_current_grant(*id, by)) {
 				Expect::Success

@@ -1136,14 +1136,13 @@ pub mod pallet {
 		/// Origin: signed, as for [`Self::grant_access`]; the caller pays a
 		/// `GrantDeposit` per reader.
 		#[pallet::call_index(16)]
-		#[pallet::weight(T::WeightInfo::grant_access_many(readers.len() as u32))]
+		#[pallet::weight(T::WeightInfo::grant_access_many((readers.len() as u32).max(1)))]
 		pub fn grant_access_many(
 			origin: OriginFor<T>,
 			id: RecordId,
 			key_version: u32,
 			readers: NewReadersOf<T>,
 		) -> DispatchResult {
-			ensure!(!readers.is_empty(), Error::<T>::EmptyBatch);
 			Self::grant_all(origin, id, key_version, readers)
 		}
 
@@ -1153,7 +1152,7 @@ pub mod pallet {
 		///
 		/// Origin: signed, a holder of a current grant on every record.
 		#[pallet::call_index(17)]
-		#[pallet::weight(T::WeightInfo::log_access_many(ids.len() as u32))]
+		#[pallet::weight(T::WeightInfo::log_access_many((ids.len() as u32).max(1)))]
 		pub fn log_access_many(origin: OriginFor<T>, ids: LoggedReads) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!ids.is_empty(), Error::<T>::EmptyBatch);
@@ -1436,9 +1435,6 @@ pub mod pallet {
 			Ok(ending.len() as u32)
 		}
 
-		/// Goes on if `version` is `reader`'s current encryption key
-		/// version: a key wrapped for an older one would open only with a
-		/// key the reader retired (perhaps because it leaked).
 		/// `who` grants `readers` access to record `id` at `key_version`:
 		/// the owner any access, a holder of a current ReadWrite grant Read
 		/// only and expiring no later than its own grant (revoked with it).
@@ -1450,6 +1446,8 @@ pub mod pallet {
 			readers: impl IntoIterator<Item = NewReaderOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			let mut readers = readers.into_iter().peekable();
+			ensure!(readers.peek().is_some(), Error::<T>::EmptyBatch);
 			let mut record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			// `None`: the owner; `Some(limit)`: a delegate, whose grants end
 			// with its own.
@@ -1497,6 +1495,9 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Goes on if `version` is `reader`'s current encryption key
+		/// version: a key wrapped for an older one would open only with a
+		/// key the reader retired (perhaps because it leaked).
 		fn ensure_current_key(reader: &T::AccountId, version: u32) -> DispatchResult {
 			let user = Users::<T>::get(reader).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(user.enc_key_version == version, Error::<T>::ReaderKeyRotated);
