@@ -65,6 +65,10 @@ const GRANTS_PER_RECORD: usize = 30;
 /// Accounts that add records under load, each one a patient with room for
 /// 1,000 records.
 const ADDERS: usize = 32;
+/// The same in the batched workloads, whose records come with
+/// `RECORD_READERS` grants each: enough adders that none reaches the 512
+/// grants an account may give within a run.
+const BATCH_ADDERS: usize = 256;
 /// Calls submitted but not yet seen in a block, at most.
 const MAX_PENDING: usize = 20_000;
 /// Seconds at the start of the run left out of the throughput.
@@ -316,7 +320,9 @@ async fn main() {
 	tokio::spawn(watch_finalized(client.clone(), tracker.clone()));
 
 	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
-	let adders: Vec<Keypair> = (0..ADDERS).map(|i| sender_key(2, i)).collect();
+	let batched = matches!(workload.as_str(), "acl-batch" | "acl-utility");
+	let adders = if batched { BATCH_ADDERS } else { ADDERS };
+	let adders: Vec<Keypair> = (0..adders).map(|i| sender_key(2, i)).collect();
 	let load = (rate * seconds) as usize;
 	let plan = match workload.as_str() {
 		"acl" | "audit" => {
@@ -538,7 +544,7 @@ async fn batch_plan(
 				}
 			}
 			1 => {
-				let adder = &adders[(k / 3) % ADDERS];
+				let adder = &adders[(k / 3) % adders.len()];
 				let readers = (0..RECORD_READERS)
 					.map(|j| account(&senders[(k / 3 + j * 7) % SENDERS]))
 					.collect();

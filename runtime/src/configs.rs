@@ -136,11 +136,11 @@ impl frame_system::Config for Runtime {
 	type BlockHashCount = BlockHashCount;
 	// The node is built with ParityDB only; measured here (weights/).
 	type DbWeight = crate::weights::ParityDbWeight;
-	// Upstream's benchmarked weights priced with `DbWeight`; the preludes'
-	// `()` would price every transaction extension (nonce, era, weight
-	// reclaim, ...) with RocksDB's costlier reads and writes.
+	// Upstream's benchmarked weights priced with `DbWeight`.
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
-	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+	// The transaction extensions (nonce, era, genesis, ...) measured here;
+	// `ExtrinsicBaseWeight` leaves out what they declare (weights/).
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -367,7 +367,7 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = IdentityFee<Balance>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 parameter_types! {

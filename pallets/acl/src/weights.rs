@@ -4,7 +4,8 @@
 //! components get an upper envelope of every measured point as their compute
 //! part (`scripts/weights-envelope.py`, run by `scripts/bench-weights`).
 //!
-//! Benchmark CLI 64.0.0, 2026-12-05; steps 25, repeat 20.
+//! Benchmark CLI 64.0.0, 2026-12-05; steps 25, repeat 20 (`grant_access_many`
+//! and `log_access_many`: 2026-12-06, same machine and settings, run alone).
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`; wasm execution `Compiled`.
 //!
 //! Command:
@@ -470,10 +471,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
+	/// Storage: `EhrAcl::Records` (r:1 w:1)
+	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Grants` (r:17 w:16)
+	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(244), added: 2719, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Users` (r:17 w:17)
+	/// Proof: `EhrAcl::Users` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Leaving` (r:17 w:0)
+	/// Proof: `EhrAcl::Leaving` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:17 w:17)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Requests` (r:16 w:16)
+	/// Proof: `EhrAcl::Requests` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::GrantsHeld` (r:0 w:16)
+	/// Proof: `EhrAcl::GrantsHeld` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::RequestsMade` (r:0 w:16)
+	/// Proof: `EhrAcl::RequestsMade` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Delegations` (r:0 w:16)
+	/// Proof: `EhrAcl::Delegations` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
 	fn grant_access_many(n: u32, ) -> Weight {
-		Self::grant_access().saturating_mul(n.into())
+		// Proof size: measured `1473 + n * 298`, estimated `3732 + n * 2719` bytes.
+		// Minimum execution time: 130_829_000 ps.
+		Weight::from_parts(43_640_534, 3732)
+			.saturating_add(Weight::from_parts(100_974_755, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2719).saturating_mul(n.into()))
 	}
+	/// Storage: `EhrAcl::Records` (r:64 w:0)
+	/// Proof: `EhrAcl::Records` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
+	/// Storage: `EhrAcl::Grants` (r:64 w:0)
+	/// Proof: `EhrAcl::Grants` (`max_values`: None, `max_size`: Some(244), added: 2719, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn log_access_many(n: u32, ) -> Weight {
-		Self::log_access().saturating_mul(n.into())
+		// Proof size: measured `207 + n * 561`, estimated `990 + n * 2742` bytes.
+		// Minimum execution time: 17_304_000 ps.
+		Weight::from_parts(7_385_775, 990)
+			.saturating_add(Weight::from_parts(11_202_848, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2742).saturating_mul(n.into()))
 	}
 }

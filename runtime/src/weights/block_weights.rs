@@ -30,17 +30,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 147_910, 911_547
-	///   Average:  191_480
-	///   Median:   163_940
-	///   Std-Dev:  86179.81
+	///   Min, Max: 139_969, 928_827
+	///   Average:  172_676
+	///   Median:   146_234
+	///   Std-Dev:  84654.18
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 392_887
-	///   95th: 270_394
-	///   75th: 187_221
+	///   99th: 309_194
+	///   95th: 242_650
+	///   75th: 157_624
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(191_480), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(172_676), 0);
 }
 
 #[cfg(test)]
