@@ -16,8 +16,7 @@
 //! over the URLs, while at most `MAX_PENDING` wait in the pools. The first
 //! URL's blocks are watched. Prints one Markdown table row (see
 //! `scripts/bench`); operations count a call's grants, records and logged
-//! reads (a transfer is one). An ACL workload with `:grant`, `:add` or
-//! `:log` (`acl-batch:log`) sends only that call of its mix.
+//! reads (a transfer is one).
 
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -89,14 +88,6 @@ fn account(key: &Keypair) -> AccountId {
 
 fn bytes(len: usize, fill: u8) -> BoundedVec<u8> {
 	BoundedVec(vec![fill; len])
-}
-
-/// What an ACL plan signs: `calls` calls of its mix, or of one of its
-/// three calls (`only`: 0 grants, 1 records added, 2 reads logged).
-#[derive(Clone, Copy)]
-struct Load {
-	calls: usize,
-	only: Option<usize>,
 }
 
 /// One pre-signed call: its kind (for the per-call tally), the operations
@@ -311,8 +302,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
 	let args: Vec<String> = std::env::args().collect();
-	let usage = "bench_tps acl|audit|acl-batch|acl-utility[:grant|:add|:log]|transfer \
-		SECONDS RATE URL[,URL...] [PID,...]";
+	let usage =
+		"bench_tps acl|audit|acl-batch|acl-utility|transfer SECONDS RATE URL[,URL...] [PID,...]";
 	let [_, workload, seconds, rate, urls, rest @ ..] = &args[..] else { panic!("{usage}") };
 	let seconds: f64 = seconds.parse().expect(usage);
 	let rate: f64 = rate.parse().expect(usage);
@@ -329,30 +320,20 @@ async fn main() {
 	tokio::spawn(watch_finalized(client.clone(), tracker.clone()));
 
 	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
-	// `WORKLOAD:CALL` runs one call of a mix alone.
-	let (mix, only) = match workload.split_once(':') {
-		None => (workload.as_str(), None),
-		Some((mix, call)) => {
-			let only = ["grant", "add", "log"].iter().position(|c| *c == call);
-			(mix, Some(only.expect(usage)))
-		}
-	};
-	let batched = matches!(mix, "acl-batch" | "acl-utility");
+	let batched = matches!(workload.as_str(), "acl-batch" | "acl-utility");
 	let adders = if batched { BATCH_ADDERS } else { ADDERS };
 	let adders: Vec<Keypair> = (0..adders).map(|i| sender_key(2, i)).collect();
 	let load = (rate * seconds) as usize;
-	let plan = match (mix, only) {
-		("acl" | "audit", _) => {
-			let hot = mix == "audit";
-			let load = Load { calls: load, only };
+	let plan = match workload.as_str() {
+		"acl" | "audit" => {
+			let hot = workload == "audit";
 			acl_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, hot).await
 		}
-		("acl-batch" | "acl-utility", _) => {
-			let utility = mix == "acl-utility";
-			let load = Load { calls: load, only };
+		"acl-batch" | "acl-utility" => {
+			let utility = workload == "acl-utility";
 			batch_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, utility).await
 		}
-		("transfer", None) => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
+		"transfer" => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
 		_ => panic!("{usage}"),
 	};
 	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
@@ -464,18 +445,18 @@ async fn acl_plan(
 	tracker: &Shared,
 	senders: &[Keypair],
 	adders: &[Keypair],
-	load: Load,
+	load: usize,
 	hot: bool,
 ) -> Vec<Signed> {
 	let owned = registered_with_records(client, rpc, tracker, senders, adders, RECORDS).await;
 	let acl = runtime::transactions().ehr_acl();
 	let mut s = Signer::new(client).await;
 	let mut grants_made = vec![0usize; SENDERS];
-	for k in 0..load.calls {
+	for k in 0..load {
 		let i = (k / 3) % SENDERS;
 		let sender = &senders[i];
 		let own = |n: usize| owned[i][n % owned[i].len()];
-		match load.only.unwrap_or(k % 3) {
+		match k % 3 {
 			0 => {
 				let g = grants_made[i];
 				grants_made[i] += 1;
@@ -517,7 +498,7 @@ async fn batch_plan(
 	tracker: &Shared,
 	senders: &[Keypair],
 	adders: &[Keypair],
-	load: Load,
+	load: usize,
 	utility: bool,
 ) -> Vec<Signed> {
 	let records = SENDERS * LOG_BATCH;
@@ -530,10 +511,10 @@ async fn batch_plan(
 	};
 	let mut s = Signer::new(client).await;
 	let mut teams_made = vec![0usize; SENDERS];
-	for k in 0..load.calls {
+	for k in 0..load {
 		let i = (k / 3) % SENDERS;
 		let sender = &senders[i];
-		match load.only.unwrap_or(k % 3) {
+		match k % 3 {
 			0 => {
 				let g = teams_made[i];
 				teams_made[i] += 1;
