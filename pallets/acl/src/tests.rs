@@ -2655,6 +2655,36 @@ fn care_team_grant_is_all_or_nothing() {
 }
 
 #[test]
+fn care_teams_built_on_the_same_view_land_once_or_not_at_all() {
+	new_test_ext().execute_with(|| {
+		let id = record_shared_with_doctor();
+		// The owner and its ReadWrite delegate each build a team on the
+		// same view; the teams overlap in the researcher.
+		let owners = vec![
+			team_member(id, PHARMACIST, Access::Read, None),
+			team_member(id, RESEARCHER, Access::Read, None),
+		];
+		let doctors = vec![
+			team_member(id, RESEARCHER, Access::Read, None),
+			team_member(id, OTHER_PATIENT, Access::Read, None),
+		];
+		assert_ok!(grant_many(PATIENT, id, owners));
+		// The second lands on a record that changed: refused whole, so
+		// the other patient gets nothing from it.
+		assert_noop!(grant_many(DOCTOR, id, doctors.clone()), Error::<Test>::AlreadyGranted);
+		// A team built before a re-key is stale, whatever its members.
+		let built_on = key_version(id);
+		assert_ok!(update(PATIENT, id, &[PATIENT, DOCTOR, PHARMACIST, RESEARCHER]));
+		let late = vec![team_member(id, OTHER_PATIENT, Access::Read, None)];
+		assert_noop!(
+			EhrAcl::grant_access_many(signed(DOCTOR), id, built_on, late.try_into().unwrap()),
+			Error::<Test>::StaleKeyVersion
+		);
+		assert_eq!(readers(id), vec![PATIENT, DOCTOR, PHARMACIST, RESEARCHER]);
+	});
+}
+
+#[test]
 fn reads_of_several_records_are_logged_in_one_call() {
 	new_test_ext().execute_with(|| {
 		let first = record_shared_with_doctor();
