@@ -602,22 +602,7 @@ impl Session {
 			let (view, data_key) = self.my_data_key(id).await?;
 			let r = &view.record;
 			let context = self.context(&r.owner, r.ciphertext_digest, r.key_version);
-			let acl = runtime::transactions().ehr_acl();
-			if let ([reader], [(key, version)]) = (to, &keys[..]) {
-				let wrapped_key = Self::wrap_for(&data_key, (reader, key), &context)?;
-				let call = acl.grant_access(
-					id,
-					*reader,
-					access.clone(),
-					wrapped_key,
-					r.key_version,
-					*version,
-					expires_at,
-				);
-				self.submit(&call).await?;
-				return Ok(());
-			}
-			let readers = to
+			let mut readers = to
 				.iter()
 				.zip(&keys)
 				.map(|(reader, (key, version))| {
@@ -629,7 +614,22 @@ impl Session {
 						expires_at,
 					})
 				})
-				.collect::<Result<_, RecordError>>()?;
+				.collect::<Result<Vec<_>, RecordError>>()?;
+			let acl = runtime::transactions().ehr_acl();
+			if readers.len() == 1 {
+				let one = readers.remove(0);
+				let call = acl.grant_access(
+					id,
+					one.reader,
+					one.access,
+					one.wrapped_key,
+					r.key_version,
+					one.reader_key_version,
+					one.expires_at,
+				);
+				self.submit(&call).await?;
+				return Ok(());
+			}
 			self.submit(&acl.grant_access_many(id, r.key_version, BoundedVec(readers))).await?;
 			Ok(())
 		})
