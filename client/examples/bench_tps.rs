@@ -10,8 +10,11 @@
 //! granted by `grant_access_many`, a record added with `RECORD_READERS`
 //! readers, `LOG_BATCH` reads logged by `log_access_many`), `acl-utility`
 //! (the same operations as `acl-batch`, each call made of the single calls
-//! in `Utility.batch_all`: the generic batch as the baseline) or `transfer`
-//! (`transfer_keep_alive` between the same accounts: the baseline). Calls
+//! in `Utility.batch_all`: the generic batch as the baseline), one of the
+//! mixes' calls alone (`grant_access`, `add_record`, `log_access`,
+//! `grant_access_many`, `log_access_many`; see [`alone_plan`]) or
+//! `transfer` (`transfer_keep_alive` between the same accounts: the
+//! baseline). Calls
 //! are signed before the clock starts and offered at RATE per second, spread
 //! over the URLs, while at most `MAX_PENDING` wait in the pools. The first
 //! URL's blocks are watched. Prints one Markdown table row (see
@@ -62,6 +65,14 @@ const RECORD_READERS: usize = 4;
 /// Read grants a sender gives on each of its records (the chain allows 31
 /// besides the owner's own).
 const GRANTS_PER_RECORD: usize = 30;
+/// Grants an account may give (the runtime's `MaxGrantsPerAccount`).
+const GRANTS_GIVEN: usize = 512;
+/// Records of each sender when one call runs alone: room for all the
+/// grants it may give.
+const ALONE_RECORDS: usize = GRANTS_GIVEN.div_ceil(GRANTS_PER_RECORD);
+/// The calls a workload may send alone.
+const ALONE: [&str; 5] =
+	["grant_access", "add_record", "log_access", "grant_access_many", "log_access_many"];
 /// Accounts that add records under load, each one a patient with room for
 /// 1,000 records.
 const ADDERS: usize = 32;
@@ -302,8 +313,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
 	let args: Vec<String> = std::env::args().collect();
-	let usage =
-		"bench_tps acl|audit|acl-batch|acl-utility|transfer SECONDS RATE URL[,URL...] [PID,...]";
+	let usage = "bench_tps acl|audit|acl-batch|acl-utility|transfer|grant_access|add_record|\
+		log_access|grant_access_many|log_access_many SECONDS RATE URL[,URL...] [PID,...]";
 	let [_, workload, seconds, rate, urls, rest @ ..] = &args[..] else { panic!("{usage}") };
 	let seconds: f64 = seconds.parse().expect(usage);
 	let rate: f64 = rate.parse().expect(usage);
@@ -320,8 +331,8 @@ async fn main() {
 	tokio::spawn(watch_finalized(client.clone(), tracker.clone()));
 
 	let senders: Vec<Keypair> = (0..SENDERS).map(|i| sender_key(1, i)).collect();
-	let batched = matches!(workload.as_str(), "acl-batch" | "acl-utility");
-	let adders = if batched { BATCH_ADDERS } else { ADDERS };
+	let mixed = matches!(workload.as_str(), "acl" | "audit");
+	let adders = if mixed { ADDERS } else { BATCH_ADDERS };
 	let adders: Vec<Keypair> = (0..adders).map(|i| sender_key(2, i)).collect();
 	let load = (rate * seconds) as usize;
 	let plan = match workload.as_str() {
@@ -334,6 +345,10 @@ async fn main() {
 			batch_plan(&client, &rpcs[0], &tracker, &senders, &adders, load, utility).await
 		}
 		"transfer" => transfer_plan(&client, &rpcs[0], &tracker, &senders, load).await,
+		call if ALONE.contains(&call) => {
+			let call = ALONE.into_iter().find(|c| *c == call).expect("listed");
+			alone_plan(&client, &rpcs[0], &tracker, &senders, &adders, call, load).await
+		}
 		_ => panic!("{usage}"),
 	};
 	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
@@ -384,6 +399,20 @@ fn add_record_with(patient: &Keypair, readers: Vec<AccountId>) -> impl Payload {
 		None,
 		BoundedVec(readers.into_iter().map(read_for).collect()),
 	)
+}
+
+/// `grant_access` of Read on `id` (key version 1) to `to`.
+fn grant_read(id: u64, to: AccountId) -> impl Payload {
+	let read = types::Access::Read;
+	runtime::transactions().ehr_acl().grant_access(id, to, read, bytes(80, 3), 1, 0, None)
+}
+
+/// The `TEAM` senders after sender `i` from its `slot`-th on: the `team`-th
+/// care team it grants a record to (`GRANTS_PER_RECORD / TEAM` teams fill a
+/// record).
+fn care_team(senders: &[Keypair], i: usize, team: usize) -> Vec<AccountId> {
+	let first = i + 1 + (team % (GRANTS_PER_RECORD / TEAM)) * TEAM;
+	(0..TEAM).map(|j| account(&senders[(first + j) % SENDERS])).collect()
 }
 
 /// A Read grant's reader entry for `reader`, wrapping key version 1.
@@ -461,16 +490,7 @@ async fn acl_plan(
 				let g = grants_made[i];
 				grants_made[i] += 1;
 				let to = account(&senders[(i + 1 + g % GRANTS_PER_RECORD) % SENDERS]);
-				let call = acl.grant_access(
-					own(g / GRANTS_PER_RECORD),
-					to,
-					types::Access::Read,
-					bytes(80, 3),
-					1,
-					0,
-					None,
-				);
-				s.sign("grant_access", sender, call).await;
+				s.sign("grant_access", sender, grant_read(own(g / GRANTS_PER_RECORD), to)).await;
 			}
 			1 => {
 				s.sign(
@@ -519,9 +539,7 @@ async fn batch_plan(
 				let g = teams_made[i];
 				teams_made[i] += 1;
 				let id = owned[i][(g / 3) % owned[i].len()];
-				let team: Vec<AccountId> = (0..TEAM)
-					.map(|j| account(&senders[(i + 1 + (g % 3) * TEAM + j) % SENDERS]))
-					.collect();
+				let team = care_team(senders, i, g);
 				if utility {
 					let calls = team
 						.into_iter()
@@ -561,6 +579,65 @@ async fn batch_plan(
 					let call = acl.log_access_many(BoundedVec(ids));
 					s.sign_ops("log_access_many (16)", n, sender, call).await
 				}
+			}
+		}
+	}
+	s.out
+}
+
+/// One call of the mixes alone, `load` of them, by senders owning
+/// `ALONE_RECORDS` records each (adders add records): `grant_access` (Read
+/// to one other sender, `GRANTS_PER_RECORD` on a record), `add_record` (one
+/// wrapped key, as in the ACL mix), `log_access` (one record),
+/// `grant_access_many` (a care team of `TEAM`) or `log_access_many`
+/// (`LOG_BATCH` records). Signs no more grants than the senders may give
+/// (`GRANTS_GIVEN` each; every one must be able to succeed) and says so if
+/// that is fewer than `load`.
+async fn alone_plan(
+	client: &Client,
+	rpc: &Rpc,
+	tracker: &Shared,
+	senders: &[Keypair],
+	adders: &[Keypair],
+	call: &'static str,
+	load: usize,
+) -> Vec<Signed> {
+	let owned =
+		registered_with_records(client, rpc, tracker, senders, adders, SENDERS * ALONE_RECORDS)
+			.await;
+	let acl = runtime::transactions().ehr_acl();
+	let calls = match call {
+		"grant_access" => load.min(SENDERS * GRANTS_GIVEN),
+		"grant_access_many" => load.min(SENDERS * (GRANTS_GIVEN / TEAM)),
+		_ => load,
+	};
+	if calls < load {
+		eprintln!("{call}: {calls} of {load} calls signed: the senders may give no more grants");
+	}
+	let mut s = Signer::new(client).await;
+	for k in 0..calls {
+		// The `n`-th call of sender `i`.
+		let (i, n) = (k % SENDERS, k / SENDERS);
+		let (sender, own) = (&senders[i], &owned[i]);
+		match call {
+			"grant_access" => {
+				let to = account(&senders[(i + 1 + n % GRANTS_PER_RECORD) % SENDERS]);
+				s.sign(call, sender, grant_read(own[n / GRANTS_PER_RECORD], to)).await
+			}
+			"grant_access_many" => {
+				let id = own[n / (GRANTS_PER_RECORD / TEAM)];
+				let readers = care_team(senders, i, n).into_iter().map(read_for).collect();
+				s.sign_ops(call, TEAM, sender, acl.grant_access_many(id, 1, BoundedVec(readers)))
+					.await
+			}
+			"add_record" => {
+				let adder = &adders[k % adders.len()];
+				s.sign(call, adder, add_record(adder)).await
+			}
+			"log_access" => s.sign(call, sender, acl.log_access(own[n % own.len()])).await,
+			_ => {
+				let ids = own[..LOG_BATCH].to_vec();
+				s.sign_ops(call, LOG_BATCH, sender, acl.log_access_many(BoundedVec(ids))).await
 			}
 		}
 	}

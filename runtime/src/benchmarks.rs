@@ -13,6 +13,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_transaction_payment, TransactionPayment]
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
+	[pallet_utility, Utility]
 	[pallet_ehr_governance, Governance]
 	[pallet_ehr_acl, EhrAcl]
 	[pallet_ehr_emergency, Emergency]

@@ -76,11 +76,11 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "spec-bump"))]
-runtime_version!(216);
+runtime_version!(217);
 // With `spec-bump`: one `spec_version` higher, an otherwise identical
 // runtime, which the consortium test upgrades the running network to.
 #[cfg(feature = "spec-bump")]
-runtime_version!(217);
+runtime_version!(218);
 
 /// Blocks per session where the chain spec does not set
 /// `validators.sessionLength`: validator set changes apply at session
