@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Makes the compute part of every multi-component weight in weights.rs an
-upper envelope of what the benchmark measured.
+"""Makes the compute part of every weight with components in a generated
+weights file an upper envelope of what the benchmark measured.
 
     scripts/weights-envelope.py WEIGHTS_RS BENCH_LOG...
 
@@ -17,8 +17,12 @@ benchmark printed (inter-quartile means of the repeats), clamped at zero; the
 base is the largest residual, so that no measured point costs more than the
 weight says. The logs after the first add points near each benchmark's
 lowest components (scripts/bench-weights measures them), which the main run,
-holding all but one component at its highest, never visits. Single-component
-weights are left as generated.
+holding all but one component at its highest, never visits.
+A single-component weight keeps its cheapest point as it is: the base is the
+lowest point measured, and the slope the steepest line from there to any
+other point (least squares would put the points past a step in the cost,
+such as a remark's memory growing at 4 MiB, above the line; a largest
+residual as the base would charge the empty call as much as that step).
 """
 import math
 import re
@@ -66,6 +70,11 @@ def points(log):
 
 
 def envelope(names, rows):
+    if len(names) == 1:
+        low = min(v[0] for v, _ in rows)
+        y0 = max(y for v, y in rows if v[0] == low)
+        slope = max([0.0] + [(y - y0) / (v[0] - low) for v, y in rows if v[0] > low])
+        return max(0.0, y0 - slope * low), [slope]
     xs = [[1.0] + [float(v) for v in values] for values, _ in rows]
     ys = [y for _, y in rows]
     k = len(names) + 1
@@ -76,20 +85,33 @@ def envelope(names, rows):
     return base, slopes
 
 
+def impl_start(text):
+    """Where the weights for the runtime begin (our template's
+    `WeightInfo for SubstrateWeight<T>`, or the default template's
+    `pallet::WeightInfo for WeightInfo<T>`)."""
+    m = re.search(r"impl<T: frame_system::Config> [\w:]*WeightInfo for", text)
+    if not m:
+        raise SystemExit("no `impl<T: frame_system::Config> ...WeightInfo for` in the weights")
+    return m.start()
+
+
 def ranges(text):
-    """{function: [(component, low)]} for every weight with two or more
-    components, from the generated doc comments."""
+    """{function: [(component, low)]} for every weight with components,
+    from the generated doc comments."""
     found = {}
-    impl = text.index("impl<T: frame_system::Config> WeightInfo")
+    impl = impl_start(text)
     for m in re.finditer(r"((?:\t/// .*\n)+)\tfn (\w+)\(", text[impl:]):
         comps = re.findall(r"range of component `(\w+)` is `\[(\d+), \d+\]`", m.group(1))
-        if len(comps) >= 2:
+        if comps:
             found[m.group(2)] = [(c, int(low)) for c, low in comps]
     return found
 
 
 def main():
     path = sys.argv[1]
+    if not ranges(open(path).read()):
+        print(f"{path}: no weight has components")
+        return
     for f in sys.argv[2:]:
         if not points(open(f).read()):
             raise SystemExit(f"{f}: no measured points (did that benchmark run fail?)")
@@ -105,7 +127,7 @@ def main():
         if not any(all(v <= low + 1 for v, (_, low) in zip(values, comps)) for values, _ in rows):
             raise SystemExit(f"{name}: no point measured near its lowest components {comps}")
         base, slopes = envelope(names, rows)
-        start = text.index(f"\tfn {name}(", text.index("impl<T: frame_system::Config> WeightInfo"))
+        start = text.index(f"\tfn {name}(", impl_start(text))
         end = text.index("\n\t}\n", start)
         body = text[start:end]
         ps = lambda us: f"{math.ceil(us * 1e6):_}"

@@ -383,6 +383,9 @@ async fn main() {
 		}
 		_ => panic!("{usage}"),
 	};
+	// A plan cut short (the grants its senders may give) is offered over the
+	// whole run, so that the window after the warm-up still sees its calls.
+	let rate = rate.min(plan.len() as f64 / seconds);
 	run(&tracker, &rpcs, plan, seconds, rate, &pids, workload).await;
 }
 
@@ -439,9 +442,9 @@ fn grant_read(id: u64, to: AccountId) -> impl Payload {
 	runtime::transactions().ehr_acl().grant_access(id, to, read, bytes(80, 3), 1, 0, None)
 }
 
-/// The `TEAM` senders after sender `i` from its `slot`-th on: the `team`-th
-/// care team it grants a record to (`GRANTS_PER_RECORD / TEAM` teams fill a
-/// record).
+/// The `team`-th care team sender `i` grants a record to: `TEAM` of the
+/// `GRANTS_PER_RECORD` senders after it, the next `TEAM` for each next team
+/// (`GRANTS_PER_RECORD / TEAM` teams fill a record).
 fn care_team(senders: &[Keypair], i: usize, team: usize) -> Vec<AccountId> {
 	let first = i + 1 + (team % (GRANTS_PER_RECORD / TEAM)) * TEAM;
 	(0..TEAM).map(|j| account(&senders[(first + j) % SENDERS])).collect()

@@ -42,22 +42,24 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 2_375_000 picoseconds.
-		Weight::from_parts(2_692_000, 0)
+		Weight::from_parts(3_652_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(352, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(405, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 4456448]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 5_926_000 picoseconds.
-		Weight::from_parts(8_742_000, 0)
+		Weight::from_parts(10_060_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 2
-			.saturating_add(Weight::from_parts(1_433, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(1_560, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -88,11 +90,12 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 2_338_000 picoseconds.
-		Weight::from_parts(2_970_000, 0)
+		Weight::from_parts(4_519_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 540
-			.saturating_add(Weight::from_parts(852_052, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(870_481, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -102,11 +105,12 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 2_384_000 picoseconds.
-		Weight::from_parts(4_086_000, 0)
+		Weight::from_parts(4_830_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 696
-			.saturating_add(Weight::from_parts(621_896, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(654_351, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -116,11 +120,12 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `36 + p * (69 ±0)`
 		//  Estimated: `51 + p * (70 ±0)`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 3_675_000 picoseconds.
-		Weight::from_parts(4_438_000, 0)
+		Weight::from_parts(6_633_000, 0)
 			.saturating_add(Weight::from_parts(0, 51))
 			// Standard Error: 1_765
-			.saturating_add(Weight::from_parts(1_347_341, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(1_394_367, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))

@@ -128,11 +128,12 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 22_643_000 picoseconds.
-		Weight::from_parts(24_890_000, 0)
+		Weight::from_parts(10_862_210, 0)
 			.saturating_add(Weight::from_parts(0, 990))
 			// Standard Error: 28_381
-			.saturating_add(Weight::from_parts(16_901_021, 0).saturating_mul(u.into()))
+			.saturating_add(Weight::from_parts(17_547_791, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))

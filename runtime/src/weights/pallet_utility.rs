@@ -42,11 +42,12 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 5_046_000 picoseconds.
-		Weight::from_parts(7_818_039, 0)
+		Weight::from_parts(6_875_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 2_018
-			.saturating_add(Weight::from_parts(3_005_904, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_038_691, 0).saturating_mul(c.into()))
 	}
 	fn as_derivative() -> Weight {
 		// Proof Size summary in bytes:
@@ -61,11 +62,12 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 5_167_000 picoseconds.
-		Weight::from_parts(6_829_439, 0)
+		Weight::from_parts(7_874_001, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 2_469
-			.saturating_add(Weight::from_parts(3_326_867, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_364_058, 0).saturating_mul(c.into()))
 	}
 	fn dispatch_as() -> Weight {
 		// Proof Size summary in bytes:
@@ -80,11 +82,12 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
+		// Compute: upper envelope of the measured points (scripts/weights-envelope.py).
 		// Minimum execution time: 5_203_000 picoseconds.
-		Weight::from_parts(6_028_000, 0)
+		Weight::from_parts(8_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 1_534
-			.saturating_add(Weight::from_parts(3_118_008, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(3_181_661, 0).saturating_mul(c.into()))
 	}
 	fn dispatch_as_fallible() -> Weight {
 		// Proof Size summary in bytes:
