@@ -531,7 +531,7 @@ impl pallet_session::Config for Runtime {
 parameter_types! {
 	pub const MaxHospitals: u32 = 32;
 	/// What a motion's call may weigh: the room operational calls keep in a
-	/// full block (300 ms; `set_code` weighs 164 ms), so that a motion can
+	/// full block (300 ms; `set_code` weighs 127 ms here), so that a motion can
 	/// be closed however full the blocks are.
 	pub MaxProposalWeight: Weight = Perbill::from_percent(15) * RuntimeBlockWeights::get().max_block;
 }
