@@ -192,62 +192,98 @@ struct Tracker {
 
 type Shared = Arc<Mutex<Tracker>>;
 
+/// How long the calls that set a run up may take to land.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// How often the watchers ask for the best and the finalized block.
 const POLL: Duration = Duration::from_millis(200);
 
 /// The number of the block `hash` names, or of the best block.
-async fn number(rpc: &Rpc, hash: Option<H256>) -> u64 {
-	let header = rpc.chain_get_header(hash).await.expect("header").expect("known block");
-	u64::from(header.number)
+async fn number(rpc: &Rpc, hash: Option<H256>) -> Result<u64, String> {
+	let header = rpc.chain_get_header(hash).await.map_err(|e| e.to_string())?;
+	Ok(header.ok_or("no such block")?.number)
+}
+
+/// What the watcher reads of one block: its extrinsics' hashes, why those
+/// that failed failed (by index), its normal-class weight and timestamp.
+struct BlockRead {
+	extrinsics: Vec<H256>,
+	failed: HashMap<usize, String>,
+	normal_ref_time: u64,
+	moment: u64,
+}
+
+/// Reads block `n` of the best chain.
+async fn read_block(client: &Client, rpc: &Rpc, n: u64) -> Result<BlockRead, String> {
+	let e = |e: &dyn std::fmt::Display| e.to_string();
+	let hash = rpc.chain_get_block_hash(Some(n.into())).await.map_err(|x| e(&x))?;
+	let at =
+		client.at_block(hash.ok_or("no block at that height yet")?).await.map_err(|x| e(&x))?;
+	let extrinsics = at.extrinsics().fetch().await.map_err(|x| e(&x))?;
+	let extrinsics: Result<Vec<H256>, String> =
+		extrinsics.iter().map(|x| x.map(|x| x.hash()).map_err(|x| e(&x))).collect();
+	let mut failed = HashMap::new();
+	for event in at.events().fetch().await.map_err(|x| e(&x))?.iter() {
+		let event = event.map_err(|x| e(&x))?;
+		if let (Phase::ApplyExtrinsic(i), "System", "ExtrinsicFailed") =
+			(event.phase(), event.pallet_name(), event.event_name())
+		{
+			failed.insert(i as usize, why(&event));
+		}
+	}
+	let storage = at.storage();
+	let weight = storage.fetch(runtime::storage().system().block_weight(), ()).await;
+	let weight = weight.map_err(|x| e(&x))?.decode().map_err(|x| e(&x))?;
+	let moment = storage.fetch(runtime::storage().timestamp().now(), ()).await;
+	let moment = moment.map_err(|x| e(&x))?.decode().map_err(|x| e(&x))?;
+	Ok(BlockRead {
+		extrinsics: extrinsics?,
+		failed,
+		normal_ref_time: weight.normal.ref_time,
+		moment,
+	})
 }
 
 /// Follows the best chain block by block (polling, so that no block is
 /// skipped however long a large one takes to read): which of our calls each
 /// holds, whether each succeeded, the block's normal-class weight and its
-/// timestamp.
+/// timestamp. A failed read is retried (and said on stderr); a block that
+/// a reorganisation replaces after it was read is not read again (one
+/// dev node does not reorganise).
 async fn watch_best(client: Client, rpc: Rpc, tracker: Shared) {
-	let mut next = number(&rpc, None).await + 1;
+	let mut next = None;
 	loop {
 		let best = number(&rpc, None).await;
-		if best < next {
-			tokio::time::sleep(POLL).await;
-			continue;
-		}
-		let at = client.at_block(next).await.expect("at block");
-		let now = Instant::now();
-		let extrinsics = at.extrinsics().fetch().await.expect("extrinsics");
-		let events = at.events().fetch().await.expect("events");
-		let mut failed = HashMap::new();
-		for event in events.iter() {
-			let event = event.expect("event");
-			if let (Phase::ApplyExtrinsic(i), "System", "ExtrinsicFailed") =
-				(event.phase(), event.pallet_name(), event.event_name())
-			{
-				failed.insert(i as usize, why(&event));
+		let block = match (best, next) {
+			(Ok(best), None) => {
+				next = Some(best + 1);
+				continue;
 			}
-		}
-		let storage = at.storage();
-		let weight = storage
-			.fetch(runtime::storage().system().block_weight(), ())
-			.await
-			.expect("block weight")
-			.decode()
-			.expect("block weight");
-		let moment = storage
-			.fetch(runtime::storage().timestamp().now(), ())
-			.await
-			.expect("timestamp")
-			.decode()
-			.expect("timestamp");
+			(Ok(best), Some(n)) if best >= n => read_block(&client, &rpc, n).await,
+			(Ok(_), Some(_)) => {
+				tokio::time::sleep(POLL).await;
+				continue;
+			}
+			(Err(e), _) => Err(e),
+		};
+		let n = next.unwrap_or_default();
+		let block = match block {
+			Ok(block) => block,
+			Err(e) => {
+				eprintln!("run: reading block {n}: {e}; trying again");
+				tokio::time::sleep(POLL).await;
+				continue;
+			}
+		};
+		let now = Instant::now();
 		let mut t = tracker.lock().expect("tracker");
 		let (mut ours, mut succeeded, mut ops) = (0, 0, 0);
-		for ext in extrinsics.iter() {
-			let ext = ext.expect("extrinsic");
-			if let Some(seen) = t.calls.get_mut(&ext.hash()) {
-				let error = failed.get(&ext.index()).cloned();
+		for (index, hash) in block.extrinsics.iter().enumerate() {
+			if let Some(seen) = t.calls.get_mut(hash) {
+				let error = block.failed.get(&index).cloned();
 				let ok = error.is_none();
 				let first_time = seen.included.is_none() && seen.submitted.is_some();
-				seen.included = Some((now, next, ok));
+				seen.included = Some((now, n, ok));
 				seen.error = error;
 				ops += if ok { seen.ops } else { 0 };
 				t.landed += first_time as usize;
@@ -257,12 +293,12 @@ async fn watch_best(client: Client, rpc: Rpc, tracker: Shared) {
 		}
 		// Progress, left out of `scripts/bench`'s report.
 		eprintln!(
-			"run: block {next}: {ours} of ours ({succeeded} succeeded); {} submitted, {} landed",
+			"run: block {n}: {ours} of ours ({succeeded} succeeded); {} submitted, {} landed",
 			t.submitted, t.landed
 		);
-		let normal_ref_time = weight.normal.ref_time;
-		t.blocks.insert(next, BlockSeen { at: now, moment, ours, succeeded, ops, normal_ref_time });
-		next += 1;
+		let (normal_ref_time, moment) = (block.normal_ref_time, block.moment);
+		t.blocks.insert(n, BlockSeen { at: now, moment, ours, succeeded, ops, normal_ref_time });
+		next = Some(n + 1);
 	}
 }
 
@@ -271,11 +307,18 @@ async fn watch_finalized(rpc: Rpc, tracker: Shared) {
 	let mut done = 0;
 	loop {
 		tokio::time::sleep(POLL).await;
-		let head = rpc.chain_get_finalized_head().await.expect("finalized head");
-		let upto = number(&rpc, Some(head)).await;
-		if upto == done {
-			continue;
-		}
+		let upto = match rpc.chain_get_finalized_head().await {
+			Ok(head) => number(&rpc, Some(head)).await,
+			Err(e) => Err(e.to_string()),
+		};
+		let upto = match upto {
+			Ok(upto) if upto > done => upto,
+			Ok(_) => continue,
+			Err(e) => {
+				eprintln!("run: reading the finalized head: {e}; trying again");
+				continue;
+			}
+		};
 		let now = Instant::now();
 		let mut t = tracker.lock().expect("tracker");
 		for seen in t.calls.values_mut() {
@@ -303,6 +346,7 @@ async fn setup(rpc: &Rpc, tracker: &Shared, calls: Vec<Signed>) {
 			rpc.author_submit_extrinsic(&c.bytes).await.expect("setup call accepted");
 		})
 		.await;
+	let started = Instant::now();
 	loop {
 		tokio::time::sleep(Duration::from_millis(500)).await;
 		let t = tracker.lock().expect("tracker");
@@ -312,6 +356,12 @@ async fn setup(rpc: &Rpc, tracker: &Shared, calls: Vec<Signed>) {
 			assert!(done.iter().all(|ok| *ok), "a setup call failed");
 			break;
 		}
+		assert!(
+			started.elapsed() < SETUP_TIMEOUT,
+			"{} of {} setup calls seen in a block after {SETUP_TIMEOUT:?}",
+			done.len(),
+			hashes.len()
+		);
 	}
 }
 

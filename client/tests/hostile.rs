@@ -115,8 +115,9 @@ async fn hostile_extrinsics_are_refused_by_a_real_node() {
 		assert!(Instant::now() < deadline, "the registration never landed");
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
-	// The pool still knows the call until it is finalized, then its nonce
-	// is stale: refused either way.
+	// A pool that still knows the call (the fork-aware one, until its block
+	// is final) refuses it as already imported; otherwise its nonce is
+	// stale: refused either way.
 	let replay = rpc.author_submit_extrinsic(&bytes).await.expect_err("a replay is refused");
 	let replayed = format!("{replay:?}");
 	assert!(replayed.contains("Already Imported") || replayed.contains("outdated"), "{replay}");

@@ -49,9 +49,12 @@ impl SubstrateCli for Cli {
 }
 
 /// The transaction pool's size unless `--pool-limit` / `--pool-kbytes` say
-/// otherwise. The pool keeps a call until its block is final, so sc-cli's
-/// 8,192 calls (20 MiB) would cap a node at about 8,192 calls per finality
-/// lag (≈ 18 s under load here): 455 calls/s.
+/// otherwise: a minute of load at full blocks. The fork-aware pool keeps a
+/// call until its block is final, so there sc-cli's 8,192 calls (20 MiB)
+/// capped a node at about 8,192 calls per finality lag (≈ 18 s under load
+/// here): 455 calls/s. The single-state pool drops a call once it is in a
+/// block, but a burst still waits in it, and a full pool refuses calls
+/// (future calls are held up to a tenth of this).
 const POOL_LIMIT: &str = "65536";
 const POOL_KBYTES: &str = "131072";
 /// The transaction pool unless `--pool-type` says otherwise: the
