@@ -65,11 +65,6 @@ const RECORD_READERS: usize = 4;
 /// Read grants a sender gives on each of its records (the chain allows 31
 /// besides the owner's own).
 const GRANTS_PER_RECORD: usize = 30;
-/// Grants an account may give (the runtime's `MaxGrantsPerAccount`).
-const GRANTS_GIVEN: usize = 512;
-/// Records of each sender when one call runs alone: room for all the
-/// grants it may give.
-const ALONE_RECORDS: usize = GRANTS_GIVEN.div_ceil(GRANTS_PER_RECORD);
 /// The calls a workload may send alone.
 const ALONE: [&str; 5] =
 	["grant_access", "add_record", "log_access", "grant_access_many", "log_access_many"];
@@ -215,16 +210,17 @@ struct BlockRead {
 
 /// Reads block `n` of the best chain.
 async fn read_block(client: &Client, rpc: &Rpc, n: u64) -> Result<BlockRead, String> {
-	let e = |e: &dyn std::fmt::Display| e.to_string();
-	let hash = rpc.chain_get_block_hash(Some(n.into())).await.map_err(|x| e(&x))?;
-	let at =
-		client.at_block(hash.ok_or("no block at that height yet")?).await.map_err(|x| e(&x))?;
-	let extrinsics = at.extrinsics().fetch().await.map_err(|x| e(&x))?;
+	let hash = rpc.chain_get_block_hash(Some(n.into())).await.map_err(|x| x.to_string())?;
+	let at = client
+		.at_block(hash.ok_or("no block at that height yet")?)
+		.await
+		.map_err(|x| x.to_string())?;
+	let extrinsics = at.extrinsics().fetch().await.map_err(|x| x.to_string())?;
 	let extrinsics: Result<Vec<H256>, String> =
-		extrinsics.iter().map(|x| x.map(|x| x.hash()).map_err(|x| e(&x))).collect();
+		extrinsics.iter().map(|x| x.map(|x| x.hash()).map_err(|x| x.to_string())).collect();
 	let mut failed = HashMap::new();
-	for event in at.events().fetch().await.map_err(|x| e(&x))?.iter() {
-		let event = event.map_err(|x| e(&x))?;
+	for event in at.events().fetch().await.map_err(|x| x.to_string())?.iter() {
+		let event = event.map_err(|x| x.to_string())?;
 		if let (Phase::ApplyExtrinsic(i), "System", "ExtrinsicFailed") =
 			(event.phase(), event.pallet_name(), event.event_name())
 		{
@@ -233,9 +229,9 @@ async fn read_block(client: &Client, rpc: &Rpc, n: u64) -> Result<BlockRead, Str
 	}
 	let storage = at.storage();
 	let weight = storage.fetch(runtime::storage().system().block_weight(), ()).await;
-	let weight = weight.map_err(|x| e(&x))?.decode().map_err(|x| e(&x))?;
+	let weight = weight.map_err(|x| x.to_string())?.decode().map_err(|x| x.to_string())?;
 	let moment = storage.fetch(runtime::storage().timestamp().now(), ()).await;
-	let moment = moment.map_err(|x| e(&x))?.decode().map_err(|x| e(&x))?;
+	let moment = moment.map_err(|x| x.to_string())?.decode().map_err(|x| x.to_string())?;
 	Ok(BlockRead {
 		extrinsics: extrinsics?,
 		failed,
@@ -251,30 +247,29 @@ async fn read_block(client: &Client, rpc: &Rpc, n: u64) -> Result<BlockRead, Str
 /// a reorganisation replaces after it was read is not read again (one
 /// dev node does not reorganise).
 async fn watch_best(client: Client, rpc: Rpc, tracker: Shared) {
+	// The first block after the best one at start.
 	let mut next = None;
 	loop {
-		let best = number(&rpc, None).await;
-		let block = match (best, next) {
-			(Ok(best), None) => {
-				next = Some(best + 1);
-				continue;
+		let block = match number(&rpc, None).await {
+			Ok(best) => {
+				let n = *next.get_or_insert(best + 1);
+				if best < n {
+					tokio::time::sleep(POLL).await;
+					continue;
+				}
+				read_block(&client, &rpc, n).await
 			}
-			(Ok(best), Some(n)) if best >= n => read_block(&client, &rpc, n).await,
-			(Ok(_), Some(_)) => {
-				tokio::time::sleep(POLL).await;
-				continue;
-			}
-			(Err(e), _) => Err(e),
+			Err(e) => Err(e),
 		};
-		let n = next.unwrap_or_default();
 		let block = match block {
 			Ok(block) => block,
 			Err(e) => {
-				eprintln!("run: reading block {n}: {e}; trying again");
+				eprintln!("run: reading block {next:?}: {e}; trying again");
 				tokio::time::sleep(POLL).await;
 				continue;
 			}
 		};
+		let n = next.expect("set before a block is read");
 		let now = Instant::now();
 		let mut t = tracker.lock().expect("tracker");
 		let (mut ours, mut succeeded, mut ops) = (0, 0, 0);
@@ -670,14 +665,15 @@ async fn batch_plan(
 	s.out
 }
 
-/// One call of the mixes alone, `load` of them, by senders owning
-/// `ALONE_RECORDS` records each (adders add records): `grant_access` (Read
+/// One call of the mixes alone, `load` of them, by senders owning room for
+/// every grant they may give (the chain's `MaxGrantsPerAccount`,
+/// `GRANTS_PER_RECORD` on a record; adders add records): `grant_access` (Read
 /// to one other sender, `GRANTS_PER_RECORD` on a record), `add_record` (one
 /// wrapped key, as in the ACL mix), `log_access` (one record),
 /// `grant_access_many` (a care team of `TEAM`) or `log_access_many`
 /// (`LOG_BATCH` records). Signs no more grants than the senders may give
-/// (`GRANTS_GIVEN` each; every one must be able to succeed) and says so if
-/// that is fewer than `load`.
+/// (every one must be able to succeed) and says so if that is fewer than
+/// `load`.
 async fn alone_plan(
 	client: &Client,
 	rpc: &Rpc,
@@ -687,13 +683,15 @@ async fn alone_plan(
 	call: &'static str,
 	load: usize,
 ) -> Vec<Signed> {
-	let owned =
-		registered_with_records(client, rpc, tracker, senders, adders, SENDERS * ALONE_RECORDS)
-			.await;
+	let at = chain::at_best(client).await.expect("best");
+	let limit = runtime::constants().ehr_acl().max_grants_per_account();
+	let given = at.constants().entry(limit).expect("MaxGrantsPerAccount") as usize;
+	let records = SENDERS * given.div_ceil(GRANTS_PER_RECORD);
+	let owned = registered_with_records(client, rpc, tracker, senders, adders, records).await;
 	let acl = runtime::transactions().ehr_acl();
 	let calls = match call {
-		"grant_access" => load.min(SENDERS * GRANTS_GIVEN),
-		"grant_access_many" => load.min(SENDERS * (GRANTS_GIVEN / TEAM)),
+		"grant_access" => load.min(SENDERS * given),
+		"grant_access_many" => load.min(SENDERS * (given / TEAM)),
 		_ => load,
 	};
 	if calls < load {
